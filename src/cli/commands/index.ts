@@ -1,0 +1,7 @@
+import type { CliCommand } from '../command.ts';
+
+/**
+ * The subcommands of `mt2`. Each lives in its own module beside this one and is
+ * listed here once.
+ */
+export const MT2_COMMANDS: readonly CliCommand[] = [];

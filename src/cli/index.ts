@@ -1,0 +1,2 @@
+export { main as mt2Main } from './mt2.ts';
+export { dispatch, CliUsageError, type CliCommand, type CliIo } from './command.ts';
