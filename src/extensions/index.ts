@@ -1,0 +1,2 @@
+export * from './oids.ts';
+export * from './hashcash/index.ts';

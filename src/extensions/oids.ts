@@ -1,0 +1,16 @@
+/**
+ * The project's object identifiers. MT2 extensions "have private OID branches" (the
+ * slides); without a registered enterprise number the project uses a UUID-based arc
+ * (ITU-T X.667, `2.25.<uuid as an integer>`), which is unique without registration.
+ *
+ * Under the arc: `.1` transfer extensions, `.2` delivery extensions, `.3` recipient
+ * extensions. The numbers are part of the wire format: never reuse or renumber one.
+ */
+export const MT2_OID_ARC = '2.25.87446249795278151239982248836484525420';
+
+export const TRANSFER_EXTENSION_ARC = `${MT2_OID_ARC}.1`;
+export const DELIVERY_EXTENSION_ARC = `${MT2_OID_ARC}.2`;
+export const RECIPIENT_EXTENSION_ARC = `${MT2_OID_ARC}.3`;
+
+/** Delivery extension: hashcash postage (envelope, for @domain). */
+export const HASHCASH_OID = `${DELIVERY_EXTENSION_ARC}.1`;
