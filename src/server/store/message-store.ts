@@ -1,0 +1,530 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StoreError } from './errors.ts';
+import { acquireLock } from './lock.ts';
+import {
+  RecordLog,
+  type LogLocation,
+  type RecoveryReport,
+  type ScannedRecord,
+} from './record-log.ts';
+
+/** The three parts of an MT2 message, in transfer order (docs/protocol.md, XFER). */
+export const PART_TYPES = ['envelope', 'headers', 'body'] as const;
+export type PartType = (typeof PART_TYPES)[number];
+
+/** Size in octets of each part received; a control message has an envelope only. */
+export type PartSizes = Readonly<Record<PartType, number>>;
+
+/** One message in one mailbox, as LIST reports it. */
+export interface MailboxEntry {
+  readonly mailbox: string;
+  /** Position in the mailbox: assigned in arrival order, never reused. */
+  readonly uid: number;
+  readonly msgId: string;
+  /** The mailbox's change counter when this entry last changed (arrival, flags, expunge). */
+  readonly modseq: number;
+  readonly flags: readonly string[];
+  readonly sizes: PartSizes;
+  readonly arrivedAt: Date;
+  /** True once the entry was expunged (DELE): reported so that a resync removes it. */
+  readonly expunged: boolean;
+}
+
+/** A page of mailbox changes since a cursor. */
+export interface MailboxChanges {
+  readonly entries: readonly MailboxEntry[];
+  /** The cursor to ask from next time: the highest modseq in `entries`, or the input. */
+  readonly cursor: number;
+  /** True when more changes wait beyond `limit`. */
+  readonly more: boolean;
+}
+
+/** What a committed message became. */
+export interface CommittedMessage {
+  readonly msgId: string;
+  readonly deliveries: readonly { readonly mailbox: string; readonly uid: number }[];
+}
+
+const RecordType = { Fragment: 1, Commit: 2, Flags: 3, Expunge: 4 } as const;
+type RecordType = (typeof RecordType)[keyof typeof RecordType];
+
+interface StoredMessage {
+  readonly msgId: string;
+  readonly fragments: Readonly<Record<PartType, readonly LogLocation[]>>;
+  readonly sizes: PartSizes;
+  readonly arrivedAt: Date;
+}
+
+interface MutableEntry {
+  uid: number;
+  msgId: string;
+  modseq: number;
+  flags: readonly string[];
+  expunged: boolean;
+}
+
+interface Mailbox {
+  uidNext: number;
+  modseq: number;
+  readonly entries: Map<number, MutableEntry>;
+}
+
+interface CommitPayload {
+  readonly tx: number;
+  readonly msgId: string;
+  readonly arrivedAt: string;
+  readonly deliveries: readonly {
+    readonly mailbox: string;
+    readonly uid: number;
+    readonly modseq: number;
+  }[];
+}
+interface FlagsPayload {
+  readonly mailbox: string;
+  readonly uid: number;
+  readonly modseq: number;
+  readonly flags: readonly string[];
+}
+interface ExpungePayload {
+  readonly mailbox: string;
+  readonly uid: number;
+  readonly modseq: number;
+}
+
+const FRAGMENT_PREFIX_BYTES = 9; // transaction id (u64) + part index (u8)
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * mt2d's durable message store: every part fragment is written to an append-only record
+ * log and fsynced (group commit) before its acknowledgement; a message becomes visible
+ * only through its COMMIT record, written after all its parts are durable. After a crash
+ * at any moment, replaying the log shows every acknowledged message and no partial one.
+ * Message ids are unique: a second commit of the same id is refused (de-duplication of
+ * retried transfers). Space of expunged and abandoned data is reclaimed by compaction,
+ * which is not implemented yet.
+ */
+export class MessageStore {
+  readonly #log: RecordLog;
+  readonly #releaseLock: () => Promise<void>;
+  readonly #messages: Map<string, StoredMessage>;
+  readonly #mailboxes: Map<string, Mailbox>;
+  #nextTx: number;
+
+  private constructor(log: RecordLog, releaseLock: () => Promise<void>, state: RecoveredState) {
+    this.#log = log;
+    this.#releaseLock = releaseLock;
+    this.#messages = state.messages;
+    this.#mailboxes = state.mailboxes;
+    this.#nextTx = state.maxTx + 1;
+  }
+
+  /** Opens the store in `dir` (created if missing), replaying its log. */
+  static async open(
+    dir: string,
+    options: { maxSegmentBytes?: number } = {},
+  ): Promise<MessageStore> {
+    const releaseLock = await acquireLockIn(dir);
+    try {
+      const recovering = new Recovery();
+      const log = await RecordLog.open(join(dir, 'log'), {
+        onRecord: (record) => {
+          recovering.apply(record);
+        },
+        ...(options.maxSegmentBytes === undefined
+          ? {}
+          : { maxSegmentBytes: options.maxSegmentBytes }),
+      });
+      return new MessageStore(log, releaseLock, recovering.finish());
+    } catch (error) {
+      await releaseLock();
+      throw error;
+    }
+  }
+
+  /** What recovery found when the store was opened. */
+  get recovery(): RecoveryReport {
+    return this.#log.recovery;
+  }
+
+  /** Number of fsync rounds since open (group commit makes this far fewer than writes). */
+  get syncCount(): number {
+    return this.#log.syncCount;
+  }
+
+  /** True if a message with this id is committed. */
+  has(msgId: string): boolean {
+    return this.#messages.has(msgId);
+  }
+
+  /** Starts receiving a message; nothing of it is visible until commit(). */
+  begin(msgId: string): IncomingMessage {
+    if (this.#messages.has(msgId)) {
+      throw new StoreError('STORE_DUPLICATE_MESSAGE', `message ${msgId} is already stored`);
+    }
+    return new IncomingMessage(this, this.#nextTx++, msgId);
+  }
+
+  /** The part sizes of a committed message. */
+  sizes(msgId: string): PartSizes {
+    return this.#message(msgId).sizes;
+  }
+
+  /** Reads a whole part of a committed message. */
+  async readPart(msgId: string, part: PartType): Promise<Uint8Array> {
+    const message = this.#message(msgId);
+    const pieces = await Promise.all(message.fragments[part].map((at) => this.#log.read(at)));
+    return concat(pieces, message.sizes[part]);
+  }
+
+  /** Changes in `mailbox` after `cursor` (a modseq; 0 for everything), oldest first. */
+  list(mailbox: string, cursor = 0, limit = 1000): MailboxChanges {
+    const box = this.#mailboxes.get(mailbox);
+    if (box === undefined) return { entries: [], cursor, more: false };
+    const changed = [...box.entries.values()]
+      .filter((entry) => entry.modseq > cursor)
+      .sort((a, b) => a.modseq - b.modseq);
+    const page = changed.slice(0, limit).map((entry) => this.#snapshot(mailbox, entry));
+    return { entries: page, cursor: page.at(-1)?.modseq ?? cursor, more: changed.length > limit };
+  }
+
+  /** One entry of a mailbox. */
+  entry(mailbox: string, uid: number): MailboxEntry {
+    return this.#snapshot(mailbox, this.#entry(mailbox, uid));
+  }
+
+  /** Replaces an entry's flags, durably. */
+  async setFlags(mailbox: string, uid: number, flags: readonly string[]): Promise<MailboxEntry> {
+    const entry = this.#entry(mailbox, uid);
+    const box = this.#box(mailbox);
+    const payload: FlagsPayload = {
+      mailbox,
+      uid,
+      modseq: ++box.modseq,
+      flags: [...new Set(flags)].sort(),
+    };
+    await this.#writeDurably(RecordType.Flags, payload);
+    applyFlags(entry, payload);
+    return this.#snapshot(mailbox, entry);
+  }
+
+  /** Removes an entry from its mailbox, durably; LIST then reports it as expunged. */
+  async expunge(mailbox: string, uid: number): Promise<void> {
+    const entry = this.#entry(mailbox, uid);
+    const box = this.#box(mailbox);
+    const payload: ExpungePayload = { mailbox, uid, modseq: ++box.modseq };
+    await this.#writeDurably(RecordType.Expunge, payload);
+    applyExpunge(entry, payload);
+  }
+
+  /** Flushes and closes the log and releases the lock. */
+  async close(): Promise<void> {
+    await this.#log.close();
+    await this.#releaseLock();
+  }
+
+  /** @internal used by IncomingMessage */
+  async writeFragment(tx: number, part: PartType, bytes: Uint8Array): Promise<LogLocation> {
+    const prefix = new Uint8Array(FRAGMENT_PREFIX_BYTES);
+    new DataView(prefix.buffer).setBigUint64(0, BigInt(tx), true);
+    prefix[8] = PART_TYPES.indexOf(part);
+    const at = await this.#log.append(RecordType.Fragment, [prefix, bytes]);
+    await this.#log.sync();
+    return { segment: at.segment, offset: at.offset + FRAGMENT_PREFIX_BYTES, length: bytes.length };
+  }
+
+  /** @internal used by IncomingMessage */
+  async commit(
+    tx: number,
+    msgId: string,
+    fragments: Record<PartType, LogLocation[]>,
+    sizes: PartSizes,
+    mailboxes: readonly string[],
+  ): Promise<CommittedMessage> {
+    if (this.#messages.has(msgId)) {
+      throw new StoreError('STORE_DUPLICATE_MESSAGE', `message ${msgId} is already stored`);
+    }
+    const arrivedAt = new Date();
+    const deliveries = [...new Set(mailboxes)].map((mailbox) => {
+      const box = this.#box(mailbox);
+      return { mailbox, uid: box.uidNext++, modseq: ++box.modseq };
+    });
+    const message: StoredMessage = { msgId, fragments, sizes, arrivedAt };
+    // Reserve the id now, so a concurrent commit of the same id fails instead of racing.
+    this.#messages.set(msgId, message);
+    try {
+      await this.#writeDurably(RecordType.Commit, {
+        tx,
+        msgId,
+        arrivedAt: arrivedAt.toISOString(),
+        deliveries,
+      } satisfies CommitPayload);
+    } catch (error) {
+      this.#messages.delete(msgId);
+      throw error;
+    }
+    for (const delivery of deliveries) addEntry(this.#box(delivery.mailbox), delivery, msgId);
+    return { msgId, deliveries: deliveries.map(({ mailbox, uid }) => ({ mailbox, uid })) };
+  }
+
+  async #writeDurably(type: RecordType, payload: CommitPayload | FlagsPayload | ExpungePayload) {
+    await this.#log.append(type, [encoder.encode(JSON.stringify(payload))]);
+    await this.#log.sync();
+  }
+
+  #message(msgId: string): StoredMessage {
+    const message = this.#messages.get(msgId);
+    if (message === undefined) {
+      throw new StoreError('STORE_UNKNOWN_MESSAGE', `no message ${msgId}`);
+    }
+    return message;
+  }
+
+  #box(mailbox: string): Mailbox {
+    let box = this.#mailboxes.get(mailbox);
+    if (box === undefined) {
+      box = { uidNext: 1, modseq: 0, entries: new Map() };
+      this.#mailboxes.set(mailbox, box);
+    }
+    return box;
+  }
+
+  #entry(mailbox: string, uid: number): MutableEntry {
+    const entry = this.#mailboxes.get(mailbox)?.entries.get(uid);
+    if (entry === undefined || entry.expunged) {
+      throw new StoreError('STORE_UNKNOWN_ENTRY', `no message ${uid} in ${mailbox}`);
+    }
+    return entry;
+  }
+
+  #snapshot(mailbox: string, entry: MutableEntry): MailboxEntry {
+    const message = this.#message(entry.msgId);
+    return {
+      mailbox,
+      uid: entry.uid,
+      msgId: entry.msgId,
+      modseq: entry.modseq,
+      flags: entry.flags,
+      sizes: message.sizes,
+      arrivedAt: message.arrivedAt,
+      expunged: entry.expunged,
+    };
+  }
+}
+
+/**
+ * A message being received. Parts arrive in order (envelope, headers, body), each in one
+ * or more fragments; each fragment is durable when appendFragment resolves.
+ */
+export class IncomingMessage {
+  readonly #store: MessageStore;
+  readonly #tx: number;
+  readonly msgId: string;
+  readonly #fragments: Record<PartType, LogLocation[]> = { envelope: [], headers: [], body: [] };
+  readonly #sizes: Record<PartType, number> = { envelope: 0, headers: 0, body: 0 };
+  #lastPart = 0;
+  #finished = false;
+
+  /** @internal created by MessageStore.begin */
+  constructor(store: MessageStore, tx: number, msgId: string) {
+    this.#store = store;
+    this.#tx = tx;
+    this.msgId = msgId;
+  }
+
+  /** Bytes received so far, all parts together. */
+  get receivedBytes(): number {
+    return this.#sizes.envelope + this.#sizes.headers + this.#sizes.body;
+  }
+
+  /** Stores one fragment of a part; resolves once it is durable. */
+  async appendFragment(part: PartType, bytes: Uint8Array): Promise<void> {
+    this.#assertOpen();
+    const index = PART_TYPES.indexOf(part);
+    if (index < this.#lastPart) {
+      throw new StoreError('STORE_PART_ORDER', `${part} after ${PART_TYPES[this.#lastPart] ?? ''}`);
+    }
+    this.#lastPart = index;
+    this.#sizes[part] += bytes.length;
+    this.#fragments[part].push(await this.#store.writeFragment(this.#tx, part, bytes));
+  }
+
+  /** Makes the message visible in the given mailboxes; resolves once durable. */
+  commit(mailboxes: readonly string[]): Promise<CommittedMessage> {
+    this.#assertOpen();
+    this.#finished = true;
+    return this.#store.commit(this.#tx, this.msgId, this.#fragments, { ...this.#sizes }, mailboxes);
+  }
+
+  /** Abandons the message: nothing of it becomes visible (its bytes await compaction). */
+  discard(): void {
+    this.#finished = true;
+  }
+
+  #assertOpen(): void {
+    if (this.#finished) {
+      throw new StoreError(
+        'STORE_TRANSACTION_FINISHED',
+        `message ${this.msgId} was already committed or discarded`,
+      );
+    }
+  }
+}
+
+interface RecoveredState {
+  readonly messages: Map<string, StoredMessage>;
+  readonly mailboxes: Map<string, Mailbox>;
+  readonly maxTx: number;
+}
+
+/** Rebuilds the in-memory index from the log's records, in order. */
+class Recovery {
+  readonly #pending = new Map<
+    number,
+    { fragments: Record<PartType, LogLocation[]>; sizes: Record<PartType, number> }
+  >();
+  readonly #messages = new Map<string, StoredMessage>();
+  readonly #mailboxes = new Map<string, Mailbox>();
+  #maxTx = 0;
+
+  apply(record: ScannedRecord): void {
+    switch (record.type as RecordType) {
+      case RecordType.Fragment:
+        this.#fragment(record);
+        return;
+      case RecordType.Commit:
+        this.#commit(parseJson(record) as CommitPayload);
+        return;
+      case RecordType.Flags: {
+        const payload = parseJson(record) as FlagsPayload;
+        const box = this.#box(payload.mailbox);
+        const entry = box.entries.get(payload.uid);
+        if (entry !== undefined) applyFlags(entry, payload);
+        box.modseq = Math.max(box.modseq, payload.modseq);
+        return;
+      }
+      case RecordType.Expunge: {
+        const payload = parseJson(record) as ExpungePayload;
+        const box = this.#box(payload.mailbox);
+        const entry = box.entries.get(payload.uid);
+        if (entry !== undefined) applyExpunge(entry, payload);
+        box.modseq = Math.max(box.modseq, payload.modseq);
+        return;
+      }
+      default:
+        throw new StoreError('STORE_CORRUPT', `unknown record type ${record.type}`);
+    }
+  }
+
+  finish(): RecoveredState {
+    // Fragments never committed belong to transfers that were cut off: they stay invisible.
+    this.#pending.clear();
+    return { messages: this.#messages, mailboxes: this.#mailboxes, maxTx: this.#maxTx };
+  }
+
+  #fragment(record: ScannedRecord): void {
+    const view = new DataView(
+      record.payload.buffer,
+      record.payload.byteOffset,
+      record.payload.byteLength,
+    );
+    const tx = Number(view.getBigUint64(0, true));
+    const part = PART_TYPES[record.payload[8] ?? -1];
+    if (part === undefined) throw new StoreError('STORE_CORRUPT', 'fragment of an unknown part');
+    this.#maxTx = Math.max(this.#maxTx, tx);
+    let pending = this.#pending.get(tx);
+    if (pending === undefined) {
+      pending = {
+        fragments: { envelope: [], headers: [], body: [] },
+        sizes: { envelope: 0, headers: 0, body: 0 },
+      };
+      this.#pending.set(tx, pending);
+    }
+    const length = record.location.length - FRAGMENT_PREFIX_BYTES;
+    pending.fragments[part].push({
+      segment: record.location.segment,
+      offset: record.location.offset + FRAGMENT_PREFIX_BYTES,
+      length,
+    });
+    pending.sizes[part] += length;
+  }
+
+  #commit(payload: CommitPayload): void {
+    this.#maxTx = Math.max(this.#maxTx, payload.tx);
+    const pending = this.#pending.get(payload.tx) ?? {
+      fragments: { envelope: [], headers: [], body: [] },
+      sizes: { envelope: 0, headers: 0, body: 0 },
+    };
+    this.#pending.delete(payload.tx);
+    this.#messages.set(payload.msgId, {
+      msgId: payload.msgId,
+      fragments: pending.fragments,
+      sizes: pending.sizes,
+      arrivedAt: new Date(payload.arrivedAt),
+    });
+    for (const delivery of payload.deliveries) {
+      const box = this.#box(delivery.mailbox);
+      box.uidNext = Math.max(box.uidNext, delivery.uid + 1);
+      box.modseq = Math.max(box.modseq, delivery.modseq);
+      addEntry(box, delivery, payload.msgId);
+    }
+  }
+
+  #box(mailbox: string): Mailbox {
+    let box = this.#mailboxes.get(mailbox);
+    if (box === undefined) {
+      box = { uidNext: 1, modseq: 0, entries: new Map() };
+      this.#mailboxes.set(mailbox, box);
+    }
+    return box;
+  }
+}
+
+function addEntry(box: Mailbox, delivery: { uid: number; modseq: number }, msgId: string): void {
+  box.entries.set(delivery.uid, {
+    uid: delivery.uid,
+    msgId,
+    modseq: delivery.modseq,
+    flags: [],
+    expunged: false,
+  });
+}
+
+function applyFlags(entry: MutableEntry, payload: FlagsPayload): void {
+  entry.flags = payload.flags;
+  entry.modseq = payload.modseq;
+}
+
+function applyExpunge(entry: MutableEntry, payload: ExpungePayload): void {
+  entry.expunged = true;
+  entry.flags = [];
+  entry.modseq = payload.modseq;
+}
+
+function parseJson(record: ScannedRecord): unknown {
+  try {
+    return JSON.parse(decoder.decode(record.payload));
+  } catch {
+    throw new StoreError(
+      'STORE_CORRUPT',
+      `unreadable record in segment ${record.location.segment}`,
+    );
+  }
+}
+
+function concat(pieces: readonly Uint8Array[], total: number): Uint8Array {
+  if (pieces.length === 1 && pieces[0] !== undefined) return pieces[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+async function acquireLockIn(dir: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  return acquireLock(join(dir, 'LOCK'));
+}
