@@ -23,7 +23,11 @@ async function runAndKill(prefix: string, minAcks: number, extraMs: number): Pro
   let stderr = '';
   let pending = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
@@ -32,7 +36,9 @@ async function runAndKill(prefix: string, minAcks: number, extraMs: number): Pro
       for (const line of lines) if (line.startsWith('ACK ')) acked.push(line.slice(4));
       if (acked.length >= minAcks) resolve();
     });
-    child.on('exit', (code) => reject(new Error(`writer exited early (${code}): ${stderr}`)));
+    child.on('exit', (code) => {
+      reject(new Error(`writer exited early (${code}): ${stderr}`));
+    });
   });
   await sleep(extraMs);
   child.kill('SIGKILL');
