@@ -1,0 +1,37 @@
+// The public face of src/message: MT2 message objects (envelope, headers, body), their
+// XML and MIME forms, and the RFC 5322 legacy mapping.
+export { MessageError, type MessageErrorCode } from './errors.ts';
+export {
+  DEFAULT_XML_LIMITS,
+  MAX_XML_BYTES,
+  MAX_XML_DEPTH,
+  MAX_XML_ELEMENTS,
+  MAX_XML_ATTRIBUTE_BYTES,
+  MAX_RFC5322_BYTES,
+  MAX_MBOX_BYTES,
+  type XmlLimits,
+} from './limits.ts';
+export {
+  MT2_MESSAGE_NAMESPACE,
+  parseXmlDocument,
+  type XmlElement,
+  type XmlNode,
+} from './xml-tree.ts';
+export { OID_PATTERN, type Mt2Extension } from './extension.ts';
+export type { Mt2Envelope, TraceEntry, ErrorReport, ErrorReportResult } from './envelope.ts';
+export {
+  LIST_URI_FIELD_NAMES,
+  summarizeHeaders,
+  type AddressEntry,
+  type AddressListKind,
+  type HeaderField,
+  type HeaderFieldKind,
+  type HeaderSummary,
+  type LegacyFieldName,
+  type ListUriFieldName,
+  type Mailbox,
+  type MailboxGroup,
+  type Mt2Headers,
+} from './headers.ts';
+export { decodeEnvelope, encodeEnvelope } from './envelope-xml.ts';
+export { decodeHeaders, encodeHeaders } from './headers-xml.ts';
