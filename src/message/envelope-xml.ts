@@ -20,6 +20,11 @@ import {
 import { element, indented } from './xml-write.internal.ts';
 
 const ENVELOPE_ADDRESS = /^[^\s<>@]+@[^\s<>@]+$/u;
+/** True for an address an envelope can carry: `local@domain`, UTF-8, no blanks or angle brackets. */
+export function isEnvelopeAddress(address: string): boolean {
+  return ENVELOPE_ADDRESS.test(address);
+}
+
 const RESULT_CODE = /^[0-9]+(?:\.[0-9]+){3}$/;
 
 function readAddress(reader: ElementReader, allowNull: boolean): string {
@@ -114,7 +119,6 @@ export function decodeEnvelope(
     }
   }
   if (sender === undefined) return root.fail("missing element 'sender'");
-  if (recipients.length === 0 && !control) root.fail("at least one 'recipient' is required");
   return {
     messageId,
     sender,
@@ -140,8 +144,6 @@ function checkEnvelope(envelope: Mt2Envelope): void {
     if (!ENVELOPE_ADDRESS.test(recipient))
       fail('not an address', `/envelope/recipient[${index + 1}]`);
   });
-  if (envelope.recipients.length === 0 && !envelope.control)
-    fail('at least one recipient is required', '/envelope');
   envelope.trace.forEach((entry, index) => {
     if (!/^[^\s]+$/.test(entry.host))
       fail('host must be a non-empty token', `/envelope/trace[${index + 1}]/@host`);

@@ -43,7 +43,10 @@ export interface Mt2Envelope {
   readonly messageId: string;
   /** Envelope sender address, or '' for the null sender. */
   readonly sender: string;
-  /** Envelope recipient addresses, in order; at least one. */
+  /**
+   * Envelope recipient addresses, in order. May be empty at rest (a control message, or
+   * a legacy message imported without any); a transfer needs at least one.
+   */
   readonly recipients: readonly string[];
   /** True for a control message (an error report, say), which is an envelope alone. */
   readonly control: boolean;

@@ -63,7 +63,7 @@ export type HeaderField =
       readonly field: ListUriFieldName;
       readonly uris: readonly string[];
     } & WithRaw)
-  /** A field with no MT2 entity; `value` is the unfolded text after the colon, leading blanks removed. */
+  /** A field with no MT2 entity; `value` is the unfolded text after the colon, less the one space that usually follows it. */
   | ({ readonly kind: 'legacy'; readonly name: LegacyFieldName; readonly value: string } & WithRaw)
   /** A line of a legacy header section that is no field at all (an mbox `From ` line, say). */
   | { readonly kind: 'unparsed'; readonly raw: Uint8Array }

@@ -148,6 +148,11 @@ export function assertXmlText(value: string, path: string): void {
   }
 }
 
+/** `value` with every character XML cannot carry replaced by U+FFFD. */
+export function replaceXmlForbidden(value: string): string {
+  return value.replace(new RegExp(XML_FORBIDDEN.source, 'g'), '\uFFFD');
+}
+
 function escapeText(value: string): string {
   return value.replace(/[&<>\r]/g, (character) => {
     switch (character) {
