@@ -36,3 +36,14 @@ export {
 export { decodeEnvelope, encodeEnvelope } from './envelope-xml.ts';
 export { decodeHeaders, encodeHeaders } from './headers-xml.ts';
 export { mt2ToRfc5322, rfc5322ToMt2, type Mt2Message, type SmtpEnvelope } from './legacy.ts';
+export {
+  buildBody,
+  parseBody,
+  MAX_BODY_BYTES,
+  MAX_MIME_DEPTH,
+  MAX_MIME_HEADER_BYTES,
+  type BodyAttachment,
+  type DisplayBody,
+  type OutgoingAttachment,
+  type OutgoingBody,
+} from './body.ts';
