@@ -47,3 +47,4 @@ export {
   type OutgoingAttachment,
   type OutgoingBody,
 } from './body.ts';
+export { splitMbox, type MboxEntry, type MboxQuoting } from './mbox.ts';
