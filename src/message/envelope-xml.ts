@@ -169,7 +169,7 @@ export function envelopeToXml(envelope: Mt2Envelope): XmlElement {
         ? []
         : [element('signature', {}, [writeBase64(entry.signature)])];
     const time = writeDateTime(entry.time, `/envelope/trace[${index + 1}]/@time`);
-    children.push(element('trace', { host: entry.host, time }, indented(signature, 2)));
+    children.push(element('trace', { host: entry.host, time }, indented(signature, 1)));
   });
   envelope.extensions.forEach((extension, index) => {
     children.push(writeExtension(extension, `/envelope/extension[${index + 1}]`));
@@ -179,7 +179,7 @@ export function envelopeToXml(envelope: Mt2Envelope): XmlElement {
       element('result', { recipient: result.recipient, code: result.code }, [result.text]),
     );
     children.push(
-      element('errorReport', { message: envelope.errorReport.messageId }, indented(results, 2)),
+      element('errorReport', { message: envelope.errorReport.messageId }, indented(results, 1)),
     );
   }
   return element(

@@ -248,11 +248,7 @@ function writeMailbox(mailbox: Mailbox): XmlElement {
 
 function writeAddressEntry(entry: AddressEntry, depth: number): XmlElement {
   if (!('group' in entry)) return writeMailbox(entry);
-  return element(
-    'group',
-    { name: entry.group },
-    indented(entry.members.map(writeMailbox), depth + 1),
-  );
+  return element('group', { name: entry.group }, indented(entry.members.map(writeMailbox), depth));
 }
 
 function writeField(field: HeaderField, path: string): XmlElement {
