@@ -18,3 +18,15 @@ export interface Mt2Extension {
 
 /** A dotted object identifier: an arc 0, 1 or 2, then one or more decimal arcs. */
 export const OID_PATTERN = /^[0-2](?:\.(?:0|[1-9][0-9]*))+$/;
+
+/**
+ * The critical extensions among `extensions` whose OID is not in `known`. For delivery
+ * extensions a non-empty result means the whole message must be rejected
+ * (mt2-profile.md section 4); unknown non-critical ones are kept and ignored.
+ */
+export function unknownCriticalExtensions(
+  extensions: readonly Mt2Extension[],
+  known: ReadonlySet<string>,
+): Mt2Extension[] {
+  return extensions.filter((extension) => extension.critical && !known.has(extension.oid));
+}

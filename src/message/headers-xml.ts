@@ -114,7 +114,7 @@ function checkField(field: HeaderField, path: string, check: Check): void {
 function readMailbox(reader: ElementReader): Mailbox {
   if (reader.element.name !== 'mailbox') reader.fail('expected a mailbox');
   reader.allowAttributes('name', 'address');
-  reader.text();
+  reader.empty();
   const name = reader.attribute('name');
   const address = reader.requiredAttribute('address');
   return name === undefined ? { address } : { name, address };
@@ -204,12 +204,12 @@ function readField(reader: ElementReader): HeaderField {
       };
     case 'unparsed':
       reader.allowAttributes('raw');
-      reader.text();
+      reader.empty();
       if (rawText === undefined) reader.fail("missing attribute 'raw'");
       return { kind, raw: readBase64(reader, rawText, `${reader.path}/@raw`) };
     case 'bodyField':
       reader.allowAttributes();
-      reader.text();
+      reader.empty();
       return { kind };
     default:
       return reader.fail(`unknown element '${kind}'`);

@@ -17,7 +17,7 @@ export {
   type XmlElement,
   type XmlNode,
 } from './xml-tree.ts';
-export { OID_PATTERN, type Mt2Extension } from './extension.ts';
+export { OID_PATTERN, unknownCriticalExtensions, type Mt2Extension } from './extension.ts';
 export type { Mt2Envelope, TraceEntry, ErrorReport, ErrorReportResult } from './envelope.ts';
 export {
   LIST_URI_FIELD_NAMES,

@@ -70,6 +70,11 @@ export class ElementReader {
     return text;
   }
 
+  /** Fails unless the element has no content but whitespace. */
+  empty(): void {
+    if (this.elements().length > 0 || this.text().trim() !== '') this.fail('must be empty');
+  }
+
   /** Text that must not be empty. */
   requiredText(): string {
     const text = this.text();
