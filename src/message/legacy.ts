@@ -15,7 +15,7 @@ import {
 } from './rfc5322-section.internal.ts';
 import { ElementReader } from './xml-read.internal.ts';
 import {
-  assertXmlText,
+  isXmlText,
   MT2_MESSAGE_NAMESPACE,
   parseXmlDocument,
   replaceXmlForbidden,
@@ -46,16 +46,19 @@ const BODY_FIELD = /^content-/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
-function isXmlSafe(field: WritableField): boolean {
-  try {
-    JSON.stringify(field, (_key, value: unknown) => {
-      if (typeof value === 'string') assertXmlText(value, '');
-      return value;
-    });
-    return true;
-  } catch {
-    return false;
+/** Every string inside a structured value, however deeply nested. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+    return Object.values(value).flatMap(stringsOf);
   }
+  return [];
+}
+
+/** Whether XML can carry every string of a structured field (a decoded Subject may hold control characters). */
+function isXmlSafe(field: WritableField): boolean {
+  return stringsOf(field).every(isXmlText);
 }
 
 /** A legacy field's value: unfolded, and safe for XML even when the octets are not UTF-8. */
@@ -188,12 +191,11 @@ function deriveEnvelope(bytes: Uint8Array, headers: Mt2Headers, smtp: SmtpEnvelo
       }
     }
   }
+  // A message without a Message-ID still needs a msg-id: one derived from its octets
+  // is stable across imports of the same message.
   messageId ??= `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}@legacy.invalid`;
   return {
-    messageId:
-      /\s/.test(messageId) || messageId === ''
-        ? `${createHash('sha256').update(messageId).digest('hex').slice(0, 32)}@legacy.invalid`
-        : messageId,
+    messageId,
     sender: sender !== undefined && isEnvelopeAddress(sender) ? sender : '',
     recipients: [...new Set(smtp.recipients ?? recipients)].filter(isEnvelopeAddress),
     control: false,

@@ -139,6 +139,11 @@ const XML_FORBIDDEN =
   // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Whether an XML 1.0 document can carry every character of `value`. */
+export function isXmlText(value: string): boolean {
+  return !XML_FORBIDDEN.test(value);
+}
+
 /** Throws XML_UNENCODABLE when `value` holds a character no XML 1.0 document can carry. */
 export function assertXmlText(value: string, path: string): void {
   const found = XML_FORBIDDEN.exec(value);
