@@ -47,4 +47,4 @@ export {
   type OutgoingAttachment,
   type OutgoingBody,
 } from './body.ts';
-export { splitMbox, type MboxEntry, type MboxQuoting } from './mbox.ts';
+export { splitMbox, type MboxEntry, type MboxOptions, type MboxQuoting } from './mbox.ts';

@@ -12,20 +12,28 @@ export interface MboxEntry {
 /** How `>From ` lines are unquoted: mboxrd removes one `>` from every `>+From ` line; none leaves them. */
 export type MboxQuoting = 'mboxrd' | 'none';
 
+/** Options of {@link splitMbox}. */
+export interface MboxOptions {
+  /** Quoting to undo; default `mboxrd`. */
+  readonly quoting?: MboxQuoting;
+  /** Largest file accepted, in bytes; default {@link MAX_MBOX_BYTES}. */
+  readonly maxBytes?: number;
+}
+
 const SEPARATOR = /^From (\S*)/;
 
 /**
  * Splits an mbox file (RFC 4155) into its messages. A separator is a line starting with
  * `From ` at the start of the file or after an empty line; the empty line that ends
  * each message belongs to the mbox format and is removed. LF and CRLF files both work.
- * MBOX_MALFORMED when the file does not start with a separator or exceeds
- * {@link MAX_MBOX_BYTES}.
+ * MBOX_MALFORMED when the file does not start with a separator or is too large.
  */
-export function splitMbox(bytes: Uint8Array, quoting: MboxQuoting = 'mboxrd'): MboxEntry[] {
-  if (bytes.byteLength > MAX_MBOX_BYTES) {
+export function splitMbox(bytes: Uint8Array, options: MboxOptions = {}): MboxEntry[] {
+  const { quoting = 'mboxrd', maxBytes = MAX_MBOX_BYTES } = options;
+  if (bytes.byteLength > maxBytes) {
     throw new MessageError(
       'MBOX_MALFORMED',
-      `mbox of ${bytes.byteLength} bytes exceeds ${MAX_MBOX_BYTES}`,
+      `mbox of ${bytes.byteLength} bytes exceeds ${maxBytes}`,
     );
   }
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -8,6 +8,7 @@ import {
   decodeHeaders,
   encodeEnvelope,
   encodeHeaders,
+  MAX_RFC5322_BYTES,
   MessageError,
   mt2ToRfc5322,
   rfc5322ToMt2,
@@ -186,6 +187,13 @@ describe('RFC 5322 -> MT2 -> RFC 5322', () => {
         mt2ToRfc5322({ headers: { fields, extensions: [] }, body: message.body }),
       ).toString(),
       'Subject: new\r\n\nx',
+    );
+  });
+
+  test('a message over MAX_RFC5322_BYTES is refused', () => {
+    assert.throws(
+      () => rfc5322ToMt2(new Uint8Array(MAX_RFC5322_BYTES + 1)),
+      (error: unknown) => error instanceof MessageError && error.code === 'RFC5322_TOO_LARGE',
     );
   });
 

@@ -33,7 +33,9 @@ describe('mbox (RFC 4155)', () => {
       ],
     );
     assert.equal(
-      text(splitMbox(mbox, 'none')[0]?.message ?? new Uint8Array()).includes('>From here on'),
+      text(splitMbox(mbox, { quoting: 'none' })[0]?.message ?? new Uint8Array()).includes(
+        '>From here on',
+      ),
       true,
     );
   });
@@ -47,6 +49,15 @@ describe('mbox (RFC 4155)', () => {
       ['Subject: x\r\n\r\nbody\r\n', 'Subject: y\r\n'],
     );
     assert.deepEqual(splitMbox(new Uint8Array()), []);
+  });
+
+  test('a file over the size limit is refused; one at the limit is read', () => {
+    const mbox = Buffer.from('From a@b Mon\nSubject: x\n\n');
+    assert.equal(splitMbox(mbox, { maxBytes: mbox.length }).length, 1);
+    assert.throws(
+      () => splitMbox(mbox, { maxBytes: mbox.length - 1 }),
+      (error: unknown) => error instanceof MessageError && error.code === 'MBOX_MALFORMED',
+    );
   });
 
   test('a file that does not start with a From line is refused', () => {

@@ -231,6 +231,28 @@ describe('envelope and headers XML', () => {
     );
   });
 
+  test('a bad OID or a bad name in extension content is refused when encoding', () => {
+    assert.throws(
+      () =>
+        encodeEnvelope({ ...minimal, extensions: [{ oid: '1.02', critical: true, content: [] }] }),
+      fault('XML_UNENCODABLE', '/envelope/extension[1]/@oid'),
+    );
+    assert.throws(
+      () =>
+        encodeHeaders({
+          fields: [],
+          extensions: [
+            {
+              oid: '1.2',
+              critical: false,
+              content: [{ name: 'a b', attributes: {}, children: [] }],
+            },
+          ],
+        }),
+      fault('XML_UNENCODABLE', '/headers/extension[1]/a b'),
+    );
+  });
+
   test('line breaks and tabs in values survive', () => {
     const value = {
       fields: [
