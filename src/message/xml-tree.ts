@@ -47,6 +47,8 @@ const builder = new XmlBuilder({
   processEntities: false,
 });
 
+const DECLARED_ENCODING = /^\s*<\?xml\s[^?]*\bencoding\s*=\s*["']([^"']*)["']/;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 type OrderedNode = Record<string, unknown>;
@@ -108,6 +110,13 @@ export function parseXmlDocument(
     }
   }
   prescanXml(text, limits);
+  const declared = DECLARED_ENCODING.exec(text)?.[1];
+  if (declared !== undefined && !/^utf-?8$/i.test(declared)) {
+    throw new MessageError(
+      'XML_MALFORMED',
+      `declared encoding '${declared}': MT2 objects are UTF-8`,
+    );
+  }
   try {
     SyntaxValidator.validate(text);
   } catch (error) {

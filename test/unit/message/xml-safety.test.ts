@@ -120,6 +120,14 @@ describe('hostile XML', () => {
     rejects(`${OPEN}<subject>a\u0001b</subject></headers>`, 'XML_MALFORMED');
   });
 
+  test('a document that declares an encoding other than UTF-8 is refused', () => {
+    rejects(`<?xml version="1.0" encoding="ISO-8859-1"?>${OPEN}</headers>`, 'XML_MALFORMED');
+    assert.deepEqual(
+      decodeHeaders(`<?xml version="1.0" encoding="utf-8"?>${OPEN}</headers>`).fields,
+      [],
+    );
+  });
+
   test('the error names where the fault is', () => {
     assert.throws(
       () => decodeHeaders(`${OPEN}\n<subject>&bogus;</subject></headers>`),
