@@ -1,0 +1,315 @@
+import { MessageError } from './errors.ts';
+import type { Mt2Extension } from './extension.ts';
+import { readExtension, writeExtension } from './extension-xml.internal.ts';
+import {
+  LIST_URI_FIELD_NAMES,
+  type AddressEntry,
+  type HeaderField,
+  type ListUriFieldName,
+  type Mailbox,
+  type Mt2Headers,
+} from './headers.ts';
+import { DEFAULT_XML_LIMITS, type XmlLimits } from './limits.ts';
+import {
+  readBase64,
+  readDateTime,
+  readRoot,
+  writeBase64,
+  writeDateTime,
+  type ElementReader,
+} from './xml-read.internal.ts';
+import {
+  MT2_MESSAGE_NAMESPACE,
+  parseXmlDocument,
+  serializeXmlDocument,
+  type XmlElement,
+} from './xml-tree.ts';
+import { element, indented } from './xml-write.internal.ts';
+
+/** An address as a headers object holds it: non-empty, one line, no angle brackets. */
+const MAILBOX_ADDRESS = /^[^\r\n<>]+$/u;
+/** A message id without its angle brackets. */
+const MESSAGE_ID = /^[^\s<>]+$/u;
+/** A legacy field name: RFC822. and an RFC 5322 field name (printable ASCII but ':'). */
+const LEGACY_NAME = /^RFC822\.[\x21-\x39\x3B-\x7E]+$/;
+
+/** Value rules shared by decoding (fault: XML_INVALID_STRUCTURE) and encoding (XML_UNENCODABLE). */
+type Check = (ok: boolean, reason: string, path: string) => void;
+
+function checkMailbox(mailbox: Mailbox, path: string, check: Check): void {
+  check(
+    MAILBOX_ADDRESS.test(mailbox.address),
+    'address must be one non-empty line without <>',
+    `${path}/@address`,
+  );
+}
+
+function checkIds(ids: readonly string[], path: string, check: Check): void {
+  ids.forEach((id, index) => {
+    check(MESSAGE_ID.test(id), `'${id}' is not a message id`, `${path}/id[${index + 1}]`);
+  });
+}
+
+function checkField(field: HeaderField, path: string, check: Check): void {
+  switch (field.kind) {
+    case 'from':
+      check(field.mailboxes.length > 0, 'from needs at least one mailbox', path);
+      field.mailboxes.forEach((mailbox, index) => {
+        checkMailbox(mailbox, `${path}/mailbox[${index + 1}]`, check);
+      });
+      break;
+    case 'sender':
+      checkMailbox(field.mailbox, `${path}/mailbox[1]`, check);
+      break;
+    case 'replyTo':
+    case 'to':
+    case 'cc':
+    case 'bcc':
+      field.addresses.forEach((entry, index) => {
+        if ('group' in entry) {
+          entry.members.forEach((member, at) => {
+            checkMailbox(member, `${path}/group[${index + 1}]/mailbox[${at + 1}]`, check);
+          });
+        } else {
+          checkMailbox(entry, `${path}/mailbox[${index + 1}]`, check);
+        }
+      });
+      break;
+    case 'messageId':
+      check(MESSAGE_ID.test(field.id), `'${field.id}' is not a message id`, path);
+      break;
+    case 'inReplyTo':
+    case 'references':
+      checkIds(field.ids, path, check);
+      break;
+    case 'listId':
+      check(MESSAGE_ID.test(field.id), `'${field.id}' is not a list id`, path);
+      break;
+    case 'list':
+      check(
+        LIST_URI_FIELD_NAMES.includes(field.field),
+        `'${field.field}' is not a list field`,
+        `${path}/@field`,
+      );
+      field.uris.forEach((uri, index) => {
+        check(/^[^\s<>]+$/.test(uri), `'${uri}' is not a URI`, `${path}/uri[${index + 1}]`);
+      });
+      break;
+    case 'legacy':
+      check(
+        LEGACY_NAME.test(field.name),
+        `'${field.name}' is not RFC822.<field name>`,
+        `${path}/@name`,
+      );
+      check(!/[\r\n]/.test(field.value), 'a legacy value is one unfolded line', path);
+      break;
+    case 'subject':
+    case 'date':
+    case 'unparsed':
+    case 'bodyField':
+      break;
+  }
+}
+
+function readMailbox(reader: ElementReader): Mailbox {
+  if (reader.element.name !== 'mailbox') reader.fail('expected a mailbox');
+  reader.allowAttributes('name', 'address');
+  reader.empty();
+  const name = reader.attribute('name');
+  const address = reader.requiredAttribute('address');
+  return name === undefined ? { address } : { name, address };
+}
+
+function readAddressEntry(reader: ElementReader): AddressEntry {
+  if (reader.element.name !== 'group') return readMailbox(reader);
+  reader.allowAttributes('name');
+  return { group: reader.requiredAttribute('name'), members: reader.elements().map(readMailbox) };
+}
+
+function readIds(reader: ElementReader): string[] {
+  return reader.elements().map((child) => {
+    if (child.element.name !== 'id') child.fail('expected an id');
+    return child.allowAttributes().text();
+  });
+}
+
+function readUris(reader: ElementReader): string[] {
+  return reader.elements().map((child) => {
+    if (child.element.name !== 'uri') child.fail('expected a uri');
+    return child.allowAttributes().text();
+  });
+}
+
+function readField(reader: ElementReader): HeaderField {
+  const kind = reader.element.name;
+  const rawText = reader.attribute('raw');
+  const raw =
+    rawText === undefined ? {} : { raw: readBase64(reader, rawText, `${reader.path}/@raw`) };
+  switch (kind) {
+    case 'from':
+      reader.allowAttributes('raw');
+      return { kind, mailboxes: reader.elements().map(readMailbox), ...raw };
+    case 'sender': {
+      reader.allowAttributes('raw');
+      const mailboxes = reader.elements().map(readMailbox);
+      const [mailbox] = mailboxes;
+      if (mailbox === undefined || mailboxes.length !== 1)
+        reader.fail('sender holds exactly one mailbox');
+      return { kind, mailbox, ...raw };
+    }
+    case 'replyTo':
+    case 'to':
+    case 'cc':
+    case 'bcc':
+      reader.allowAttributes('raw');
+      return { kind, addresses: reader.elements().map(readAddressEntry), ...raw };
+    case 'subject':
+      reader.allowAttributes('raw');
+      return { kind, text: reader.text(), ...raw };
+    case 'date':
+      reader.allowAttributes('raw');
+      return { kind, date: readDateTime(reader, reader.text()), ...raw };
+    case 'messageId':
+      reader.allowAttributes('raw');
+      return { kind, id: reader.text(), ...raw };
+    case 'inReplyTo':
+    case 'references':
+      reader.allowAttributes('raw');
+      return { kind, ids: readIds(reader), ...raw };
+    case 'listId': {
+      reader.allowAttributes('raw', 'description');
+      const description = reader.attribute('description');
+      return {
+        kind,
+        id: reader.text(),
+        ...(description === undefined ? {} : { description }),
+        ...raw,
+      };
+    }
+    case 'list':
+      reader.allowAttributes('raw', 'field');
+      return {
+        kind,
+        field: reader.requiredAttribute('field') as ListUriFieldName,
+        uris: readUris(reader),
+        ...raw,
+      };
+    case 'legacy':
+      reader.allowAttributes('raw', 'name');
+      return {
+        kind,
+        name: reader.requiredAttribute('name') as `RFC822.${string}`,
+        value: reader.text(),
+        ...raw,
+      };
+    case 'unparsed':
+      reader.allowAttributes('raw');
+      reader.empty();
+      if (rawText === undefined) reader.fail("missing attribute 'raw'");
+      return { kind, raw: readBase64(reader, rawText, `${reader.path}/@raw`) };
+    case 'bodyField':
+      reader.allowAttributes();
+      reader.empty();
+      return { kind };
+    default:
+      return reader.fail(`unknown element '${kind}'`);
+  }
+}
+
+/**
+ * Decodes a `message/headers` document. Total and strict: returns complete headers or
+ * throws one {@link MessageError} (XML_* code and the path of the fault).
+ */
+export function decodeHeaders(
+  input: Uint8Array | string,
+  limits: XmlLimits = DEFAULT_XML_LIMITS,
+): Mt2Headers {
+  const root = readRoot(parseXmlDocument(input, limits), 'headers');
+  root.allowAttributes('xmlns');
+  const fields: HeaderField[] = [];
+  const extensions: Mt2Extension[] = [];
+  for (const child of root.elements()) {
+    if (child.element.name === 'extension') {
+      extensions.push(readExtension(child));
+      continue;
+    }
+    const field = readField(child);
+    checkField(field, child.path, (ok, reason, path) => {
+      if (!ok) child.fail(reason, path);
+    });
+    fields.push(field);
+  }
+  return { fields, extensions };
+}
+
+function writeMailbox(mailbox: Mailbox): XmlElement {
+  return element('mailbox', { name: mailbox.name, address: mailbox.address });
+}
+
+function writeAddressEntry(entry: AddressEntry, depth: number): XmlElement {
+  if (!('group' in entry)) return writeMailbox(entry);
+  return element('group', { name: entry.group }, indented(entry.members.map(writeMailbox), depth));
+}
+
+function writeField(field: HeaderField, path: string): XmlElement {
+  const depth = 1;
+  if (field.kind === 'bodyField') return element('bodyField');
+  const raw = field.raw === undefined ? undefined : writeBase64(field.raw);
+  const list = (children: XmlElement[], attributes: Record<string, string | undefined> = {}) =>
+    element(field.kind, { ...attributes, raw }, indented(children, depth));
+  const ids = (values: readonly string[]) => values.map((id) => element('id', {}, [id]));
+  switch (field.kind) {
+    case 'from':
+      return list(field.mailboxes.map(writeMailbox));
+    case 'sender':
+      return list([writeMailbox(field.mailbox)]);
+    case 'replyTo':
+    case 'to':
+    case 'cc':
+    case 'bcc':
+      return list(field.addresses.map((entry) => writeAddressEntry(entry, depth + 1)));
+    case 'subject':
+      return element(field.kind, { raw }, [field.text]);
+    case 'date':
+      return element(field.kind, { raw }, [writeDateTime(field.date, path)]);
+    case 'messageId':
+      return element(field.kind, { raw }, [field.id]);
+    case 'inReplyTo':
+    case 'references':
+      return list(ids(field.ids));
+    case 'listId':
+      return element(field.kind, { description: field.description, raw }, [field.id]);
+    case 'list':
+      return list(
+        field.uris.map((uri) => element('uri', {}, [uri])),
+        { field: field.field },
+      );
+    case 'legacy':
+      return element(field.kind, { name: field.name, raw }, [field.value]);
+    case 'unparsed':
+      return element(field.kind, { raw });
+  }
+}
+
+/** The headers as an XML tree (before serialisation); see {@link encodeHeaders}. */
+export function headersToXml(headers: Mt2Headers): XmlElement {
+  const counts = new Map<string, number>();
+  const children = headers.fields.map((field) => {
+    const count = (counts.get(field.kind) ?? 0) + 1;
+    counts.set(field.kind, count);
+    const path = `/headers/${field.kind}[${count}]`;
+    checkField(field, path, (ok, reason, at) => {
+      if (!ok) throw new MessageError('XML_UNENCODABLE', reason, at);
+    });
+    return writeField(field, path);
+  });
+  headers.extensions.forEach((extension, index) => {
+    children.push(writeExtension(extension, `/headers/extension[${index + 1}]`));
+  });
+  return element('headers', { xmlns: MT2_MESSAGE_NAMESPACE }, indented(children, 0));
+}
+
+/** Encodes headers as a `message/headers` document (UTF-8 XML). */
+export function encodeHeaders(headers: Mt2Headers): Uint8Array {
+  return serializeXmlDocument(headersToXml(headers));
+}

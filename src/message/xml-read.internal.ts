@@ -1,0 +1,137 @@
+import { MessageError } from './errors.ts';
+import { MT2_MESSAGE_NAMESPACE, type XmlElement } from './xml-tree.ts';
+
+/**
+ * Strict, path-aware reading of one element of our own schema. Every fault throws
+ * XML_INVALID_STRUCTURE naming the XPath-like location of the fault.
+ */
+export class ElementReader {
+  constructor(
+    readonly element: XmlElement,
+    readonly path: string,
+  ) {}
+
+  fail(reason: string, at = this.path): never {
+    throw new MessageError('XML_INVALID_STRUCTURE', reason, at);
+  }
+
+  /** Fails on any attribute not named in `allowed`. */
+  allowAttributes(...allowed: string[]): this {
+    for (const name of Object.keys(this.element.attributes)) {
+      if (!allowed.includes(name))
+        this.fail(`unexpected attribute '${name}'`, `${this.path}/@${name}`);
+    }
+    return this;
+  }
+
+  attribute(name: string): string | undefined {
+    return this.element.attributes[name];
+  }
+
+  requiredAttribute(name: string): string {
+    const value = this.attribute(name);
+    if (value === undefined) this.fail(`missing attribute '${name}'`);
+    return value;
+  }
+
+  /** A `true`/`false` attribute, `fallback` when absent. */
+  booleanAttribute(name: string, fallback: boolean): boolean {
+    const value = this.attribute(name);
+    if (value === undefined) return fallback;
+    if (value !== 'true' && value !== 'false')
+      this.fail(`'${name}' must be true or false`, `${this.path}/@${name}`);
+    return value === 'true';
+  }
+
+  /** The child elements; text other than whitespace between them is a fault. */
+  elements(): ElementReader[] {
+    const counts = new Map<string, number>();
+    const readers: ElementReader[] = [];
+    for (const child of this.element.children) {
+      if (typeof child === 'string') {
+        if (child.trim() !== '') this.fail('unexpected text', `${this.path}/text()`);
+        continue;
+      }
+      const count = (counts.get(child.name) ?? 0) + 1;
+      counts.set(child.name, count);
+      readers.push(new ElementReader(child, `${this.path}/${child.name}[${count}]`));
+    }
+    return readers;
+  }
+
+  /** The element's text; child elements are a fault. */
+  text(): string {
+    let text = '';
+    for (const child of this.element.children) {
+      if (typeof child !== 'string')
+        this.fail(`unexpected element '${child.name}'`, `${this.path}/${child.name}`);
+      text += child;
+    }
+    return text;
+  }
+
+  /** Fails unless the element has no content but whitespace. */
+  empty(): void {
+    if (this.elements().length > 0 || this.text().trim() !== '') this.fail('must be empty');
+  }
+
+  /** Text that must not be empty. */
+  requiredText(): string {
+    const text = this.text();
+    if (text === '') this.fail('must not be empty');
+    return text;
+  }
+}
+
+/** Checks the root element's name and namespace and returns a reader for it. */
+export function readRoot(root: XmlElement, name: string): ElementReader {
+  if (root.name !== name) {
+    throw new MessageError(
+      'XML_WRONG_ROOT',
+      `root element is '${root.name}', expected '${name}'`,
+      `/${root.name}`,
+    );
+  }
+  if (root.attributes['xmlns'] !== MT2_MESSAGE_NAMESPACE) {
+    throw new MessageError(
+      'XML_WRONG_ROOT',
+      `root element must be in namespace ${MT2_MESSAGE_NAMESPACE}`,
+      `/${name}/@xmlns`,
+    );
+  }
+  return new ElementReader(root, `/${name}`);
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Strict base64 (whitespace allowed between characters) to bytes. */
+export function readBase64(reader: ElementReader, value: string, at = reader.path): Uint8Array {
+  const compact = value.replace(/[ \t\r\n]/g, '');
+  if (!BASE64.test(compact)) reader.fail('not valid base64', at);
+  return new Uint8Array(Buffer.from(compact, 'base64'));
+}
+
+/** Bytes to base64 text. */
+export function writeBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 date-time to a Date. */
+export function readDateTime(reader: ElementReader, value: string, at = reader.path): Date {
+  const date = new Date(value);
+  if (!ISO_DATE_TIME.test(value) || Number.isNaN(date.getTime())) {
+    reader.fail(`'${value}' is not an RFC 3339 date-time`, at);
+  }
+  return date;
+}
+
+/** A Date to RFC 3339 in UTC; XML_UNENCODABLE for an invalid Date. */
+export function writeDateTime(date: Date, path: string): string {
+  if (Number.isNaN(date.getTime())) throw new MessageError('XML_UNENCODABLE', 'invalid Date', path);
+  const iso = date.toISOString();
+  if (!ISO_DATE_TIME.test(iso))
+    throw new MessageError('XML_UNENCODABLE', `date ${iso} is outside years 0000-9999`, path);
+  return iso;
+}
