@@ -36,3 +36,28 @@ export {
   type PathValidationResult,
   type RevocationMode,
 } from './path-validation.ts';
+export {
+  PURPOSE,
+  isDelegationParent,
+  issuerDomainsOf,
+  addressesOf,
+  hostnamesOf,
+  checkSubjectBinding,
+  checkIssuerDelegation,
+  type ExpectedIdentity,
+} from './mt2-rules.ts';
+export { caStoreOf, type CaStoreEntry, type LocalCaStore } from './ca-store.ts';
+export {
+  EMPTY_TRUST_POLICY,
+  type TrustPolicy,
+  type VouchList,
+  type TrustAttestation,
+} from './trust.ts';
+export type { CaResolver, ResolvedCa } from './resolver.ts';
+export { formatVerdict, type Verdict, type VerdictSource, type ChainLink } from './verdict.ts';
+export {
+  IdentityValidator,
+  type IdentityValidatorOptions,
+  type IdentityCheck,
+} from './identity-validator.ts';
+export { checkPeer, MAX_PEER_CHAIN_CERTIFICATES, type PeerCheck } from './peer-check.ts';

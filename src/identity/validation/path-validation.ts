@@ -184,11 +184,7 @@ function crlSignerKeys(
   for (const candidate of run.options.intermediates ?? []) {
     if (candidate.subject.key !== issuer.key || inPath.has(candidate.fingerprint)) continue;
     if (!mayCertify(candidate, 'cRLSign')) continue;
-    const result = validateWithDepth(
-      candidate,
-      signerOptions(run.options),
-      run.depth + 1,
-    );
+    const result = validateWithDepth(candidate, signerOptions(run.options), run.depth + 1);
     if (result.valid)
       keys.push({ spki: candidate.spki, inheritedParameters: dsaParametersOf(candidate.spki) });
   }
@@ -237,7 +233,9 @@ function validateCandidate(path: CandidatePath, run: Run): PathValidationResult 
     key: { spki: path.anchor.spki, inheritedParameters: dsaParametersOf(path.anchor.spki) },
     issuerName: path.anchor.name,
     maxPathLength: certificates.length,
-    constraints: UNCONSTRAINED,
+    // An anchor's own nameConstraints bind the whole path (an MT2 domain CA is
+    // limited to its domain even when it is the anchor).
+    constraints: addConstraints(UNCONSTRAINED, path.anchor.certificate?.nameConstraints),
   };
   certificates.forEach((certificate, index) => {
     const last = index === certificates.length - 1;

@@ -1,0 +1,2 @@
+// The identity layer's public face: certificates, validation, resolvers, CMS.
+export * from './validation/index.ts';
