@@ -1,7 +1,8 @@
 import type { CliCommand } from '../command.ts';
+import { certCommand } from './cert.ts';
 
 /**
  * The subcommands of `mt2`. Each lives in its own module beside this one and is
  * listed here once.
  */
-export const MT2_COMMANDS: readonly CliCommand[] = [];
+export const MT2_COMMANDS: readonly CliCommand[] = [certCommand];
