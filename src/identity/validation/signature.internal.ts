@@ -57,14 +57,23 @@ export type SignatureCheck = 'valid' | 'invalid' | 'unsupported-algorithm' | 'ba
 
 /** True when the key is DSA without parameters of its own. */
 export function lacksDsaParameters(spki: Uint8Array): boolean {
-  const algorithm = decodeAlgorithm(children(decodeOne(spki))[0]);
-  return algorithm.oid === DSA_KEY && algorithm.parameters === undefined;
+  const algorithm = keyAlgorithm(spki);
+  return algorithm?.oid === DSA_KEY && algorithm.parameters === undefined;
 }
 
 /** The DSA parameters of a key, if it is DSA and has them. */
 export function dsaParametersOf(spki: Uint8Array): Uint8Array | undefined {
-  const algorithm = decodeAlgorithm(children(decodeOne(spki))[0]);
-  return algorithm.oid === DSA_KEY ? algorithm.parameters : undefined;
+  const algorithm = keyAlgorithm(spki);
+  return algorithm?.oid === DSA_KEY ? algorithm.parameters : undefined;
+}
+
+/** The key's algorithm; undefined for a malformed SPKI (its signatures then fail). */
+function keyAlgorithm(spki: Uint8Array): AlgorithmIdentifier | undefined {
+  try {
+    return decodeAlgorithm(children(decodeOne(spki))[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 function withParameters(spki: Uint8Array, parameters: Uint8Array): Uint8Array {
