@@ -1,8 +1,8 @@
 // RFC 5280 section 6.1, basic path validation: for each candidate path (path-building.ts)
 // run the per-certificate checks (6.1.3), prepare the state for the next certificate
 // (6.1.4) and wrap up (6.1.5). Revocation (6.3) is in revocation.internal.ts, name
-// constraints in name-constraints.internal.ts. Certificate policies (6.1.3 (d)-(f),
-// 6.1.4 (a)-(b), (h)-(j)) are not processed; see docs/certificate-validation.md.
+// constraints in name-constraints.internal.ts, certificate policies in
+// policy.internal.ts.
 import { isSelfIssued, type ParsedCertificate } from './certificate.ts';
 import type { ParsedCrl } from './crl.ts';
 import { OID } from './extensions.internal.ts';
@@ -15,6 +15,8 @@ import {
 import type { DistinguishedName } from './names.ts';
 import { buildPaths, type CandidatePath, type TrustAnchor } from './path-building.ts';
 import { CRL_REASONS } from './crl.ts';
+import { CertificateInputError } from './errors.ts';
+import { PolicyProcessor } from './policy.internal.ts';
 import { reason, type Reason } from './reasons.ts';
 import { checkRevocation } from './revocation.internal.ts';
 import {
@@ -72,8 +74,6 @@ const RECOGNISED_EXTENSIONS = new Set<string>([
   OID.freshestCrl,
   OID.authorityInfoAccess,
   OID.subjectInfoAccess,
-  // Policy extensions are recognised (so a critical one does not fail the path) but
-  // their constraints are not enforced.
   OID.certificatePolicies,
   OID.policyMappings,
   OID.policyConstraints,
@@ -224,6 +224,17 @@ function checkRevocationOf(
     : { reasons: [], warnings: [unknown] };
 }
 
+/** Runs a step that reads an extension; a malformed extension becomes a reason. */
+function guarded(step: () => Reason[], subject: string): Reason[] {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof CertificateInputError)
+      return [reason('MALFORMED_CERTIFICATE', error.message, subject)];
+    throw error;
+  }
+}
+
 function validateCandidate(path: CandidatePath, run: Run): PathValidationResult {
   const at = run.options.at ?? new Date();
   const certificates = path.certificates;
@@ -237,6 +248,7 @@ function validateCandidate(path: CandidatePath, run: Run): PathValidationResult 
     // limited to its domain even when it is the anchor).
     constraints: addConstraints(UNCONSTRAINED, path.anchor.certificate?.nameConstraints),
   };
+  const policy = new PolicyProcessor(certificates.length);
   certificates.forEach((certificate, index) => {
     const last = index === certificates.length - 1;
     const subject = subjectOf(certificate);
@@ -254,6 +266,8 @@ function validateCandidate(path: CandidatePath, run: Run): PathValidationResult 
         reasons.push(reason('NAME_CONSTRAINT_VIOLATION', violation, subject));
       }
     }
+    // 6.1.3 (d)-(f): certificate policies.
+    reasons.push(...guarded(() => policy.processCertificate(certificate, index + 1), subject));
     // 6.1.4 (o) / 6.1.5 (f): critical extensions must be understood.
     for (const extension of certificate.extensions) {
       if (extension.critical && !RECOGNISED_EXTENSIONS.has(extension.oid)) {
@@ -261,6 +275,8 @@ function validateCandidate(path: CandidatePath, run: Run): PathValidationResult 
       }
     }
     if (!last) {
+      // 6.1.4 (a)-(b), (h)-(j): policy mappings and policy counters.
+      reasons.push(...guarded(() => policy.prepareNext(certificate, index + 1), subject));
       // 6.1.4 (k): a CA in the path must say so (v1/v2 certificates cannot).
       if (certificate.version < 3 || certificate.basicConstraints?.ca !== true) {
         reasons.push(reason('NOT_A_CA', undefined, subject));
@@ -290,6 +306,8 @@ function validateCandidate(path: CandidatePath, run: Run): PathValidationResult 
     state.issuerName = certificate.subject;
   });
   const target = certificates.at(-1);
+  if (target !== undefined)
+    reasons.push(...guarded(() => policy.wrapUp(target), subjectOf(target)));
   const purpose = run.options.requiredPurpose;
   if (target?.extKeyUsage !== undefined && purpose !== undefined) {
     if (

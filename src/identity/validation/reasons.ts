@@ -18,6 +18,8 @@ export const REASON_TEXT = {
   EXTENDED_KEY_USAGE_MISSING: 'the certificate is not issued for this purpose (extendedKeyUsage)',
   NAME_CONSTRAINT_VIOLATION: 'a name in the certificate is outside what its CA may certify',
   UNKNOWN_CRITICAL_EXTENSION: 'a certificate has a critical extension that is not understood',
+  NO_VALID_POLICY: 'no certificate policy is valid for the whole chain, and one is required',
+  INVALID_POLICY_MAPPING: 'a CA maps to or from anyPolicy',
   REVOKED: 'a certificate in the chain is revoked',
   REVOCATION_UNKNOWN: 'the revocation status of a certificate could not be determined',
   CRL_UNUSABLE: 'a CRL could not be used',
