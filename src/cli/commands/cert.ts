@@ -1,12 +1,13 @@
 // `mt2 cert verify`: validates a certificate from a shell, printing the verdict and
 // its reasons. Exit 0 when valid, 1 otherwise (and on bad input or usage).
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   caStoreOf,
   CertificateInputError,
   formatVerdict,
   IdentityValidator,
+  MAX_CRL_BYTES,
   readCertificates,
   readCrls,
   type ExpectedIdentity,
@@ -29,11 +30,24 @@ const USAGE = `usage: mt2 cert verify ...   (mt2 cert verify --help for details)
 
 ${VERIFY_USAGE}`;
 
+/** Largest input file read, in bytes: a CRL at its limit, as PEM (base64 adds a third). */
+const MAX_INPUT_FILE_BYTES = Math.ceil((MAX_CRL_BYTES * 4) / 3) + 4096;
+
+async function readLimited(path: string): Promise<Uint8Array> {
+  if ((await stat(path)).size > MAX_INPUT_FILE_BYTES) {
+    throw new CertificateInputError(
+      'INPUT_TOO_LARGE',
+      `${path} is over ${MAX_INPUT_FILE_BYTES} bytes`,
+    );
+  }
+  return readFile(path);
+}
+
 async function readAll<T>(
   paths: readonly string[],
   read: (bytes: Uint8Array) => T[],
 ): Promise<T[]> {
-  const lists = await Promise.all(paths.map(async (path) => read(await readFile(path))));
+  const lists = await Promise.all(paths.map(async (path) => read(await readLimited(path))));
   return lists.flat();
 }
 

@@ -2,7 +2,7 @@
 // at the domain itself, or TXT records at _mt2ca.DOMAIN whose text is "mt2ca=" and
 // the certificate's DER in base64 (split over as many strings as needed).
 import { randomInt } from 'node:crypto';
-import { createSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { connect } from 'node:net';
 import type { CaResolver, ResolvedCa } from '../validation/index.ts';
@@ -50,11 +50,15 @@ function queryUdp(host: string, port: number, query: Buffer, timeoutMs: number):
       socket.close();
       reject(timeout(timeoutMs, `udp ${host}:${port}`));
     }, timeoutMs);
-    socket.once('message', (message) => {
+    const onMessage = (message: Buffer, from: RemoteInfo) => {
+      // Only the server asked may answer (the query id is checked by the parser).
+      if (from.port !== port || from.address !== host) return;
+      socket.off('message', onMessage);
       clearTimeout(timer);
       socket.close();
       resolve(message);
-    });
+    };
+    socket.on('message', onMessage);
     socket.once('error', (error) => {
       clearTimeout(timer);
       socket.close();

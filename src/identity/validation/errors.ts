@@ -1,6 +1,5 @@
 /** Stable codes of {@link CertificateInputError}: input that cannot be read at all. */
-export type CertificateInputErrorCode =
-  'MALFORMED_DER' | 'MALFORMED_PEM' | 'INPUT_TOO_LARGE' | 'UNSUPPORTED_STRUCTURE';
+export type CertificateInputErrorCode = 'MALFORMED_DER' | 'MALFORMED_PEM' | 'INPUT_TOO_LARGE';
 
 /**
  * Thrown when bytes handed to the validation layer are not a certificate or CRL it can

@@ -341,13 +341,22 @@ function validateWithDepth(
       anchor: undefined,
     };
   }
-  let first: PathValidationResult | undefined;
+  let closest: PathValidationResult | undefined;
   for (const path of paths) {
     const result = validateCandidate(path, { options, depth });
     if (result.valid) return result;
-    first ??= result;
+    if (closest === undefined || failureRank(result) < failureRank(closest)) closest = result;
   }
-  return first ?? validateCandidate(paths[0] as CandidatePath, { options, depth });
+  return closest ?? validateCandidate(paths[0] as CandidatePath, { options, depth });
+}
+
+/**
+ * Orders failed paths for reporting: a path whose signatures verify is the real chain
+ * (others were name-chaining guesses), then the one with fewest reasons.
+ */
+function failureRank(result: PathValidationResult): number {
+  const badSignatures = result.reasons.filter((item) => item.code === 'BAD_SIGNATURE').length;
+  return badSignatures * 1000 + result.reasons.length;
 }
 
 /**

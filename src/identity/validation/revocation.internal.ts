@@ -182,7 +182,7 @@ export function checkRevocation(
       }
       const delta = deltaFor(crl, key, context);
       const deltaEntry = delta && entryFor(delta, certificate);
-      if (deltaEntry !== undefined) {
+      if (deltaEntry !== undefined && deltaEntry.revocationDate <= context.at) {
         if (deltaEntry.reason === REASON_REMOVE_FROM_CRL) {
           for (const bit of interim) covered.add(bit);
           continue;

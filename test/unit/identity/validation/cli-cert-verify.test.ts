@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { mt2Main, type CliIo } from '../../../../src/cli/index.ts';
@@ -149,6 +149,12 @@ describe('mt2 cert verify', () => {
     const notPem = join(pki.dir, 'text.pem');
     writeFileSync(notPem, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
     assert.match((await run('--trust', notPem, pki.alice.pemPath)).err, /MALFORMED_PEM/);
+    const huge = join(pki.dir, 'huge.crl');
+    writeFileSync(huge, '');
+    truncateSync(huge, 64 * 1024 * 1024);
+    const tooLarge = await run('--trust', pki.exampleCa.pemPath, '--crl', huge, pki.alice.pemPath);
+    assert.equal(tooLarge.code, 1);
+    assert.match(tooLarge.err, /INPUT_TOO_LARGE/);
     const missing = await run('--trust', pki.exampleCa.pemPath, join(pki.dir, 'nope.pem'));
     assert.equal(missing.code, 1);
     assert.match(missing.err, /ENOENT/);

@@ -11,6 +11,7 @@ import {
   validatePath,
   type ParsedCertificate,
   type ParsedCrl,
+  type PathValidationResult,
 } from '../../../../src/identity/validation/index.ts';
 
 const PKITS = join(import.meta.dirname, '../../../../../shared/data/pkits');
@@ -67,18 +68,14 @@ function nameConstraintCases(): PkitsCase[] {
     }));
 }
 
-function run(testCase: PkitsCase): { outcome: 'SUCCESS' | 'FAILURE'; detail: string } {
-  const result = validatePath(certificate(testCase.ee), {
+function run(testCase: PkitsCase): PathValidationResult {
+  return validatePath(certificate(testCase.ee), {
     anchors: [anchor],
     intermediates: testCase.intermediates.map(certificate),
     crls: [rootCrl, ...testCase.crls.map(crl)],
     at,
     revocation: testCase.revocation_required ? 'require' : 'best-effort',
   });
-  return {
-    outcome: result.valid ? 'SUCCESS' : 'FAILURE',
-    detail: result.reasons.map((r) => `${r.code} ${r.message} [${r.subject ?? ''}]`).join('; '),
-  };
 }
 
 test('NIST PKITS: every case of cases.json and section 4.13 gives the expected result', () => {
@@ -86,7 +83,11 @@ test('NIST PKITS: every case of cases.json and section 4.13 gives the expected r
   const unexpected: string[] = [];
   let passed = 0;
   for (const testCase of cases) {
-    const { outcome, detail } = run(testCase);
+    const result = run(testCase);
+    const outcome = result.valid ? 'SUCCESS' : 'FAILURE';
+    const detail = result.reasons
+      .map((item) => `${item.code} ${item.message} [${item.subject ?? ''}]`)
+      .join('; ');
     const ok = outcome === testCase.expected;
     if (ok) passed += 1;
     const listed = EXPECTED_FAILURES[testCase.id] !== undefined;
@@ -98,4 +99,33 @@ test('NIST PKITS: every case of cases.json and section 4.13 gives the expected r
   }
   console.log(`PKITS: ${passed}/${cases.length} cases pass`);
   assert.deepEqual(unexpected, []);
+});
+
+/** One failing case per reason code, and the codes its verdict must give. */
+const REASON_CASES: readonly (readonly [string, readonly string[]])[] = [
+  ['40102_invalid_ca_signature_test2', ['BAD_SIGNATURE']],
+  ['40201_invalid_ca_notbefore_date_test1', ['NOT_YET_VALID']],
+  ['40205_invalid_ca_notafter_date_test5', ['EXPIRED']],
+  ['40401_missing_crl_test1', ['REVOCATION_UNKNOWN']],
+  ['40402_invalid_revoked_ca_test2', ['REVOKED']],
+  ['40601_invalid_missing_basicconstraints_test1', ['NOT_A_CA']],
+  ['40605_invalid_pathlenconstraint_test5', ['PATH_LENGTH_EXCEEDED']],
+  ['40701_invalid_keyusage_critical_keycertsign_false_test1', ['KEY_USAGE_MISSING']],
+  ['40804_different_policies_test4', ['NO_VALID_POLICY']],
+  ['41007_invalid_mapping_from_any_policy_test7', ['INVALID_POLICY_MAPPING']],
+  ['41602_invalid_unknown_critical_certificate_extension_test2', ['UNKNOWN_CRITICAL_EXTENSION']],
+  ['413_InvalidDNSnameConstraintsTest31EE', ['NAME_CONSTRAINT_VIOLATION']],
+  ['413_InvalidRFC822nameConstraintsTest22EE', ['NAME_CONSTRAINT_VIOLATION']],
+];
+
+test('NIST PKITS: failing cases give their own reason codes', () => {
+  const cases = new Map(
+    [...index.cases, ...nameConstraintCases()].map((testCase) => [testCase.id, testCase]),
+  );
+  for (const [id, expected] of REASON_CASES) {
+    const testCase = cases.get(id);
+    assert.ok(testCase, id);
+    const codes = [...new Set(run(testCase).reasons.map((item) => item.code))];
+    assert.deepEqual(codes, expected, id);
+  }
 });
