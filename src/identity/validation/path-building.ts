@@ -25,6 +25,12 @@ export const MAX_PATH_CERTIFICATES = 12;
 /** Most candidate paths tried for one certificate. */
 export const MAX_CANDIDATE_PATHS = 64;
 
+/**
+ * Most partial chains explored for one certificate: bounds the work a hostile set of
+ * look-alike CA certificates can cause (without it, n same-named CAs give n! chains).
+ */
+export const MAX_PARTIAL_CHAINS = 4096;
+
 /** Makes a trust anchor from a CA certificate. */
 export function anchorFromCertificate(certificate: ParsedCertificate): TrustAnchor {
   return { name: certificate.subject, spki: certificate.spki, certificate };
@@ -41,9 +47,12 @@ export function buildPaths(
 ): CandidatePath[] {
   const found: CandidatePath[] = [];
   let frontier: ParsedCertificate[][] = [[target]];
+  let explored = 0;
   while (frontier.length > 0 && found.length < MAX_CANDIDATE_PATHS) {
     const next: ParsedCertificate[][] = [];
     for (const chain of frontier) {
+      explored += 1;
+      if (explored > MAX_PARTIAL_CHAINS) return found.slice(0, MAX_CANDIDATE_PATHS);
       const top = chain[0];
       if (top === undefined) continue;
       for (const anchor of anchors) {

@@ -88,6 +88,11 @@ const MAX_SIGNER_DEPTH = 4;
 interface Run {
   readonly options: PathValidationOptions;
   readonly depth: number;
+  /**
+   * Whether each CRL-signer candidate (by fingerprint) validated, shared by the whole
+   * validation so each is validated once; false while in progress, which breaks cycles.
+   */
+  readonly signerVerdicts: Map<string, boolean>;
 }
 
 interface PathState {
@@ -184,8 +189,18 @@ function crlSignerKeys(
   for (const candidate of run.options.intermediates ?? []) {
     if (candidate.subject.key !== issuer.key || inPath.has(candidate.fingerprint)) continue;
     if (!mayCertify(candidate, 'cRLSign')) continue;
-    const result = validateWithDepth(candidate, signerOptions(run.options), run.depth + 1);
-    if (result.valid)
+    let valid = run.signerVerdicts.get(candidate.fingerprint);
+    if (valid === undefined) {
+      run.signerVerdicts.set(candidate.fingerprint, false);
+      valid = validateWithDepth(
+        candidate,
+        signerOptions(run.options),
+        run.depth + 1,
+        run.signerVerdicts,
+      ).valid;
+      run.signerVerdicts.set(candidate.fingerprint, valid);
+    }
+    if (valid)
       keys.push({ spki: candidate.spki, inheritedParameters: dsaParametersOf(candidate.spki) });
   }
   return keys;
@@ -330,6 +345,7 @@ function validateWithDepth(
   target: ParsedCertificate,
   options: PathValidationOptions,
   depth: number,
+  signerVerdicts: Map<string, boolean>,
 ): PathValidationResult {
   const paths = buildPaths(target, options.intermediates ?? [], options.anchors);
   if (paths.length === 0) {
@@ -343,11 +359,13 @@ function validateWithDepth(
   }
   let closest: PathValidationResult | undefined;
   for (const path of paths) {
-    const result = validateCandidate(path, { options, depth });
+    const result = validateCandidate(path, { options, depth, signerVerdicts });
     if (result.valid) return result;
     if (closest === undefined || failureRank(result) < failureRank(closest)) closest = result;
   }
-  return closest ?? validateCandidate(paths[0] as CandidatePath, { options, depth });
+  return (
+    closest ?? validateCandidate(paths[0] as CandidatePath, { options, depth, signerVerdicts })
+  );
 }
 
 /**
@@ -360,12 +378,12 @@ function failureRank(result: PathValidationResult): number {
 }
 
 /**
- * Validates `target` per RFC 5280 6.1 (without policy processing): builds the paths to
- * the anchors and returns the first valid one, or the reasons the first path failed.
+ * Validates `target` per RFC 5280 6.1 and 6.3: builds the paths to the anchors and
+ * returns the first valid one, or the reasons of the failed path closest to valid.
  */
 export function validatePath(
   target: ParsedCertificate,
   options: PathValidationOptions,
 ): PathValidationResult {
-  return validateWithDepth(target, options, 0);
+  return validateWithDepth(target, options, 0, new Map());
 }
