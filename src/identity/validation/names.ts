@@ -166,13 +166,28 @@ export function directoryNames(names: readonly GeneralName[]): DistinguishedName
   return names.flatMap((name) => (name.kind === 'directory' ? [name.value] : []));
 }
 
+/** An IPv4 or IPv6 address, or an address/mask pair as in name constraints. */
+function formatIp(bytes: Uint8Array): string {
+  const one = (part: Uint8Array) =>
+    part.length === 4
+      ? Array.from(part).join('.')
+      : Buffer.from(part)
+          .toString('hex')
+          .replace(/(.{4})(?!$)/g, '$1:');
+  if (bytes.length === 8 || bytes.length === 32) {
+    const half = bytes.length / 2;
+    return `${one(bytes.subarray(0, half))}/${one(bytes.subarray(half))}`;
+  }
+  return one(bytes);
+}
+
 /** Readable form of a general name, e.g. "rfc822:alice@example.org". */
 export function describeGeneralName(name: GeneralName): string {
   switch (name.kind) {
     case 'directory':
       return `dirName:${name.value.text}`;
     case 'ip':
-      return `ip:${Array.from(name.value).join('.')}`;
+      return `ip:${formatIp(name.value)}`;
     case 'other':
       return `other[${name.tag}]`;
     default:
