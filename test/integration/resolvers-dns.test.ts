@@ -13,7 +13,7 @@ import {
   txtOwner,
 } from '../../src/identity/index.ts';
 import { makeFixturePki, type FixturePki } from '../unit/identity/validation/fixtures.ts';
-import { freePort, startDnsmasq, type RunningServer } from './resolvers-servers.ts';
+import { freePort, startDnsmasq, type RunningServer } from '../helpers/servers.ts';
 
 let pki: FixturePki;
 let dns: RunningServer | undefined;

@@ -16,7 +16,7 @@ import {
   ResolverError,
 } from '../../src/identity/index.ts';
 import { makeFixturePki, type FixturePki } from '../unit/identity/validation/fixtures.ts';
-import { freePort, startSlapd, type RunningServer } from './resolvers-servers.ts';
+import { freePort, startSlapd, type RunningServer } from '../helpers/servers.ts';
 
 let pki: FixturePki;
 let dir: string;

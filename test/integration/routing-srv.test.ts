@@ -6,15 +6,18 @@ import {
   SrvRoutes,
   StaticRoutes,
 } from '../../src/server/routing/index.ts';
-import { startDnsmasq, type DnsServer } from '../helpers/dnsmasq.ts';
+import { startDnsmasq, type RunningServer } from '../helpers/servers.ts';
 
-let dns: DnsServer | undefined;
+/** Unknown names under .test get NXDOMAIN (no route), not REFUSED (lookup failure). */
+const AUTHORITATIVE_FOR_TEST = '--local=/test/';
+let dns: RunningServer | undefined;
 const server = () => {
   assert.ok(dns !== undefined, 'dnsmasq did not start');
-  return dns.address;
+  return `127.0.0.1:${dns.port}`;
 };
 before(async () => {
   dns = await startDnsmasq([
+    AUTHORITATIVE_FOR_TEST,
     '--srv-host=_mt2._tcp.beta.test,mt2-backup.beta.test,7002,20,0',
     '--srv-host=_mt2._tcp.beta.test,mt2.beta.test,7001,10,5',
     '--srv-host=_mt2._tcp.gamma.test,mt2a.gamma.test,7101,10,1',
@@ -60,8 +63,11 @@ test('the static table wins over DNS', async () => {
 });
 
 test('answers are cached: a stopped server still routes a domain asked before', async () => {
-  const other = await startDnsmasq(['--srv-host=_mt2._tcp.delta.test,mt2.delta.test,7301,0,0']);
-  const routes = new SrvRoutes({ servers: [other.address], timeoutMs: 300 });
+  const other = await startDnsmasq([
+    AUTHORITATIVE_FOR_TEST,
+    '--srv-host=_mt2._tcp.delta.test,mt2.delta.test,7301,0,0',
+  ]);
+  const routes = new SrvRoutes({ servers: [`127.0.0.1:${other.port}`], timeoutMs: 300 });
   assert.equal((await routes.resolve('delta.test'))[0]?.port, 7301);
   await other.stop();
   assert.equal((await routes.resolve('delta.test'))[0]?.port, 7301);

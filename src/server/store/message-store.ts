@@ -282,12 +282,7 @@ export class MessageStore {
   }
 
   #box(mailbox: string): Mailbox {
-    let box = this.#mailboxes.get(mailbox);
-    if (box === undefined) {
-      box = { uidNext: 1, modseq: 0, entries: new Map() };
-      this.#mailboxes.set(mailbox, box);
-    }
-    return box;
+    return mailboxIn(this.#mailboxes, mailbox);
   }
 
   #entry(mailbox: string, uid: number): MutableEntry {
@@ -472,13 +467,18 @@ class Recovery {
   }
 
   #box(mailbox: string): Mailbox {
-    let box = this.#mailboxes.get(mailbox);
-    if (box === undefined) {
-      box = { uidNext: 1, modseq: 0, entries: new Map() };
-      this.#mailboxes.set(mailbox, box);
-    }
-    return box;
+    return mailboxIn(this.#mailboxes, mailbox);
   }
+}
+
+/** The named mailbox of `mailboxes`, created empty on first use. */
+function mailboxIn(mailboxes: Map<string, Mailbox>, name: string): Mailbox {
+  let box = mailboxes.get(name);
+  if (box === undefined) {
+    box = { uidNext: 1, modseq: 0, entries: new Map() };
+    mailboxes.set(name, box);
+  }
+  return box;
 }
 
 function addEntry(box: Mailbox, delivery: { uid: number; modseq: number }, msgId: string): void {

@@ -1,4 +1,4 @@
-// Real servers for the resolver tests: slapd and dnsmasq on loopback, on free ports,
+// Real servers for tests: slapd and dnsmasq on loopback, on free ports,
 // started by the test and always stopped afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
