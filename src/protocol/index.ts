@@ -12,3 +12,32 @@ export {
   formatLine,
 } from './codec/encoder.ts';
 export { parseLine } from './codec/line-parser.ts';
+export * from './session/states.ts';
+export {
+  Endpoint,
+  GLOBAL_TIMERS,
+  type DataSink,
+  type SessionIo,
+  type SessionTimers,
+} from './session/endpoint.ts';
+export * from './session/extension.ts';
+export * from './session/transfer-receiver.ts';
+export {
+  CORE_VERBS,
+  type CoreVerb,
+  type HeloRequest,
+  type HeloVerdict,
+} from './session/server-verbs.ts';
+export * from './session/server-session.ts';
+export * from './session/client-session.ts';
+export { CLIENT_VERBS, type ClientVerb } from './verbs/index.ts';
+export type {
+  HeloResult,
+  MessageParts,
+  OptResult,
+  StatResult,
+  XferOptions,
+  XferResult,
+} from './verbs/index.ts';
+export * from './transfer-extensions/pipe.ts';
+export * from './transfer-extensions/stat.ts';

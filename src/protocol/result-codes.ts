@@ -79,6 +79,7 @@ const CORE = {
   SIZE_MISMATCH: ['5.24', 'Data does not match the announced size.'],
   OUT_OF_SYNC: ['5.25', 'Response to a request never sent; closing.'],
   PEER_FAILURE: ['5.26', 'Internal failure.'],
+  UNKNOWN_MESSAGE: ['5.27', 'No such message.'],
 } as const satisfies Record<string, readonly [detail: string, meaning: string]>;
 
 /** The name of a registered core result code. */
@@ -108,6 +109,15 @@ const BY_CODE = new Map(RESULT_CODES.map((entry) => [entry.code, entry]));
 /** The registry entry of a core code, or undefined for an unregistered one. */
 export function lookupResult(code: string): ResultCodeEntry | undefined {
   return BY_CODE.get(code);
+}
+
+/**
+ * The registry meaning of a code's class and detail in any namespace (an extension
+ * reusing a core detail means what the core code means), or undefined.
+ */
+export function meaningOf(code: string): string | undefined {
+  const tail = code.split('.').slice(-3).join('.');
+  return lookupResult(`${CORE_NAMESPACE}.${tail}`)?.meaning;
 }
 
 /**
