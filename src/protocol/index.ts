@@ -41,3 +41,4 @@ export type {
 } from './verbs/index.ts';
 export * from './transfer-extensions/pipe.ts';
 export * from './transfer-extensions/stat.ts';
+export * from './node/tls-transport.ts';
