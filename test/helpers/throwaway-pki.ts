@@ -29,9 +29,8 @@ function openssl(dir: string, args: string[]): void {
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(
       `the openssl CLI is needed for the TLS tests (apt-get install openssl): ${detail}`,
-    , {
-      cause: error,
-    });
+      { cause: error },
+    );
   }
 }
 
