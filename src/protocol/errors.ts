@@ -19,30 +19,16 @@ const ERROR_RESULTS = {
   INVALID_FRAME: RESULT.PEER_FAILURE,
   /** A limit given in options is out of range. */
   INVALID_LIMIT: RESULT.PEER_FAILURE,
-  /** The verb is not core and no enabled extension adds it. */
-  UNKNOWN_VERB: RESULT.UNKNOWN_VERB,
   /** The verb's parameters are missing or wrong. */
   BAD_PARAMETERS: RESULT.BAD_PARAMETERS,
   /** The verb is not allowed in the session's state or transfer mode. */
   WRONG_STATE: RESULT.BAD_SEQUENCE,
-  /** A request tag is not greater than the peer's previous request tag. */
-  TAG_NOT_INCREASING: RESULT.TAG_NOT_INCREASING,
-  /** A data chunk arrived for no granted transfer of that tag. */
-  UNEXPECTED_DATA: RESULT.UNEXPECTED_DATA,
-  /** The chunks of a fragment add up to more than its announced size. */
-  SIZE_MISMATCH: RESULT.SIZE_MISMATCH,
   /** A part is larger than `maxPartBytes`. */
   PART_TOO_LARGE: RESULT.PART_TOO_LARGE,
   /** A message is larger than `maxMessageBytes`. */
   MESSAGE_TOO_LARGE: RESULT.MESSAGE_TOO_LARGE,
-  /** A part came out of the order envelope, headers, body, or a fragment is missing. */
-  PART_OUT_OF_ORDER: RESULT.PART_OUT_OF_ORDER,
   /** More requests or transfers in flight than `maxInFlight` allows. */
   TOO_MANY_IN_FLIGHT: RESULT.TOO_MANY_IN_FLIGHT,
-  /** HELO certificate data is larger than `maxCertificateBytes`. */
-  CERTIFICATE_TOO_LARGE: RESULT.PART_TOO_LARGE,
-  /** The HELO certificate is not the TLS client certificate. */
-  CERTIFICATE_MISMATCH: RESULT.CERTIFICATE_MISMATCH,
   /** A response arrived for a tag this side never sent; the session closes. */
   OUT_OF_SYNC: RESULT.OUT_OF_SYNC,
   /** Nothing arrived for `idleTimeoutMs`; the session closes. */
@@ -53,8 +39,6 @@ const ERROR_RESULTS = {
   ABORTED: RESULT.TRANSFER_ABORTED,
   /** The session closed (QUIT, a fatal error, or the connection dropped) before an answer. */
   SESSION_CLOSED: RESULT.FAILED,
-  /** A hook or extension threw; the peer gets ERR 99.0.5.26 and the session goes on. */
-  HOOK_FAILED: RESULT.PEER_FAILURE,
   /** The TLS connection could not be set up or failed. */
   TLS_FAILED: RESULT.FAILED,
 } as const satisfies Record<string, string>;

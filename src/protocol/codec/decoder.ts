@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type Mt2Limits } from './limits.ts';
+import { DEFAULT_LIMITS, MAX_WIRE_INTEGER, type Mt2Limits } from './limits.ts';
 import type { Mt2Frame, Mt2Invalid } from './frames.ts';
 import { parseLine } from './line-parser.ts';
 import { hasControl } from './grammar.internal.ts';
@@ -126,12 +126,12 @@ export class Mt2Decoder {
     const header = CHUNK_HEADER.exec(text);
     if (header === null) return invalid('MALFORMED_LINE', 'bad data chunk header', null);
     const size = Number(header[2]);
+    if (size === 0 || header[2]?.startsWith('0') === true || Number(header[1]) > MAX_WIRE_INTEGER) {
+      return invalid('MALFORMED_LINE', 'bad data chunk header', null);
+    }
     if (size > this.maxChunkBytes) {
       this.state = 'failed';
       return { ...invalid('CHUNK_TOO_LARGE', `chunk of ${header[2]} octets`, null), fatal: true };
-    }
-    if (size === 0 || header[2]?.startsWith('0') === true) {
-      return invalid('MALFORMED_LINE', 'bad data chunk size', null);
     }
     this.chunk = new Uint8Array(size);
     this.chunkFilled = 0;

@@ -121,7 +121,7 @@ export class TransferReceiver {
       return refuse(RESULT.BAD_PARAMETERS, 'XFER msg-id type {size} {pending}, size at least 1');
     }
     if (!pipelined && this.active.size > 0) {
-      return refuse(RESULT.BAD_SEQUENCE, 'synchronous mode: one transfer at a time');
+      return refuse(RESULT.BAD_SEQUENCE, 'Synchronous mode: one transfer at a time.');
     }
     if (this.active.size >= endpoint.limits.maxInFlight) {
       return refuse(RESULT.TOO_MANY_IN_FLIGHT);
@@ -129,9 +129,9 @@ export class TransferReceiver {
     let progress = this.messages.get(id.value);
     if (progress === undefined) {
       if (partIndex !== 0)
-        return refuse(RESULT.PART_OUT_OF_ORDER, 'a message starts with its envelope');
+        return refuse(RESULT.PART_OUT_OF_ORDER, 'A message starts with its envelope.');
       if (this.openMessages() >= endpoint.limits.maxInFlight) {
-        return refuse(RESULT.TOO_MANY_IN_FLIGHT, 'too many messages in progress');
+        return refuse(RESULT.TOO_MANY_IN_FLIGHT, 'Too many messages in progress.');
       }
       progress = {
         part: 0,
@@ -143,7 +143,7 @@ export class TransferReceiver {
       };
       this.remember(id.value, progress);
     }
-    if (progress.rejected) return refuse(RESULT.TRANSFER_REFUSED, 'message already refused');
+    if (progress.rejected) return refuse(RESULT.TRANSFER_REFUSED, 'Message already refused.');
     const inOrder =
       !progress.busy &&
       partIndex === progress.part &&
