@@ -32,7 +32,12 @@ test('every C: and S: line of the example sessions parses and formats back uncha
 test('the greeting in the spec is the one the server sends', () => {
   const wire = new Wire();
   new ServerSession({
-    io: { send: (b) => void wire.push(b), close: () => undefined },
+    io: {
+      send: (b) => {
+        wire.push(b);
+      },
+      close: () => undefined,
+    },
     hooks: new MemoryStore(),
     tlsCertificate: null,
     limits: { idleTimeoutMs: 0 },
