@@ -73,15 +73,24 @@ function bind(
 }
 
 function socketIo(socket: tls.TLSSocket): SessionIo {
+  // One shared wait for 'drain', however many senders wait on it.
+  let drained: Promise<void> | undefined;
   return {
     send(bytes) {
       if (socket.destroyed) return;
-      if (!socket.write(bytes)) {
-        return once(socket, 'drain').then(
-          () => undefined,
-          () => undefined,
-        );
-      }
+      if (socket.write(bytes)) return drained;
+      drained ??= new Promise<void>((resolve) => {
+        // 'close' too: a writer must not wait forever on a dead connection.
+        const done = () => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          drained = undefined;
+          resolve();
+        };
+        socket.on('drain', done);
+        socket.on('close', done);
+      });
+      return drained;
     },
     close() {
       socket.end();
