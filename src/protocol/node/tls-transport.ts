@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import type { Mt2Limits } from '../codec/limits.ts';
@@ -8,6 +7,26 @@ import type { SessionIo } from '../session/endpoint.ts';
 import type { TransferExtension } from '../session/extension.ts';
 import { ServerSession, type ServerHooks } from '../session/server-session.ts';
 import type { TransferHooks } from '../session/transfer-receiver.ts';
+
+/**
+ * Resolves with the first of `events` to fire; 'error' rejects. Only its own listeners
+ * are removed.
+ */
+function first(emitter: tls.TLSSocket | tls.Server, ...events: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const listeners = new Map<string, (value?: unknown) => void>();
+    const settle = (event: string) => (value?: unknown) => {
+      for (const [name, listener] of listeners) emitter.off(name, listener);
+      if (event !== 'error') resolve(event);
+      else reject(value instanceof Error ? value : new Error(String(value)));
+    };
+    for (const event of [...events, 'error']) {
+      const listener = settle(event);
+      listeners.set(event, listener);
+      emitter.once(event, listener);
+    }
+  });
+}
 
 /** Key material for one side of TLS (PEM strings or buffers, as node:tls takes them). */
 export interface TlsIdentity {
@@ -144,12 +163,12 @@ export async function createMt2Server(
   });
   server.on('tlsClientError', () => undefined);
   server.listen(port, host);
-  await once(server, 'listening');
+  await first(server, 'listening');
   return {
     port: (server.address() as AddressInfo).port,
     sessions,
     async close() {
-      const closed = once(server, 'close');
+      const closed = first(server, 'close');
       server.close();
       for (const socket of sockets) socket.destroy();
       await closed;
@@ -206,12 +225,9 @@ export async function connectMt2(options: Mt2ConnectOptions): Promise<Mt2Connect
   });
   socket.pause();
   try {
-    await Promise.race([
-      once(socket, 'secureConnect'),
-      once(socket, 'timeout').then(() => {
-        throw new Error('connect timed out');
-      }),
-    ]);
+    if ((await first(socket, 'secureConnect', 'timeout')) === 'timeout') {
+      throw new Error('connect timed out');
+    }
     socket.setTimeout(0);
     const serverCertificate = peerDer(socket);
     if (serverCertificate === null) throw new Error('the server sent no certificate');

@@ -259,7 +259,8 @@ export class Endpoint {
 
   /**
    * Sends a request and tracks it until its final response.
-   * @throws Mt2Error SESSION_CLOSED after close; TOO_MANY_IN_FLIGHT past `maxInFlight`;
+   * @throws Mt2Error SESSION_CLOSED after close; TOO_MANY_IN_FLIGHT past either side's
+   *   `maxInFlight`;
    *   LINE_TOO_LONG when the line would exceed the peer's `maxLineBytes`.
    */
   request(
@@ -271,7 +272,7 @@ export class Endpoint {
     if (this.currentState === 'closed') {
       throw this.closeReason ?? new Mt2Error('SESSION_CLOSED', 'session closed');
     }
-    if (this.pending.size >= this.limits.maxInFlight) {
+    if (this.pending.size >= Math.min(this.limits.maxInFlight, this.peerLimits.maxInFlight)) {
       throw new Mt2Error('TOO_MANY_IN_FLIGHT', `${this.pending.size} requests in flight`);
     }
     const tag = this.nextTag;
@@ -308,10 +309,20 @@ export class Endpoint {
     this.sinks.set(tag, sink);
   }
 
-  /** Stops routing chunks of `tag`; `owed` more octets of it are dropped silently. */
+  /**
+   * Stops routing chunks of `tag`; `owed` more octets of it are dropped silently. At most
+   * 4 x maxInFlight tags are remembered (the oldest are forgotten: their late chunks then
+   * get 99.0.5.8), so a peer cannot grow this without bound.
+   */
   stopData(tag: number, owed = 0): void {
     this.sinks.delete(tag);
-    if (owed > 0) this.discarding.set(tag, owed);
+    if (owed <= 0) return;
+    this.discarding.set(tag, owed);
+    const bound = this.limits.maxInFlight * 4;
+    for (const oldest of this.discarding.keys()) {
+      if (this.discarding.size <= bound) break;
+      this.discarding.delete(oldest);
+    }
   }
 
   /**

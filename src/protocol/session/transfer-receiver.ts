@@ -201,7 +201,7 @@ export class TransferReceiver {
     this.active.clear();
     const ids = [...this.messages.entries()].filter(([, p]) => !p.rejected).map(([id]) => id);
     this.messages.clear();
-    for (const id of ids) await this.hooks.onAbort(id, 'closed');
+    for (const id of ids) await this.discard(id, 'closed');
   }
 
   private async onChunk(
@@ -293,7 +293,16 @@ export class TransferReceiver {
       progress.rejected = true;
       progress.busy = false;
     }
-    await this.hooks.onAbort(msgId, reason);
+    await this.discard(msgId, reason);
+  }
+
+  /** Asks storage to discard; a store that throws here cannot stop the session. */
+  private async discard(msgId: string, reason: AbortReason): Promise<void> {
+    try {
+      await this.hooks.onAbort(msgId, reason);
+    } catch {
+      // Nothing was committed for this message; the store cleans up on its own restart.
+    }
   }
 
   /** Tracks a new message; the oldest refused ones are forgotten past a bound. */

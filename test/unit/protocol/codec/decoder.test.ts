@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Mt2Decoder } from '../../../../src/protocol/codec/decoder.ts';
-import { encodeChunk } from '../../../../src/protocol/codec/encoder.ts';
+import { describeFrame, encodeChunk } from '../../../../src/protocol/codec/encoder.ts';
 import {
   DEFAULT_LIMITS,
   MAX_CHUNK_BYTES,
@@ -138,4 +138,14 @@ test('a smaller maxLineBytes is enforced where the bytes arrive', () => {
   assert.equal(decoder.push(ascii(lineOfLength(64)))[0]?.kind, 'request');
   const [over] = decoder.push(ascii(lineOfLength(65)));
   assert.equal(over?.kind === 'invalid' && over.code, 'LINE_TOO_LONG');
+});
+
+test('the logging form never shows chunk data, only its size', () => {
+  const secret = ascii('-----BEGIN PRIVATE KEY-----');
+  const [chunk] = new Mt2Decoder().push(encodeChunk(4, secret));
+  assert.ok(chunk);
+  assert.equal(describeFrame(chunk), `{4 ${secret.length}} <${secret.length} octets>`);
+  const [line] = new Mt2Decoder().push(ascii('[1 HELO {27}]\r\n'));
+  assert.ok(line);
+  assert.equal(describeFrame(line), '[1 HELO {27}]');
 });

@@ -248,6 +248,14 @@ describe('client session', () => {
     await assert.rejects(() => s.client.noop(), isCode('SESSION_CLOSED'));
   });
 
+  test('more unanswered requests than maxInFlight fail locally with TOO_MANY_IN_FLIGHT', async () => {
+    const s = await loggedIn(); // the server announced MAXFLIGHT=8
+    const pending = Array.from({ length: 8 }, () => s.client.noop());
+    await assert.rejects(() => s.client.noop(), isCode('TOO_MANY_IN_FLIGHT'));
+    for (let tag = 2; tag < 10; tag++) await s.say(`[${tag} OK 99.0.2.0]\r\n`);
+    assert.equal((await Promise.all(pending)).length, 8);
+  });
+
   test('a dropped connection fails pending requests with SESSION_CLOSED', async () => {
     const s = await loggedIn();
     const pending = s.client.noop();
@@ -326,6 +334,27 @@ describe('client and server sessions together (in memory)', () => {
     assert.equal(store.committed.size, 0);
     assert.ok(toServer.lines().includes('[5 ABOR=4]'));
     assert.equal(await client.noop(), '99.0.2.0');
+  });
+
+  test('pipelined transfers keep to the server MAXFLIGHT: 50 messages through 2 slots', async () => {
+    const { client, server, store, tlsCertificate } = sessionPair(
+      {},
+      { limits: { maxInFlight: 2 } },
+    );
+    await client.greeting;
+    await client.helo(tlsCertificate);
+    await client.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
+    let most = 0;
+    store.permit = () => {
+      most = Math.max(most, server.transfersInFlight + 1);
+      return { accept: true };
+    };
+    const parts = { envelope: text.encode('e'), headers: text.encode('h'), body: text.encode('b') };
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => client.transferMessage(`m${i}@x`, parts)),
+    );
+    assert.equal(store.committed.size, 50);
+    assert.ok(most <= 2, `${most} transfers in flight`);
   });
 
   test('a pipelined refusal of the envelope fails the message; the others still commit', async () => {

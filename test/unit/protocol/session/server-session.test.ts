@@ -386,6 +386,31 @@ describe('XFER', () => {
     assert.equal(s.server.transfersInFlight, 1);
   });
 
+  test('refused pipelined data is dropped silently; only 4 x maxInFlight such tags are remembered', async () => {
+    const s = scriptServer({ limits: { maxInFlight: 1 } });
+    s.store.permit = () => ({ accept: false, code: RESULT.TRANSFER_REFUSED });
+    await s.login();
+    await s.send('[2 OPT (PIPE=ON)]\r\n');
+    for (let tag = 3; tag <= 8; tag++)
+      await s.send(`[${tag} XFER m${tag}@x message/envelope {2} {0}]\r\n`);
+    s.wire.clear();
+    await s.chunk(8, bytes(2)); // remembered: dropped without a word
+    await s.chunk(3, bytes(2)); // forgotten (the oldest): answered as unexpected
+    assert.deepEqual(s.wire.codes(), ['* ERR 99.0.5.8']);
+  });
+
+  test('a store whose onAbort throws does not stop the session', async () => {
+    const s = scriptServer();
+    s.store.onAbort = () => {
+      throw new Error('disk gone');
+    };
+    await s.login();
+    await s.send('[2 XFER m@x message/envelope {2} {0}]\r\n');
+    await s.chunk(2, bytes(3));
+    await s.send('[3 NOOP]\r\n');
+    assert.deepEqual(s.wire.codes().slice(-2), ['2 ERR 99.0.5.24', '3 OK 99.0.2.0']);
+  });
+
   test('open messages are bounded by maxInFlight', async () => {
     const s = scriptServer({ limits: { maxInFlight: 1 } });
     await s.login();

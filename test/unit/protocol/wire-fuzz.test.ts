@@ -14,9 +14,9 @@ import {
   pipeExtension,
   statExtension,
   type Mt2Frame,
-} from '../../src/protocol/index.ts';
-import { MemoryStore } from '../helpers/memory-store.ts';
-import { fakeCertificate } from '../helpers/session-harness.ts';
+} from '../../../src/protocol/index.ts';
+import { MemoryStore } from '../../helpers/memory-store.ts';
+import { fakeCertificate } from '../../helpers/session-harness.ts';
 
 const INPUTS = 100_000;
 const SEED = 0x6d7432;
