@@ -179,6 +179,31 @@ describe('MT2 over TLS 1.3 on loopback, two real endpoints', () => {
     await session.quit();
   });
 
+  test('a client that drops its connection mid-body: the server discards the message', async () => {
+    const storesBefore = stores.length;
+    const connection = await connect(pki.alice);
+    const { session } = connection;
+    await session.helo(pki.alice.der);
+    const store = await waitFor(() => stores[storesBefore]);
+    await session.transferMessage('kept@example.test', message(3));
+    const body = new Uint8Array(2 * 1024 * 1024);
+    const transfer = session.transferMessage(
+      'dropped@example.test',
+      { envelope: text.encode('<e/>'), headers: text.encode('<h/>'), body },
+      {
+        onProgress: (sent) => {
+          if (sent >= 512 * 1024) connection.destroy();
+        },
+      },
+    );
+    await assert.rejects(transfer, isCode('SESSION_CLOSED'));
+    const reason = await waitFor(() => store.closedWith);
+    assert.equal(reason.code, 'SESSION_CLOSED');
+    assert.deepEqual(store.aborted, [['dropped@example.test', 'closed']]);
+    assert.deepEqual([...store.committed.keys()], ['kept@example.test']);
+    assert.equal(store.open.size, 0);
+  });
+
   test('a peer that drops the connection mid-part: the partial message is discarded, nothing half-committed', async () => {
     const pemKey = pki.alice.key;
     const storesBefore = stores.length;
