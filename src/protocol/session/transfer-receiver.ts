@@ -9,6 +9,8 @@ export const PART_TYPES = ['message/envelope', 'message/headers', 'message/body'
 /** A message part type. */
 export type PartType = (typeof PART_TYPES)[number];
 
+const PART_NAMES: readonly string[] = PART_TYPES;
+
 /** One fragment of a part, as announced by `XFER msg-id type {size} {pending}`. */
 export interface FragmentInfo {
   /** The XFER request's tag. */
@@ -107,9 +109,7 @@ export class TransferReceiver {
       this.refuse(request, code, text, progress, pipelined);
 
     const [id, type, size, pending, ...extra] = request.params;
-    const partIndex = PART_TYPES.indexOf(
-      type?.kind === 'atom' ? (type.value as PartType) : ('x' as PartType),
-    );
+    const partIndex = type?.kind === 'atom' ? PART_NAMES.indexOf(type.value) : -1;
     if (
       id?.kind !== 'atom' ||
       partIndex < 0 ||
