@@ -238,6 +238,29 @@ describe('MT2 over TLS 1.3 on loopback, two real endpoints', () => {
   });
 });
 
+describe('server shutdown over TLS', () => {
+  test('the client hears the unsolicited [* ERR 99.0.4.4] and its session closes', async () => {
+    const local = await createMt2Server({
+      identity: { key: pki.server.key, cert: pki.server.cert },
+      hooksFor: () => new MemoryStore(),
+    });
+    const { session } = await connectMt2({
+      host: '127.0.0.1',
+      port: local.port,
+      identity: { key: pki.alice.key, cert: pki.alice.cert },
+      checkServerCertificate: () => undefined,
+    });
+    await session.helo(pki.alice.der);
+    const heard: string[] = [];
+    session.on('unsolicited', (response) => heard.push(`${response.status} ${response.code}`));
+    const closed = new Promise<Mt2Error>((resolve) => session.on('close', resolve));
+    await local.close();
+    assert.equal((await closed).code, 'SESSION_CLOSED');
+    assert.deepEqual(heard, [`ERR ${RESULT.SHUTTING_DOWN}`]);
+    assert.equal(session.state, 'closed');
+  });
+});
+
 /** Waits (event loop turns, no timed assertion) until `probe` yields a value. */
 async function waitFor<T>(probe: () => T | undefined): Promise<T> {
   for (;;) {

@@ -56,7 +56,10 @@ export interface Mt2Server {
   readonly port: number;
   /** Sessions of open connections. */
   readonly sessions: ReadonlySet<ServerSession>;
-  /** Stops listening and drops every connection (their uncommitted messages are discarded). */
+  /**
+   * Stops listening, tells every session `[* ERR 99.0.4.4]` and closes it (uncommitted
+   * messages are discarded).
+   */
   close(): Promise<void>;
 }
 
@@ -170,6 +173,7 @@ export async function createMt2Server(
     async close() {
       const closed = first(server, 'close');
       server.close();
+      await Promise.all([...sessions].map((session) => session.shutdown()));
       for (const socket of sockets) socket.destroy();
       await closed;
     },

@@ -1,6 +1,6 @@
 import type { Mt2Option, Mt2Request, Mt2Response } from '../codec/frames.ts';
 import { resolveLimits, type Mt2Limits } from '../codec/limits.ts';
-import type { Mt2Error } from '../errors.ts';
+import { Mt2Error } from '../errors.ts';
 import { RESULT } from '../result-codes.ts';
 import { Endpoint, type SessionIo, type SessionTimers } from './endpoint.ts';
 import { indexExtensions, isOffered, type PeerInfo, type TransferExtension } from './extension.ts';
@@ -130,9 +130,15 @@ export class ServerSession {
     return this.endpoint.end();
   }
 
-  /** Closes the session from this side (e.g. server shutdown). */
+  /** Closes the session from this side without a word (uncommitted messages are discarded). */
   close(reason: Mt2Error): Promise<void> {
     return this.endpoint.close(reason);
+  }
+
+  /** Says `[* ERR 99.0.4.4 ...]` (retry later), then closes: the server is going down. */
+  shutdown(): Promise<void> {
+    this.endpoint.reply('*', RESULT.SHUTTING_DOWN);
+    return this.endpoint.close(new Mt2Error('SESSION_CLOSED', 'server shutting down'));
   }
 
   /** Current state. */

@@ -503,6 +503,18 @@ describe('ABOR, NOOP, QUIT, closing', () => {
     assert.equal(s.store.closedWith?.code, 'IDLE_TIMEOUT');
   });
 
+  test('shutdown says 99.0.4.4 (retry later), closes, and discards what is not committed', async () => {
+    const s = scriptServer();
+    await s.login();
+    await s.send('[2 XFER m@x message/envelope {4} {0}]\r\n');
+    await s.chunk(2, bytes(1));
+    s.wire.clear();
+    await s.server.shutdown();
+    assert.deepEqual(s.wire.codes(), ['* ERR 99.0.4.4']);
+    assert.equal(s.wire.closed, true);
+    assert.deepEqual(s.store.aborted, [['m@x', 'closed']]);
+  });
+
   test('idleTimeoutMs 0 sets no timer', () => {
     const fake: SessionTimers = {
       setTimeout: () => assert.fail('no timer expected'),
