@@ -260,7 +260,7 @@ export class Endpoint {
   /**
    * Sends a request and tracks it until its final response.
    * @throws Mt2Error SESSION_CLOSED after close; TOO_MANY_IN_FLIGHT past either side's
-   *   `maxInFlight`;
+   *   `maxInFlight` (never for ABOR);
    *   LINE_TOO_LONG when the line would exceed the peer's `maxLineBytes`.
    */
   request(
@@ -272,7 +272,9 @@ export class Endpoint {
     if (this.currentState === 'closed') {
       throw this.closeReason ?? new Mt2Error('SESSION_CLOSED', 'session closed');
     }
-    if (this.pending.size >= Math.min(this.limits.maxInFlight, this.peerLimits.maxInFlight)) {
+    // ABOR is never held back: it must be able to cut a transfer when the window is full.
+    const window = Math.min(this.limits.maxInFlight, this.peerLimits.maxInFlight);
+    if (verb !== 'ABOR' && this.pending.size >= window) {
       throw new Mt2Error('TOO_MANY_IN_FLIGHT', `${this.pending.size} requests in flight`);
     }
     const tag = this.nextTag;

@@ -252,8 +252,37 @@ describe('client session', () => {
     const s = await loggedIn(); // the server announced MAXFLIGHT=8
     const pending = Array.from({ length: 8 }, () => s.client.noop());
     await assert.rejects(() => s.client.noop(), isCode('TOO_MANY_IN_FLIGHT'));
+    const abor = s.client.abor(2); // never held back: it must cut transfers in a full window
+    await s.say('[10 ERR 99.0.5.15]\r\n');
+    await assert.rejects(abor, isCode('REFUSED', '99.0.5.15'));
     for (let tag = 2; tag < 10; tag++) await s.say(`[${tag} OK 99.0.2.0]\r\n`);
     assert.equal((await Promise.all(pending)).length, 8);
+  });
+
+  test('the client has an idle timeout too: pending requests fail with IDLE_TIMEOUT', async () => {
+    const fired: (() => void)[] = [];
+    const wire = new Wire();
+    const client = new ClientSession({
+      io: {
+        send: (bytes) => {
+          wire.push(bytes);
+        },
+        close: () => {
+          wire.closed = true;
+        },
+      },
+      limits: { idleTimeoutMs: 50 },
+      timers: {
+        setTimeout: (fn) => fired.push(fn),
+        clearTimeout: () => undefined,
+      },
+    });
+    await client.receive(text.encode(GREETING));
+    const pending = client.noop();
+    fired.at(-1)?.();
+    await assert.rejects(pending, isCode('IDLE_TIMEOUT'));
+    assert.deepEqual(wire.codes(), ['* ERR 99.0.4.2']);
+    assert.equal(wire.closed, true);
   });
 
   test('a dropped connection fails pending requests with SESSION_CLOSED', async () => {
