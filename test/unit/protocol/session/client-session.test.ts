@@ -186,6 +186,28 @@ describe('client session', () => {
     ]);
   });
 
+  test('pipelined: the data follows XFER at once; a delayed ERR after the data rejects', async () => {
+    const s = await loggedIn();
+    const granted = s.client.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
+    await s.say('[2 OK 99.0.2.2 (PIPE OK 110.0.2.2)]\r\n');
+    await granted;
+    s.wire.clear();
+    const first = s.client.xfer('a@x', 'message/envelope', text.encode('123456'));
+    const second = s.client.xfer('b@x', 'message/envelope', text.encode('xy'));
+    await flush();
+    assert.deepEqual(s.wire.lines(), [
+      '[3 XFER a@x message/envelope {6} {0}]',
+      '{3 4}',
+      '[4 XFER b@x message/envelope {2} {0}]',
+      '{4 2}',
+      '{3 2}', // the two transfers interleave, no TMP awaited
+    ]);
+    await s.say('[4 TMP 99.0.3.5]\r\n[4 ERR 99.0.5.23 Spam.]\r\n[3 TMP 99.0.3.5]\r\n');
+    await s.say('[3 OK 99.0.2.4]\r\n');
+    assert.equal((await first).committed, true);
+    await assert.rejects(second, isCode('REFUSED', '99.0.5.23'));
+  });
+
   test('a pre-transfer refusal sends no data and rejects with the code', async () => {
     const s = await loggedIn();
     const done = s.client.xfer('m@x', 'message/envelope', text.encode('abc'));
