@@ -9,6 +9,7 @@ import {
   encodeChunk,
   encodeLine,
   num,
+  option,
   pipeExtension,
   type Mt2Request,
   type ServerHooks,
@@ -106,7 +107,7 @@ async function benchTls(pipelined: boolean): Promise<number> {
     });
     await session.helo(pki.alice.der);
     if (pipelined) {
-      const opt = await session.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
+      const opt = await session.opt([option('PIPE', 'ON')]);
       if (!opt.ok) throw new Error('PIPE refused');
     }
     const body = new Uint8Array(BODY_BYTES).fill(0x62);

@@ -7,6 +7,7 @@ import {
   RESULT,
   connectMt2,
   createMt2Server,
+  option,
   pipeExtension,
   statExtension,
   type Mt2Connection,
@@ -124,7 +125,7 @@ describe('MT2 over TLS 1.3 on loopback, two real endpoints', () => {
       const result = await session.transferMessage(`s${i}@example.test`, message(i));
       assert.equal(result.committed, true);
     }
-    const opt = await session.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
+    const opt = await session.opt([option('PIPE', 'ON')]);
     assert.equal(opt.ok, true);
     assert.equal(session.mode, 'pipelined');
     const results = await Promise.all(

@@ -103,8 +103,6 @@ export class Endpoint {
   private idleTimer: unknown = undefined;
   private role: EndpointRole | undefined;
   private closeReason: Mt2Error | undefined;
-  /** Answers for tags this side once sent but no longer waits for (e.g. after a close). */
-  strayResponses = 0;
 
   constructor(
     private readonly io: SessionIo,
@@ -119,16 +117,6 @@ export class Endpoint {
   start(role: EndpointRole): void {
     this.role = role;
     this.touch();
-  }
-
-  /** Why the session closed, once it has. */
-  get closedBecause(): Mt2Error | undefined {
-    return this.closeReason;
-  }
-
-  /** Requests sent and not yet finally answered. */
-  get inFlight(): number {
-    return this.pending.size;
   }
 
   /** Whether the session has closed (a method, so checks after an await are not narrowed away). */
@@ -215,11 +203,11 @@ export class Endpoint {
     }
     const waiting = this.pending.get(response.tag);
     if (waiting === undefined) {
+      // A late answer to a request already settled is harmless; one to a request never
+      // sent means the two sides no longer agree on what was said (docs/protocol.md 3).
       if (response.tag >= this.nextTag) {
         this.reply('*', RESULT.OUT_OF_SYNC, `response for tag ${response.tag}, never sent`);
         await this.close(new Mt2Error('OUT_OF_SYNC', `response for unsent tag ${response.tag}`));
-      } else {
-        this.strayResponses++;
       }
       return;
     }

@@ -175,7 +175,7 @@ export class TransferReceiver {
   }
 
   /** Messages started and neither committed nor refused. */
-  openMessages(): number {
+  private openMessages(): number {
     let open = 0;
     for (const progress of this.messages.values()) if (!progress.rejected) open++;
     return open;

@@ -4,6 +4,7 @@ import {
   ClientSession,
   Mt2Error,
   encodeChunk,
+  option,
   pipeExtension,
   type Mt2Request,
   type Mt2Response,
@@ -96,7 +97,7 @@ describe('client session', () => {
   test('OPT returns in-band results; a granted PIPE=ON switches the client to pipelined', async () => {
     const s = await loggedIn();
     const result = s.client.opt([
-      { kind: 'option', name: 'PIPE', values: ['ON'] },
+      option('PIPE', 'ON'),
       { kind: 'option', name: 'BAZ', values: ['FOO', 'BAR'] },
     ]);
     assert.deepEqual(s.wire.lines(), ['[2 OPT (PIPE=ON) (BAZ=FOO;BAR)]']);
@@ -188,7 +189,7 @@ describe('client session', () => {
 
   test('pipelined: the data follows XFER at once; a delayed ERR after the data rejects', async () => {
     const s = await loggedIn();
-    const granted = s.client.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
+    const granted = s.client.opt([option('PIPE', 'ON')]);
     await s.say('[2 OK 99.0.2.2 (PIPE OK 110.0.2.2)]\r\n');
     await granted;
     s.wire.clear();
@@ -337,7 +338,7 @@ describe('client and server sessions together (in memory)', () => {
         '[6 XFER s1@x message/body {60000} {0}]',
       ],
     );
-    assert.equal((await client.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }])).ok, true);
+    assert.equal((await client.opt([option('PIPE', 'ON')])).ok, true);
     assert.equal(server.mode, 'pipelined');
     const ids = Array.from({ length: 20 }, (_, i) => `p${i}@x`);
     await Promise.all(
@@ -394,7 +395,7 @@ describe('client and server sessions together (in memory)', () => {
     );
     await client.greeting;
     await client.helo(tlsCertificate);
-    await client.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
+    await client.opt([option('PIPE', 'ON')]);
     let most = 0;
     store.permit = () => {
       most = Math.max(most, server.transfersInFlight + 1);
@@ -414,7 +415,7 @@ describe('client and server sessions together (in memory)', () => {
       f.msgId === 'bad@x' ? { accept: false, code: '99.0.5.23', text: 'No.' } : { accept: true };
     await client.greeting;
     await client.helo(tlsCertificate);
-    await client.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
+    await client.opt([option('PIPE', 'ON')]);
     const parts = { envelope: text.encode('e'), headers: text.encode('h'), body: text.encode('b') };
     const results = await Promise.allSettled([
       client.transferMessage('ok1@x', parts),
