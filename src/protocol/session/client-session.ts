@@ -118,7 +118,8 @@ export class ClientSession {
     const list = this.listeners[event] as ((value: ClientEvents[K]) => void)[];
     list.push(listener);
     return () => {
-      list.splice(list.indexOf(listener), 1);
+      const at = list.indexOf(listener);
+      if (at >= 0) list.splice(at, 1);
     };
   }
 
