@@ -74,6 +74,8 @@ export async function transferMessage(
   const ordered: [PartType, Uint8Array][] = [['message/envelope', parts.envelope]];
   if (parts.headers !== undefined) ordered.push(['message/headers', parts.headers]);
   if (parts.body !== undefined) ordered.push(['message/body', parts.body]);
+  // Every check before the first octet: a message left half-sent stays open on the server.
+  for (const [part, bytes] of ordered) checkPart(context, part, bytes);
   const total = ordered.reduce((sum, [, bytes]) => sum + bytes.length, 0);
   if (exceeds(total, context.endpoint.peerLimits.maxMessageBytes)) {
     throw new Mt2Error('MESSAGE_TOO_LARGE', `message of ${total} octets`);
@@ -94,6 +96,15 @@ export async function transferMessage(
   }
 }
 
+/** @throws Mt2Error WRONG_STATE, BAD_PARAMETERS (empty) or PART_TOO_LARGE (server's MAXPART). */
+function checkPart(context: ClientContext, part: PartType, data: Uint8Array): void {
+  requireState(context, 'XFER', 'authenticated');
+  if (data.length === 0) throw new Mt2Error('BAD_PARAMETERS', 'a part has at least one octet');
+  if (exceeds(data.length, context.endpoint.peerLimits.maxPartBytes)) {
+    throw new Mt2Error('PART_TOO_LARGE', `${part} of ${data.length} octets`);
+  }
+}
+
 /** Starts a part's fragments; see {@link PartTransfer}. */
 export function beginPart(
   context: ClientContext,
@@ -102,11 +113,7 @@ export function beginPart(
   data: Uint8Array,
   options: XferOptions,
 ): PartTransfer {
-  requireState(context, 'XFER', 'authenticated');
-  if (data.length === 0) throw new Mt2Error('BAD_PARAMETERS', 'a part has at least one octet');
-  if (exceeds(data.length, context.endpoint.peerLimits.maxPartBytes)) {
-    throw new Mt2Error('PART_TOO_LARGE', `${part} of ${data.length} octets`);
-  }
+  checkPart(context, part, data);
   const fragmentBytes = Math.max(1, options.fragmentBytes ?? data.length);
   const count = Math.ceil(data.length / fragmentBytes);
   let markSent: () => void = () => undefined;

@@ -240,6 +240,13 @@ describe('client session', () => {
       () => s.client.xfer('m@x', 'message/envelope', new Uint8Array(0)),
       isCode('BAD_PARAMETERS'),
     );
+    s.wire.clear();
+    await assert.rejects(
+      () =>
+        s.client.transferMessage('m@x', { envelope: new Uint8Array(1), body: new Uint8Array(5) }),
+      isCode('PART_TOO_LARGE'),
+    );
+    assert.deepEqual(s.wire.lines(), []); // nothing of the message was sent
     await assert.rejects(() => s.client.stat('x'.repeat(80)), isCode('LINE_TOO_LONG'));
   });
 
