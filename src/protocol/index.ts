@@ -27,7 +27,7 @@ export {
   type CoreVerb,
   type HeloRequest,
   type HeloVerdict,
-} from './session/server-verbs.ts';
+} from './session/server-verbs/index.ts';
 export * from './session/server-session.ts';
 export * from './session/client-session.ts';
 export { CLIENT_VERBS, type ClientVerb } from './verbs/index.ts';

@@ -10,7 +10,7 @@ import {
   type HeloVerdict,
   type ServerContext,
   type ServerVerbSpec,
-} from './server-verbs.ts';
+} from './server-verbs/index.ts';
 import type { SessionState, TransferMode } from './states.ts';
 import { TransferReceiver, type TransferHooks } from './transfer-receiver.ts';
 

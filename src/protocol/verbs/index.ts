@@ -1,5 +1,5 @@
 import type { ClientContext } from '../session/client-context.ts';
-import type { CoreVerb } from '../session/server-verbs.ts';
+import type { CoreVerb } from '../session/server-verbs/index.ts';
 import { abor } from './abor.ts';
 import { helo } from './helo.ts';
 import { noop } from './noop.ts';
