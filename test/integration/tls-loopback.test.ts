@@ -102,6 +102,43 @@ describe('MT2 over TLS 1.3 on loopback, two real endpoints', () => {
     await session.quit();
   });
 
+  test('a TLS client without a certificate cannot pass HELO (99.0.5.16)', async () => {
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port: server.port,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3',
+    });
+    await once(socket, 'secureConnect');
+    const received: string[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk.toString('latin1')));
+    const der = pki.alice.der;
+    socket.write(`[1 HELO {${der.length}}]\r\n{1 ${der.length}}\r\n`);
+    socket.write(der);
+    const answer = await waitFor(() => /\[1 (OK|ERR) [^\]]*\]/.exec(received.join(''))?.[0]);
+    assert.match(answer, /^\[1 ERR 99\.0\.5\.16 /);
+    socket.destroy();
+  });
+
+  test('TLS below 1.3 is refused at the handshake', async () => {
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port: server.port,
+      rejectUnauthorized: false,
+      maxVersion: 'TLSv1.2',
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once('secureConnect', () => {
+        resolve('connected');
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        resolve(error.code ?? 'error');
+      });
+    });
+    assert.match(outcome, /PROTOCOL_VERSION|VERSION/);
+    socket.destroy();
+  });
+
   test('a client that refuses the server certificate fails with TLS_FAILED', async () => {
     await assert.rejects(
       connectMt2({
