@@ -19,7 +19,10 @@ const extName = atomString.filter((s) => !/[=;]/.test(s));
 const extValue = atomString.filter((s) => !s.includes(';'));
 const wireInt = fc.oneof(fc.nat(100), fc.maxSafeNat());
 const tag = fc.oneof(fc.nat(1000), fc.maxSafeNat());
-const verb = fc.stringMatching(/^[A-Z][A-Z0-9]{0,15}$/);
+// OK, ERR and TMP would make the line a response (docs/protocol.md section 2).
+const verb = fc
+  .stringMatching(/^[A-Z][A-Z0-9]{0,15}$/)
+  .filter((name) => !['OK', 'ERR', 'TMP'].includes(name));
 const textUnit = fc.oneof(
   fc.constantFrom(...ATOM_CHARS, ' ', '(', ')', '[', ']', '{', '}'),
   fc.constantFrom('é', 'ß', '世', '😀'),

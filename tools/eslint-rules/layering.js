@@ -28,8 +28,8 @@ const SRC_FOLDERS = [
   'cli',
 ];
 
-/** Folders of src/protocol that hold pure, socket-free code. */
-const PURE_PROTOCOL = /^src\/protocol\/(codec|session)\//;
+/** All of src/protocol but its node/ adapters is pure, socket-free code. */
+const PURE_PROTOCOL = /^src\/protocol\/(?!node\/)/;
 
 /** @type {readonly Layer[]} */
 export const LAYERS = [
@@ -101,7 +101,7 @@ export const layering = {
       forbiddenPackage: "src/ never imports '{{specifier}}' (src runs on plain Node)",
       nodeBuiltin: "the {{layer}} layer may not import Node builtins ('{{specifier}}')",
       pureProtocol:
-        "src/protocol/codec and src/protocol/session are socket-free; move '{{specifier}}' use to src/protocol/node/",
+        "src/protocol is socket-free outside node/; move '{{specifier}}' use to src/protocol/node/",
       layer: "the {{layer}} layer may not import the {{target}} layer ('{{specifier}}')",
       deepImport:
         "import src/{{target}} through its index.ts, not '{{specifier}}' (a folder's index.ts is its public face)",

@@ -34,8 +34,10 @@ export const isAtom = (s: string): boolean => ATOM.test(s);
 export const isExtName = (s: string): boolean => ATOM.test(s) && !/[=;]/.test(s);
 /** An extension value: atom-char except `;`. */
 export const isExtValue = (s: string): boolean => ATOM.test(s) && !s.includes(';');
-/** A verb as stored in frames (upper case). */
-export const isVerb = (s: string): boolean => VERB.test(s);
+/** The status words: a line whose second token is one of them is a response, never a request. */
+const STATUS_WORDS: ReadonlySet<string> = new Set(['OK', 'ERR', 'TMP']);
+/** A verb as stored in frames (upper case), and not a status word (docs/protocol.md section 2). */
+export const isVerb = (s: string): boolean => VERB.test(s) && !STATUS_WORDS.has(s);
 /** A wire unsigned integer: no leading zeros, at most 2^53-1. */
 export function isUint(s: string): boolean {
   return UINT.test(s) && Number(s) <= Number.MAX_SAFE_INTEGER;

@@ -51,6 +51,11 @@ tester.run('mt2/layering', layering, {
       errors: [{ messageId: 'pureProtocol' }],
     },
     {
+      code: "import { randomBytes } from 'node:crypto';",
+      ...at('src/protocol/verbs/xfer.ts'),
+      errors: [{ messageId: 'pureProtocol' }],
+    },
+    {
       code: "import { parseXml } from '../message/xml/decode.ts';",
       ...at('src/identity/cms.ts'),
       errors: [{ messageId: 'deepImport' }],

@@ -85,6 +85,9 @@ test('the encoder refuses frames the grammar would read back differently', () =>
       }),
     () =>
       formatLine({ kind: 'request', tag: 1, verb: 'ABOR', params: [], options: [], joined: true }),
+    // A status word as verb would be read back as a response.
+    () =>
+      formatLine({ kind: 'request', tag: 0, verb: 'OK', params: [], options: [], joined: false }),
     () =>
       formatLine({
         kind: 'request',
