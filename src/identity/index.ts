@@ -1,0 +1,6 @@
+// The public face of src/identity: issuing, keys and certificates in and out, CMS, TLS.
+export * from './errors.ts';
+export * from './pem.ts';
+export * from './keys.ts';
+export * from './csr.ts';
+export * from './issue.ts';

@@ -1,0 +1,142 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
+import { readDer, isUniversal, TAG } from './der.internal.ts';
+import { IdentityError, MAX_CREDENTIAL_INPUT_BYTES, assertInputSize } from './errors.ts';
+import { isPem, pemDecodeAll, pemEncode } from './pem.ts';
+
+/** Size of the RSA keys this project generates, in bits. */
+export const RSA_KEY_BITS = 2048;
+
+/** Cipher used for private keys at rest (encrypted PKCS#8, PBES2 with PBKDF2). */
+export const KEY_AT_REST_CIPHER = 'aes-256-cbc';
+
+/**
+ * Generates an RSA-2048 key pair through node-forge's default path, which hands the
+ * work to node's native crypto without blocking the event loop (about 0.7 s here).
+ * Resolves to the private key; its public half is `createPublicKey(privateKey)`.
+ */
+export function generateRsaPrivateKey(): Promise<KeyObject> {
+  return new Promise((resolve, reject) => {
+    forge.pki.rsa.generateKeyPair(
+      { bits: RSA_KEY_BITS, e: 0x10001 },
+      (error: Error | null, keyPair) => {
+        if (error !== null) {
+          reject(error);
+          return;
+        }
+        resolve(createPrivateKey(forge.pki.privateKeyToPem(keyPair.privateKey)));
+      },
+    );
+  });
+}
+
+/** The public key of a private key. */
+export function publicKeyOf(privateKey: KeyObject): KeyObject {
+  return createPublicKey(privateKey);
+}
+
+/** How to write a private key: PEM or DER, encrypted when a passphrase is given. */
+export interface PrivateKeyExportOptions {
+  /** Output encoding; default `pem`. */
+  readonly format?: 'pem' | 'der';
+  /** Encrypts the key as PKCS#8 (PBES2, PBKDF2, AES-256-CBC); default: unencrypted. */
+  readonly passphrase?: string;
+}
+
+/** Writes a private key as PKCS#8, encrypted at rest when a passphrase is given. */
+export function exportPrivateKey(
+  privateKey: KeyObject,
+  options: PrivateKeyExportOptions = {},
+): string | Buffer {
+  const format = options.format ?? 'pem';
+  const encryption =
+    options.passphrase === undefined
+      ? {}
+      : { cipher: KEY_AT_REST_CIPHER, passphrase: options.passphrase };
+  return format === 'pem'
+    ? privateKey.export({ type: 'pkcs8', format: 'pem', ...encryption })
+    : privateKey.export({ type: 'pkcs8', format: 'der', ...encryption });
+}
+
+const KEY_LABELS = new Set([
+  'PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+]);
+
+/**
+ * Reads a private key: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, legacy encrypted
+ * PEM) or DER (PKCS#8, plain or encrypted). Errors: IDENTITY_PASSPHRASE_REQUIRED for
+ * an encrypted key without a passphrase, IDENTITY_WRONG_PASSPHRASE when it does not
+ * open the key, IDENTITY_MALFORMED_INPUT for anything that is not a key.
+ */
+export function readPrivateKey(input: string | Uint8Array, passphrase?: string): KeyObject {
+  assertInputSize(input, MAX_CREDENTIAL_INPUT_BYTES, 'private key input');
+  let encrypted: boolean;
+  let source: { key: string } | { key: Buffer; format: 'der'; type: 'pkcs8' };
+  if (isPem(input)) {
+    const text = typeof input === 'string' ? input : Buffer.from(input).toString('latin1');
+    const block = pemDecodeAll(text).find((candidate) => KEY_LABELS.has(candidate.label));
+    if (block === undefined) {
+      throw new IdentityError('IDENTITY_MALFORMED_INPUT', 'no private key block in the PEM');
+    }
+    encrypted =
+      block.label === 'ENCRYPTED PRIVATE KEY' ||
+      block.headers.some((header) => header.startsWith('Proc-Type: 4,ENCRYPTED'));
+    source = { key: text };
+  } else {
+    const der = Buffer.from(typeof input === 'string' ? Buffer.from(input, 'latin1') : input);
+    // EncryptedPrivateKeyInfo starts with an AlgorithmIdentifier, PrivateKeyInfo with a version.
+    encrypted = isUniversal(readDer(der).children[0], TAG.SEQUENCE);
+    source = { key: der, format: 'der', type: 'pkcs8' };
+  }
+  if (encrypted && passphrase === undefined) {
+    throw new IdentityError('IDENTITY_PASSPHRASE_REQUIRED', 'the private key is encrypted');
+  }
+  try {
+    return createPrivateKey(
+      encrypted && passphrase !== undefined ? { ...source, passphrase } : source,
+    );
+  } catch (error) {
+    if (encrypted) {
+      throw new IdentityError(
+        'IDENTITY_WRONG_PASSPHRASE',
+        'the passphrase does not open the private key (or the key is corrupt)',
+        { cause: error },
+      );
+    }
+    throw new IdentityError('IDENTITY_MALFORMED_INPUT', 'not a readable private key', {
+      cause: error,
+    });
+  }
+}
+
+/** PEM of a public key (SubjectPublicKeyInfo). */
+export function publicKeyToPem(publicKey: KeyObject): string {
+  return pemEncode('PUBLIC KEY', publicKey.export({ type: 'spki', format: 'der' }));
+}
+
+/** The node-forge form of an RSA private key; refuses other key types. */
+export function toForgePrivateKey(privateKey: KeyObject): forge.pki.rsa.PrivateKey {
+  if (privateKey.asymmetricKeyType !== 'rsa') {
+    throw new IdentityError(
+      'IDENTITY_UNSUPPORTED_KEY',
+      `node-forge handles RSA keys only, not ${privateKey.asymmetricKeyType ?? 'this key'}`,
+    );
+  }
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return forge.pki.privateKeyFromPem(pem);
+}
+
+/** The node-forge form of an RSA public key; refuses other key types. */
+export function toForgePublicKey(publicKey: KeyObject): forge.pki.rsa.PublicKey {
+  if (publicKey.asymmetricKeyType !== 'rsa') {
+    throw new IdentityError(
+      'IDENTITY_UNSUPPORTED_KEY',
+      `node-forge handles RSA keys only, not ${publicKey.asymmetricKeyType ?? 'this key'}`,
+    );
+  }
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  return forge.pki.publicKeyFromPem(pem);
+}
