@@ -4,3 +4,4 @@ export * from './pem.ts';
 export * from './keys.ts';
 export * from './csr.ts';
 export * from './issue.ts';
+export * from './pkcs12.ts';
