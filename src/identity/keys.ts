@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { readDer, isUniversal, TAG } from './der.internal.ts';
+import { readDer, isUniversal, TAG } from './der.ts';
 import { IdentityError, MAX_CREDENTIAL_INPUT_BYTES, assertInputSize } from './errors.ts';
 import { isPem, pemDecodeAll, pemEncode } from './pem.ts';
 

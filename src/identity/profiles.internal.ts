@@ -1,6 +1,6 @@
 // The extensions of each certificate profile (docs/identity.md lists them all).
-import { contextPrimitive, sequence, contextConstructed } from './der.internal.ts';
-import { OID_NAME_CONSTRAINTS } from './oids.internal.ts';
+import { contextPrimitive, sequence, contextConstructed } from './der.ts';
+import { OID_NAME_CONSTRAINTS } from './oids.ts';
 
 /** GeneralName CHOICE tags (RFC 5280 section 4.2.1.6) as node-forge numbers them. */
 const RFC822_NAME = 1;

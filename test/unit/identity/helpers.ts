@@ -1,7 +1,8 @@
 // Shared by the identity tests: the real openssl binary, scratch folders, and one
 // domain CA with a host, a user and a second user per test process.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { X509Certificate } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -11,6 +12,8 @@ import {
   createHostCredentials,
   generateRsaPrivateKey,
   issueUserCertificate,
+  readCertificate,
+  readPrivateKey,
   type Credentials,
   type DomainCa,
 } from '../../../src/identity/index.ts';
@@ -96,4 +99,90 @@ export function testPki(): Promise<TestPki> {
 export async function strangerPki(): Promise<{ ca: DomainCa; user: Credentials }> {
   const ca = await createDomainCa({ domain: 'elsewhere.test' });
   return { ca, user: await userUnder(ca, 'mallory@elsewhere.test') };
+}
+
+/** An ECDSA P-256 CA and leaf made by openssl: credentials from elsewhere. */
+export async function opensslEcdsaPki(
+  dir: string,
+): Promise<{ ca: X509Certificate; user: Credentials }> {
+  const path = (name: string) => join(dir, name);
+  const steps: string[][] = [
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      path('ecca.key'),
+      '-out',
+      path('ecca.pem'),
+      '-subj',
+      '/CN=EC CA',
+      '-days',
+      '2',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+    ],
+    [
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      path('ecuser.key'),
+      '-out',
+      path('ecuser.csr'),
+      '-subj',
+      '/CN=ec user',
+    ],
+    [
+      'x509',
+      '-req',
+      '-in',
+      path('ecuser.csr'),
+      '-CA',
+      path('ecca.pem'),
+      '-CAkey',
+      path('ecca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-out',
+      path('ecuser.pem'),
+      '-extfile',
+      await put(
+        dir,
+        'ext.cnf',
+        'subjectAltName=email:ec@elsewhere.test\nkeyUsage=digitalSignature\nextendedKeyUsage=emailProtection\n',
+      ),
+    ],
+  ];
+  for (const args of steps) {
+    const result = await openssl(args);
+    if (result.code !== 0) throw new Error(`openssl ${args[0] ?? ''} failed: ${result.stderr}`);
+  }
+  const user = readCertificate(await readFile(path('ecuser.pem')));
+  return {
+    ca: readCertificate(await readFile(path('ecca.pem'))),
+    user: {
+      certificate: user,
+      privateKey: readPrivateKey(await readFile(path('ecuser.key'))),
+      chain: [],
+    },
+  };
+}
+
+/** A copy of `bytes` with one bit flipped at `index` (negative counts from the end). */
+export function flipBit(bytes: Uint8Array, index: number): Buffer {
+  const copy = Buffer.from(bytes);
+  const at = index < 0 ? copy.length + index : index;
+  copy[at] = (copy[at] ?? 0) ^ 0x01;
+  return copy;
 }

@@ -1,3 +1,4 @@
+// Not exported from index.ts: shared by this folder and cms/ only.
 // A small BER reader and DER writer for the CMS and certificate structures read here.
 // The reader keeps every element's raw bytes, which CMS verification needs: the
 // signature covers the signed attributes exactly as sent, and SignerInfo matching
@@ -256,4 +257,12 @@ export function time(date: Date): Buffer {
   const year = date.getUTCFullYear();
   if (year >= 1950 && year < 2050) return tlv(TAG.UTC_TIME, Buffer.from(`${digits.slice(2)}Z`));
   return tlv(TAG.GENERALIZED_TIME, Buffer.from(`${digits}Z`));
+}
+
+/**
+ * The same element under another one-octet identifier: IMPLICIT tagging of an encoded
+ * element (a SET OF as [0]), or back (a signed-attributes [0] as the SET it is signed as).
+ */
+export function withIdentifier(identifier: number, element: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from([identifier]), element.subarray(1)]);
 }
