@@ -9,3 +9,4 @@ export * from './cms/sign.ts';
 export * from './cms/verify.ts';
 export * from './cms/encrypt.ts';
 export * from './cms/decrypt.ts';
+export * from './tls.ts';
