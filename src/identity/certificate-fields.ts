@@ -39,9 +39,14 @@ function findSubjectKeyId(extensionsField: DerNode | undefined): Buffer | undefi
   return undefined;
 }
 
-/** Reads issuer, serial number and subject key identifier from the certificate's DER. */
+/** Reads issuer, serial number and subject key identifier from a certificate's DER. */
 export function certificateIdentifiers(certificate: X509Certificate): CertificateIdentifiers {
-  const tbs = readDer(certificate.raw).children[0];
+  return identifiersOf(readDer(certificate.raw));
+}
+
+/** The same, from an already parsed Certificate element (one inside a SignedData). */
+export function identifiersOf(certificateNode: DerNode): CertificateIdentifiers {
+  const tbs = certificateNode.children[0];
   const fields = tbs?.children ?? [];
   const first = isContext(fields[0], 0) ? 1 : 0;
   const serial = fields[first];
@@ -65,10 +70,9 @@ export function issuerAndSerialNumber(certificate: X509Certificate): Buffer {
 
 /**
  * True when a SignerIdentifier or RecipientIdentifier (IssuerAndSerialNumber, or [0]
- * SubjectKeyIdentifier) names `certificate`.
+ * SubjectKeyIdentifier) names the certificate with identifiers `ids`.
  */
-export function identifierNames(identifier: DerNode, certificate: X509Certificate): boolean {
-  const ids = certificateIdentifiers(certificate);
+export function identifierNames(identifier: DerNode, ids: CertificateIdentifiers): boolean {
   if (identifier.tagClass === 'context' && identifier.tagNumber === 0) {
     return ids.subjectKeyId !== undefined && stringOctets(identifier).equals(ids.subjectKeyId);
   }

@@ -5,7 +5,7 @@ import {
   type KeyObject,
   type X509Certificate,
 } from 'node:crypto';
-import { identifierNames } from '../certificate-fields.ts';
+import { certificateIdentifiers, identifierNames } from '../certificate-fields.ts';
 import { expectUniversal, isUniversal, readOid, stringOctets, TAG, type DerNode } from '../der.ts';
 import { IdentityError } from '../errors.ts';
 import {
@@ -106,11 +106,12 @@ export function decryptCms(der: Uint8Array, recipient: CmsRecipient): Buffer {
   // version, [0] originatorInfo, recipientInfos (the SET), encryptedContentInfo (the SEQUENCE)
   const recipientInfos = fields.find((field) => isUniversal(field, TAG.SET));
   const encryptedContentInfo = fields.find((field) => isUniversal(field, TAG.SEQUENCE));
+  const ids = certificateIdentifiers(recipient.certificate);
   const match = recipientInfos?.children.find((recipientInfo) => {
     const rid = recipientInfo.children[1];
     // Only KeyTransRecipientInfo (a SEQUENCE) names a certificate this way.
     return isUniversal(recipientInfo, TAG.SEQUENCE) && rid !== undefined
-      ? identifierNames(rid, recipient.certificate)
+      ? identifierNames(rid, ids)
       : false;
   });
   if (match === undefined) {

@@ -1,5 +1,10 @@
 import { constants, createHash, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { identifierNames } from '../certificate-fields.ts';
+import {
+  certificateIdentifiers,
+  identifierNames,
+  identifiersOf,
+  type CertificateIdentifiers,
+} from '../certificate-fields.ts';
 import {
   expectUniversal,
   isContext,
@@ -56,7 +61,7 @@ export interface CmsVerification {
   readonly signer: CmsSigner;
   /** Every signer, in SignerInfo order. */
   readonly signers: readonly CmsSigner[];
-  /** Every certificate the SignedData carries, in order. */
+  /** Every certificate the SignedData carries, in order (parsed on first access). */
   readonly certificates: readonly X509Certificate[];
 }
 
@@ -67,20 +72,38 @@ function fail(code: IdentityError['code'], message: string): IdentityError {
   return new IdentityError(code, message);
 }
 
-function readCertificateSet(field: DerNode | undefined): X509Certificate[] {
-  if (field === undefined) return [];
-  // CertificateChoices other than Certificate (attribute certificates, [0]-[3]) are skipped.
-  return field.children
-    .filter((choice) => isUniversal(choice, TAG.SEQUENCE))
-    .map((choice) => {
+/**
+ * A certificate the signer may be: its identifiers read from the DER already parsed,
+ * and the X509Certificate made only when needed (it costs about as much as the
+ * signature check itself, and usually only the signer's is needed).
+ */
+interface Candidate {
+  readonly ids: CertificateIdentifiers;
+  readonly certificate: () => X509Certificate;
+}
+
+function embeddedCandidate(node: DerNode): Candidate {
+  let parsed: X509Certificate | undefined;
+  return {
+    ids: identifiersOf(node),
+    certificate: () => {
       try {
-        return new X509Certificate(choice.raw);
+        parsed ??= new X509Certificate(node.raw);
       } catch (error) {
         throw new IdentityError('IDENTITY_MALFORMED_INPUT', 'unreadable certificate in CMS', {
           cause: error,
         });
       }
-    });
+      return parsed;
+    },
+  };
+}
+
+function readCandidates(field: DerNode | undefined): Candidate[] {
+  // CertificateChoices other than Certificate (attribute certificates, [0]-[3]) are skipped.
+  return (field?.children ?? [])
+    .filter((choice) => isUniversal(choice, TAG.SEQUENCE))
+    .map(embeddedCandidate);
 }
 
 interface SignedAttributes {
@@ -189,12 +212,14 @@ function verifySigner(
   signerInfo: DerNode,
   content: Buffer,
   eContentType: string,
-  pool: readonly X509Certificate[],
+  candidates: readonly Candidate[],
   options: CmsVerifyOptions,
 ): CmsSigner {
   const [, sid, digestAlgorithm, ...rest] = signerInfo.children;
   if (sid === undefined) throw fail('IDENTITY_MALFORMED_INPUT', 'SignerInfo without sid');
-  const certificate = pool.find((candidate) => identifierNames(sid, candidate));
+  const certificate = candidates
+    .find((candidate) => identifierNames(sid, candidate.ids))
+    ?.certificate();
   if (certificate === undefined) {
     throw fail('CMS_SIGNER_NOT_FOUND', "the signer's certificate is not available");
   }
@@ -219,7 +244,11 @@ function verifySigner(
   const chain =
     options.trustAnchors === undefined
       ? []
-      : chainToAnchor(certificate, pool, options.trustAnchors);
+      : chainToAnchor(
+          certificate,
+          candidates.map((candidate) => candidate.certificate()),
+          options.trustAnchors,
+        );
   return { certificate, signingTime, digestAlgorithm: digest, chain };
 }
 
@@ -241,16 +270,29 @@ export function verifyCms(der: Uint8Array, options: CmsVerifyOptions = {}): CmsV
   if (options.content !== undefined) content = Buffer.from(options.content);
   else if (eContent !== undefined) content = stringOctets(eContent);
   else throw fail('CMS_CONTENT_MISSING', 'detached SignedData needs the content to verify');
-  const certificates = readCertificateSet(fields.find((field) => isContext(field, 0)));
+  const embedded = readCandidates(fields.find((field) => isContext(field, 0)));
   const signerInfos = fields.at(-1);
   if (!isUniversal(signerInfos, TAG.SET) || signerInfos.children.length === 0) {
     throw fail('CMS_SIGNER_NOT_FOUND', 'the SignedData has no signer');
   }
-  const pool = [...certificates, ...(options.extraCertificates ?? [])];
+  const candidates = [
+    ...embedded,
+    ...(options.extraCertificates ?? []).map((certificate) => ({
+      ids: certificateIdentifiers(certificate),
+      certificate: () => certificate,
+    })),
+  ];
   const signers = signerInfos.children.map((signerInfo) =>
-    verifySigner(signerInfo, content, eContentType, pool, options),
+    verifySigner(signerInfo, content, eContentType, candidates, options),
   );
   const [signer] = signers;
   if (signer === undefined) throw fail('CMS_SIGNER_NOT_FOUND', 'the SignedData has no signer');
-  return { content, signer, signers, certificates };
+  return {
+    content,
+    signer,
+    signers,
+    get certificates() {
+      return embedded.map((candidate) => candidate.certificate());
+    },
+  };
 }
