@@ -1,14 +1,35 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createPrivateKey,
+  createPublicKey,
+  pbkdf2,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { readDer, isUniversal, TAG } from './der.ts';
+import {
+  integer,
+  isUniversal,
+  nullElement,
+  octetString,
+  oid,
+  readDer,
+  sequence,
+  TAG,
+} from './der.ts';
 import { IdentityError, MAX_CREDENTIAL_INPUT_BYTES, assertInputSize } from './errors.ts';
+import { OID_AES256_CBC, OID_HMAC_SHA256, OID_PBES2, OID_PBKDF2 } from './oids.ts';
 import { isPem, pemDecodeAll, pemEncode } from './pem.ts';
 
 /** Size of the RSA keys this project generates, in bits. */
 export const RSA_KEY_BITS = 2048;
 
-/** Cipher used for private keys at rest (encrypted PKCS#8, PBES2 with PBKDF2). */
-export const KEY_AT_REST_CIPHER = 'aes-256-cbc';
+/**
+ * PBKDF2-HMAC-SHA256 iterations for private keys at rest (OWASP's 2023 figure for
+ * PBKDF2-SHA256; OpenSSL's own default of 2048 is far too low for a passphrase).
+ */
+export const KEY_AT_REST_PBKDF2_ITERATIONS = 600_000;
 
 /**
  * Generates an RSA-2048 key pair through node-forge's default path, which hands the
@@ -35,27 +56,50 @@ export function publicKeyOf(privateKey: KeyObject): KeyObject {
   return createPublicKey(privateKey);
 }
 
-/** How to write a private key: PEM or DER, encrypted when a passphrase is given. */
-export interface PrivateKeyExportOptions {
-  /** Output encoding; default `pem`. */
-  readonly format?: 'pem' | 'der';
-  /** Encrypts the key as PKCS#8 (PBES2, PBKDF2, AES-256-CBC); default: unencrypted. */
-  readonly passphrase?: string;
+/** An unencrypted PKCS#8 PEM of a private key (to hand to TLS or openssl, not to store). */
+export function privateKeyToPem(privateKey: KeyObject): string {
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
-/** Writes a private key as PKCS#8, encrypted at rest when a passphrase is given. */
-export function exportPrivateKey(
+/** Options of encryptPrivateKey. */
+export interface KeyEncryptionOptions {
+  /** PBKDF2 iterations; default KEY_AT_REST_PBKDF2_ITERATIONS (600,000). */
+  readonly iterations?: number;
+}
+
+const SALT_BYTES = 16;
+const AES_256_KEY_BYTES = 32;
+const AES_IV_BYTES = 16;
+
+/**
+ * Encrypts a private key for storage: PKCS#8 EncryptedPrivateKeyInfo (RFC 5958) with
+ * PBES2, PBKDF2-HMAC-SHA256 and AES-256-CBC (RFC 8018), as PEM `ENCRYPTED PRIVATE KEY`,
+ * which openssl and readPrivateKey open with the passphrase. The key derivation runs
+ * off the main thread (node's libuv pool).
+ */
+export async function encryptPrivateKey(
   privateKey: KeyObject,
-  options: PrivateKeyExportOptions = {},
-): string | Buffer {
-  const format = options.format ?? 'pem';
-  const encryption =
-    options.passphrase === undefined
-      ? {}
-      : { cipher: KEY_AT_REST_CIPHER, passphrase: options.passphrase };
-  return format === 'pem'
-    ? privateKey.export({ type: 'pkcs8', format: 'pem', ...encryption })
-    : privateKey.export({ type: 'pkcs8', format: 'der', ...encryption });
+  passphrase: string,
+  options: KeyEncryptionOptions = {},
+): Promise<string> {
+  const iterations = options.iterations ?? KEY_AT_REST_PBKDF2_ITERATIONS;
+  if (!Number.isSafeInteger(iterations) || iterations < 1) {
+    throw new RangeError(`PBKDF2 iterations must be a positive integer, not ${iterations}`);
+  }
+  const salt = randomBytes(SALT_BYTES);
+  const iv = randomBytes(AES_IV_BYTES);
+  const key = await promisify(pbkdf2)(passphrase, salt, iterations, AES_256_KEY_BYTES, 'sha256');
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  const plain = privateKey.export({ type: 'pkcs8', format: 'der' });
+  const encrypted = Buffer.concat([cipher.update(plain), cipher.final()]);
+  key.fill(0);
+  const kdf = sequence(
+    oid(OID_PBKDF2),
+    sequence(octetString(salt), integer(iterations), sequence(oid(OID_HMAC_SHA256), nullElement())),
+  );
+  const scheme = sequence(oid(OID_AES256_CBC), octetString(iv));
+  const info = sequence(sequence(oid(OID_PBES2), sequence(kdf, scheme)), octetString(encrypted));
+  return pemEncode('ENCRYPTED PRIVATE KEY', info);
 }
 
 const KEY_LABELS = new Set([

@@ -52,3 +52,8 @@ export const OID_AES256_CBC = '2.16.840.1.101.3.4.1.42';
 /** Certificate extensions and name types not built into node-forge. */
 export const OID_NAME_CONSTRAINTS = '2.5.29.30';
 export const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
+
+/** Password-based encryption of keys at rest (RFC 8018). */
+export const OID_PBES2 = '1.2.840.113549.1.5.13';
+export const OID_PBKDF2 = '1.2.840.113549.1.5.12';
+export const OID_HMAC_SHA256 = '1.2.840.113549.2.9';

@@ -1,8 +1,9 @@
 import {
   certificatesToPem,
   exportPkcs12,
-  exportPrivateKey,
+  encryptPrivateKey,
   importPkcs12,
+  privateKeyToPem,
 } from '../../identity/index.ts';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.ts';
 import {
@@ -72,10 +73,9 @@ async function importCommand(args: readonly string[], io: CliIo): Promise<number
   const certPath = requiredOption(values, 'out-cert');
   const keyPath = requiredOption(values, 'out-key');
   const credentials = importPkcs12(await readInput(requiredOption(values, 'in')), passin);
-  const key = exportPrivateKey(
-    credentials.privateKey,
-    unencrypted ? {} : { passphrase: passout ?? passin },
-  );
+  const key = unencrypted
+    ? privateKeyToPem(credentials.privateKey)
+    : await encryptPrivateKey(credentials.privateKey, passout ?? passin);
   await writeOutput(keyPath, key, true);
   await writeOutput(certPath, certificatesToPem([credentials.certificate]));
   const chainPath = stringOption(values, 'out-chain');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mt2Main, type CliIo } from '../../../src/cli/index.ts';
-import { exportPrivateKey } from '../../../src/identity/index.ts';
+import { encryptPrivateKey, privateKeyToPem } from '../../../src/identity/index.ts';
 import { flipBit, openssl, put, scratchDir, strangerPki, testPki } from '../identity/helpers.ts';
 
 /** Runs `mt2 ...args`; returns the exit code and what it printed. */
@@ -25,13 +25,9 @@ async function files() {
     content: await put(dir, 'content.bin', CONTENT),
     ca: await put(dir, 'ca.pem', ca.certificate.toString()),
     aliceCert: await put(dir, 'alice.pem', alice.certificate.toString()),
-    aliceKey: await put(
-      dir,
-      'alice.key',
-      exportPrivateKey(alice.privateKey, { passphrase: 'a pw' }),
-    ),
+    aliceKey: await put(dir, 'alice.key', await encryptPrivateKey(alice.privateKey, 'a pw')),
     bobCert: await put(dir, 'bob.pem', bob.certificate.toString()),
-    bobKey: await put(dir, 'bob.key', exportPrivateKey(bob.privateKey)),
+    bobKey: await put(dir, 'bob.key', privateKeyToPem(bob.privateKey)),
   };
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mt2Main, type CliIo } from '../../../src/cli/index.ts';
-import { exportPrivateKey, readCertificates, readPrivateKey } from '../../../src/identity/index.ts';
+import { privateKeyToPem, readCertificates, readPrivateKey } from '../../../src/identity/index.ts';
 import { openssl, put, scratchDir, testPki } from '../identity/helpers.ts';
 
 async function mt2(...args: string[]) {
@@ -24,7 +24,7 @@ describe('mt2 p12', () => {
       '--cert',
       await put(dir, 'alice.pem', alice.certificate.toString()),
       '--key',
-      await put(dir, 'alice.key', exportPrivateKey(alice.privateKey)),
+      await put(dir, 'alice.key', privateKeyToPem(alice.privateKey)),
       '--chain',
       await put(dir, 'ca.pem', ca.certificate.toString()),
       '--passout',
@@ -52,7 +52,7 @@ describe('mt2 p12', () => {
       '-export',
       '-legacy',
       '-inkey',
-      await put(dir, 'k.pem', exportPrivateKey(alice.privateKey)),
+      await put(dir, 'k.pem', privateKeyToPem(alice.privateKey)),
       '-in',
       await put(dir, 'c.pem', alice.certificate.toString()),
       '-certfile',
@@ -111,7 +111,7 @@ describe('mt2 p12', () => {
           '--cert',
           await put(dir, 'alice.pem', alice.certificate.toString()),
           '--key',
-          await put(dir, 'alice.key', exportPrivateKey(alice.privateKey)),
+          await put(dir, 'alice.key', privateKeyToPem(alice.privateKey)),
           '--passout',
           'pass:right',
           '--out',

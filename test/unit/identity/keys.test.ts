@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  exportPrivateKey,
+  encryptPrivateKey,
+  KEY_AT_REST_PBKDF2_ITERATIONS,
   MAX_CREDENTIAL_INPUT_BYTES,
+  pemDecodeAll,
+  privateKeyToPem,
   publicKeyOf,
   readPrivateKey,
 } from '../../../src/identity/index.ts';
@@ -13,7 +16,7 @@ import { openssl, put, scratchDir, testPki } from './helpers.ts';
 describe('private keys at rest', () => {
   test('an encrypted PKCS#8 PEM round-trips and openssl opens it with the passphrase', async () => {
     const { alice } = await testPki();
-    const pem = exportPrivateKey(alice.privateKey, { passphrase: 'correct horse' }).toString();
+    const pem = await encryptPrivateKey(alice.privateKey, 'correct horse');
     assert.match(pem, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
     assert.ok(readPrivateKey(pem, 'correct horse').equals(alice.privateKey));
     const dir = await scratchDir();
@@ -26,12 +29,17 @@ describe('private keys at rest', () => {
     );
     const refused = await openssl(['pkey', '-in', path, '-passin', 'pass:wrong', '-noout']);
     assert.notEqual(refused.code, 0);
+    const parsed = await openssl(['asn1parse', '-in', path]);
+    const structure = parsed.stdout.toString();
+    assert.match(structure, /:PBES2[\s\S]*:PBKDF2[\s\S]*:hmacWithSHA256[\s\S]*:aes-256-cbc/);
+    const iterations = KEY_AT_REST_PBKDF2_ITERATIONS.toString(16).toUpperCase().padStart(6, '0');
+    assert.match(structure, new RegExp(`INTEGER\\s+:${iterations}\\b`));
   });
 
   test('an encrypted DER key round-trips', async () => {
     const { alice } = await testPki();
-    const der = exportPrivateKey(alice.privateKey, { format: 'der', passphrase: 'pw' });
-    assert.ok(Buffer.isBuffer(der));
+    const pem = await encryptPrivateKey(alice.privateKey, 'pw', { iterations: 1000 });
+    const der = pemDecodeAll(pem)[0]?.der ?? Buffer.alloc(0);
     assert.ok(readPrivateKey(der, 'pw').equals(alice.privateKey));
     assert.throws(() => readPrivateKey(der, 'nope'), { code: 'IDENTITY_WRONG_PASSPHRASE' });
     assert.throws(() => readPrivateKey(der), { code: 'IDENTITY_PASSPHRASE_REQUIRED' });
@@ -93,16 +101,21 @@ describe('private keys at rest', () => {
     assert.equal(readPrivateKey(await readFile(path)).asymmetricKeyType, 'ec');
   });
 
+  test('a bad iteration count is refused', async () => {
+    const { alice } = await testPki();
+    await assert.rejects(encryptPrivateKey(alice.privateKey, 'pw', { iterations: 0 }), RangeError);
+  });
+
   test('a wrong or missing passphrase gives its own code', async () => {
     const { alice } = await testPki();
-    const pem = exportPrivateKey(alice.privateKey, { passphrase: 'right' }).toString();
+    const pem = await encryptPrivateKey(alice.privateKey, 'right', { iterations: 1000 });
     assert.throws(() => readPrivateKey(pem, 'wrong'), { code: 'IDENTITY_WRONG_PASSPHRASE' });
     assert.throws(() => readPrivateKey(pem), { code: 'IDENTITY_PASSPHRASE_REQUIRED' });
   });
 
   test('corrupt, truncated, empty and oversized key files are refused with a code', async () => {
     const { alice } = await testPki();
-    const pem = exportPrivateKey(alice.privateKey).toString();
+    const pem = privateKeyToPem(alice.privateKey);
     const lines = pem.split('\n');
     const truncated = [...lines.slice(0, 5), lines.at(-2) ?? ''].join('\n');
     assert.throws(() => readPrivateKey(truncated), { code: 'IDENTITY_MALFORMED_INPUT' });
@@ -122,9 +135,8 @@ describe('private keys at rest', () => {
     assert.throws(() => readPrivateKey(Buffer.alloc(MAX_CREDENTIAL_INPUT_BYTES + 1)), {
       code: 'IDENTITY_INPUT_TOO_LARGE',
     });
-    const encrypted = exportPrivateKey(alice.privateKey, { format: 'der', passphrase: 'pw' });
-    assert.ok(Buffer.isBuffer(encrypted));
-    const flipped = Buffer.from(encrypted);
+    const encrypted = await encryptPrivateKey(alice.privateKey, 'pw', { iterations: 1000 });
+    const flipped = Buffer.from(pemDecodeAll(encrypted)[0]?.der ?? []);
     flipped[flipped.length - 20] = (flipped[flipped.length - 20] ?? 0) ^ 0xff;
     assert.throws(
       () => readPrivateKey(flipped, 'pw'),

@@ -2,14 +2,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportPkcs12, exportPrivateKey, importPkcs12 } from '../../../src/identity/index.ts';
+import { exportPkcs12, privateKeyToPem, importPkcs12 } from '../../../src/identity/index.ts';
 import { openssl, put, scratchDir, testPki } from './helpers.ts';
 
 /** Writes alice's key, certificate and CA as PEM files for openssl. */
 async function aliceFiles(dir: string) {
   const { ca, alice } = await testPki();
   return {
-    key: await put(dir, 'alice.key', exportPrivateKey(alice.privateKey)),
+    key: await put(dir, 'alice.key', privateKeyToPem(alice.privateKey)),
     cert: await put(dir, 'alice.pem', alice.certificate.toString()),
     ca: await put(dir, 'ca.pem', ca.certificate.toString()),
   };
@@ -31,7 +31,7 @@ describe('PKCS#12', () => {
       assert.match(text, /friendlyName: alice/);
       assert.ok(text.includes(alice.certificate.toString().trim()));
       assert.ok(text.includes(ca.certificate.toString().trim()));
-      assert.ok(text.includes(exportPrivateKey(alice.privateKey).toString().trim()));
+      assert.ok(text.includes(privateKeyToPem(alice.privateKey).trim()));
       const wrong = await openssl(['pkcs12', '-in', path, '-passin', 'pass:nope', '-nodes']);
       assert.notEqual(wrong.code, 0);
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import {
   decryptCms,
   encryptCms,
-  exportPrivateKey,
+  privateKeyToPem,
   signCms,
   type Credentials,
 } from '../../../../src/identity/index.ts';
@@ -37,7 +37,7 @@ async function opensslDecrypt(dir: string, enveloped: Buffer, recipient: Credent
     '-recip',
     await put(dir, 'recip.pem', recipient.certificate.toString()),
     '-inkey',
-    await put(dir, 'recip.key', exportPrivateKey(recipient.privateKey)),
+    await put(dir, 'recip.key', privateKeyToPem(recipient.privateKey)),
   ]);
 }
 

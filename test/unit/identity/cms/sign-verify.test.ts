@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   encryptCms,
-  exportPrivateKey,
+  privateKeyToPem,
   signCms,
   verifyCms,
   type Credentials,
@@ -39,7 +39,7 @@ async function opensslSign(dir: string, signer: Credentials, flags: readonly str
     '-signer',
     await put(dir, 'signer.pem', signer.certificate.toString()),
     '-inkey',
-    await put(dir, 'signer.key', exportPrivateKey(signer.privateKey)),
+    await put(dir, 'signer.key', privateKeyToPem(signer.privateKey)),
     '-out',
     out,
     ...flags, // after -signer, where -keyopt applies
