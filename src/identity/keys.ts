@@ -4,6 +4,8 @@ import {
   createPublicKey,
   pbkdf2,
   randomBytes,
+  sign,
+  verify,
   type KeyObject,
 } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -138,8 +140,9 @@ export function readPrivateKey(input: string | Uint8Array, passphrase?: string):
   if (encrypted && passphrase === undefined) {
     throw new IdentityError('IDENTITY_PASSPHRASE_REQUIRED', 'the private key is encrypted');
   }
+  let key: KeyObject;
   try {
-    return createPrivateKey(
+    key = createPrivateKey(
       encrypted && passphrase !== undefined ? { ...source, passphrase } : source,
     );
   } catch (error) {
@@ -153,6 +156,61 @@ export function readPrivateKey(input: string | Uint8Array, passphrase?: string):
     throw new IdentityError('IDENTITY_MALFORMED_INPUT', 'not a readable private key', {
       cause: error,
     });
+  }
+  assertKeyConsistent(key);
+  return key;
+}
+
+const CONSISTENCY_PROBE = Buffer.from('mt2 private key consistency check');
+
+function bigIntOf(base64url: string | undefined): bigint {
+  return BigInt(`0x${Buffer.from(base64url ?? '', 'base64url').toString('hex') || '0'}`);
+}
+
+/**
+ * True when an RSA key's CRT numbers agree: n = pq, dP = d mod (p-1), dQ = d mod (q-1),
+ * qInv q = 1 mod p. OpenSSL quietly falls back to d when a CRT result is wrong, so a
+ * signing test alone would not notice a corrupt CRT number.
+ */
+function rsaNumbersAgree(key: KeyObject): boolean {
+  const jwk = key.export({ format: 'jwk' });
+  const [n, d, p, q, dp, dq, qi] = [jwk.n, jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map(
+    bigIntOf,
+  );
+  if (n === undefined || d === undefined || p === undefined || q === undefined) return false;
+  return (
+    p > 1n &&
+    q > 1n &&
+    n === p * q &&
+    dp === d % (p - 1n) &&
+    dq === d % (q - 1n) &&
+    ((qi ?? 0n) * q) % p === 1n
+  );
+}
+
+/**
+ * A pairwise consistency test: signs with the key and verifies with its public half,
+ * and for RSA checks the CRT numbers. CBC-encrypted keys carry no MAC, so a corrupt
+ * file can decrypt to well-formed DER with wrong numbers; this turns that into
+ * IDENTITY_MALFORMED_INPUT instead of bad signatures later.
+ */
+function assertKeyConsistent(key: KeyObject): void {
+  const type = key.asymmetricKeyType;
+  const digest = type === 'ed25519' || type === 'ed448' ? null : 'sha256';
+  let consistent: boolean;
+  try {
+    const signature = sign(digest, CONSISTENCY_PROBE, key);
+    consistent =
+      verify(digest, CONSISTENCY_PROBE, createPublicKey(key), signature) &&
+      (type !== 'rsa' || rsaNumbersAgree(key));
+  } catch {
+    consistent = false;
+  }
+  if (!consistent) {
+    throw new IdentityError(
+      'IDENTITY_MALFORMED_INPUT',
+      'the private key is corrupt: its numbers do not agree',
+    );
   }
 }
 
