@@ -56,6 +56,9 @@ export class IdentityError extends Error {
 /** Largest PEM, DER, PKCS#12 or CSR input accepted, in bytes (1 MiB). */
 export const MAX_CREDENTIAL_INPUT_BYTES = 1024 * 1024;
 
+/** Largest CMS object accepted, in bytes (64 MiB): a whole message part in memory. */
+export const MAX_CMS_INPUT_BYTES = 64 * 1024 * 1024;
+
 /** Throws IDENTITY_INPUT_TOO_LARGE when `input` exceeds `limitBytes`. */
 export function assertInputSize(
   input: Uint8Array | string,

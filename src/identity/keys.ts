@@ -214,11 +214,6 @@ function assertKeyConsistent(key: KeyObject): void {
   }
 }
 
-/** PEM of a public key (SubjectPublicKeyInfo). */
-export function publicKeyToPem(publicKey: KeyObject): string {
-  return pemEncode('PUBLIC KEY', publicKey.export({ type: 'spki', format: 'der' }));
-}
-
 /** The node-forge form of an RSA private key; refuses other key types. */
 export function toForgePrivateKey(privateKey: KeyObject): forge.pki.rsa.PrivateKey {
   if (privateKey.asymmetricKeyType !== 'rsa') {

@@ -26,20 +26,6 @@ export const OID_RSAES_OAEP = '1.2.840.113549.1.1.7';
 export const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
 export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 
-/** Signature algorithms that name their digest; the digest here must match the SignerInfo's. */
-export const SIGNATURE_DIGESTS: Readonly<Record<string, string>> = {
-  '1.2.840.113549.1.1.5': 'sha1',
-  '1.2.840.113549.1.1.14': 'sha224',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.1': 'sha1',
-  '1.2.840.10045.4.3.1': 'sha224',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-};
-
 /** Content-encryption ciphers and their node:crypto names (all take an IV parameter). */
 export const CONTENT_CIPHERS: Readonly<Record<string, { name: string; keyBytes: number }>> = {
   '2.16.840.1.101.3.4.1.2': { name: 'aes-128-cbc', keyBytes: 16 },

@@ -1,10 +1,11 @@
 // What the identity commands (cms, p12) share: option parsing, passphrase sources,
 // reading credentials from files, and turning failures into exit codes.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   IdentityError,
   importPkcs12,
+  MAX_CMS_INPUT_BYTES,
   MAX_CREDENTIAL_INPUT_BYTES,
   readCertificate,
   readCertificates,
@@ -12,9 +13,6 @@ import {
   type Credentials,
 } from '../../identity/index.ts';
 import { CliUsageError, type CliIo } from '../command.ts';
-
-/** Largest file these commands read, in bytes (the CMS limit: 64 MiB). */
-export const MAX_CLI_INPUT_BYTES = 64 * 1024 * 1024;
 
 /** Parsed options: strings, booleans and repeated strings, as declared. */
 export type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -52,16 +50,16 @@ export function listOption(values: ParsedOptions, name: string): string[] {
   return list.filter((item) => typeof item === 'string');
 }
 
-/** Reads a file, refusing one larger than `limitBytes` before reading it whole. */
-export async function readInput(path: string, limitBytes = MAX_CLI_INPUT_BYTES): Promise<Buffer> {
-  const content = await readFile(path);
-  if (content.length > limitBytes) {
+/** Reads a file of at most `limitBytes` (default: the CMS limit, 64 MiB). */
+export async function readInput(path: string, limitBytes = MAX_CMS_INPUT_BYTES): Promise<Buffer> {
+  const { size } = await stat(path);
+  if (size > limitBytes) {
     throw new IdentityError(
       'IDENTITY_INPUT_TOO_LARGE',
       `${path} is larger than ${limitBytes} bytes`,
     );
   }
-  return content;
+  return readFile(path);
 }
 
 /** Writes an output file, private (mode 0600) when it holds a key. */

@@ -1,9 +1,6 @@
 // ContentInfo (RFC 5652 section 3): the outer wrapper of every CMS object.
 import { contextConstructed, oid, readDer, readOid, sequence, type DerNode } from '../der.ts';
-import { assertInputSize, IdentityError } from '../errors.ts';
-
-/** Largest CMS object accepted, in bytes (64 MiB): a whole message body in memory. */
-export const MAX_CMS_INPUT_BYTES = 64 * 1024 * 1024;
+import { assertInputSize, IdentityError, MAX_CMS_INPUT_BYTES } from '../errors.ts';
 
 /** Wraps an encoded content (SignedData, EnvelopedData) in a ContentInfo. */
 export function wrapContentInfo(contentType: string, content: Uint8Array): Buffer {

@@ -1,9 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mt2Main, type CliIo } from '../../../src/cli/index.ts';
-import { encryptPrivateKey, privateKeyToPem } from '../../../src/identity/index.ts';
+import {
+  encryptPrivateKey,
+  MAX_CMS_INPUT_BYTES,
+  privateKeyToPem,
+} from '../../../src/identity/index.ts';
 import { flipBit, openssl, put, scratchDir, strangerPki, testPki } from '../identity/helpers.ts';
 
 /** Runs `mt2 ...args`; returns the exit code and what it printed. */
@@ -276,6 +280,11 @@ describe('mt2 cms', () => {
     assert.equal(missing.code, 1);
     assert.match(missing.err, /ENOENT/);
     await assert.rejects(readFile(out), { code: 'ENOENT' });
+    const huge = join(f.dir, 'huge.der');
+    await truncate(await put(f.dir, 'huge.der', ''), MAX_CMS_INPUT_BYTES + 1); // sparse
+    const tooLarge = await mt2('cms', 'verify', huge);
+    assert.equal(tooLarge.code, 1);
+    assert.match(tooLarge.err, /IDENTITY_INPUT_TOO_LARGE/);
   });
 
   test('usage errors exit 1 and print the usage', async () => {
