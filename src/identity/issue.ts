@@ -89,6 +89,29 @@ export async function createDomainCa(options: DomainCaOptions): Promise<DomainCa
   return { certificate: fromForgeCertificate(certificate), privateKey, chain: [], domain };
 }
 
+/**
+ * Turns credentials read from files into a DomainCa: the certificate must be a CA
+ * certificate matching the key, and its issuerAltName dNSName names the domain.
+ * Errors: IDENTITY_KEY_MISMATCH, IDENTITY_ISSUE_REFUSED (not a domain CA).
+ */
+export function domainCaFrom(credentials: Credentials): DomainCa {
+  const { certificate, privateKey } = credentials;
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new IdentityError('IDENTITY_KEY_MISMATCH', 'the key does not belong to the CA');
+  }
+  const issuerAltName = toForgeCertificate(certificate).getExtension('issuerAltName') as
+    | { readonly altNames?: readonly { readonly type: number; readonly value: string }[] }
+    | undefined;
+  const domain = issuerAltName?.altNames?.find((name) => name.type === 2)?.value;
+  if (!certificate.ca || domain === undefined) {
+    throw new IdentityError(
+      'IDENTITY_ISSUE_REFUSED',
+      `${certificate.subject} is not a domain CA (cA and issuerAltName dNSName)`,
+    );
+  }
+  return { ...credentials, domain: normalizeDnsName(domain) };
+}
+
 /** Signs a certificate for `publicKey` under `ca` with the given subject CN and extensions. */
 function signUnderCa(
   ca: DomainCa,

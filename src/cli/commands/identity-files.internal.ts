@@ -1,10 +1,13 @@
 // What the identity commands (cms, p12) share: option parsing, passphrase sources,
 // reading credentials from files, and turning failures into exit codes.
+import type { KeyObject } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
+  encryptPrivateKey,
   IdentityError,
   importPkcs12,
+  privateKeyToPem,
   MAX_CMS_INPUT_BYTES,
   MAX_CREDENTIAL_INPUT_BYTES,
   readCertificate,
@@ -125,6 +128,46 @@ export async function loadCredentials(values: ParsedOptions): Promise<Credential
   return { certificate, privateKey, chain };
 }
 
+/** How a new key file is protected: a passphrase, or explicitly none (--nodes). */
+export type KeyProtection = { readonly passphrase: string } | { readonly passphrase?: never };
+
+/**
+ * Reads --passout / --nodes before any work is done: one of the two must be given (a key
+ * is never left open by default), or `defaultPassphrase` stands in for --passout.
+ */
+export async function keyProtection(
+  values: ParsedOptions,
+  defaultPassphrase?: string,
+): Promise<KeyProtection> {
+  const unencrypted = values['nodes'] === true;
+  const passout = await passphraseOption(values, 'passout');
+  if (unencrypted && passout !== undefined)
+    throw new CliUsageError('--nodes and --passout conflict');
+  if (unencrypted) return {};
+  const passphrase = passout ?? defaultPassphrase;
+  if (passphrase === undefined) throw new CliUsageError('give --passout or --nodes');
+  return { passphrase };
+}
+
+/** Writes a private key (mode 0600) as encrypted or plain PKCS#8 PEM. */
+export async function writePrivateKey(
+  path: string,
+  privateKey: KeyObject,
+  protection: KeyProtection,
+): Promise<void> {
+  const pem =
+    protection.passphrase === undefined
+      ? privateKeyToPem(privateKey)
+      : await encryptPrivateKey(privateKey, protection.passphrase);
+  await writeOutput(path, pem, true);
+}
+
+/** The options keyProtection reads. */
+export const KEY_OUTPUT_OPTIONS = {
+  passout: { type: 'string' },
+  nodes: { type: 'boolean' },
+} as const;
+
 /** Reads every certificate of every file given. */
 export async function loadCertificates(paths: readonly string[]) {
   const certificates = [];
@@ -154,7 +197,7 @@ export async function reportFailures(
       typeof error.code === 'string' &&
       'path' in error
     ) {
-      io.err(`${command}: ${error.code}: ${error.message}`);
+      io.err(`${command}: ${error.message}`); // node's message starts with the code (ENOENT: ...)
       return 1;
     }
     throw error;

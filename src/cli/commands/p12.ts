@@ -1,10 +1,4 @@
-import {
-  certificatesToPem,
-  exportPkcs12,
-  encryptPrivateKey,
-  importPkcs12,
-  privateKeyToPem,
-} from '../../identity/index.ts';
+import { certificatesToPem, exportPkcs12, importPkcs12 } from '../../identity/index.ts';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.ts';
 import {
   CREDENTIAL_OPTIONS,
@@ -16,6 +10,9 @@ import {
   requiredOption,
   stringOption,
   writeOutput,
+  writePrivateKey,
+  keyProtection,
+  KEY_OUTPUT_OPTIONS,
 } from './identity-files.internal.ts';
 
 const USAGE = `usage:
@@ -58,30 +55,23 @@ async function importCommand(args: readonly string[], io: CliIo): Promise<number
   const { values } = parseOptions(args, {
     in: { type: 'string' },
     passin: { type: 'string' },
-    passout: { type: 'string' },
-    nodes: { type: 'boolean' },
+    ...KEY_OUTPUT_OPTIONS,
     'out-cert': { type: 'string' },
     'out-key': { type: 'string' },
     'out-chain': { type: 'string' },
   });
   const passin = await passphraseOption(values, 'passin');
   if (passin === undefined) throw new CliUsageError('--passin is required');
-  const unencrypted = values['nodes'] === true;
-  const passout = await passphraseOption(values, 'passout');
-  if (unencrypted && passout !== undefined)
-    throw new CliUsageError('--nodes and --passout conflict');
+  const protection = await keyProtection(values, passin);
   const certPath = requiredOption(values, 'out-cert');
   const keyPath = requiredOption(values, 'out-key');
   const credentials = importPkcs12(await readInput(requiredOption(values, 'in')), passin);
-  const key = unencrypted
-    ? privateKeyToPem(credentials.privateKey)
-    : await encryptPrivateKey(credentials.privateKey, passout ?? passin);
-  await writeOutput(keyPath, key, true);
+  await writePrivateKey(keyPath, credentials.privateKey, protection);
   await writeOutput(certPath, certificatesToPem([credentials.certificate]));
   const chainPath = stringOption(values, 'out-chain');
   if (chainPath !== undefined) await writeOutput(chainPath, certificatesToPem(credentials.chain));
   io.out(
-    `imported ${credentials.certificate.subject} (${credentials.chain.length} chain certificate(s)); key ${unencrypted ? 'NOT encrypted' : 'encrypted'}`,
+    `imported ${credentials.certificate.subject} (${credentials.chain.length} chain certificate(s)); key ${protection.passphrase === undefined ? 'NOT encrypted' : 'encrypted'}`,
   );
   return 0;
 }

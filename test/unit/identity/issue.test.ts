@@ -5,6 +5,7 @@ import {
   createCsr,
   createDomainCa,
   createProcessCredentials,
+  domainCaFrom,
   generateRsaPrivateKey,
   issueHostCertificate,
   issueUserCertificate,
@@ -213,6 +214,23 @@ describe('process@domain certificate', () => {
     assert.equal(
       postmaster.certificate.checkEmail('postmaster@mx.example.com'),
       'postmaster@mx.example.com',
+    );
+  });
+});
+
+describe('a domain CA read back from files', () => {
+  test('takes its domain from issuerAltName and refuses non-CAs and wrong keys', async () => {
+    const { ca, host, alice } = await testPki();
+    const loaded = domainCaFrom({
+      certificate: ca.certificate,
+      privateKey: ca.privateKey,
+      chain: [],
+    });
+    assert.equal(loaded.domain, 'example.com');
+    assert.throws(() => domainCaFrom(host), { code: 'IDENTITY_ISSUE_REFUSED' });
+    assert.throws(
+      () => domainCaFrom({ certificate: ca.certificate, privateKey: alice.privateKey, chain: [] }),
+      { code: 'IDENTITY_KEY_MISMATCH' },
     );
   });
 });
