@@ -1,7 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { IdentityError, MAX_CREDENTIAL_INPUT_BYTES, assertInputSize } from './errors.ts';
+import { readDer, readOid } from './der.ts';
 import { toForgePrivateKey } from './keys.ts';
+import { OID_RSA_ENCRYPTION } from './oids.ts';
+import { pemDecodeAll } from './pem.ts';
 
 /** What a user asks the CA to certify. */
 export interface CsrRequest {
@@ -51,16 +54,29 @@ interface ForgeAltName {
  */
 export function parseCsr(pem: string): ParsedCsr {
   assertInputSize(pem, MAX_CREDENTIAL_INPUT_BYTES, 'CSR');
+  const block = pemDecodeAll(pem).find((candidate) =>
+    candidate.label.endsWith('CERTIFICATE REQUEST'),
+  );
+  if (block === undefined) {
+    throw new IdentityError('IDENTITY_MALFORMED_INPUT', 'no CERTIFICATE REQUEST block in the PEM');
+  }
+  // CertificationRequestInfo: version, subject, subjectPKInfo { algorithm { oid } ... }
+  const keyAlgorithm = readOid(
+    readDer(block.der).children[0]?.children[2]?.children[0]?.children[0],
+  );
+  if (keyAlgorithm !== OID_RSA_ENCRYPTION) {
+    throw new IdentityError('IDENTITY_UNSUPPORTED_KEY', `the CSR key (${keyAlgorithm}) is not RSA`);
+  }
   let csr: forge.pki.CertificateSigningRequest;
   try {
-    csr = forge.pki.certificationRequestFromPem(pem);
-  } catch (error) {
-    const rsaOnly = error instanceof Error && /OID is not RSA/i.test(error.message);
-    throw new IdentityError(
-      rsaOnly ? 'IDENTITY_UNSUPPORTED_KEY' : 'IDENTITY_MALFORMED_INPUT',
-      rsaOnly ? 'the CSR key is not RSA' : 'not a readable PKCS#10 CSR',
-      { cause: error },
+    csr = forge.pki.certificationRequestFromAsn1(
+      forge.asn1.fromDer(forge.util.createBuffer(block.der.toString('binary'))),
+      true, // compute the digest that verify() checks the signature against
     );
+  } catch (error) {
+    throw new IdentityError('IDENTITY_MALFORMED_INPUT', 'not a readable PKCS#10 CSR', {
+      cause: error,
+    });
   }
   if (!csr.verify()) {
     throw new IdentityError('IDENTITY_CSR_BAD_SIGNATURE', 'the CSR signature does not verify');

@@ -169,10 +169,10 @@ export function readOid(node: DerNode | undefined): string {
   return arcs.join('.');
 }
 
-/** An INTEGER's content as unsigned hex without leading zeros ("0" for zero). */
+/** An INTEGER's content as unsigned lower-case hex without leading zeros ("0" for zero). */
 export function readIntegerHex(node: DerNode | undefined): string {
   const integer = expectUniversal(node, TAG.INTEGER, 'an INTEGER');
-  const hex = integer.content.toString('hex').replace(/^(00)+/, '');
+  const hex = integer.content.toString('hex').replace(/^0+/, '');
   return hex === '' ? '0' : hex;
 }
 

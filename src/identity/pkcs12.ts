@@ -4,6 +4,7 @@ import { IdentityError, MAX_CREDENTIAL_INPUT_BYTES, assertInputSize } from './er
 import { toForgeCertificate } from './forge-convert.internal.ts';
 import type { Credentials } from './issue.ts';
 import { toForgePrivateKey } from './keys.ts';
+import { checkPkcs12Mac, withPkcs12Mac } from './pkcs12-mac.internal.ts';
 
 /** How to write a PKCS#12 file. */
 export interface Pkcs12ExportOptions {
@@ -18,25 +19,30 @@ export interface Pkcs12ExportOptions {
 
 /**
  * Writes credentials (key, certificate, chain) as a password-protected PKCS#12 file
- * (DER), which `openssl pkcs12` reads. RSA keys only (node-forge writes the file).
+ * (DER), which `openssl pkcs12` reads: the key in a PBES2 / AES-256-CBC shrouded bag
+ * (node-forge) and an HMAC-SHA-256 MAC (ours, from the passphrase as a BMPString).
+ * With `legacy`, forge's 3DES bag and SHA-1 MAC throughout. RSA keys only.
  */
 export function exportPkcs12(
   credentials: Credentials,
   passphrase: string,
   options: Pkcs12ExportOptions = {},
 ): Buffer {
+  const legacy = options.legacy === true;
   const certificates = [credentials.certificate, ...credentials.chain].map(toForgeCertificate);
   const asn1 = forge.pkcs12.toPkcs12Asn1(
     toForgePrivateKey(credentials.privateKey),
     certificates,
-    passphrase,
+    // PBES2 derives its key from the passphrase's UTF-8 bytes; PKCS#12's own PBE from text.
+    legacy ? passphrase : forge.util.encodeUtf8(passphrase),
     {
-      algorithm: options.legacy === true ? '3des' : 'aes256',
+      algorithm: legacy ? '3des' : 'aes256',
       generateLocalKeyId: true,
       ...(options.friendlyName === undefined ? {} : { friendlyName: options.friendlyName }),
     },
   );
-  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+  const der = Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+  return legacy ? der : withPkcs12Mac(der, passphrase);
 }
 
 /**
@@ -55,23 +61,41 @@ interface Pkcs12Contents {
   readonly certificates: X509Certificate[];
 }
 
-/** Decodes the file; forge throws plain Errors, which are turned into typed ones here. */
+/**
+ * The passphrase as node-forge needs it: PKCS#12's own PBE takes it as text (forge makes
+ * the BMPString), PBES2 as a byte string of its UTF-8. They differ only for non-ASCII
+ * passphrases, and then both are tried.
+ */
+function forgePassphrases(passphrase: string): string[] {
+  const utf8 = forge.util.encodeUtf8(passphrase);
+  return utf8 === passphrase ? [passphrase] : [passphrase, utf8];
+}
+
+/**
+ * Decodes the file. The MAC is checked here first and then removed, so forge does not
+ * check it again with a passphrase form that may not suit it; once the MAC verified,
+ * a failure inside forge means a file forge cannot read.
+ */
 function decodePkcs12(der: Buffer, passphrase: string): Pkcs12Contents {
-  let p12: forge.pkcs12.Pkcs12Pfx;
-  try {
-    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, passphrase);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : '';
-    const wrongPassphrase = /MAC could not be verified|wrong password|Invalid password/i.test(
-      message,
-    );
+  const pfx = checkPkcs12Mac(der, passphrase);
+  const asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.withoutMac.toString('binary')));
+  let p12: forge.pkcs12.Pkcs12Pfx | undefined;
+  let failure: unknown;
+  for (const candidate of forgePassphrases(passphrase)) {
+    try {
+      p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, candidate);
+      break;
+    } catch (error) {
+      failure = error;
+    }
+  }
+  if (p12 === undefined) {
     throw new IdentityError(
-      wrongPassphrase ? 'IDENTITY_WRONG_PASSPHRASE' : 'IDENTITY_MALFORMED_INPUT',
-      wrongPassphrase
-        ? 'the passphrase does not open the PKCS#12 file'
-        : `not a readable PKCS#12 file (${message})`,
-      { cause: error },
+      pfx.authenticated ? 'IDENTITY_MALFORMED_INPUT' : 'IDENTITY_WRONG_PASSPHRASE',
+      pfx.authenticated
+        ? 'the PKCS#12 file cannot be read'
+        : 'the PKCS#12 file (without a MAC) does not decrypt with this passphrase',
+      { cause: failure },
     );
   }
   const keys: KeyObject[] = [];

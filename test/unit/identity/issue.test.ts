@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   createCsr,
   createDomainCa,
@@ -180,6 +182,31 @@ describe('user certificate from a CSR', () => {
     });
     assert.throws(() => issueUserCertificate(ca, 'not a csr', { address: 'gina@example.com' }), {
       code: 'IDENTITY_MALFORMED_INPUT',
+    });
+  });
+
+  test('an ECDSA CSR made by openssl is refused as an unsupported key', async () => {
+    const { ca } = await testPki();
+    const dir = await scratchDir();
+    const made = await openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(dir, 'ec.key'),
+      '-subj',
+      '/CN=ec',
+      '-out',
+      join(dir, 'ec.csr'),
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    const csr = await readFile(join(dir, 'ec.csr'), 'utf8');
+    assert.throws(() => issueUserCertificate(ca, csr, { address: 'ec@example.com' }), {
+      code: 'IDENTITY_UNSUPPORTED_KEY',
     });
   });
 

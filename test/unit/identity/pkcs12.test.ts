@@ -69,11 +69,33 @@ describe('PKCS#12', () => {
     });
   }
 
-  test('our own file round-trips', async () => {
+  test('our own file round-trips, with an ASCII and a non-ASCII passphrase', async () => {
     const { alice } = await testPki();
-    const imported = importPkcs12(exportPkcs12(alice, 'x'), 'x');
-    assert.ok(imported.privateKey.equals(alice.privateKey));
-    assert.equal(imported.certificate.fingerprint256, alice.certificate.fingerprint256);
+    for (const legacy of [false, true]) {
+      for (const passphrase of ['x', 'pässwörd ✓']) {
+        const imported = importPkcs12(exportPkcs12(alice, passphrase, { legacy }), passphrase);
+        assert.ok(imported.privateKey.equals(alice.privateKey));
+        assert.equal(imported.certificate.fingerprint256, alice.certificate.fingerprint256);
+      }
+    }
+  });
+
+  test('openssl reads our file with a non-ASCII passphrase and an HMAC-SHA-256 MAC', async () => {
+    const { alice } = await testPki();
+    const dir = await scratchDir();
+    const path = await put(dir, 'utf8.p12', exportPkcs12(alice, 'pässwörd ✓'));
+    const info = await openssl([
+      'pkcs12',
+      '-in',
+      path,
+      '-passin',
+      'pass:pässwörd ✓',
+      '-info',
+      '-nodes',
+    ]);
+    assert.equal(info.code, 0, info.stderr);
+    assert.match(info.stderr, /MAC: sha256, Iteration 2048/);
+    assert.ok(info.stdout.toString().includes(privateKeyToPem(alice.privateKey).trim()));
   });
 
   test('an ECDSA file from openssl is imported through node:crypto', async () => {
@@ -123,6 +145,29 @@ describe('PKCS#12', () => {
     const imported = importPkcs12(await readFile(out), 'ec');
     assert.equal(imported.privateKey.asymmetricKeyType, 'ec');
     assert.ok(imported.certificate.checkPrivateKey(imported.privateKey));
+  });
+
+  test("openssl's SHA-256 MAC with a wrong passphrase, and a non-ASCII passphrase", async () => {
+    const { alice } = await testPki();
+    const dir = await scratchDir();
+    const files = await aliceFiles(dir);
+    const out = join(dir, 'utf8.p12');
+    const made = await openssl([
+      'pkcs12',
+      '-export',
+      '-inkey',
+      files.key,
+      '-in',
+      files.cert,
+      '-passout',
+      'pass:pässwörd ✓',
+      '-out',
+      out,
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    const file = await readFile(out);
+    assert.ok(importPkcs12(file, 'pässwörd ✓').privateKey.equals(alice.privateKey));
+    assert.throws(() => importPkcs12(file, 'passwort'), { code: 'IDENTITY_WRONG_PASSPHRASE' });
   });
 
   test('a wrong passphrase gives IDENTITY_WRONG_PASSPHRASE', async () => {
