@@ -23,6 +23,7 @@ export const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
 /** Public-key algorithms as they appear in SignerInfo.signatureAlgorithm. */
 export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 export const OID_RSAES_OAEP = '1.2.840.113549.1.1.7';
+export const OID_MGF1 = '1.2.840.113549.1.1.8';
 export const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
 export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 

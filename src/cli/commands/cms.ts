@@ -24,13 +24,14 @@ const USAGE = `usage:
                   [--attached] --in FILE --out SIGNED.der
   mt2 cms verify  [--content FILE] [--trust CA.pem]... [--certfile C.pem]... [--out FILE] SIGNED.der
   mt2 cms encrypt --recip CERT.pem [--recip CERT.pem]... [--cipher aes-128-cbc|aes-192-cbc|aes-256-cbc]
-                  --in FILE --out ENVELOPED.der
+                  [--oaep] --in FILE --out ENVELOPED.der
   mt2 cms decrypt (--cert C.pem --key K.pem | --p12 F.p12) [--passin SPEC] --in ENVELOPED.der --out FILE
 
 CMS (RFC 5652) in DER files. sign makes SignedData (detached unless --attached);
 verify checks the digest and signature, and with --trust that the signer chains to a
 given CA (full certificate validation is 'mt2 cert verify'); exit 0 valid, 1 not.
-encrypt makes EnvelopedData to every --recip; decrypt opens it.
+encrypt makes EnvelopedData to every --recip (--oaep: RSA-OAEP SHA-256 key transport
+instead of PKCS#1 v1.5); decrypt opens it.
 SPEC is pass:TEXT, env:VAR or file:PATH (as openssl's -passin).`;
 
 const CIPHERS: readonly CmsContentCipher[] = ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc'];
@@ -85,6 +86,7 @@ async function encrypt(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(args, {
     recip: { type: 'string', multiple: true },
     cipher: { type: 'string' },
+    oaep: { type: 'boolean' },
     in: { type: 'string' },
     out: { type: 'string' },
   });
@@ -94,7 +96,13 @@ async function encrypt(args: readonly string[], io: CliIo): Promise<number> {
   const cipher = CIPHERS.find((candidate) => candidate === cipherName);
   if (cipher === undefined) throw new CliUsageError(`unknown cipher ${cipherName}`);
   const content = await readInput(requiredOption(values, 'in'));
-  await writeOutput(requiredOption(values, 'out'), encryptCms(content, recipients, { cipher }));
+  await writeOutput(
+    requiredOption(values, 'out'),
+    encryptCms(content, recipients, {
+      cipher,
+      keyTransport: values['oaep'] === true ? 'rsa-oaep-sha256' : 'rsa-pkcs1-v1_5',
+    }),
+  );
   io.out(`encrypted ${content.length} bytes to ${recipients.length} recipient(s)`);
   return 0;
 }

@@ -6,19 +6,52 @@ import {
   type X509Certificate,
 } from 'node:crypto';
 import { issuerAndSerialNumber } from '../certificate-fields.ts';
-import { contextPrimitive, integer, octetString, oid, sequence, setOf } from '../der.ts';
+import {
+  contextConstructed,
+  contextPrimitive,
+  integer,
+  octetString,
+  oid,
+  sequence,
+  setOf,
+} from '../der.ts';
 import { IdentityError } from '../errors.ts';
-import { CONTENT_CIPHERS, OID_DATA, OID_ENVELOPED_DATA, OID_RSA_ENCRYPTION } from '../oids.ts';
+import {
+  CONTENT_CIPHERS,
+  OID_DATA,
+  OID_ENVELOPED_DATA,
+  OID_MGF1,
+  OID_RSA_ENCRYPTION,
+  OID_RSAES_OAEP,
+  OID_SHA256,
+} from '../oids.ts';
 import { algorithmWithNull } from './algorithms.internal.ts';
 import { wrapContentInfo } from './content-info.internal.ts';
 
 /** Content-encryption ciphers that encryptCms can use. */
 export type CmsContentCipher = 'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc';
 
+/** How the content key is wrapped for each RSA recipient. */
+export type CmsKeyTransport = 'rsa-pkcs1-v1_5' | 'rsa-oaep-sha256';
+
 /** How to encrypt. */
 export interface CmsEncryptOptions {
   /** The content cipher; default `aes-256-cbc`. */
   readonly cipher?: CmsContentCipher;
+  /**
+   * Key transport; default `rsa-pkcs1-v1_5`, which every CMS reader decrypts.
+   * `rsa-oaep-sha256` (RFC 8017, SHA-256 and MGF1-SHA-256) for recipients known to read it.
+   */
+  readonly keyTransport?: CmsKeyTransport;
+}
+
+/** RSAES-OAEP-params for SHA-256 (RFC 4055 section 4.1). */
+function oaepSha256Algorithm(): Buffer {
+  const sha256 = algorithmWithNull(OID_SHA256);
+  return sequence(
+    oid(OID_RSAES_OAEP),
+    sequence(contextConstructed(0, sha256), contextConstructed(1, sequence(oid(OID_MGF1), sha256))),
+  );
 }
 
 const AES_BLOCK_BYTES = 16;
@@ -30,21 +63,28 @@ function cipherOid(name: CmsContentCipher): { oid: string; keyBytes: number } {
 }
 
 /** KeyTransRecipientInfo for an RSA recipient (RFC 5652 section 6.2.1), version 0. */
-function keyTransRecipient(recipient: X509Certificate, contentKey: Buffer): Buffer {
+function keyTransRecipient(
+  recipient: X509Certificate,
+  contentKey: Buffer,
+  keyTransport: CmsKeyTransport,
+): Buffer {
   if (recipient.publicKey.asymmetricKeyType !== 'rsa') {
     throw new IdentityError(
       'CMS_UNSUPPORTED_ALGORITHM',
       `recipient ${recipient.subject} has a ${recipient.publicKey.asymmetricKeyType ?? 'non-RSA'} key; only RSA key transport is implemented`,
     );
   }
+  const oaep = keyTransport === 'rsa-oaep-sha256';
   const encryptedKey = publicEncrypt(
-    { key: recipient.publicKey, padding: constants.RSA_PKCS1_PADDING },
+    oaep
+      ? { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }
+      : { key: recipient.publicKey, padding: constants.RSA_PKCS1_PADDING },
     contentKey,
   );
   return sequence(
     integer(0),
     issuerAndSerialNumber(recipient),
-    algorithmWithNull(OID_RSA_ENCRYPTION),
+    oaep ? oaepSha256Algorithm() : algorithmWithNull(OID_RSA_ENCRYPTION),
     octetString(encryptedKey),
   );
 }
@@ -70,7 +110,11 @@ export function encryptCms(
   const encryptedContent = Buffer.concat([encipher.update(content), encipher.final()]);
   const envelopedData = sequence(
     integer(0),
-    setOf(...recipients.map((recipient) => keyTransRecipient(recipient, contentKey))),
+    setOf(
+      ...recipients.map((recipient) =>
+        keyTransRecipient(recipient, contentKey, options.keyTransport ?? 'rsa-pkcs1-v1_5'),
+      ),
+    ),
     sequence(
       oid(OID_DATA),
       sequence(oid(cipher.oid), octetString(iv)),

@@ -166,6 +166,7 @@ describe('mt2 cms', () => {
     const encrypting = await mt2(
       'cms',
       'encrypt',
+      '--oaep',
       '--recip',
       f.aliceCert,
       '--recip',

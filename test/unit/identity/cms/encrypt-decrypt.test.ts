@@ -99,6 +99,28 @@ describe('CMS EnvelopedData: we encrypt, openssl decrypts', () => {
     assert.equal(result.stdout.length, 0);
   });
 
+  test('with RSA-OAEP SHA-256 key transport, which openssl and we decrypt', async () => {
+    const { alice, bob } = await testPki();
+    const dir = await scratchDir();
+    const enveloped = encryptCms(CONTENT, [alice.certificate, bob.certificate], {
+      keyTransport: 'rsa-oaep-sha256',
+    });
+    const result = await opensslDecrypt(dir, enveloped, bob);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.equals(CONTENT));
+    assert.ok(decryptCms(enveloped, alice).equals(CONTENT));
+    const parsed = await openssl([
+      'cms',
+      '-cmsout',
+      '-print',
+      '-inform',
+      'DER',
+      '-in',
+      await put(dir, 'oaep.der', enveloped),
+    ]);
+    assert.match(parsed.stdout.toString(), /rsaesOaep[\s\S]*sha256/);
+  });
+
   test('openssl refuses it for a non-recipient', async () => {
     const { alice, bob } = await testPki();
     const dir = await scratchDir();
