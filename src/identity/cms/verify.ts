@@ -267,8 +267,10 @@ export function verifyCms(der: Uint8Array, options: CmsVerifyOptions = {}): CmsV
   const eContentType = readOid(encapsulated?.children[0]);
   const eContent = encapsulated?.children[1]?.children[0];
   let content: Buffer;
-  if (options.content !== undefined) content = Buffer.from(options.content);
-  else if (eContent !== undefined) content = stringOctets(eContent);
+  if (options.content !== undefined) {
+    const given = options.content;
+    content = Buffer.from(given.buffer, given.byteOffset, given.byteLength); // a view, not a copy
+  } else if (eContent !== undefined) content = stringOctets(eContent);
   else throw fail('CMS_CONTENT_MISSING', 'detached SignedData needs the content to verify');
   const embedded = readCandidates(fields.find((field) => isContext(field, 0)));
   const signerInfos = fields.at(-1);

@@ -66,9 +66,15 @@ async function opensslVerify(dir: string, signed: Buffer, caPem: string, detache
 }
 
 describe('CMS SignedData: we sign, openssl verifies', () => {
-  test('detached', async () => {
+  test('detached, carrying the signer and its chain', async () => {
     const { ca, alice } = await testPki();
     const dir = await scratchDir();
+    const ours = verifyCms(signCms(CONTENT, alice), { content: CONTENT });
+    // The certificates field is a DER SET OF, so its order is the encoding's, not ours.
+    assert.deepEqual(
+      ours.certificates.map((certificate) => certificate.fingerprint256).sort(),
+      [alice.certificate.fingerprint256, ca.certificate.fingerprint256].sort(),
+    );
     const result = await opensslVerify(
       dir,
       signCms(CONTENT, alice),
