@@ -20,17 +20,14 @@ export function digestName(identifier: DerNode | undefined): string {
 }
 
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
-const ED25519 = '1.3.101.112';
 
-/** SignerInfo.signatureAlgorithm for a signing key with SHA-256 (RFC 5754, RFC 8419). */
+/** SignerInfo.signatureAlgorithm for a signing key with SHA-256 (RFC 5754). */
 export function signatureAlgorithmFor(privateKey: KeyObject): Buffer {
   switch (privateKey.asymmetricKeyType) {
     case 'rsa':
       return algorithmWithNull(OID_RSA_ENCRYPTION);
     case 'ec':
       return sequence(oid(ECDSA_WITH_SHA256));
-    case 'ed25519':
-      return sequence(oid(ED25519));
     default:
       throw new IdentityError(
         'IDENTITY_UNSUPPORTED_KEY',
@@ -40,9 +37,9 @@ export function signatureAlgorithmFor(privateKey: KeyObject): Buffer {
 }
 
 /** The key type a SignerInfo.signatureAlgorithm needs; undefined when not supported. */
-export function signatureKeyType(algorithm: string): 'rsa' | 'ec' | 'ed25519' | undefined {
+export function signatureKeyType(algorithm: string): 'rsa' | 'ec' | undefined {
   // rsaEncryption, sha*WithRSAEncryption and RSASSA-PSS all sit under 1.2.840.113549.1.1.
   if (algorithm === OID_RSA_ENCRYPTION || algorithm.startsWith('1.2.840.113549.1.1.')) return 'rsa';
   if (algorithm === OID_EC_PUBLIC_KEY || algorithm.startsWith('1.2.840.10045.4.')) return 'ec';
-  return algorithm === ED25519 ? 'ed25519' : undefined;
+  return undefined;
 }

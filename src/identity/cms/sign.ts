@@ -40,13 +40,15 @@ function attribute(type: string, value: Uint8Array): Buffer {
  * Signs arbitrary octets as CMS SignedData (RFC 5652 section 5), DER: SHA-256,
  * signed attributes contentType, signingTime and messageDigest, the signer named by
  * issuer and serial number, the signer's certificate and chain included. RSA
- * (PKCS#1 v1.5), ECDSA and Ed25519 keys sign through node:crypto.
+ * (PKCS#1 v1.5) and ECDSA keys sign through node:crypto. (Ed25519 is refused: OpenSSL
+ * 3.0 cannot read it in CMS, so it could not be tested against a real peer.)
  */
 export function signCms(
   content: Uint8Array,
   signer: Credentials,
   options: CmsSignOptions = {},
 ): Buffer {
+  const signatureAlgorithm = signatureAlgorithmFor(signer.privateKey); // refuses other keys first
   const digestAlgorithm = algorithmWithNull(OID_SHA256);
   const signedAttributes = [
     attribute(OID_CONTENT_TYPE, oid(OID_DATA)),
@@ -61,7 +63,7 @@ export function signCms(
     issuerAndSerialNumber(signer.certificate),
     digestAlgorithm,
     withIdentifier(0xa0, signedSet),
-    signatureAlgorithmFor(signer.privateKey),
+    signatureAlgorithm,
     octetString(signature),
   );
   const certificates = [signer.certificate, ...(options.extraCertificates ?? signer.chain)].map(

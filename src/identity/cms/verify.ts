@@ -174,7 +174,7 @@ function checkSignature(
       const pss = pssOptions(algorithmField?.children[1], publicKey);
       valid = verify(pss.digest, data, pss.key, signature);
     } else {
-      valid = verify(keyType === 'ed25519' ? null : digest, data, publicKey, signature);
+      valid = verify(digest, data, publicKey, signature);
     }
   } catch {
     valid = false; // a signature that is not even well-formed (bad DER for ECDSA)
@@ -256,7 +256,7 @@ function verifySigner(
  * Verifies CMS SignedData (DER or BER, attached or detached): for each signer, the
  * messageDigest attribute against the content and the signature over the DER SET of
  * signed attributes (or over the content when there are none), with node:crypto, so
- * RSA, ECDSA and Ed25519 signers and certificates all work. Errors:
+ * RSA (PKCS#1 v1.5 and PSS) and ECDSA signers and certificates work. Errors:
  * CMS_WRONG_CONTENT_TYPE, CMS_CONTENT_MISSING, CMS_SIGNER_NOT_FOUND,
  * CMS_CONTENT_DIGEST_MISMATCH, CMS_BAD_SIGNATURE, CMS_UNSUPPORTED_ALGORITHM,
  * CMS_UNTRUSTED_SIGNER, IDENTITY_MALFORMED_INPUT, IDENTITY_INPUT_TOO_LARGE.

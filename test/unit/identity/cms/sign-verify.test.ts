@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -99,6 +100,14 @@ describe('CMS SignedData: we sign, openssl verifies', () => {
     const ec = await opensslEcdsaPki(dir);
     const result = await opensslVerify(dir, signCms(CONTENT, ec.user), ec.ca.toString(), true);
     assert.equal(result.code, 0, result.stderr);
+  });
+
+  test('an Ed25519 key is refused as unsupported', async () => {
+    const { alice } = await testPki();
+    const { privateKey } = generateKeyPairSync('ed25519');
+    assert.throws(() => signCms(CONTENT, { ...alice, privateKey }), {
+      code: 'IDENTITY_UNSUPPORTED_KEY',
+    });
   });
 
   test('openssl refuses our signature with a flipped bit', async () => {
