@@ -47,10 +47,14 @@ export function openssl(args: readonly string[]): Promise<OpensslResult> {
   });
 }
 
+const scratchDirs: string[] = [];
+// Registered once, at the top level of each test file that imports this module.
+after(() => Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 /** A scratch folder under the OS temp dir, removed when the test file ends. */
 export async function scratchDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mt2-identity-'));
-  after(() => rm(dir, { recursive: true, force: true }));
+  scratchDirs.push(dir);
   return dir;
 }
 
