@@ -8,7 +8,7 @@ import {
   formatVerdict,
   IdentityValidator,
   MAX_CRL_BYTES,
-  readCertificates,
+  parseCertificates,
   readCrls,
   type ExpectedIdentity,
   type ParsedCertificate,
@@ -111,10 +111,10 @@ async function verify(args: readonly string[], io: CliIo): Promise<number> {
   let chain: ParsedCertificate[];
   let crls: ParsedCrl[];
   try {
-    cas = await readAll(request.trust, readCertificates);
+    cas = await readAll(request.trust, parseCertificates);
     chain = [
-      ...(await readAll([request.certificate], readCertificates)),
-      ...(await readAll(request.untrusted, readCertificates)),
+      ...(await readAll([request.certificate], parseCertificates)),
+      ...(await readAll(request.untrusted, parseCertificates)),
     ];
     crls = await readAll(request.crls, readCrls);
   } catch (error) {

@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   MAX_CERTIFICATE_BYTES,
-  readCertificates,
+  parseCertificates,
   type CaResolver,
   type ResolvedCa,
 } from '../validation/index.ts';
@@ -42,7 +42,7 @@ export class StaticFileResolver implements CaResolver {
       throw new ResolverError('RESOLVER_UNREACHABLE', `cannot read ${path}`, { cause: error });
     }
     try {
-      return readCertificates(bytes).map((certificate) => ({
+      return parseCertificates(bytes).map((certificate) => ({
         der: certificate.der,
         origin: `file:${path}`,
       }));

@@ -13,6 +13,8 @@ import {
   TAG,
   type Tlv,
 } from './der.internal.ts';
+import { IdentityError } from '../errors.ts';
+import { isPem, pemDecodeAll, type PemBlock } from '../pem.ts';
 import { CertificateInputError } from './errors.ts';
 import {
   decodeBasicConstraints,
@@ -183,35 +185,34 @@ export function isCa(certificate: ParsedCertificate): boolean {
   return certificate.basicConstraints?.ca === true;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
 /**
- * Splits PEM text into the DER of each block with one of `labels`; DER input (not
- * starting with "-----") is returned as one item.
+ * Splits PEM text into the DER of each block with one of `labels` (decoded by ../pem.ts);
+ * DER input is returned as one item.
  */
 export function pemOrDer(bytes: Uint8Array, labels: readonly string[]): Uint8Array[] {
-  const text = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
-  if (!text.includes('-----BEGIN')) return [bytes];
-  const blocks = [...Buffer.from(bytes).toString('latin1').matchAll(PEM_BLOCK)].filter((match) =>
-    labels.includes(match[1] ?? ''),
-  );
-  if (blocks.length === 0) {
+  if (!isPem(bytes)) return [bytes];
+  let blocks: PemBlock[];
+  try {
+    blocks = pemDecodeAll(Buffer.from(bytes).toString('latin1'));
+  } catch (error) {
+    const tooLarge = error instanceof IdentityError && error.code === 'IDENTITY_INPUT_TOO_LARGE';
+    throw new CertificateInputError(
+      tooLarge ? 'INPUT_TOO_LARGE' : 'MALFORMED_PEM',
+      error instanceof Error ? error.message : 'unreadable PEM',
+    );
+  }
+  const wanted = blocks.filter((block) => labels.includes(block.label));
+  if (wanted.length === 0) {
     throw new CertificateInputError(
       'MALFORMED_PEM',
       `no PEM block labelled ${labels.join(' or ')}`,
     );
   }
-  return blocks.map((match) => {
-    const body = (match[2] ?? '').replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) {
-      throw new CertificateInputError('MALFORMED_PEM', 'PEM body is not base64');
-    }
-    return new Uint8Array(Buffer.from(body, 'base64'));
-  });
+  return wanted.map((block) => new Uint8Array(block.der));
 }
 
-/** Reads every certificate of a PEM bundle or one DER certificate. */
-export function readCertificates(bytes: Uint8Array): ParsedCertificate[] {
+/** Parses every certificate of a PEM bundle or one DER certificate into our model. */
+export function parseCertificates(bytes: Uint8Array): ParsedCertificate[] {
   return pemOrDer(bytes, ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']).map(
     parseCertificate,
   );

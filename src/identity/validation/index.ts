@@ -3,7 +3,7 @@ export { CertificateInputError, type CertificateInputErrorCode } from './errors.
 export { REASON_TEXT, reason, type Reason, type ReasonCode } from './reasons.ts';
 export {
   parseCertificate,
-  readCertificates,
+  parseCertificates,
   isCa,
   isSelfIssued,
   MAX_CERTIFICATE_BYTES,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import {
   anchorFromCertificate,
   parseCertificate,
-  readCertificates,
+  parseCertificates,
   validatePath,
   type ParsedCertificate,
 } from '../../../../src/identity/index.ts';
@@ -46,7 +46,7 @@ test('eight same-named CA certificates that chain to nothing give UNKNOWN_ISSUER
         '-out',
         `loop${serial}.pem`,
       );
-      looks.push(...readCertificates(readFileSync(join(dir, `loop${serial}.pem`))));
+      looks.push(...parseCertificates(readFileSync(join(dir, `loop${serial}.pem`))));
     }
     run(
       'req',
@@ -81,7 +81,7 @@ test('eight same-named CA certificates that chain to nothing give UNKNOWN_ISSUER
       '-out',
       'ee.pem',
     );
-    const [target] = readCertificates(readFileSync(join(dir, 'ee.pem')));
+    const [target] = parseCertificates(readFileSync(join(dir, 'ee.pem')));
     assert.ok(target);
     const anchor = anchorFromCertificate(
       parseCertificate(readFileSync(join(PKITS, 'certs/TrustAnchorRootCertificate.crt'))),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   anchorFromCertificate,
-  readCertificates,
+  parseCertificates,
   validatePath,
   type ParsedCertificate,
 } from '../../../../src/identity/index.ts';
@@ -80,7 +80,7 @@ function issue(section: string, subject: string): ParsedCertificate {
     '-out',
     `${section}.pem`,
   );
-  const [certificate] = readCertificates(readFileSync(join(dir, `${section}.pem`)));
+  const [certificate] = parseCertificates(readFileSync(join(dir, `${section}.pem`)));
   assert.ok(certificate);
   return certificate;
 }
@@ -109,7 +109,7 @@ before(() => {
     '-out',
     'ca.pem',
   );
-  const [certificate] = readCertificates(readFileSync(join(dir, 'ca.pem')));
+  const [certificate] = parseCertificates(readFileSync(join(dir, 'ca.pem')));
   assert.ok(certificate);
   ca = certificate;
 });

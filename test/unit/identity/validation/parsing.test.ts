@@ -11,7 +11,7 @@ import {
   MAX_CERTIFICATE_BYTES,
   parseCertificate,
   parseCrl,
-  readCertificates,
+  parseCertificates,
   readCrls,
 } from '../../../../src/identity/index.ts';
 
@@ -120,13 +120,13 @@ describe('PEM input', () => {
   test('reads every certificate of a PEM bundle', () => {
     const base64 = Buffer.from(goodCa).toString('base64').replace(/.{64}/g, '$&\n');
     const bundle = Buffer.concat([pem('CERTIFICATE', base64), pem('CERTIFICATE', base64)]);
-    assert.equal(readCertificates(bundle).length, 2);
+    assert.equal(parseCertificates(bundle).length, 2);
   });
 
   test('PEM without a certificate block, or with a bad body, gives MALFORMED_PEM', () => {
-    assert.throws(() => readCertificates(pem('PRIVATE KEY', 'AAAA')), failsWith('MALFORMED_PEM'));
+    assert.throws(() => parseCertificates(pem('PRIVATE KEY', 'AAAA')), failsWith('MALFORMED_PEM'));
     assert.throws(
-      () => readCertificates(pem('CERTIFICATE', 'not*base64')),
+      () => parseCertificates(pem('CERTIFICATE', 'not*base64')),
       failsWith('MALFORMED_PEM'),
     );
     assert.throws(() => readCrls(pem('CERTIFICATE', 'AAAA')), failsWith('MALFORMED_PEM'));

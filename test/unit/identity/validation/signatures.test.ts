@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   anchorFromCertificate,
-  readCertificates,
+  parseCertificates,
   validatePath,
   type ParsedCertificate,
 } from '../../../../src/identity/index.ts';
@@ -30,7 +30,7 @@ function openssl(...args: string[]): void {
 }
 
 function load(name: string): ParsedCertificate {
-  const [certificate] = readCertificates(readFileSync(join(dir, name)));
+  const [certificate] = parseCertificates(readFileSync(join(dir, name)));
   assert.ok(certificate);
   return certificate;
 }

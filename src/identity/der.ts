@@ -1,0 +1,268 @@
+// Not exported from index.ts: shared by this folder and cms/ only.
+// A small BER reader and DER writer for the CMS and certificate structures read here.
+// The reader keeps every element's raw bytes, which CMS verification needs: the
+// signature covers the signed attributes exactly as sent, and SignerInfo matching
+// compares issuer names byte for byte. It accepts BER's indefinite lengths and
+// constructed strings, which `openssl cms -stream` produces.
+import { IdentityError } from './errors.ts';
+
+/** ASN.1 universal tag numbers used in this folder. */
+export const TAG = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  UTF8_STRING: 0x0c,
+  SEQUENCE: 0x10,
+  SET: 0x11,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+} as const;
+
+/** The class bits of an identifier octet. */
+export type TagClass = 'universal' | 'application' | 'context' | 'private';
+
+/** One element as read: its tag, its content, its whole encoding and its children. */
+export interface DerNode {
+  readonly tagClass: TagClass;
+  readonly constructed: boolean;
+  readonly tagNumber: number;
+  /** The content octets (for an indefinite-length element: children without the end mark). */
+  readonly content: Buffer;
+  /** The whole element, identifier and length included. */
+  readonly raw: Buffer;
+  /** The parsed children of a constructed element; empty for a primitive one. */
+  readonly children: readonly DerNode[];
+}
+
+const CLASSES: readonly TagClass[] = ['universal', 'application', 'context', 'private'];
+/** Deeper nesting than any certificate or CMS structure needs; refuses pathological input. */
+const MAX_DEPTH = 64;
+
+function malformed(why: string): IdentityError {
+  return new IdentityError('IDENTITY_MALFORMED_INPUT', `malformed ASN.1: ${why}`);
+}
+
+/** Reads exactly one element filling all of `bytes`; throws IDENTITY_MALFORMED_INPUT. */
+export function readDer(bytes: Uint8Array): DerNode {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [node, end] = readElement(buffer, 0, 0);
+  if (end !== buffer.length) throw malformed(`${buffer.length - end} bytes after the element`);
+  return node;
+}
+
+function readElement(buffer: Buffer, start: number, depth: number): [DerNode, number] {
+  if (depth > MAX_DEPTH) throw malformed('nested too deeply');
+  const identifier = buffer[start];
+  if (identifier === undefined) throw malformed('truncated identifier');
+  let tagNumber = identifier & 0x1f;
+  let offset = start + 1;
+  if (tagNumber === 0x1f) {
+    tagNumber = 0;
+    for (;;) {
+      const octet = buffer[offset++];
+      if (octet === undefined || tagNumber > 0xffffff) throw malformed('bad tag number');
+      tagNumber = tagNumber * 128 + (octet & 0x7f);
+      if ((octet & 0x80) === 0) break;
+    }
+  }
+  const constructed = (identifier & 0x20) !== 0;
+  const tagClass = CLASSES[identifier >> 6] ?? 'universal';
+  const lengthOctet = buffer[offset++];
+  if (lengthOctet === undefined) throw malformed('truncated length');
+  const children: DerNode[] = [];
+  if (lengthOctet === 0x80) {
+    if (!constructed) throw malformed('indefinite length on a primitive element');
+    const contentStart = offset;
+    for (;;) {
+      if (buffer[offset] === 0 && buffer[offset + 1] === 0) break;
+      if (offset >= buffer.length) throw malformed('missing end-of-contents');
+      const [child, next] = readElement(buffer, offset, depth + 1);
+      children.push(child);
+      offset = next;
+    }
+    const node = {
+      tagClass,
+      constructed,
+      tagNumber,
+      content: buffer.subarray(contentStart, offset),
+      raw: buffer.subarray(start, offset + 2),
+      children,
+    };
+    return [node, offset + 2];
+  }
+  let length = lengthOctet;
+  if (lengthOctet & 0x80) {
+    const count = lengthOctet & 0x7f;
+    if (count > 4) throw malformed('length too large');
+    length = 0;
+    for (let i = 0; i < count; i++) {
+      const octet = buffer[offset++];
+      if (octet === undefined) throw malformed('truncated length');
+      length = length * 256 + octet;
+    }
+  }
+  const end = offset + length;
+  if (end > buffer.length) throw malformed('element runs past the end of the input');
+  const content = buffer.subarray(offset, end);
+  if (constructed) {
+    let childOffset = offset;
+    while (childOffset < end) {
+      const [child, next] = readElement(buffer.subarray(0, end), childOffset, depth + 1);
+      children.push(child);
+      childOffset = next;
+    }
+  }
+  return [
+    { tagClass, constructed, tagNumber, content, raw: buffer.subarray(start, end), children },
+    end,
+  ];
+}
+
+/** True when `node` is the universal element with tag `tagNumber`. */
+export function isUniversal(node: DerNode | undefined, tagNumber: number): node is DerNode {
+  return node?.tagClass === 'universal' && node.tagNumber === tagNumber;
+}
+
+/** True when `node` is the context-specific element [tagNumber]. */
+export function isContext(node: DerNode | undefined, tagNumber: number): node is DerNode {
+  return node?.tagClass === 'context' && node.tagNumber === tagNumber;
+}
+
+/** Returns `node` if it is the universal element `tagNumber`, else throws. */
+export function expectUniversal(
+  node: DerNode | undefined,
+  tagNumber: number,
+  what: string,
+): DerNode {
+  if (!isUniversal(node, tagNumber)) throw malformed(`expected ${what}`);
+  return node;
+}
+
+/** The octets of a string element, joining the pieces of a constructed (BER) one. */
+export function stringOctets(node: DerNode): Buffer {
+  if (!node.constructed) return node.content;
+  return Buffer.concat(node.children.map(stringOctets));
+}
+
+/** The dotted form of an OBJECT IDENTIFIER element. */
+export function readOid(node: DerNode | undefined): string {
+  const oid = expectUniversal(node, TAG.OID, 'an OBJECT IDENTIFIER');
+  const arcs: number[] = [];
+  let value = 0;
+  for (const octet of oid.content) {
+    value = value * 128 + (octet & 0x7f);
+    if ((octet & 0x80) === 0) {
+      if (arcs.length === 0) {
+        const first = Math.min(Math.floor(value / 40), 2);
+        arcs.push(first, value - first * 40);
+      } else {
+        arcs.push(value);
+      }
+      value = 0;
+    }
+  }
+  if (arcs.length === 0) throw malformed('empty OBJECT IDENTIFIER');
+  return arcs.join('.');
+}
+
+/** An INTEGER's content as unsigned lower-case hex without leading zeros ("0" for zero). */
+export function readIntegerHex(node: DerNode | undefined): string {
+  const integer = expectUniversal(node, TAG.INTEGER, 'an INTEGER');
+  const hex = integer.content.toString('hex').replace(/^0+/, '');
+  return hex === '' ? '0' : hex;
+}
+
+// ---- writing (DER) ----
+
+function encodeLength(length: number): Buffer {
+  if (length < 0x80) return Buffer.from([length]);
+  const octets: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest & 0xff);
+  return Buffer.from([0x80 | octets.length, ...octets]);
+}
+
+/** One element from an identifier octet and its content. */
+export function tlv(identifier: number, content: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from([identifier]), encodeLength(content.byteLength), content]);
+}
+
+/** SEQUENCE of already-encoded elements. */
+export function sequence(...elements: readonly Uint8Array[]): Buffer {
+  return tlv(0x30, Buffer.concat(elements));
+}
+
+/** SET OF already-encoded elements, sorted as DER requires. */
+export function setOf(...elements: readonly Uint8Array[]): Buffer {
+  const sorted = elements
+    .map((element) => Buffer.from(element))
+    .sort((a, b) => Buffer.compare(a, b));
+  return tlv(0x31, Buffer.concat(sorted));
+}
+
+/** Constructed context-specific [tagNumber] around already-encoded elements. */
+export function contextConstructed(tagNumber: number, ...elements: readonly Uint8Array[]): Buffer {
+  return tlv(0xa0 | tagNumber, Buffer.concat(elements));
+}
+
+/** Primitive context-specific [tagNumber] with raw content (IMPLICIT tagging). */
+export function contextPrimitive(tagNumber: number, content: Uint8Array): Buffer {
+  return tlv(0x80 | tagNumber, content);
+}
+
+/** OCTET STRING. */
+export function octetString(content: Uint8Array): Buffer {
+  return tlv(TAG.OCTET_STRING, content);
+}
+
+/** INTEGER from a small non-negative number. */
+export function integer(value: number): Buffer {
+  const octets: number[] = [];
+  let rest = value;
+  do {
+    octets.unshift(rest & 0xff);
+    rest = Math.floor(rest / 256);
+  } while (rest > 0);
+  if ((octets[0] ?? 0) & 0x80) octets.unshift(0);
+  return tlv(TAG.INTEGER, Buffer.from(octets));
+}
+
+/** NULL. */
+export function nullElement(): Buffer {
+  return Buffer.from([TAG.NULL, 0]);
+}
+
+/** OBJECT IDENTIFIER from its dotted form. */
+export function oid(dotted: string): Buffer {
+  const arcs = dotted.split('.').map(Number);
+  const [first = 0, second = 0, ...rest] = arcs;
+  const octets: number[] = [];
+  for (const arc of [first * 40 + second, ...rest]) {
+    const group = [arc & 0x7f];
+    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128)) {
+      group.unshift((value & 0x7f) | 0x80);
+    }
+    octets.push(...group);
+  }
+  return tlv(TAG.OID, Buffer.from(octets));
+}
+
+/** UTCTime for years 1950-2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5). */
+export function time(date: Date): Buffer {
+  const iso = date.toISOString();
+  const digits = iso.slice(0, 19).replace(/[-T:]/g, '');
+  const year = date.getUTCFullYear();
+  if (year >= 1950 && year < 2050) return tlv(TAG.UTC_TIME, Buffer.from(`${digits.slice(2)}Z`));
+  return tlv(TAG.GENERALIZED_TIME, Buffer.from(`${digits}Z`));
+}
+
+/**
+ * The same element under another one-octet identifier: IMPLICIT tagging of an encoded
+ * element (a SET OF as [0]), or back (a signed-attributes [0] as the SET it is signed as).
+ */
+export function withIdentifier(identifier: number, element: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from([identifier]), element.subarray(1)]);
+}

@@ -1,0 +1,99 @@
+// The extensions of each certificate profile (docs/identity.md lists them all).
+import { contextPrimitive, sequence, contextConstructed } from './der.ts';
+import { OID_NAME_CONSTRAINTS } from './oids.ts';
+
+/** GeneralName CHOICE tags (RFC 5280 section 4.2.1.6) as node-forge numbers them. */
+const RFC822_NAME = 1;
+const DNS_NAME = 2;
+
+/** A node-forge extension description (forge fills in the DER of the known ones). */
+export type ForgeExtension = Readonly<Record<string, unknown>>;
+
+/** issuerAltName dNSName = the issuing domain: the MT2 delegation anchor. */
+export function issuerAltName(domain: string): ForgeExtension {
+  return { name: 'issuerAltName', altNames: [{ type: DNS_NAME, value: domain }] };
+}
+
+/**
+ * nameConstraints (critical) permitting only the domain: dNSName `domain` (which covers
+ * its subdomains), rfc822Name `domain` (mailboxes at the domain) and `.domain`
+ * (mailboxes at any host under it). RFC 5280 section 4.2.1.10.
+ */
+export function domainNameConstraints(domain: string): ForgeExtension {
+  const subtree = (tag: number, name: string) =>
+    sequence(contextPrimitive(tag, Buffer.from(name, 'ascii')));
+  const permitted = contextConstructed(
+    0,
+    subtree(DNS_NAME, domain),
+    subtree(RFC822_NAME, domain),
+    subtree(RFC822_NAME, `.${domain}`),
+  );
+  return {
+    id: OID_NAME_CONSTRAINTS,
+    critical: true,
+    value: sequence(permitted).toString('binary'),
+  };
+}
+
+/** Extensions of a domain CA certificate. */
+export function domainCaExtensions(domain: string, pathLength: number | undefined) {
+  return [
+    {
+      name: 'basicConstraints',
+      critical: true,
+      cA: true,
+      ...(pathLength === undefined ? {} : { pathLenConstraint: pathLength }),
+    },
+    { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true },
+    { name: 'subjectKeyIdentifier' },
+    issuerAltName(domain),
+    domainNameConstraints(domain),
+  ];
+}
+
+/** Extensions every end-entity certificate shares, whatever its names and purposes. */
+function endEntityExtensions(authorityKeyId: string, domain: string): ForgeExtension[] {
+  return [
+    { name: 'basicConstraints', critical: true, cA: false },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId },
+    issuerAltName(domain),
+  ];
+}
+
+/** Host certificate: dNSName = the hostname; serverAuth and clientAuth. */
+export function hostExtensions(
+  hostname: string,
+  authorityKeyId: string,
+  domain: string,
+): ForgeExtension[] {
+  return [
+    ...endEntityExtensions(authorityKeyId, domain),
+    { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    { name: 'subjectAltName', altNames: [{ type: DNS_NAME, value: hostname }] },
+  ];
+}
+
+/**
+ * User certificate: rfc822Name = the address; emailProtection and clientAuth;
+ * keyEncipherment so that CMS EnvelopedData can be addressed to it.
+ */
+export function userExtensions(
+  address: string,
+  authorityKeyId: string,
+  domain: string,
+): ForgeExtension[] {
+  return [
+    ...endEntityExtensions(authorityKeyId, domain),
+    {
+      name: 'keyUsage',
+      critical: true,
+      digitalSignature: true,
+      nonRepudiation: true,
+      keyEncipherment: true,
+    },
+    { name: 'extKeyUsage', emailProtection: true, clientAuth: true },
+    { name: 'subjectAltName', altNames: [{ type: RFC822_NAME, value: address }] },
+  ];
+}

@@ -1,0 +1,88 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  integer,
+  octetString,
+  oid,
+  readDer,
+  readIntegerHex,
+  readOid,
+  sequence,
+  setOf,
+  stringOctets,
+  time,
+  withIdentifier,
+} from '../../../src/identity/der.ts';
+import { openssl, put, scratchDir } from './helpers.ts';
+
+describe('DER reader and writer', () => {
+  test('OIDs, integers and times encode as openssl reads them', async () => {
+    const encoded = sequence(
+      oid('1.2.840.113549.1.7.2'),
+      integer(600_000),
+      integer(128),
+      time(new Date('2026-11-28T12:00:00Z')),
+      time(new Date('2051-01-01T00:00:00Z')),
+    );
+    const dir = await scratchDir();
+    const parsed = await openssl([
+      'asn1parse',
+      '-inform',
+      'DER',
+      '-in',
+      await put(dir, 'x.der', encoded),
+    ]);
+    assert.equal(parsed.code, 0, parsed.stderr);
+    const text = parsed.stdout.toString();
+    assert.match(text, /:pkcs7-signedData/);
+    assert.match(text, /INTEGER\s+:0927C0/);
+    assert.match(text, /INTEGER\s+:80/);
+    assert.match(text, /UTCTIME\s+:261128120000Z/);
+    assert.match(text, /GENERALIZEDTIME\s+:20510101000000Z/);
+    const node = readDer(encoded);
+    assert.equal(readOid(node.children[0]), '1.2.840.113549.1.7.2');
+    assert.equal(readIntegerHex(node.children[2]), '80');
+    assert.ok(node.raw.equals(encoded));
+  });
+
+  test('SET OF is sorted, and an element can be retagged', () => {
+    const set = setOf(integer(2), integer(1));
+    assert.deepEqual([...set], [0x31, 6, 2, 1, 1, 2, 1, 2]);
+    assert.deepEqual([...withIdentifier(0xa0, set)].slice(0, 2), [0xa0, 6]);
+  });
+
+  test('BER indefinite lengths and constructed strings are read', () => {
+    // SEQUENCE (indefinite) { OCTET STRING (constructed, indefinite) { "ab", "c" } }
+    const ber = Buffer.from([
+      0x30, 0x80, 0x24, 0x80, 0x04, 2, 0x61, 0x62, 0x04, 1, 0x63, 0, 0, 0, 0,
+    ]);
+    const node = readDer(ber);
+    const inner = node.children[0];
+    assert.ok(inner !== undefined);
+    assert.equal(stringOctets(inner).toString(), 'abc');
+    assert.equal(node.raw.length, ber.length);
+  });
+
+  test('a long-form length is read', () => {
+    const big = octetString(Buffer.alloc(70_000, 7));
+    assert.deepEqual([...big.subarray(0, 5)], [0x04, 0x83, 0x01, 0x11, 0x70]);
+    assert.equal(readDer(big).content.length, 70_000);
+  });
+
+  test('truncated, trailing, oversized-length, unterminated and too-deep input is malformed', () => {
+    // 100 nested indefinite-length SEQUENCEs, properly terminated: deeper than the limit.
+    const deep = Buffer.concat([Buffer.from('3080'.repeat(100), 'hex'), Buffer.alloc(200)]);
+    for (const bad of [
+      Buffer.from([]),
+      Buffer.from([0x30]),
+      Buffer.from([0x30, 0x05, 0x02, 0x01]),
+      Buffer.from([0x02, 0x01, 0x01, 0x00]),
+      Buffer.from([0x04, 0x85, 1, 2, 3, 4, 5]),
+      Buffer.from([0x30, 0x80, 0x02, 0x01, 0x01]),
+      Buffer.from([0x04, 0x80, 0x00, 0x00]),
+      deep,
+    ]) {
+      assert.throws(() => readDer(bad), { code: 'IDENTITY_MALFORMED_INPUT' }, bad.toString('hex'));
+    }
+  });
+});
