@@ -21,12 +21,14 @@ export {
 } from './nntp-stream.ts';
 export {
   BENCH_NEWSGROUP,
+  privateInnConf,
   startInn,
   type InnFeedOptions,
   type InnOptions,
   type InnServer,
 } from './inn2.ts';
 export {
+  lastSinkCounters,
   startSmtpSink,
   type SmtpSendOptions,
   type SmtpSendResult,

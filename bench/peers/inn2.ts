@@ -191,7 +191,7 @@ export async function startInn(options: InnOptions = {}): Promise<InnServer> {
     newsgroup: BENCH_NEWSGROUP,
     scratchDir,
     sendPrepared,
-    sendArticles: ({ count, bodyBytes, window }) => {
+    sendArticles: async ({ count, bodyBytes, window }) => {
       checkCount(count);
       checkBodyBytes(bodyBytes);
       const articles = Array.from({ length: count }, (_, offset) => {
@@ -205,7 +205,7 @@ export async function startInn(options: InnOptions = {}): Promise<InnServer> {
         };
       });
       sent += count;
-      return sendPrepared(articles, window);
+      return await sendPrepared(articles, window);
     },
     stop,
   };

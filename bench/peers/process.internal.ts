@@ -184,7 +184,8 @@ export class Daemon {
 
   /** Waits up to `timeoutMs` for the process to exit on its own; true if it did. */
   async waitForExit(timeoutMs: number): Promise<boolean> {
-    const timer = sleep(timeoutMs, false);
+    // Unreferenced: a pending grace timer must not keep the process alive.
+    const timer = sleep(timeoutMs, false, { ref: false });
     return Promise.race([this.exited.then(() => true), timer]);
   }
 }
