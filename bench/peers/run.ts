@@ -80,7 +80,7 @@ async function benchDovecot(count: number, bodyBytes: number): Promise<Row[]> {
   const dovecot = await startDovecot({ count, bodyBytes });
   try {
     const rows: Row[] = [];
-    for (const work of ['FETCH HEADER, cold index', 'FETCH HEADER, warm']) {
+    for (const work of ['FETCH HEADER, 1st (uncached)', 'FETCH HEADER, 2nd (cached)']) {
       const result = await dovecot.fetchAllHeaders();
       rows.push({
         peer: 'imapflow < Dovecot',
