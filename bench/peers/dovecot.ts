@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { PeerError } from './errors.ts';
-import { benchMessage, checkBodyBytes, checkCount, formatRfc5322, newRunId } from './messages.ts';
+import { benchMessage, checkRun, formatRfc5322, newRunId } from './messages.ts';
 import {
   chownTree,
   Daemon,
@@ -64,7 +64,7 @@ export interface DovecotServer {
   stop(): Promise<void>;
 }
 
-/** The private dovecot.conf (Dovecot 2.3), following docs of tooling.md "Setting up the peers". */
+/** The private dovecot.conf (Dovecot 2.3): IMAP on 127.0.0.1:`port` only, everything under `scratch`. */
 export function dovecotConfig(scratch: string, port: number): string {
   return `# Private benchmark instance written by bench/peers/dovecot.ts
 protocols = imap
@@ -130,8 +130,7 @@ async function fillMaildir(maildir: string, count: number, bodyBytes: number): P
  * does not come up; the scratch folder is removed on failure.
  */
 export async function startDovecot(options: DovecotOptions): Promise<DovecotServer> {
-  checkCount(options.count);
-  checkBodyBytes(options.bodyBytes);
+  checkRun(options.count, options.bodyBytes);
   const binary = options.binary ?? DEBIAN_DOVECOT;
   await requireExecutables([binary]);
   const mailOwner = await systemAccount('nobody', 'nogroup');

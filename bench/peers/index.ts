@@ -3,9 +3,11 @@ export { PeerError, type PeerErrorCode } from './errors.ts';
 export {
   MAX_BODY_BYTES,
   MAX_MESSAGE_COUNT,
+  MAX_RUN_PAYLOAD_BYTES,
   MIN_BODY_BYTES,
   benchBody,
   benchMessage,
+  checkRun,
   formatRfc5322,
   newRunId,
   type BenchMessage,

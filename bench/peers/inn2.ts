@@ -3,7 +3,7 @@
 // our NNTP streaming client.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { benchMessage, checkBodyBytes, checkCount, formatRfc5322, newRunId } from './messages.ts';
+import { benchMessage, checkRun, formatRfc5322, newRunId } from './messages.ts';
 import { streamArticles, type NntpArticle, type NntpStreamResult } from './nntp-stream.ts';
 import {
   chownTree,
@@ -192,8 +192,7 @@ export async function startInn(options: InnOptions = {}): Promise<InnServer> {
     scratchDir,
     sendPrepared,
     sendArticles: async ({ count, bodyBytes, window }) => {
-      checkCount(count);
-      checkBodyBytes(bodyBytes);
+      checkRun(count, bodyBytes);
       const articles = Array.from({ length: count }, (_, offset) => {
         const message = benchMessage(sent + offset, bodyBytes, runId);
         return {

@@ -8,6 +8,8 @@ export const MAX_BODY_BYTES = 512 * 1024;
 export const MIN_BODY_BYTES = 16;
 /** Largest message count one run accepts. */
 export const MAX_MESSAGE_COUNT = 1_000_000;
+/** Largest payload (count × body bytes) one run may build in memory or on disk: 1 GiB. */
+export const MAX_RUN_PAYLOAD_BYTES = 1024 ** 3;
 
 /** One benchmark message, before it is formatted for a protocol. */
 export interface BenchMessage {
@@ -22,7 +24,7 @@ export interface BenchMessage {
 }
 
 /** Fails with PEER_BAD_OPTION unless `count` is an integer from 1 to MAX_MESSAGE_COUNT. */
-export function checkCount(count: number): void {
+function checkCount(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_MESSAGE_COUNT) {
     throw new PeerError(
       'PEER_BAD_OPTION',
@@ -32,11 +34,26 @@ export function checkCount(count: number): void {
 }
 
 /** Fails with PEER_BAD_OPTION unless `bodyBytes` is an integer in [MIN_BODY_BYTES, MAX_BODY_BYTES]. */
-export function checkBodyBytes(bodyBytes: number): void {
+function checkBodyBytes(bodyBytes: number): void {
   if (!Number.isInteger(bodyBytes) || bodyBytes < MIN_BODY_BYTES || bodyBytes > MAX_BODY_BYTES) {
     throw new PeerError(
       'PEER_BAD_OPTION',
       `body size must be an integer from ${MIN_BODY_BYTES} to ${MAX_BODY_BYTES} bytes, got ${bodyBytes}`,
+    );
+  }
+}
+
+/**
+ * Checks a run's size: count and body size (see checkCount, checkBodyBytes) and their
+ * product, at most MAX_RUN_PAYLOAD_BYTES; fails with PEER_BAD_OPTION.
+ */
+export function checkRun(count: number, bodyBytes: number): void {
+  checkCount(count);
+  checkBodyBytes(bodyBytes);
+  if (count * bodyBytes > MAX_RUN_PAYLOAD_BYTES) {
+    throw new PeerError(
+      'PEER_BAD_OPTION',
+      `${count} messages of ${bodyBytes} bytes exceed the ${MAX_RUN_PAYLOAD_BYTES}-byte limit of one run`,
     );
   }
 }

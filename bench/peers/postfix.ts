@@ -2,7 +2,7 @@
 // accepts and discards) on 127.0.0.1 and a free port, and smtp-source sending to it over
 // one connection. No postfix MTA runs.
 import { PeerError } from './errors.ts';
-import { checkBodyBytes, checkCount } from './messages.ts';
+import { checkRun } from './messages.ts';
 import {
   Daemon,
   freeLoopbackPort,
@@ -93,8 +93,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     bodyBytes,
     timeoutMs,
   }: SmtpSendOptions): Promise<SmtpSendResult> => {
-    checkCount(count);
-    checkBodyBytes(bodyBytes);
+    checkRun(count, bodyBytes);
     const before = lastSinkCounters(sink.recentOutput);
     const started = performance.now();
     // -d: all messages over one connection; -s 1: one session.

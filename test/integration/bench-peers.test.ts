@@ -10,11 +10,13 @@ import { basename, join } from 'node:path';
 import {
   MAX_BODY_BYTES,
   MAX_MESSAGE_COUNT,
+  MAX_RUN_PAYLOAD_BYTES,
   MAX_NNTP_REPLY_BYTES,
   MIN_BODY_BYTES,
   PeerError,
   benchBody,
   benchMessage,
+  checkRun,
   encodeMultiLine,
   formatRfc5322,
   lastSinkCounters,
@@ -246,6 +248,8 @@ describe('starting a peer that is not there, or with bad options', () => {
   test('Dovecot refuses a bad count or body size', async () => {
     await rejectsWith(startDovecot({ count: 0, bodyBytes: BODY }), 'PEER_BAD_OPTION');
     await rejectsWith(startDovecot({ count: 1, bodyBytes: 3.5 }), 'PEER_BAD_OPTION');
+    const tooMuch = Math.floor(MAX_RUN_PAYLOAD_BYTES / BODY) + 1;
+    await rejectsWith(startDovecot({ count: tooMuch, bodyBytes: BODY }), 'PEER_BAD_OPTION');
   });
 });
 
@@ -262,6 +266,19 @@ describe('benchmark messages', () => {
         assert.ok(!line.includes('\n') && !line.includes('\r'));
       }
     }
+  });
+
+  test('a run may hold up to MAX_RUN_PAYLOAD_BYTES of bodies, not one message more', () => {
+    const atLimit = MAX_RUN_PAYLOAD_BYTES / BODY;
+    assert.doesNotThrow(() => {
+      checkRun(atLimit, BODY);
+    });
+    assert.throws(
+      () => {
+        checkRun(atLimit + 1, BODY);
+      },
+      (error: unknown) => error instanceof PeerError && error.code === 'PEER_BAD_OPTION',
+    );
   });
 
   test('sizes outside the limits are refused', () => {
