@@ -1,10 +1,10 @@
 // Process, port and scratch-folder plumbing shared by the peer modules.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, chmod, chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, chmod, chown, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PeerError } from './errors.ts';
 
@@ -83,10 +83,21 @@ export async function freeLoopbackPort(): Promise<number> {
 
 /**
  * Creates a scratch folder under os.tmpdir() that the peers' unprivileged users (news,
- * nobody, dovenull) may enter: mode 0755.
+ * nobody, dovenull) may enter: mode 0755. Fails with PEER_START_FAILED if they could not
+ * reach it because a folder above it is closed to others (e.g. TMPDIR under /root).
  */
 export async function makeScratch(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const parent = resolve(tmpdir());
+  for (let dir = parent; ; dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) {
+      throw new PeerError(
+        'PEER_START_FAILED',
+        `the peers run as unprivileged users and cannot enter ${dir} (above the temp folder ${parent}): set TMPDIR=/tmp`,
+      );
+    }
+    if (dir === dirname(dir)) break;
+  }
+  const dir = await mkdtemp(join(parent, prefix));
   await chmod(dir, 0o755);
   return dir;
 }

@@ -245,6 +245,21 @@ describe('starting a peer that is not there, or with bad options', () => {
     }
   });
 
+  test('a temp folder the peers cannot enter is PEER_START_FAILED', async () => {
+    const closed = mkdtempSync(join(tmpdir(), 'mt2-closed-')); // mode 0700
+    const savedTmpdir = process.env['TMPDIR'];
+    process.env['TMPDIR'] = closed;
+    try {
+      await rejectsWith(startDovecot({ count: 1, bodyBytes: BODY }), 'PEER_START_FAILED');
+      await rejectsWith(startInn(), 'PEER_START_FAILED');
+      assert.deepEqual(readdirSync(closed), []);
+    } finally {
+      if (savedTmpdir === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = savedTmpdir;
+      rmSync(closed, { recursive: true, force: true });
+    }
+  });
+
   test('Dovecot refuses a bad count or body size', async () => {
     await rejectsWith(startDovecot({ count: 0, bodyBytes: BODY }), 'PEER_BAD_OPTION');
     await rejectsWith(startDovecot({ count: 1, bodyBytes: 3.5 }), 'PEER_BAD_OPTION');
