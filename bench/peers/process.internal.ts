@@ -10,6 +10,8 @@ import { PeerError } from './errors.ts';
 
 /** How much of a peer's output is kept for error messages, in bytes. */
 const OUTPUT_TAIL_BYTES = 4096;
+/** Longest greeting line read from a starting peer, in bytes (NNTP's and IMAP's are short). */
+const MAX_GREETING_BYTES = 1024;
 
 /** Fails with PEER_NOT_INSTALLED unless every path is an executable file. */
 export async function requireExecutables(paths: readonly string[]): Promise<void> {
@@ -202,22 +204,22 @@ export class Daemon {
 }
 
 /**
- * Runs a program to completion and resolves with its standard output; fails with
- * PEER_COMMAND_FAILED if it exits non-zero or runs longer than `timeoutMs`.
+ * Runs a program to completion; fails with PEER_COMMAND_FAILED, quoting the end of its
+ * output, if it exits non-zero or runs longer than `timeoutMs` (default 30,000).
  */
 export async function runCommand(
   file: string,
   args: readonly string[],
   options: RunOptions & { readonly timeoutMs?: number } = {},
-): Promise<string> {
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const child = spawnWith(file, args, options);
-  let stdout = '';
-  const stderr = new OutputTail();
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr.append(chunk);
-  });
+  const output = new OutputTail();
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      output.append(chunk);
+    });
+  }
   const outcome = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('error', (error) => {
@@ -235,10 +237,9 @@ export async function runCommand(
       (outcome.code === null ? `killed after ${timeoutMs} ms` : `exit ${outcome.code}`);
     throw new PeerError(
       'PEER_COMMAND_FAILED',
-      `${file} ${args.join(' ')} failed (${why}): ${stderr.toString() || stdout.trim()}`,
+      `${file} ${args.join(' ')} failed (${why}): ${output.toString()}`,
     );
   }
-  return stdout;
 }
 
 /** Reads the first line a server sends on a new connection; rejects on any socket error. */
@@ -255,6 +256,8 @@ function readGreeting(port: number, timeoutMs: number): Promise<string> {
       if (end >= 0) {
         socket.destroy();
         resolve(received.slice(0, end).trimEnd());
+      } else if (received.length > MAX_GREETING_BYTES) {
+        socket.destroy(new Error(`greeting longer than ${MAX_GREETING_BYTES} bytes`));
       }
     });
     socket.once('error', reject);
