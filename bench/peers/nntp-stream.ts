@@ -76,20 +76,17 @@ class ReplyLines {
     const lines: string[] = [];
     for (;;) {
       const end = this.pending.indexOf(0x0a);
-      if (end < 0) break;
-      if (end + 1 > MAX_NNTP_REPLY_BYTES) break;
+      const lineBytes = end < 0 ? this.pending.length : end + 1;
+      if (lineBytes > MAX_NNTP_REPLY_BYTES) {
+        throw new PeerError(
+          'PEER_LINE_TOO_LONG',
+          `NNTP reply line longer than ${MAX_NNTP_REPLY_BYTES} bytes`,
+        );
+      }
+      if (end < 0) return lines;
       lines.push(this.pending.subarray(0, end).toString('latin1').replace(/\r$/, ''));
       this.pending = this.pending.subarray(end + 1);
     }
-    const overlong = this.pending.indexOf(0x0a);
-    const partial = overlong < 0 ? this.pending.length : overlong + 1;
-    if (partial > MAX_NNTP_REPLY_BYTES) {
-      throw new PeerError(
-        'PEER_LINE_TOO_LONG',
-        `NNTP reply line longer than ${MAX_NNTP_REPLY_BYTES} bytes`,
-      );
-    }
-    return lines;
   }
 }
 
