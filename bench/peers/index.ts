@@ -15,6 +15,8 @@ export {
 export {
   DEFAULT_TAKETHIS_WINDOW,
   MAX_NNTP_REPLY_BYTES,
+  MAX_TAKETHIS_WINDOW,
+  checkWindow,
   encodeMultiLine,
   streamArticles,
   type NntpArticle,

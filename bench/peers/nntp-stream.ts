@@ -8,6 +8,8 @@ import { PeerError } from './errors.ts';
 export const MAX_NNTP_REPLY_BYTES = 512;
 /** Default number of TAKETHIS commands awaiting an answer at once. */
 export const DEFAULT_TAKETHIS_WINDOW = 100;
+/** Largest window allowed: it bounds the articles buffered towards the server. */
+export const MAX_TAKETHIS_WINDOW = 10_000;
 /** Default idle limit: fail if the server sends nothing for this long, in milliseconds. */
 export const DEFAULT_NNTP_IDLE_TIMEOUT_MS = 30_000;
 
@@ -90,14 +92,18 @@ class ReplyLines {
   }
 }
 
-function checkOptions(options: NntpStreamOptions): void {
-  const window = options.window ?? DEFAULT_TAKETHIS_WINDOW;
-  if (!Number.isInteger(window) || window < 1) {
+/** Fails with PEER_BAD_OPTION unless `window` is an integer from 1 to MAX_TAKETHIS_WINDOW. */
+export function checkWindow(window: number): void {
+  if (!Number.isInteger(window) || window < 1 || window > MAX_TAKETHIS_WINDOW) {
     throw new PeerError(
       'PEER_BAD_OPTION',
-      `TAKETHIS window must be a positive integer, got ${window}`,
+      `TAKETHIS window must be an integer from 1 to ${MAX_TAKETHIS_WINDOW}, got ${window}`,
     );
   }
+}
+
+function checkOptions(options: NntpStreamOptions): void {
+  checkWindow(options.window ?? DEFAULT_TAKETHIS_WINDOW);
   const seen = new Set<string>();
   for (const article of options.articles) {
     if (!MESSAGE_ID.test(article.messageId)) {

@@ -2,93 +2,113 @@
 // INN2 fed with NNTP streaming (TAKETHIS), postfix's smtp-source into smtp-sink over one
 // connection, and imapflow fetching every header from Dovecot.
 //
-// Run: npm run bench:peers [-- --count 10000 --body-bytes 4096 --only inn2,postfix,dovecot]
+// Run: npm run bench:peers [-- --count 10000 --body-bytes 4096 --window 100
+//        --only inn2,postfix,dovecot]
 // Needs the Debian packages that bench/peers/setup.sh installs (run it as root once).
 import { parseArgs } from 'node:util';
-import { PeerError, startDovecot, startInn, startSmtpSink } from './index.ts';
+import {
+  DEFAULT_TAKETHIS_WINDOW,
+  PeerError,
+  checkRun,
+  checkWindow,
+  startDovecot,
+  startInn,
+  startSmtpSink,
+} from './index.ts';
 
 const PEERS = ['inn2', 'postfix', 'dovecot'] as const;
 type Peer = (typeof PEERS)[number];
+
+/** What one run of the benchmark does. */
+interface Settings {
+  /** Messages per peer. */
+  readonly count: number;
+  /** Body size of each message, in bytes. */
+  readonly bodyBytes: number;
+  /** TAKETHIS commands in flight towards innd. */
+  readonly window: number;
+  readonly peers: readonly Peer[];
+}
 
 /** One line of the table. */
 interface Row {
   readonly peer: string;
   readonly work: string;
   readonly messages: number;
+  /** Messages accepted (or fetched) by the peer. */
   readonly ok: number;
   readonly elapsedMs: number;
   /** Bytes of payload moved: bodies for transfers, header blocks for the IMAP fetch. */
   readonly payloadBytes: number;
 }
 
-function options(): { count: number; bodyBytes: number; peers: readonly Peer[] } {
+function readSettings(): Settings {
   const { values } = parseArgs({
     options: {
       count: { type: 'string', default: '10000' },
       'body-bytes': { type: 'string', default: '4096' },
+      window: { type: 'string', default: String(DEFAULT_TAKETHIS_WINDOW) },
       only: { type: 'string', default: PEERS.join(',') },
     },
   });
   const peers = values.only.split(',').map((name) => {
     const peer = PEERS.find((known) => known === name.trim());
-    if (peer === undefined)
+    if (peer === undefined) {
       throw new PeerError('PEER_BAD_OPTION', `unknown peer "${name}"; known: ${PEERS.join(', ')}`);
+    }
     return peer;
   });
-  return { count: Number(values.count), bodyBytes: Number(values['body-bytes']), peers };
+  const settings = {
+    count: Number(values.count),
+    bodyBytes: Number(values['body-bytes']),
+    window: Number(values.window),
+    peers,
+  };
+  checkRun(settings.count, settings.bodyBytes);
+  checkWindow(settings.window);
+  return settings;
 }
 
-async function benchInn(count: number, bodyBytes: number): Promise<Row[]> {
+async function benchInn({ count, bodyBytes, window }: Settings): Promise<Row[]> {
   const inn = await startInn();
   try {
-    const result = await inn.sendArticles({ count, bodyBytes });
+    const result = await inn.sendArticles({ count, bodyBytes, window });
+    const work = `TAKETHIS stream, window ${window}`;
+    const { accepted: ok, elapsedMs } = result;
     return [
-      {
-        peer: 'INN2 innd',
-        work: 'TAKETHIS stream, 1 conn',
-        messages: count,
-        ok: result.accepted,
-        elapsedMs: result.elapsedMs,
-        payloadBytes: count * bodyBytes,
-      },
+      { peer: 'INN2 innd', work, messages: count, ok, elapsedMs, payloadBytes: count * bodyBytes },
     ];
   } finally {
     await inn.stop();
   }
 }
 
-async function benchPostfix(count: number, bodyBytes: number): Promise<Row[]> {
+async function benchPostfix({ count, bodyBytes }: Settings): Promise<Row[]> {
   const sink = await startSmtpSink();
   try {
-    const result = await sink.sendMessages({ count, bodyBytes });
-    return [
-      {
-        peer: 'smtp-source > smtp-sink',
-        work: 'SMTP, 1 conn (-d)',
-        messages: count,
-        ok: result.accepted,
-        elapsedMs: result.elapsedMs,
-        payloadBytes: count * bodyBytes,
-      },
-    ];
+    const { accepted: ok, elapsedMs } = await sink.sendMessages({ count, bodyBytes });
+    const peer = 'smtp-source > smtp-sink';
+    const work = 'SMTP, 1 conn (-d)';
+    return [{ peer, work, messages: count, ok, elapsedMs, payloadBytes: count * bodyBytes }];
   } finally {
     await sink.stop();
   }
 }
 
-async function benchDovecot(count: number, bodyBytes: number): Promise<Row[]> {
+async function benchDovecot({ count, bodyBytes }: Settings): Promise<Row[]> {
   const dovecot = await startDovecot({ count, bodyBytes });
   try {
     const rows: Row[] = [];
     for (const work of ['FETCH HEADER, 1st (uncached)', 'FETCH HEADER, 2nd (cached)']) {
-      const result = await dovecot.fetchAllHeaders();
+      const { headers, elapsedMs, headerBytes } = await dovecot.fetchAllHeaders();
+      const peer = 'imapflow < Dovecot';
       rows.push({
-        peer: 'imapflow < Dovecot',
+        peer,
         work,
         messages: count,
-        ok: result.headers.length,
-        elapsedMs: result.elapsedMs,
-        payloadBytes: result.headerBytes,
+        ok: headers.length,
+        elapsedMs,
+        payloadBytes: headerBytes,
       });
     }
     return rows;
@@ -97,7 +117,7 @@ async function benchDovecot(count: number, bodyBytes: number): Promise<Row[]> {
   }
 }
 
-const RUNNERS: Record<Peer, (count: number, bodyBytes: number) => Promise<Row[]>> = {
+const RUNNERS: Record<Peer, (settings: Settings) => Promise<Row[]>> = {
   inn2: benchInn,
   postfix: benchPostfix,
   dovecot: benchDovecot,
@@ -120,6 +140,7 @@ function printTable(rows: readonly Row[]): void {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
   );
+  // Text columns (peer, work) align left, figures right.
   const format = (cells: readonly string[]) =>
     cells
       .map((cell, column) =>
@@ -133,10 +154,12 @@ function printTable(rows: readonly Row[]): void {
 }
 
 try {
-  const { count, bodyBytes, peers } = options();
-  console.log(`bench:peers: ${count} messages, ${bodyBytes}-byte bodies, loopback`);
+  const settings = readSettings();
+  console.log(
+    `bench:peers: ${settings.count} messages, ${settings.bodyBytes}-byte bodies, loopback`,
+  );
   const rows: Row[] = [];
-  for (const peer of peers) rows.push(...(await RUNNERS[peer](count, bodyBytes)));
+  for (const peer of settings.peers) rows.push(...(await RUNNERS[peer](settings)));
   printTable(rows);
   if (rows.some((row) => row.ok !== row.messages)) {
     console.error('bench:peers: a peer did not accept or return every message (see "ok")');
@@ -144,8 +167,7 @@ try {
   }
 } catch (error) {
   const code = error instanceof PeerError ? ` [${error.code}]` : '';
-  console.error(
-    `bench:peers failed${code}: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`bench:peers failed${code}: ${reason}`);
   process.exitCode = 1;
 }

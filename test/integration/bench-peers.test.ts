@@ -3,6 +3,7 @@
 // scripted hostile servers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import {
   MAX_MESSAGE_COUNT,
   MAX_RUN_PAYLOAD_BYTES,
   MAX_NNTP_REPLY_BYTES,
+  MAX_TAKETHIS_WINDOW,
   MIN_BODY_BYTES,
   PeerError,
   benchBody,
@@ -523,6 +525,52 @@ describe('NNTP streaming client against scripted servers', () => {
       );
     }
     await rejectsWith(streamArticles({ port, articles: [...one, ...one] }), 'PEER_BAD_OPTION');
-    await rejectsWith(streamArticles({ port, articles: one, window: 0 }), 'PEER_BAD_OPTION');
+    for (const window of [0, 1.5, MAX_TAKETHIS_WINDOW + 1]) {
+      await rejectsWith(streamArticles({ port, articles: one, window }), 'PEER_BAD_OPTION');
+    }
+  });
+});
+
+/** Runs `npm run bench:peers`'s script with `args`; resolves with its exit code and output. */
+function runBenchPeers(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/peers/run.ts', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('bench:peers script', () => {
+  test('prints a row per peer run, every message accepted or fetched', async () => {
+    const { code, stdout, stderr } = await runBenchPeers(['--count', '20', '--body-bytes', '1024']);
+    assert.equal(code, 0, stderr);
+    const rows = stdout.split('\n').filter((line) => / 20 +20 /.test(line));
+    assert.equal(rows.length, 4, stdout);
+    for (const [index, peer] of ['INN2', 'smtp-source', 'imapflow', 'imapflow'].entries()) {
+      assert.ok(rows[index]?.startsWith(peer), `row ${index}: ${rows[index]}`);
+    }
+  });
+
+  test('bad options end it with PEER_BAD_OPTION before any peer starts', async () => {
+    for (const args of [
+      ['--only', 'sendmail'],
+      ['--count', 'many'],
+      ['--window', '0'],
+    ]) {
+      const { code, stdout, stderr } = await runBenchPeers(args);
+      assert.equal(code, 1);
+      assert.match(stderr, /\[PEER_BAD_OPTION\]/);
+      assert.equal(stdout, '');
+    }
   });
 });
