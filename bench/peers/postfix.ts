@@ -1,11 +1,15 @@
 // postfix's SMTP test tools as a benchmark peer: smtp-sink (a receiving server that
 // accepts and discards) on 127.0.0.1 and a free port, and smtp-source sending to it over
 // one connection. No postfix MTA runs.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PeerError } from './errors.ts';
-import { checkRun } from './messages.ts';
+import { benchMessage, checkRun, formatRfc5322, newRunId } from './messages.ts';
 import {
   Daemon,
   freeLoopbackPort,
+  makeScratch,
+  removeScratch,
   requireExecutables,
   runCommand,
   waitForGreeting,
@@ -26,7 +30,7 @@ export interface SmtpSinkOptions {
 export interface SmtpSendOptions {
   /** Number of messages, 1 to MAX_MESSAGE_COUNT. */
   readonly count: number;
-  /** Payload size of each message in bytes (smtp-source `-l`), without its headers. */
+  /** Body size of each message in bytes (headers come on top, as for the other peers). */
   readonly bodyBytes: number;
   /** Limit for the whole run, in milliseconds (default 600,000). */
   readonly timeoutMs?: number;
@@ -44,9 +48,14 @@ export interface SmtpSendResult {
 export interface SmtpSink {
   /** Its SMTP port on 127.0.0.1. */
   readonly port: number;
-  /** Runs smtp-source against the sink: `count` messages over one connection. */
+  /** The scratch folder holding the message smtp-source sends. */
+  readonly scratchDir: string;
+  /**
+   * Runs smtp-source against the sink: `count` copies of one benchmark message (the same
+   * headers and body as the other peers get) over one connection.
+   */
   sendMessages(options: SmtpSendOptions): Promise<SmtpSendResult>;
-  /** Stops smtp-sink; safe to call twice. */
+  /** Stops smtp-sink and removes the scratch folder; safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -79,13 +88,19 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const port = await freeLoopbackPort();
   const address = `127.0.0.1:${port}`;
   // -c: counters on stdout; 256: listen backlog.
+  const scratchDir = await makeScratch('mt2-smtp-');
   const sink = new Daemon('smtp-sink', sinkPath, ['-u', 'nobody', '-c', address, '256']);
+  const stop = async (): Promise<void> => {
+    await sink.stop('SIGTERM');
+    await removeScratch(scratchDir);
+  };
   try {
     await waitForGreeting(sink, port, '220', options.startTimeoutMs ?? 10_000);
   } catch (error) {
-    await sink.stop('SIGKILL');
+    await stop();
     throw error;
   }
+  const runId = newRunId();
   let running: Promise<unknown> = Promise.resolve();
 
   const sendOnce = async ({
@@ -94,6 +109,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     timeoutMs,
   }: SmtpSendOptions): Promise<SmtpSendResult> => {
     checkRun(count, bodyBytes);
+    // smtp-source -F reads LF lines and sends them with CRLF, dot-stuffed.
+    const messageFile = join(scratchDir, 'message.eml');
+    const text = formatRfc5322(benchMessage(0, bodyBytes, runId)).toString('latin1');
+    await writeFile(messageFile, text.replaceAll('\r\n', '\n'), 'latin1');
     const before = lastSinkCounters(sink.recentOutput);
     const started = performance.now();
     // -d: all messages over one connection; -s 1: one session.
@@ -105,8 +124,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         '1',
         '-m',
         String(count),
-        '-l',
-        String(bodyBytes),
+        '-F',
+        messageFile,
         '-f',
         'sender@example.com',
         '-t',
@@ -133,12 +152,13 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 
   return {
     port,
+    scratchDir,
     sendMessages: (sendOptions) => {
       // One run at a time: the counters tell runs apart only when they do not overlap.
       const result = running.then(() => sendOnce(sendOptions));
       running = result.catch(() => undefined);
       return result;
     },
-    stop: () => sink.stop('SIGTERM'),
+    stop,
   };
 }

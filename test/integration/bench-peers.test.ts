@@ -48,7 +48,7 @@ async function rejectsWith(promise: Promise<unknown>, code: PeerErrorCode): Prom
 
 /** The peers' scratch folders now in os.tmpdir(). */
 function scratchFolders(): string[] {
-  return readdirSync(tmpdir()).filter((name) => /^mt2-(inn|dovecot)-/.test(name));
+  return readdirSync(tmpdir()).filter((name) => /^mt2-(inn|dovecot|smtp)-/.test(name));
 }
 
 /** True if something accepts TCP connections on 127.0.0.1:`port`. */
@@ -163,9 +163,10 @@ describe('postfix peer (smtp-source into smtp-sink)', () => {
     );
   });
 
-  test('stop ends smtp-sink', async () => {
-    const { port } = server();
+  test('stop ends smtp-sink and removes its scratch folder', async () => {
+    const { port, scratchDir } = server();
     await server().stop();
+    assert.equal(existsSync(scratchDir), false);
     assert.equal(await portOpen(port), false);
   });
 });
