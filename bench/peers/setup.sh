@@ -45,7 +45,7 @@ if ! installed postfix; then
   echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
   apt_install postfix
 fi
-# INN2's post-install runs postfix's tools (it mails the news admin), which need a main.cf.
+# INN2's post-install adds a mail alias with newaliases, which needs postfix's main.cf.
 if [ ! -e /etc/postfix/main.cf ]; then
   cp /usr/share/postfix/main.cf.debian /etc/postfix/main.cf
 fi
