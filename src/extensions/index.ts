@@ -1,2 +1,73 @@
 export * from './oids.ts';
 export * from './hashcash/index.ts';
+export { ExtensionError, type ExtensionErrorCode } from './recipient/errors.ts';
+export type {
+  Approval,
+  IncomingMessage,
+  LocalUser,
+  PolicyScopeKind,
+  SenderIdentity,
+} from './recipient/context.ts';
+export {
+  addressKey,
+  deleteState,
+  putState,
+  type CollectionName,
+  type StateCollections,
+  type StateReader,
+  type StateWrite,
+} from './recipient/state.ts';
+export type {
+  ExtensionRegistry,
+  ExtensionReply,
+  HandlerContext,
+  HandlerOutcome,
+  ManualOnlyReason,
+  PayloadBase,
+  PayloadMap,
+  RecipientExtension,
+  UserAction,
+} from './recipient/spec.ts';
+export {
+  MAX_PAYLOAD_CHARS,
+  childElements,
+  enumAttribute,
+  expectEmpty,
+  integerAttribute,
+  optionalAttribute,
+  optionalChild,
+  readPayloadRoot,
+  requiredAttribute,
+  requiredChild,
+  textContent,
+  writePayloadRoot,
+  xmlElement,
+  type ApprovalMark,
+  type PayloadRoot,
+  type ValueRule,
+} from './recipient/xml-payload.ts';
+export type { AuditAction, AuditDraft, AuditEntry } from './consent/audit.ts';
+export {
+  policyKey,
+  resolvePolicy,
+  type ConsentPolicy,
+  type PolicyRule,
+  type PolicyScope,
+  type ResolvedPolicy,
+} from './consent/policy.ts';
+export type {
+  ConsentStore,
+  DeclaredReply,
+  HoldReason,
+  OutgoingMessage,
+  PendingItem,
+  StoreBatch,
+} from './consent/store.ts';
+export { MemoryConsentStore } from './consent/memory-store.ts';
+export {
+  ConsentEngine,
+  type ConsentChoice,
+  type ConsentEngineOptions,
+  type ReceiveResult,
+  type Refusal,
+} from './consent/engine.ts';

@@ -1,0 +1,107 @@
+import type { CollectionName, StateCollections } from '../recipient/state.ts';
+import type { AuditEntry } from './audit.ts';
+import type { PolicyRule } from './policy.ts';
+import type { ConsentStore, OutgoingMessage, PendingItem, StoreBatch } from './store.ts';
+
+type Collections = { [C in CollectionName]: Map<string, StateCollections[C]> };
+
+interface Tables {
+  readonly pending: Map<string, PendingItem>;
+  readonly policies: Map<string, PolicyRule>;
+  readonly outgoing: Map<string, OutgoingMessage>;
+  readonly audit: AuditEntry[];
+  readonly state: Collections;
+}
+
+function emptyCollections(): Collections {
+  return {
+    chessGames: new Map(),
+    contacts: new Map(),
+    listMemberships: new Map(),
+    dispositionRequests: new Map(),
+  };
+}
+
+function copyTables(tables: Tables): Tables {
+  const state = emptyCollections();
+  for (const name of Object.keys(state) as CollectionName[]) {
+    for (const [key, value] of tables.state[name])
+      (state[name] as Map<string, unknown>).set(key, value);
+  }
+  return {
+    pending: new Map(tables.pending),
+    policies: new Map(tables.policies),
+    outgoing: new Map(tables.outgoing),
+    audit: [...tables.audit],
+    state,
+  };
+}
+
+/**
+ * A {@link ConsentStore} in memory: what the tests use, and the reference for the
+ * SQLite store. A batch is applied to a copy that replaces the tables only once the
+ * whole batch is in, so a batch lands whole or not at all.
+ */
+export class MemoryConsentStore implements ConsentStore {
+  #tables: Tables = {
+    pending: new Map(),
+    policies: new Map(),
+    outgoing: new Map(),
+    audit: [],
+    state: emptyCollections(),
+  };
+
+  get<C extends CollectionName>(collection: C, key: string): StateCollections[C] | undefined {
+    return this.#tables.state[collection].get(key);
+  }
+
+  list<C extends CollectionName>(collection: C): StateCollections[C][] {
+    const entries = [...this.#tables.state[collection].entries()];
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return entries.map(([, value]) => value);
+  }
+
+  pendingItem(id: string): PendingItem | undefined {
+    return this.#tables.pending.get(id);
+  }
+
+  pendingItems(): PendingItem[] {
+    return [...this.#tables.pending.values()];
+  }
+
+  policyRule(key: string): PolicyRule | undefined {
+    return this.#tables.policies.get(key);
+  }
+
+  policyRules(): PolicyRule[] {
+    return [...this.#tables.policies.values()];
+  }
+
+  outgoingMessage(id: string): OutgoingMessage | undefined {
+    return this.#tables.outgoing.get(id);
+  }
+
+  auditEntries(afterSeq = 0): AuditEntry[] {
+    return this.#tables.audit.filter((entry) => entry.seq > afterSeq);
+  }
+
+  commit(batch: StoreBatch): void {
+    const next = copyTables(this.#tables);
+    for (const item of batch.putPending ?? []) next.pending.set(item.id, item);
+    for (const id of batch.deletePending ?? []) next.pending.delete(id);
+    for (const { key, rule } of batch.policies ?? []) {
+      if (rule === undefined) next.policies.delete(key);
+      else next.policies.set(key, rule);
+    }
+    for (const write of batch.state ?? []) {
+      const table = next.state[write.collection] as Map<string, unknown>;
+      if (write.value === undefined) table.delete(write.key);
+      else table.set(write.key, write.value);
+    }
+    for (const message of batch.putOutgoing ?? []) next.outgoing.set(message.id, message);
+    for (const id of batch.deleteOutgoing ?? []) next.outgoing.delete(id);
+    for (const draft of batch.audit ?? [])
+      next.audit.push({ ...draft, seq: next.audit.length + 1 });
+    this.#tables = next;
+  }
+}
