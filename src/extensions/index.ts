@@ -71,3 +71,23 @@ export {
   type ReceiveResult,
   type Refusal,
 } from './consent/engine.ts';
+export {
+  RECIPIENT_EXTENSIONS,
+  type RecipientExtensionName,
+  type RecipientPayloads,
+} from './registry.ts';
+export type { ChessColor, ChessGame, ChessResult, ChessStatus } from './chess/game-record.ts';
+export {
+  CHESS_NAMESPACE,
+  GAME_ID_PATTERN,
+  MAX_PGN_CHARS,
+  MAX_PLY,
+  type ChessPayload,
+} from './chess/payload.ts';
+export {
+  offerChessDraw,
+  playChessMove,
+  resignChessGame,
+  startChessGame,
+  type NewChessGame,
+} from './chess/actions.ts';

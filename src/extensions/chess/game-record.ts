@@ -3,9 +3,12 @@ export type ChessColor = 'w' | 'b';
 
 /**
  * Where a game stands: `challenged` (the user challenged and awaits the answer),
- * `active`, or finished with a PGN result.
+ * `declined` (the opponent said no), `active`, or finished with a PGN result.
  */
-export type ChessStatus = 'challenged' | 'active' | '1-0' | '0-1' | '1/2-1/2';
+export type ChessStatus = 'challenged' | 'declined' | 'active' | ChessResult;
+
+/** A finished game's result, as in PGN. */
+export type ChessResult = '1-0' | '0-1' | '1/2-1/2';
 
 /** A chess game by mail, as stored (collection `chessGames`, keyed by `id`). */
 export interface ChessGame {

@@ -1,0 +1,18 @@
+// The registry of recipient extensions: one entry per extension name, typed so that a
+// missing extension or a payload type that does not match is a compile error.
+import { chessExtension } from './chess/extension.ts';
+import type { ChessPayload } from './chess/payload.ts';
+import type { ExtensionRegistry } from './recipient/spec.ts';
+
+/** The payload type of each recipient extension, by registry name. */
+export type RecipientPayloads = {
+  chess: ChessPayload;
+};
+
+/** Registry name of a recipient extension. */
+export type RecipientExtensionName = keyof RecipientPayloads;
+
+/** Every recipient extension this client speaks. */
+export const RECIPIENT_EXTENSIONS: ExtensionRegistry<RecipientPayloads> = {
+  chess: chessExtension,
+};
