@@ -91,3 +91,13 @@ export {
   startChessGame,
   type NewChessGame,
 } from './chess/actions.ts';
+export type { Contact } from './vcard/contact.ts';
+export {
+  MAX_VCARD_CHARS,
+  readVcard,
+  writeVcard,
+  type VcardFields,
+  type VcardSummary,
+} from './vcard/card.ts';
+export { VCARD_NAMESPACE, type VcardPayload } from './vcard/payload.ts';
+export { requestVcard, shareVcard } from './vcard/extension.ts';

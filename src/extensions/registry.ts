@@ -3,9 +3,12 @@
 import { chessExtension } from './chess/extension.ts';
 import type { ChessPayload } from './chess/payload.ts';
 import type { ExtensionRegistry } from './recipient/spec.ts';
+import { vcardExtension } from './vcard/extension.ts';
+import type { VcardPayload } from './vcard/payload.ts';
 
 /** The payload type of each recipient extension, by registry name. */
 export type RecipientPayloads = {
+  vcard: VcardPayload;
   chess: ChessPayload;
 };
 
@@ -14,5 +17,6 @@ export type RecipientExtensionName = keyof RecipientPayloads;
 
 /** Every recipient extension this client speaks. */
 export const RECIPIENT_EXTENSIONS: ExtensionRegistry<RecipientPayloads> = {
+  vcard: vcardExtension,
   chess: chessExtension,
 };

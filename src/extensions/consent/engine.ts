@@ -231,6 +231,7 @@ export class ConsentEngine<Payloads extends PayloadMap> {
       let outcome: HandlerOutcome<PayloadBase>;
       try {
         outcome = entry.extension.handle(payload, context);
+        if (outcome.blockedBy !== undefined) throw outcome.blockedBy;
       } catch (error) {
         if (error instanceof ExtensionError) {
           this.#store.commit({
@@ -389,6 +390,7 @@ export class ConsentEngine<Payloads extends PayloadMap> {
     message: IncomingMessage,
     outcome: HandlerOutcome<PayloadBase>,
   ): HoldReason | undefined {
+    if (outcome.blockedBy !== undefined) return 'BLOCKED';
     if (policy !== 'always') return 'POLICY_ASK';
     if (!message.sender.verified) return 'UNVERIFIED_SENDER';
     return outcome.manualOnly;

@@ -12,7 +12,9 @@ export type HoldReason =
   /** A default says `always`, but the sender is not verified. */
   | 'UNVERIFIED_SENDER'
   /** A default says `always`, but the extension forbids automatic processing here. */
-  | ManualOnlyReason;
+  | ManualOnlyReason
+  /** The request cannot be carried out yet (see HandlerOutcome.blockedBy). */
+  | 'BLOCKED';
 
 /** A reply as the consent center shows it before approval: recipient and exact payload. */
 export interface DeclaredReply {

@@ -1,5 +1,6 @@
 import type { XmlElement } from '../../message/index.ts';
 import type { IncomingMessage, LocalUser } from './context.ts';
+import type { ExtensionError } from './errors.ts';
 import type { ApprovalMark } from './xml-payload.ts';
 import type { StateReader, StateWrite } from './state.ts';
 
@@ -32,6 +33,12 @@ export interface HandlerOutcome<P extends PayloadBase> {
   readonly writes: readonly StateWrite[];
   /** Set when this request must wait for the user even where a default says "always". */
   readonly manualOnly?: ManualOnlyReason;
+  /**
+   * Set when the request cannot be carried out yet but may be later (the user has no
+   * vCard of their own yet): it stays pending, and approving throws this error until
+   * the cause is gone.
+   */
+  readonly blockedBy?: ExtensionError;
 }
 
 /** What a handler is given: the message, the local user and read access to state. */
