@@ -101,3 +101,14 @@ export {
 } from './vcard/card.ts';
 export { VCARD_NAMESPACE, type VcardPayload } from './vcard/payload.ts';
 export { requestVcard, shareVcard } from './vcard/extension.ts';
+export type {
+  DispositionRequestRecord,
+  DispositionType,
+  ReceivedNotification,
+} from './disposition/record.ts';
+export {
+  DISPOSITION_NAMESPACE,
+  DISPOSITION_TYPES,
+  type DispositionPayload,
+} from './disposition/payload.ts';
+export { requestDisposition, type DispositionRequestOptions } from './disposition/extension.ts';

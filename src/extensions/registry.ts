@@ -2,6 +2,8 @@
 // missing extension or a payload type that does not match is a compile error.
 import { chessExtension } from './chess/extension.ts';
 import type { ChessPayload } from './chess/payload.ts';
+import { dispositionExtension } from './disposition/extension.ts';
+import type { DispositionPayload } from './disposition/payload.ts';
 import type { ExtensionRegistry } from './recipient/spec.ts';
 import { vcardExtension } from './vcard/extension.ts';
 import type { VcardPayload } from './vcard/payload.ts';
@@ -10,6 +12,7 @@ import type { VcardPayload } from './vcard/payload.ts';
 export type RecipientPayloads = {
   vcard: VcardPayload;
   chess: ChessPayload;
+  disposition: DispositionPayload;
 };
 
 /** Registry name of a recipient extension. */
@@ -19,4 +22,5 @@ export type RecipientExtensionName = keyof RecipientPayloads;
 export const RECIPIENT_EXTENSIONS: ExtensionRegistry<RecipientPayloads> = {
   vcard: vcardExtension,
   chess: chessExtension,
+  disposition: dispositionExtension,
 };
