@@ -112,3 +112,19 @@ export {
   type DispositionPayload,
 } from './disposition/payload.ts';
 export { requestDisposition, type DispositionRequestOptions } from './disposition/extension.ts';
+export type { ListMembership, MembershipStatus } from './lists/record.ts';
+export {
+  LIST_NAMESPACE,
+  type ListAction,
+  type ListPayload,
+  type ListRefusal,
+} from './lists/payload.ts';
+export { listsImOn, subscribeToList, unsubscribeFromList } from './lists/extension.ts';
+export {
+  handleListControl,
+  newListToken,
+  type HostedList,
+  type ListHostResult,
+  type PendingConfirmation,
+} from './lists/host.ts';
+export { decodePayload, encodePayload, type DecodedPayload } from './recipient/codec.ts';

@@ -4,6 +4,8 @@ import { chessExtension } from './chess/extension.ts';
 import type { ChessPayload } from './chess/payload.ts';
 import { dispositionExtension } from './disposition/extension.ts';
 import type { DispositionPayload } from './disposition/payload.ts';
+import { listExtension } from './lists/extension.ts';
+import type { ListPayload } from './lists/payload.ts';
 import type { ExtensionRegistry } from './recipient/spec.ts';
 import { vcardExtension } from './vcard/extension.ts';
 import type { VcardPayload } from './vcard/payload.ts';
@@ -12,6 +14,7 @@ import type { VcardPayload } from './vcard/payload.ts';
 export type RecipientPayloads = {
   vcard: VcardPayload;
   chess: ChessPayload;
+  mailingList: ListPayload;
   disposition: DispositionPayload;
 };
 
@@ -22,5 +25,6 @@ export type RecipientExtensionName = keyof RecipientPayloads;
 export const RECIPIENT_EXTENSIONS: ExtensionRegistry<RecipientPayloads> = {
   vcard: vcardExtension,
   chess: chessExtension,
+  mailingList: listExtension,
   disposition: dispositionExtension,
 };

@@ -15,7 +15,8 @@ import type {
   RecipientExtension,
   UserAction,
 } from '../recipient/spec.ts';
-import { readPayloadRoot, writePayloadRoot, type ApprovalMark } from '../recipient/xml-payload.ts';
+import { decodePayload, encodePayload, type DecodedPayload } from '../recipient/codec.ts';
+import type { ApprovalMark } from '../recipient/xml-payload.ts';
 import type { AuditDraft, AuditEntry } from './audit.ts';
 import {
   policyKey,
@@ -452,39 +453,15 @@ export class ConsentEngine<Payloads extends PayloadMap> {
   }
 
   #element(entry: Entry, payload: PayloadBase, approval: Approval): Mt2Extension {
-    const { extension } = entry;
-    return {
-      oid: extension.oid,
-      critical: extension.critical,
-      content: writePayloadRoot(
-        extension.encode(payload),
-        extension.namespace,
-        extension.version,
-        approval.by,
-      ),
-    };
+    return encodePayload(entry.extension, payload, approval.by);
   }
 
   #declare(entry: Entry, reply: ExtensionReply<PayloadBase>): DeclaredReply {
-    const { extension } = entry;
-    return {
-      to: reply.to,
-      content: writePayloadRoot(
-        extension.encode(reply.payload),
-        extension.namespace,
-        extension.version,
-      ),
-    };
+    return { to: reply.to, content: encodePayload(entry.extension, reply.payload).content };
   }
 
-  #decode(
-    entry: Entry,
-    content: PendingItem['content'],
-  ): { payload: PayloadBase; approval?: ApprovalMark } {
-    const { extension } = entry;
-    const root = readPayloadRoot(content, extension.namespace, extension.version);
-    const payload = extension.decode(root.element);
-    return root.approval === undefined ? { payload } : { payload, approval: root.approval };
+  #decode(entry: Entry, content: PendingItem['content']): DecodedPayload<PayloadBase> {
+    return decodePayload(entry.extension, content);
   }
 
   #entry(name: string): Entry {
