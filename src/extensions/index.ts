@@ -66,6 +66,8 @@ export type {
 export { MemoryConsentStore } from './consent/memory-store.ts';
 export {
   ConsentEngine,
+  MAX_EXTENSIONS_PER_MESSAGE,
+  MAX_PENDING_ITEMS,
   type ConsentChoice,
   type ConsentEngineOptions,
   type ReceiveResult,

@@ -68,7 +68,20 @@ export interface ConsentEngineOptions<Payloads extends PayloadMap> {
   readonly clock?: () => Date;
   /** Makes ids for outgoing messages (default: random UUIDs). */
   readonly newId?: () => string;
+  /** Most recipient extensions acted on per message (default {@link MAX_EXTENSIONS_PER_MESSAGE}); the rest are refused. */
+  readonly maxExtensionsPerMessage?: number;
+  /** Most items waiting for the user (default {@link MAX_PENDING_ITEMS}); further requests are refused. */
+  readonly maxPendingItems?: number;
 }
+
+/** Default bound on recipient extensions acted on in one message: 16. */
+export const MAX_EXTENSIONS_PER_MESSAGE = 16;
+
+/**
+ * Default bound on pending items: 1000. A flood of requests is refused
+ * (CONSENT_QUEUE_FULL, logged) instead of burying the user's queue or the store.
+ */
+export const MAX_PENDING_ITEMS = 1000;
 
 interface Entry {
   readonly name: string;
@@ -115,12 +128,16 @@ export class ConsentEngine<Payloads extends PayloadMap> {
   readonly #self: () => LocalUser;
   readonly #clock: () => Date;
   readonly #newId: () => string;
+  readonly #maxExtensions: number;
+  readonly #maxPending: number;
 
   constructor(options: ConsentEngineOptions<Payloads>) {
     this.#store = options.store;
     this.#self = options.self;
     this.#clock = options.clock ?? (() => new Date());
     this.#newId = options.newId ?? randomUUID;
+    this.#maxExtensions = options.maxExtensionsPerMessage ?? MAX_EXTENSIONS_PER_MESSAGE;
+    this.#maxPending = options.maxPendingItems ?? MAX_PENDING_ITEMS;
     const registry: Readonly<Record<string, RecipientExtension<PayloadBase>>> = options.registry;
     for (const [name, extension] of Object.entries(registry)) {
       const entry: Entry = { name, extension };
@@ -141,6 +158,15 @@ export class ConsentEngine<Payloads extends PayloadMap> {
     const duplicates: string[] = [];
     const subject = message.headers.fields.find((field) => field.kind === 'subject')?.text;
     message.headers.extensions.forEach((element, index) => {
+      if (index >= this.#maxExtensions) {
+        const error = new ExtensionError(
+          'EXTENSION_TOO_MANY',
+          `only the first ${this.#maxExtensions} recipient extensions of a message are acted on`,
+        );
+        this.#refuse(message, element.oid, undefined, error);
+        refused.push({ oid: element.oid, error });
+        return;
+      }
       const entry = this.#byOid.get(element.oid);
       if (entry === undefined) {
         if (element.critical) {
@@ -204,6 +230,15 @@ export class ConsentEngine<Payloads extends PayloadMap> {
         const result = this.#approvalBatch(entry, item, outcome, approval);
         this.#store.commit({ ...result.batch, audit: [received, ...result.audit] });
         outgoing.push(...result.outgoing);
+        return;
+      }
+      if (this.#store.pendingCount() >= this.#maxPending) {
+        const error = new ExtensionError(
+          'CONSENT_QUEUE_FULL',
+          `${this.#maxPending} requests are already waiting; decide some first`,
+        );
+        this.#refuse(message, element.oid, entry.name, error);
+        refused.push({ oid: element.oid, extension: entry.name, error });
         return;
       }
       const held: PendingItem = { ...item, heldBecause: hold ?? 'POLICY_ASK' };

@@ -69,6 +69,10 @@ export class MemoryConsentStore implements ConsentStore {
     return [...this.#tables.pending.values()];
   }
 
+  pendingCount(): number {
+    return this.#tables.pending.size;
+  }
+
   policyRule(key: string): PolicyRule | undefined {
     return this.#tables.policies.get(key);
   }

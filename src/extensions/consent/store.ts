@@ -84,6 +84,8 @@ export interface ConsentStore extends StateReader {
   pendingItem(id: string): PendingItem | undefined;
   /** Pending items, oldest first. */
   pendingItems(): PendingItem[];
+  /** How many items are pending. */
+  pendingCount(): number;
   policyRule(key: string): PolicyRule | undefined;
   policyRules(): PolicyRule[];
   outgoingMessage(id: string): OutgoingMessage | undefined;

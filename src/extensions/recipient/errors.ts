@@ -11,6 +11,8 @@ export type ExtensionErrorCode =
   | 'EXTENSION_VERSION_UNSUPPORTED'
   /** A critical recipient extension whose OID is not in the registry. */
   | 'EXTENSION_UNKNOWN_CRITICAL'
+  /** A message carries more recipient extensions than the engine acts on (the extras are refused). */
+  | 'EXTENSION_TOO_MANY'
   /** The payload is an answer or request that the receiving side cannot act on here (a list-side request sent to a person, say). */
   | 'EXTENSION_UNEXPECTED_KIND'
   /** A vCard that is not a valid RFC 6350 vCard 4.0 (or lacks FN). */
@@ -47,6 +49,8 @@ export type ExtensionErrorCode =
   | 'CONSENT_UNKNOWN_ITEM'
   /** The user asked to decline with a notice, but this extension has no notice (disposition: the notice itself would tell the message was seen). */
   | 'CONSENT_NOTICE_UNAVAILABLE'
+  /** Too many requests are waiting for the user; this one is refused. */
+  | 'CONSENT_QUEUE_FULL'
   /** No outgoing message with this id is waiting for a send report. */
   | 'CONSENT_UNKNOWN_OUTGOING';
 

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import {
   ConsentEngine,
   ExtensionError,
+  MAX_EXTENSIONS_PER_MESSAGE,
+  MAX_PENDING_ITEMS,
   MemoryConsentStore,
   writePayloadRoot,
   xmlElement,
@@ -322,5 +324,50 @@ describe('consent engine', () => {
       engine.auditLog(1).map((entry) => entry.action),
       ['policyChanged'],
     );
+  });
+
+  test('a message with more extensions than the limit: the extras are refused, the rest held', () => {
+    const store = new MemoryConsentStore();
+    const engine = new ConsentEngine<ForwardPayloads>({
+      store,
+      registry: { forward: forwardingExtension },
+      self: () => ({ address: ME }),
+      maxExtensionsPerMessage: 3,
+    });
+    const atLimit = engine.receive(
+      incoming(verified('a@x.example'), ME, [spread(), spread(), spread()]),
+    );
+    assert.deepEqual([atLimit.pending.length, atLimit.refused.length], [3, 0]);
+    const over = engine.receive(
+      incoming(verified('a@x.example'), ME, [spread(), spread(), spread(), spread()]),
+    );
+    assert.equal(over.pending.length, 3);
+    assert.deepEqual(
+      over.refused.map((refusal) => refusal.error.code),
+      ['EXTENSION_TOO_MANY'],
+    );
+    assert.equal(MAX_EXTENSIONS_PER_MESSAGE, 16);
+  });
+
+  test('a full queue refuses further requests and logs it; deciding makes room', () => {
+    const store = new MemoryConsentStore();
+    const engine = new ConsentEngine<ForwardPayloads>({
+      store,
+      registry: { forward: forwardingExtension },
+      self: () => ({ address: ME }),
+      maxPendingItems: 2,
+    });
+    engine.receive(incoming(verified('a@x.example'), ME, [spread()]));
+    const second = engine.receive(incoming(verified('a@x.example'), ME, [spread()]));
+    assert.equal(second.pending.length, 1, 'the second item reaches the limit');
+    const third = engine.receive(incoming(verified('a@x.example'), ME, [spread()]));
+    assert.equal(third.refused[0]?.error.code, 'CONSENT_QUEUE_FULL');
+    assert.equal(engine.auditLog().at(-1)?.code, 'CONSENT_QUEUE_FULL');
+    engine.decide(second.pending[0]?.id ?? '', { kind: 'decline' });
+    assert.equal(
+      engine.receive(incoming(verified('a@x.example'), ME, [spread()])).pending.length,
+      1,
+    );
+    assert.equal(MAX_PENDING_ITEMS, 1000);
   });
 });
