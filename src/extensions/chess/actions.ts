@@ -7,7 +7,14 @@ import { putState, type StateReader } from '../recipient/state.ts';
 import { opponentOf, requireActive, requireGame } from './extension.ts';
 import type { ChessColor, ChessGame } from './game-record.ts';
 import type { ChessPayload } from './payload.ts';
-import { finishGame, newGamePgn, playMove, sideToMove, winFor, otherSide } from './rules.ts';
+import {
+  finishGame,
+  newGamePgn,
+  playMove,
+  sideToMove,
+  winFor,
+  otherSide,
+} from './rules.internal.ts';
 
 /** Options of {@link startChessGame}. */
 export interface NewChessGame {
@@ -48,7 +55,10 @@ function activeGame(state: StateReader, id: string): ChessGame {
   return game;
 }
 
-/** Plays `san` for the user in game `id`: refused when it is not the user's turn or illegal. */
+/**
+ * Plays `san` for the user in game `id` (the message carries chess.js's canonical SAN);
+ * refused when it is not the user's turn or illegal.
+ */
 export function playChessMove(
   state: StateReader,
   id: string,
@@ -58,8 +68,9 @@ export function playChessMove(
   if (sideToMove(game) !== game.me) {
     throw new ExtensionError('CHESS_OUT_OF_TURN', `it is not your turn in game ${id}`);
   }
-  const next = playMove(game, san);
-  return action(next, { kind: 'move', game: id, ply: next.plies, san, pgn: next.pgn });
+  const played = playMove(game, san);
+  const next = played.game;
+  return action(next, { kind: 'move', game: id, ply: next.plies, san: played.san, pgn: next.pgn });
 }
 
 /** Resigns game `id`. */

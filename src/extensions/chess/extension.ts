@@ -7,14 +7,16 @@ import { addressKey, putState } from '../recipient/state.ts';
 import type { ChessColor, ChessGame } from './game-record.ts';
 import { CHESS_NAMESPACE, decodeChess, encodeChess, type ChessPayload } from './payload.ts';
 import {
+  PGN_DATE_PATTERN,
   checkSamePgn,
   finishGame,
   loadPgn,
+  newGamePgn,
   otherSide,
   playMove,
   sideToMove,
   winFor,
-} from './rules.ts';
+} from './rules.internal.ts';
 
 const COLOR_NAMES: Record<ChessColor, string> = { w: 'white', b: 'black' };
 
@@ -100,22 +102,26 @@ function handleChallenge(
     throw new ExtensionError('CHESS_OUT_OF_TURN', 'a challenge starts at ply 0');
   const chess = loadPgn(payload.pgn);
   const headers = chess.getHeaders();
+  const date = headers['Date'] ?? '????.??.??';
   if (
     chess.history().length !== 0 ||
     headers['White'] !== payload.white ||
-    headers['Black'] !== payload.black
+    headers['Black'] !== payload.black ||
+    !PGN_DATE_PATTERN.test(date)
   ) {
     throw new ExtensionError(
       'CHESS_PGN_MISMATCH',
       'a challenge carries the empty game of its two players',
     );
   }
+  // The stored PGN is built here, not taken from the message: only the players and
+  // the date come from the challenger, so no tag of theirs (a Result, say) gets in.
   const game: ChessGame = {
     id: payload.game,
     white: payload.white,
     black: payload.black,
     me,
-    pgn: payload.pgn,
+    pgn: newGamePgn(payload.white, payload.black, date),
     plies: 0,
     status: 'active',
   };
@@ -139,7 +145,7 @@ function handleMove(
   if (payload.ply > game.plies + 1 || sideToMove(game) === game.me) {
     throw new ExtensionError('CHESS_OUT_OF_TURN', `ply ${payload.ply} is not the opponent's turn`);
   }
-  const next = playMove(game, payload.san);
+  const next = playMove(game, payload.san).game;
   checkSamePgn(payload.pgn, next);
   const ending = next.status === 'active' ? '' : ` (game over: ${next.status})`;
   return outcome(`${opponentOf(game)} plays ${payload.san} in game ${game.id}${ending}`, next);

@@ -2,9 +2,10 @@
 // (or for a default the user set, and then only from a verified sender); it is driven
 // by calls and returns the messages to send as values; it never sends by itself.
 import { createHash, randomUUID } from 'node:crypto';
-import type { HeaderField, Mt2Extension, Mt2Headers } from '../../message/index.ts';
+import type { HeaderField, Mt2Extension, Mt2Headers, XmlNode } from '../../message/index.ts';
 import type { Approval, IncomingMessage, LocalUser } from '../recipient/context.ts';
 import { ExtensionError } from '../recipient/errors.ts';
+import { addressKey } from '../recipient/state.ts';
 import type {
   ExtensionRegistry,
   ExtensionReply,
@@ -90,9 +91,26 @@ interface Entry {
   readonly extension: RecipientExtension<PayloadBase>;
 }
 
-/** A stable id for the `index`-th extension of message `messageId`. */
-function pendingIdFor(messageId: string, index: number): string {
-  return createHash('sha256').update(`${messageId}\u0000${index}`).digest('hex').slice(0, 32);
+/**
+ * A stable id for the `index`-th extension of `message`: the same delivery twice gives
+ * the same id, so it is held once. The sender's identity and the payload are part of
+ * it, so nobody can suppress someone else's request by reusing its Message-ID.
+ */
+function pendingIdFor(
+  message: IncomingMessage,
+  index: number,
+  content: readonly XmlNode[],
+): string {
+  const { sender } = message;
+  const identity = [
+    addressKey(sender.address),
+    sender.verified,
+    sender.certificateFingerprint ?? '',
+    message.messageId,
+    index,
+    content,
+  ];
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }
 
 /** The headers of a message that carries nothing but the user's request or answer. */
@@ -179,7 +197,7 @@ export class ConsentEngine<Payloads extends PayloadMap> {
         }
         return;
       }
-      const id = pendingIdFor(message.messageId, index);
+      const id = pendingIdFor(message, index, element.content);
       if (this.#store.pendingItem(id) !== undefined) {
         duplicates.push(id);
         return;

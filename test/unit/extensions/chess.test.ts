@@ -381,4 +381,45 @@ describe('chess by mail', () => {
     assert.equal(alice.store.get('chessGames', 'g1')?.status, 'declined');
     assert.throws(() => playChessMove(alice.store, 'g1', 'e4'), { code: 'CHESS_OUT_OF_TURN' });
   });
+
+  test("a challenge's own tags never get into the stored game; moves carry canonical SAN", () => {
+    const { post, alice, bob } = town();
+    const tagged =
+      '[Event "x"]\n[Date "2026.11.28"]\n[White "alice@one.example"]\n[Black "bob@two.example"]\n[Result "1-0"]\n[Annotator "mallory"]\n\n*';
+    const challenge = (pgn: string, id: string) =>
+      extension(
+        CHESS_OID,
+        writePayloadRoot(
+          xmlElement('challenge', { game: id, ply: '0', white: ALICE, black: BOB }, [
+            xmlElement('pgn', {}, [pgn]),
+          ]),
+          CHESS_NAMESPACE,
+          1,
+        ),
+      );
+    const [item] = bob.engine.receive(
+      incoming(verified(ALICE), BOB, [challenge(tagged, 'g1')]),
+    ).pending;
+    assert.ok(item);
+    bob.engine.decide(item.id, { kind: 'approve' });
+    const stored = bob.store.get('chessGames', 'g1')?.pgn ?? '';
+    assert.doesNotMatch(stored, /Annotator|1-0/);
+    assert.match(stored, /\[Date "2026\.11\.28"\]/);
+    const withMoves = '[White "alice@one.example"]\n[Black "bob@two.example"]\n\n1. e4 *';
+    const refused = bob.engine.receive(
+      incoming(verified(ALICE), BOB, [challenge(withMoves, 'g2')]),
+    );
+    assert.equal(refused.refused[0]?.error.code, 'CHESS_PGN_MISMATCH');
+    const badDate = tagged.replace('2026.11.28', 'yesterday');
+    const refusedDate = bob.engine.receive(
+      incoming(verified(ALICE), BOB, [challenge(badDate, 'g3')]),
+    );
+    assert.equal(refusedDate.refused[0]?.error.code, 'CHESS_PGN_MISMATCH');
+    // Coordinates typed by the user go out as SAN.
+    const id = startAccepted(post, alice, bob, 'g4');
+    const sent = alice.engine.initiate('chess', playChessMove(alice.store, id, 'g1f3'));
+    const root = sent.headers.extensions[0]?.content[0];
+    assert.ok(root !== undefined && typeof root !== 'string');
+    assert.equal(root.attributes['san'], 'Nf3');
+  });
 });

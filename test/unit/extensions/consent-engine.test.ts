@@ -280,6 +280,26 @@ describe('consent engine', () => {
     assert.equal(engine.pendingItems().length, 1);
   });
 
+  test("reusing a Message-ID cannot suppress another sender's request", () => {
+    const { engine } = setUp();
+    // A forger sends first, under the address and Message-ID the real sender will use.
+    engine.receive(incoming(unverified('a@x.example'), ME, [spread()], 'same@x.example'));
+    const real = engine.receive(
+      incoming(verified('a@x.example'), ME, [spread()], 'same@x.example'),
+    );
+    assert.deepEqual(real.duplicates, []);
+    assert.equal(real.pending.length, 1);
+    const other = engine.receive(
+      incoming(verified('b@x.example'), ME, [spread()], 'same@x.example'),
+    );
+    assert.equal(other.pending.length, 1);
+    const changed = engine.receive(
+      incoming(verified('b@x.example'), ME, [spread(7)], 'same@x.example'),
+    );
+    assert.equal(changed.pending.length, 1, 'a different payload is a different request');
+    assert.equal(engine.pendingItems().length, 4);
+  });
+
   test('send reports are logged once; unknown ids and items are typed errors', () => {
     const { engine } = setUp();
     const [item] = engine.receive(incoming(verified('a@x.example'), ME, [spread()])).pending;

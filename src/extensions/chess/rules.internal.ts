@@ -10,12 +10,18 @@ function pgnDate(date: Date): string {
   return `${iso.slice(0, 4)}.${iso.slice(5, 7)}.${iso.slice(8, 10)}`;
 }
 
-/** The PGN of a new game between `white` and `black` started on `date` (no moves, result `*`). */
-export function newGamePgn(white: string, black: string, date: Date): string {
+/** A PGN Date tag value: `YYYY.MM.DD`, with `??` for unknown parts. */
+export const PGN_DATE_PATTERN = /^(?:[0-9]{4}|\?{4})\.(?:[0-9]{2}|\?\?)\.(?:[0-9]{2}|\?\?)$/;
+
+/**
+ * The PGN of a new game between `white` and `black` started on `date` (a Date, or a
+ * PGN Date tag value): no moves, result `*`. Both players build the same text.
+ */
+export function newGamePgn(white: string, black: string, date: Date | string): string {
   const chess = new Chess();
   chess.setHeader('Event', 'MT2 chess by mail');
   chess.setHeader('Site', 'MT2');
-  chess.setHeader('Date', pgnDate(date));
+  chess.setHeader('Date', typeof date === 'string' ? date : pgnDate(date));
   chess.setHeader('Round', '-');
   chess.setHeader('White', white);
   chess.setHeader('Black', black);
@@ -59,20 +65,22 @@ function statusAfterMove(chess: Chess): ChessStatus {
 }
 
 /**
- * `game` with `san` played by the side to move: the new PGN (with its Result tag when
- * the move ends the game), ply count and status. An illegal move is CHESS_ILLEGAL_MOVE.
+ * `game` with `move` played by the side to move: the new game (PGN with its Result tag
+ * when the move ends the game, ply count, status; a standing draw offer lapses) and the
+ * move in chess.js's canonical SAN. An illegal move is CHESS_ILLEGAL_MOVE.
  */
-export function playMove(game: ChessGame, san: string): ChessGame {
+export function playMove(game: ChessGame, move: string): { game: ChessGame; san: string } {
   const chess = loadPgn(game.pgn);
+  let san: string;
   try {
-    chess.move(san);
+    san = chess.move(move).san;
   } catch {
-    throw new ExtensionError('CHESS_ILLEGAL_MOVE', `${san} is not a legal move in this position`);
+    throw new ExtensionError('CHESS_ILLEGAL_MOVE', `${move} is not a legal move in this position`);
   }
   const status = statusAfterMove(chess);
   if (status !== 'active') chess.setHeader('Result', status);
   const { drawOfferedBy: _lapsed, ...rest } = game;
-  return { ...rest, pgn: chess.pgn(), plies: game.plies + 1, status };
+  return { game: { ...rest, pgn: chess.pgn(), plies: game.plies + 1, status }, san };
 }
 
 /** `game` ended with `result` (resignation or agreed draw), the Result tag set to match. */
