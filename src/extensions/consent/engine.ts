@@ -2,6 +2,7 @@
 // (or for a default the user set, and then only from a verified sender); it is driven
 // by calls and returns the messages to send as values; it never sends by itself.
 import { createHash, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { HeaderField, Mt2Extension, Mt2Headers, XmlNode } from '../../message/index.ts';
 import type { Approval, IncomingMessage, LocalUser } from '../recipient/context.ts';
 import { ExtensionError } from '../recipient/errors.ts';
@@ -268,9 +269,11 @@ export class ConsentEngine<Payloads extends PayloadMap> {
 
   /**
    * Carries out the user's decision on pending item `id`. Approval re-checks the
-   * request against the current state and does exactly what it declares; if it can
-   * no longer be carried out (a game moved on), the item stays pending, a `failed`
-   * entry is logged and the ExtensionError is thrown. Returns the messages to send.
+   * request against the current state and sends exactly what the item declares; if it
+   * can no longer be carried out (a game moved on), or would now send something else
+   * (CONSENT_DECLARATION_CHANGED: the item then shows the new declaration), the item
+   * stays pending, a `failed` entry is logged and the ExtensionError is thrown.
+   * Returns the messages to send.
    */
   decide(id: string, choice: ConsentChoice): OutgoingMessage[] {
     const item = this.#store.pendingItem(id);
@@ -292,6 +295,20 @@ export class ConsentEngine<Payloads extends PayloadMap> {
             audit: [this.#audit('failed', item, { code: error.code, detail: error.message })],
           });
         }
+        throw error;
+      }
+      const declared = outcome.replies.map((reply) => this.#declare(entry, reply));
+      if (!isDeepStrictEqual(declared, item.declared)) {
+        // The user approved what they were shown; what would go out now differs (their
+        // own vCard changed, say). Show the new declaration and ask again.
+        const error = new ExtensionError(
+          'CONSENT_DECLARATION_CHANGED',
+          'what approving sends has changed since the request arrived; review it again',
+        );
+        this.#store.commit({
+          putPending: [{ ...item, declared, summary: outcome.summary }],
+          audit: [this.#audit('failed', item, { code: error.code, detail: error.message })],
+        });
         throw error;
       }
       const result = this.#approvalBatch(entry, item, outcome, approval);

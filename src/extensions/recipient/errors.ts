@@ -49,6 +49,8 @@ export type ExtensionErrorCode =
   | 'CONSENT_UNKNOWN_ITEM'
   /** The user asked to decline with a notice, but this extension has no notice (disposition: the notice itself would tell the message was seen). */
   | 'CONSENT_NOTICE_UNAVAILABLE'
+  /** Approval would now send something other than what the pending item declared; the item shows the new declaration. */
+  | 'CONSENT_DECLARATION_CHANGED'
   /** Too many requests are waiting for the user; this one is refused. */
   | 'CONSENT_QUEUE_FULL'
   /** No outgoing message with this id is waiting for a send report. */

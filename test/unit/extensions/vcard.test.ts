@@ -156,7 +156,33 @@ describe('vCard extension', () => {
     });
     assert.equal(alice.engine.pendingItems().length, 1);
     alice.profile = { ...alice.profile, vcard: ALICE_CARD };
+    assert.throws(() => alice.engine.decide(item.id, { kind: 'approve' }), {
+      code: 'CONSENT_DECLARATION_CHANGED',
+    });
+    assert.deepEqual(alice.engine.pendingItems()[0]?.declared, [
+      { to: BOB, content: cardContent(ALICE_CARD) },
+    ]);
     assert.equal(alice.engine.decide(item.id, { kind: 'approve' }).length, 1);
+  });
+
+  test('approval never sends a card other than the one shown: a changed card is shown again', () => {
+    const post = new PostOffice();
+    const alice = post.add(ALICE, { vcard: ALICE_CARD });
+    const bob = post.add(BOB);
+    const [result] = post.deliver(bob.engine.initiate('vcard', requestVcard(ALICE)));
+    const item = result?.pending[0];
+    assert.ok(item);
+    const newCard = writeVcard({ fullName: 'Alice A. Ämberg' });
+    alice.profile = { ...alice.profile, vcard: newCard };
+    assert.throws(() => alice.engine.decide(item.id, { kind: 'approve' }), {
+      code: 'CONSENT_DECLARATION_CHANGED',
+    });
+    assert.equal(alice.engine.auditLog().at(-1)?.code, 'CONSENT_DECLARATION_CHANGED');
+    const [reply] = alice.engine.decide(item.id, { kind: 'approve' });
+    assert.deepEqual(
+      reply?.headers.extensions[0]?.content,
+      writePayloadRoot(xmlElement('vcard', {}, [newCard]), VCARD_NAMESPACE, 1, 'person'),
+    );
   });
 
   test('declining with a notice sends vcardDeclined; silently sends nothing', () => {
