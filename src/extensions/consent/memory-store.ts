@@ -22,28 +22,14 @@ function emptyCollections(): Collections {
   };
 }
 
-function copyTables(tables: Tables): Tables {
-  const state = emptyCollections();
-  for (const name of Object.keys(state) as CollectionName[]) {
-    for (const [key, value] of tables.state[name])
-      (state[name] as Map<string, unknown>).set(key, value);
-  }
-  return {
-    pending: new Map(tables.pending),
-    policies: new Map(tables.policies),
-    outgoing: new Map(tables.outgoing),
-    audit: [...tables.audit],
-    state,
-  };
-}
-
 /**
  * A {@link ConsentStore} in memory: what the tests use, and the reference for the
- * SQLite store. A batch is applied to a copy that replaces the tables only once the
- * whole batch is in, so a batch lands whole or not at all.
+ * SQLite store. A batch is checked whole before any of it is applied (the only way
+ * applying can fail here is a write to a collection that does not exist), so a batch
+ * lands whole or not at all.
  */
 export class MemoryConsentStore implements ConsentStore {
-  #tables: Tables = {
+  readonly #tables: Tables = {
     pending: new Map(),
     policies: new Map(),
     outgoing: new Map(),
@@ -90,22 +76,26 @@ export class MemoryConsentStore implements ConsentStore {
   }
 
   commit(batch: StoreBatch): void {
-    const next = copyTables(this.#tables);
-    for (const item of batch.putPending ?? []) next.pending.set(item.id, item);
-    for (const id of batch.deletePending ?? []) next.pending.delete(id);
+    const tables = this.#tables;
+    for (const write of batch.state ?? []) {
+      if (!Object.hasOwn(tables.state, write.collection)) {
+        throw new TypeError(`no state collection '${write.collection}'`);
+      }
+    }
+    for (const item of batch.putPending ?? []) tables.pending.set(item.id, item);
+    for (const id of batch.deletePending ?? []) tables.pending.delete(id);
     for (const { key, rule } of batch.policies ?? []) {
-      if (rule === undefined) next.policies.delete(key);
-      else next.policies.set(key, rule);
+      if (rule === undefined) tables.policies.delete(key);
+      else tables.policies.set(key, rule);
     }
     for (const write of batch.state ?? []) {
-      const table = next.state[write.collection] as Map<string, unknown>;
+      const table = tables.state[write.collection] as Map<string, unknown>;
       if (write.value === undefined) table.delete(write.key);
       else table.set(write.key, write.value);
     }
-    for (const message of batch.putOutgoing ?? []) next.outgoing.set(message.id, message);
-    for (const id of batch.deleteOutgoing ?? []) next.outgoing.delete(id);
+    for (const message of batch.putOutgoing ?? []) tables.outgoing.set(message.id, message);
+    for (const id of batch.deleteOutgoing ?? []) tables.outgoing.delete(id);
     for (const draft of batch.audit ?? [])
-      next.audit.push({ ...draft, seq: next.audit.length + 1 });
-    this.#tables = next;
+      tables.audit.push({ ...draft, seq: tables.audit.length + 1 });
   }
 }
