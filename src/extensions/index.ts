@@ -123,9 +123,12 @@ export {
 } from './lists/payload.ts';
 export { listsImOn, subscribeToList, unsubscribeFromList } from './lists/extension.ts';
 export {
+  LIST_CONFIRMATION_TTL_MS,
+  MAX_LIST_CONFIRMATIONS,
   handleListControl,
   newListToken,
   type HostedList,
+  type ListHostOptions,
   type ListHostResult,
   type PendingConfirmation,
 } from './lists/host.ts';

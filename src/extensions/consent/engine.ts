@@ -339,7 +339,7 @@ export class ConsentEngine<Payloads extends PayloadMap> {
   }
 
   /** Sets (or, with `policy` undefined, removes) a default. */
-  setPolicy(scope: PolicyScope, policy: ConsentPolicy | undefined): void {
+  setPolicy(scope: PolicyScope<keyof Payloads & string>, policy: ConsentPolicy | undefined): void {
     const key = policyKey(scope);
     const rule: PolicyRule | undefined = policy === undefined ? undefined : { scope, policy };
     this.#store.commit({
@@ -420,6 +420,11 @@ export class ConsentEngine<Payloads extends PayloadMap> {
   /** Records that sending outgoing message `id` failed, with the engine's reason. */
   reportFailed(id: string, reason: string): void {
     this.#report(id, 'failed', reason);
+  }
+
+  /** The defaults the user has set (for the settings page). */
+  policies(): PolicyRule[] {
+    return this.#store.policyRules();
   }
 
   /** Items waiting for the user, oldest first. */

@@ -8,15 +8,18 @@ import { addressKey } from '../recipient/state.ts';
  */
 export type ConsentPolicy = 'ask' | 'always' | 'never';
 
-/** Where a default applies: one extension, one sender, or one sender for one extension. */
-export type PolicyScope =
-  | { readonly kind: 'extension'; readonly extension: string }
+/**
+ * Where a default applies: one extension, one sender, or one sender for one extension.
+ * `Name` is the registry's extension names, so a misspelt name does not compile.
+ */
+export type PolicyScope<Name extends string = string> =
+  | { readonly kind: 'extension'; readonly extension: Name }
   | { readonly kind: 'sender'; readonly sender: string }
-  | { readonly kind: 'senderExtension'; readonly sender: string; readonly extension: string };
+  | { readonly kind: 'senderExtension'; readonly sender: string; readonly extension: Name };
 
 /** A default the user has set. */
-export interface PolicyRule {
-  readonly scope: PolicyScope;
+export interface PolicyRule<Name extends string = string> {
+  readonly scope: PolicyScope<Name>;
   readonly policy: ConsentPolicy;
 }
 

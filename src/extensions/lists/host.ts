@@ -12,12 +12,38 @@ export interface PendingConfirmation {
   readonly address: string;
   readonly action: ListAction;
   readonly token: string;
+  /** After this the token is no longer accepted, and the entry is dropped. */
+  readonly expiresAt: Date;
+}
+
+/** How long a confirmation token is accepted by default: 3 days, in milliseconds. */
+export const LIST_CONFIRMATION_TTL_MS = 3 * 24 * 60 * 60 * 1000;
+
+/**
+ * Most confirmations a list waits for at once by default: 1000. Past it, new
+ * subscriptions are refused with TRY_LATER, so a flood of forged requests cannot grow
+ * the list's state without bound.
+ */
+export const MAX_LIST_CONFIRMATIONS = 1000;
+
+/** Options of {@link handleListControl}. */
+export interface ListHostOptions {
+  /** The time now (default: `new Date()`). */
+  readonly now?: Date;
+  /** Makes confirmation tokens (default {@link newListToken}). */
+  readonly makeToken?: () => string;
+  /** Token lifetime in milliseconds (default {@link LIST_CONFIRMATION_TTL_MS}). */
+  readonly confirmationTtlMs?: number;
+  /** Most pending confirmations (default {@link MAX_LIST_CONFIRMATIONS}). */
+  readonly maxConfirmations?: number;
 }
 
 /** A hosted list, as the list host stores it. */
 export interface HostedList {
   readonly address: string;
   readonly name?: string;
+  /** A closed list takes no subscriptions (members are added by its owner). */
+  readonly closed?: boolean;
   /** Member addresses, in joining order. */
   readonly members: readonly string[];
   readonly confirmations: readonly PendingConfirmation[];
@@ -55,17 +81,29 @@ function withConfirmation(list: HostedList, confirmation: PendingConfirmation): 
   return { ...list, confirmations: [...others, confirmation] };
 }
 
+function withoutExpired(list: HostedList, now: Date): HostedList {
+  const confirmations = list.confirmations.filter((entry) => entry.expiresAt > now);
+  return confirmations.length === list.confirmations.length ? list : { ...list, confirmations };
+}
+
 /**
- * Handles control message `payload` from `from` to `list`. Answers from the list
+ * Handles control message `payload` from `from` to `hosted`. Answers from the list
  * (confirmRequired, subscribed, unsubscribed, refused) are not control messages and
- * get no answer.
+ * get no answer. Expired confirmations are dropped first.
  */
 export function handleListControl(
-  list: HostedList,
+  hosted: HostedList,
   from: SenderIdentity,
   payload: ListPayload,
-  makeToken: () => string = newListToken,
+  options: ListHostOptions = {},
 ): ListHostResult {
+  const now = options.now ?? new Date();
+  const list = withoutExpired(hosted, now);
+  const makeToken = options.makeToken ?? newListToken;
+  const expiresAt = new Date(
+    now.getTime() + (options.confirmationTtlMs ?? LIST_CONFIRMATION_TTL_MS),
+  );
+  const full = list.confirmations.length >= (options.maxConfirmations ?? MAX_LIST_CONFIRMATIONS);
   const to = from.address;
   const answer = (reply: ListPayload): ListHostResult['answers'] => [{ to, payload: reply }];
   switch (payload.kind) {
@@ -79,9 +117,18 @@ export function handleListControl(
             ...(list.name === undefined ? {} : { name: list.name }),
           }),
         };
+      if (list.closed === true) {
+        return { list, answers: answer({ kind: 'refused', list: list.address, reason: 'CLOSED' }) };
+      }
+      if (full) {
+        return {
+          list,
+          answers: answer({ kind: 'refused', list: list.address, reason: 'TRY_LATER' }),
+        };
+      }
       const token = makeToken();
       return {
-        list: withConfirmation(list, { address: to, action: 'subscribe', token }),
+        list: withConfirmation(list, { address: to, action: 'subscribe', token, expiresAt }),
         answers: answer({
           kind: 'confirmRequired',
           list: list.address,
@@ -103,9 +150,15 @@ export function handleListControl(
           answers: answer({ kind: 'unsubscribed', list: list.address }),
         };
       }
+      if (full) {
+        return {
+          list,
+          answers: answer({ kind: 'refused', list: list.address, reason: 'TRY_LATER' }),
+        };
+      }
       const token = makeToken();
       return {
-        list: withConfirmation(list, { address: to, action: 'unsubscribe', token }),
+        list: withConfirmation(list, { address: to, action: 'unsubscribe', token, expiresAt }),
         answers: answer({
           kind: 'confirmRequired',
           list: list.address,

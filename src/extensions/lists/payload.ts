@@ -14,10 +14,19 @@ export const LIST_NAMESPACE = 'urn:mt2:ext:list';
 /** What a confirmation confirms. */
 export type ListAction = 'subscribe' | 'unsubscribe';
 
-/** Why a list refused a control request. */
-export type ListRefusal = 'TOKEN_MISMATCH' | 'NOT_MEMBER' | 'CLOSED';
+/**
+ * Why a list refused a control request: the token is wrong or expired, the sender is
+ * not a member, the list takes no subscriptions, or it has too many confirmations
+ * waiting.
+ */
+export type ListRefusal = 'TOKEN_MISMATCH' | 'NOT_MEMBER' | 'CLOSED' | 'TRY_LATER';
 
-const LIST_REFUSALS: readonly ListRefusal[] = ['TOKEN_MISMATCH', 'NOT_MEMBER', 'CLOSED'];
+const LIST_REFUSALS: readonly ListRefusal[] = [
+  'TOKEN_MISMATCH',
+  'NOT_MEMBER',
+  'CLOSED',
+  'TRY_LATER',
+];
 const ADDRESS_PATTERN = /^[^\s@<>"]+@[^\s@<>"]+$/;
 /** Tokens: 16 to 128 URL-safe characters (the list host makes 128-bit random ones). */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;

@@ -331,6 +331,21 @@ describe('consent engine', () => {
     );
   });
 
+  test('defaults are listed for the settings page; extension names are checked by the compiler', () => {
+    const { engine } = setUp();
+    engine.setPolicy({ kind: 'extension', extension: 'forward' }, 'never');
+    engine.setPolicy({ kind: 'sender', sender: 'a@x.example' }, 'always');
+    assert.deepEqual(
+      engine.policies().map((rule) => [rule.scope.kind, rule.policy]),
+      [
+        ['extension', 'never'],
+        ['sender', 'always'],
+      ],
+    );
+    // @ts-expect-error -- 'froward' is no extension of this engine's registry.
+    engine.setPolicy({ kind: 'extension', extension: 'froward' }, 'always');
+  });
+
   test('audit entries are numbered from 1 and can be read from a point on', () => {
     const { engine } = setUp();
     engine.receive(incoming(verified('a@x.example'), ME, [spread()]));

@@ -6,6 +6,8 @@ import {
   RECIPIENT_EXTENSIONS,
   decodePayload,
   encodePayload,
+  LIST_CONFIRMATION_TTL_MS,
+  MAX_LIST_CONFIRMATIONS,
   handleListControl,
   listsImOn,
   subscribeToList,
@@ -35,6 +37,7 @@ const MAILING = RECIPIENT_EXTENSIONS.mailingList;
 /** A list host on the simulated network: reads control messages and answers them. */
 class ListHost {
   list: HostedList = { address: LIST, name: 'Chess club', members: [], confirmations: [] };
+  now = FIXED_NOW;
   #tokens = 0;
 
   constructor(readonly post: PostOffice) {}
@@ -49,7 +52,7 @@ class ListHost {
       this.list,
       { address: message.from, verified: senderVerified },
       payload,
-      () => `token-${String(++this.#tokens).padStart(16, '0')}`,
+      { now: this.now, makeToken: () => `token-${String(++this.#tokens).padStart(16, '0')}` },
     );
     this.list = result.list;
     return result.answers.map((answer) =>
@@ -282,5 +285,49 @@ describe('mailing-list management', () => {
     );
     assert.deepEqual(host.list.members, []);
     assert.deepEqual(host.list.confirmations, []);
+  });
+
+  test('list host: tokens expire after the TTL; a full confirmation queue and a closed list refuse', () => {
+    const { alice, host } = setUp();
+    const ask = only(
+      host.take(alice.engine.initiate('mailingList', subscribeToList(LIST, FIXED_NOW))),
+    );
+    const [confirm] = alice.engine.decide(ask.pending[0]?.id ?? '', { kind: 'approve' });
+    assert.ok(confirm);
+    assert.deepEqual(
+      host.list.confirmations[0]?.expiresAt,
+      new Date(FIXED_NOW.getTime() + LIST_CONFIRMATION_TTL_MS),
+    );
+    host.now = new Date(FIXED_NOW.getTime() + LIST_CONFIRMATION_TTL_MS);
+    const late = only(host.take(confirm));
+    assert.deepEqual(host.list.members, []);
+    assert.deepEqual(host.list.confirmations, [], 'the expired confirmation is dropped');
+    alice.engine.decide(late.pending[0]?.id ?? '', { kind: 'approve' });
+    assert.equal(
+      alice.store.get('listMemberships', LIST),
+      undefined,
+      'the refusal ends the attempt',
+    );
+
+    const subscribe = (address: string, list: HostedList, maxConfirmations: number) =>
+      handleListControl(
+        list,
+        verified(address),
+        { kind: 'subscribe', list: LIST },
+        { now: FIXED_NOW, maxConfirmations },
+      );
+    const one = subscribe(ALICE, host.list, 2);
+    const two = subscribe(BOB, one.list, 2);
+    assert.equal(two.answers[0]?.payload.kind, 'confirmRequired', 'the second fills the queue');
+    const three = subscribe('carol@three.example', two.list, 2);
+    assert.deepEqual(three.answers[0]?.payload, {
+      kind: 'refused',
+      list: LIST,
+      reason: 'TRY_LATER',
+    });
+    assert.equal(three.list.confirmations.length, 2);
+    const closed = subscribe(ALICE, { ...host.list, closed: true }, 2);
+    assert.deepEqual(closed.answers[0]?.payload, { kind: 'refused', list: LIST, reason: 'CLOSED' });
+    assert.equal(MAX_LIST_CONFIRMATIONS, 1000);
   });
 });
