@@ -81,15 +81,20 @@ export interface StoreBatch {
  * applies a whole batch or nothing (one SQLite transaction).
  */
 export interface ConsentStore extends StateReader {
+  /** The pending item `id`, or undefined. */
   pendingItem(id: string): PendingItem | undefined;
   /** Pending items, oldest first. */
   pendingItems(): PendingItem[];
   /** How many items are pending. */
   pendingCount(): number;
+  /** The default stored under `key` (see policyKey), or undefined. */
   policyRule(key: string): PolicyRule | undefined;
+  /** Every default, in the order they were first set. */
   policyRules(): PolicyRule[];
+  /** The outgoing message `id` while it awaits its send report, or undefined. */
   outgoingMessage(id: string): OutgoingMessage | undefined;
   /** Audit entries with `seq` greater than `afterSeq` (default 0: all), in order. */
   auditEntries(afterSeq?: number): AuditEntry[];
+  /** Applies `batch` atomically: all of it, or (if it throws) none of it. */
   commit(batch: StoreBatch): void;
 }
