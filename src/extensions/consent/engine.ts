@@ -1,12 +1,11 @@
 // The consent engine: every incoming recipient-extension request waits for the user
 // (or for a default the user set, and then only from a verified sender); it is driven
 // by calls and returns the messages to send as values; it never sends by itself.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { HeaderField, Mt2Extension, Mt2Headers, XmlNode } from '../../message/index.ts';
+import type { HeaderField, Mt2Extension } from '../../message/index.ts';
 import type { Approval, IncomingMessage, LocalUser } from '../recipient/context.ts';
 import { ExtensionError } from '../recipient/errors.ts';
-import { addressKey } from '../recipient/state.ts';
 import type {
   ExtensionRegistry,
   ExtensionReply,
@@ -20,6 +19,7 @@ import type {
 import { decodePayload, encodePayload, type DecodedPayload } from '../recipient/codec.ts';
 import type { ApprovalMark } from '../recipient/xml-payload.ts';
 import type { AuditDraft, AuditEntry } from './audit.ts';
+import { messageHeaders, pendingIdFor } from './message-parts.internal.ts';
 import {
   policyKey,
   resolvePolicy,
@@ -90,49 +90,6 @@ interface Entry {
   // The engine hands a payload only back to the extension that decoded it, so the
   // payload type is erased here; each extension is fully typed in its own module.
   readonly extension: RecipientExtension<PayloadBase>;
-}
-
-/**
- * A stable id for the `index`-th extension of `message`: the same delivery twice gives
- * the same id, so it is held once. The sender's identity and the payload are part of
- * it, so nobody can suppress someone else's request by reusing its Message-ID.
- */
-function pendingIdFor(
-  message: IncomingMessage,
-  index: number,
-  content: readonly XmlNode[],
-): string {
-  const { sender } = message;
-  const identity = [
-    addressKey(sender.address),
-    sender.verified,
-    sender.certificateFingerprint ?? '',
-    message.messageId,
-    index,
-    content,
-  ];
-  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
-}
-
-/** The headers of a message that carries nothing but the user's request or answer. */
-function messageHeaders(
-  from: string,
-  to: readonly string[],
-  subject: string,
-  date: Date,
-  extension: Mt2Extension,
-  inReplyTo?: string,
-): Mt2Headers {
-  const fields: HeaderField[] = [
-    { kind: 'from', mailboxes: [{ address: from }] },
-    { kind: 'to', addresses: to.map((address) => ({ address })) },
-    { kind: 'subject', text: subject },
-    { kind: 'date', date },
-  ];
-  if (inReplyTo !== undefined) {
-    fields.push({ kind: 'inReplyTo', ids: [inReplyTo] }, { kind: 'references', ids: [inReplyTo] });
-  }
-  return { fields, extensions: [extension] };
 }
 
 /**
