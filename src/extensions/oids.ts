@@ -8,9 +8,24 @@
  */
 export const MT2_OID_ARC = '2.25.87446249795278151239982248836484525420';
 
+/** Transfer extensions: hop by hop, negotiated with OPT. */
 export const TRANSFER_EXTENSION_ARC = `${MT2_OID_ARC}.1`;
+/** Delivery extensions: for @domain, carried in the envelope. */
 export const DELIVERY_EXTENSION_ARC = `${MT2_OID_ARC}.2`;
+/** Recipient extensions: for user@, carried in the headers; never processed without consent. */
 export const RECIPIENT_EXTENSION_ARC = `${MT2_OID_ARC}.3`;
 
 /** Delivery extension: hashcash postage (envelope, for @domain). */
 export const HASHCASH_OID = `${DELIVERY_EXTENSION_ARC}.1`;
+
+/** Recipient extension: vCard request and answer (RFC 6350 vCard 4.0). */
+export const VCARD_OID = `${RECIPIENT_EXTENSION_ARC}.1`;
+
+/** Recipient extension: chess by mail (challenges, moves, resignation, draws). */
+export const CHESS_OID = `${RECIPIENT_EXTENSION_ARC}.2`;
+
+/** Recipient extension: mailing-list management (subscribe, unsubscribe, confirm). */
+export const MAILING_LIST_OID = `${RECIPIENT_EXTENSION_ARC}.3`;
+
+/** Recipient extension: disposition notifications (request and answer, after RFC 8098). */
+export const DISPOSITION_OID = `${RECIPIENT_EXTENSION_ARC}.4`;
