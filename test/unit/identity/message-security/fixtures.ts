@@ -90,3 +90,9 @@ export function aliceToBob(sender = 'alice@example.com'): MessageParts {
 export function roundTrip(envelope: Mt2Envelope): Mt2Envelope {
   return decodeEnvelope(encodeEnvelope(envelope));
 }
+
+/** The envelope's sender signature; fails the test when there is none. */
+export function signatureOf(envelope: Mt2Envelope): Uint8Array {
+  if (envelope.signature === undefined) throw new Error('the envelope is not signed');
+  return envelope.signature;
+}

@@ -14,7 +14,7 @@ import {
   type MessageVerification,
 } from '../../../../src/identity/index.ts';
 import { flipBit, openssl, put, scratchDir, strangerPki } from '../helpers.ts';
-import { aliceToBob, messagePki, roundTrip } from './fixtures.ts';
+import { aliceToBob, messagePki, roundTrip, signatureOf } from './fixtures.ts';
 
 const codes = (verification: MessageVerification) => verification.failures.map((item) => item.code);
 
@@ -124,7 +124,7 @@ describe('signMessage and verifyMessage', () => {
     const { validator, bob } = await messagePki();
     const parts = await signedByAlice();
     const bobs = signMessage(aliceToBob('bob@example.com'), bob);
-    const envelope = { ...parts.envelope, signature: bobs.signature };
+    const envelope = { ...parts.envelope, signature: signatureOf(bobs) };
     const result = await verifyMessage({ ...parts, envelope }, validator, new Date());
     assert.deepEqual(codes(result), ['SIGNER_NOT_ENVELOPE_CERTIFICATE']);
     assert.equal(result.checks.signature, 'failed');

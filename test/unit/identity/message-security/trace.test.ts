@@ -15,7 +15,7 @@ import {
 import type { Mt2Envelope, TraceEntry } from '../../../../src/message/index.ts';
 import { createHash } from 'node:crypto';
 import { flipBit } from '../helpers.ts';
-import { aliceToBob, messagePki, roundTrip } from './fixtures.ts';
+import { aliceToBob, messagePki, roundTrip, signatureOf } from './fixtures.ts';
 
 // Whole milliseconds, as the envelope keeps them; within the certificates' validity.
 const T0 = new Date();
@@ -168,7 +168,7 @@ describe('appendTrace and verifyTraceChain', () => {
     const envelope = await threeHops();
     const resignedBySomeoneElse = {
       ...envelope,
-      signature: signMessage(aliceToBob('bob@example.com'), bob).signature,
+      signature: signatureOf(signMessage(aliceToBob('bob@example.com'), bob)),
     };
     const result = await verifyTraceChain(resignedBySomeoneElse, validator, later(10));
     assert.deepEqual(brokenAt(result), [0, 'TRACE_LINK_BROKEN']);
@@ -179,7 +179,7 @@ describe('appendTrace and verifyTraceChain', () => {
     const parts = aliceToBob();
     const traced = roundTrip(appendTrace(parts.envelope, host, 'mx.example.com', later(1)));
     assert.equal((await verifyTraceChain(traced, validator, later(10))).valid, true);
-    const signature = signMessage(parts, alice).signature;
+    const signature = signatureOf(signMessage(parts, alice));
     const result = await verifyTraceChain({ ...traced, signature }, validator, later(10));
     assert.deepEqual(brokenAt(result), [0, 'TRACE_LINK_BROKEN']);
   });
