@@ -62,11 +62,11 @@ export function markEncryptedParts(
  * Encrypts one part's octets as CMS EnvelopedData (AES-256-CBC, RSA key transport) to
  * each certificate; pass every recipient's and the sender's. Errors: those of encryptCms
  * (CMS_UNSUPPORTED_ALGORITHM for a non-RSA recipient, IDENTITY_INPUT_TOO_LARGE over
- * MAX_CMS_INPUT_BYTES); MSGSEC_WRONG_MESSAGE_KIND without any certificate.
+ * MAX_CMS_INPUT_BYTES); MSGSEC_NO_RECIPIENTS without any certificate.
  */
 export function encryptPart(octets: Uint8Array, recipients: readonly X509Certificate[]): Buffer {
   if (recipients.length === 0) {
-    throw new MessageSecurityError('MSGSEC_WRONG_MESSAGE_KIND', 'no certificate to encrypt to');
+    throw new MessageSecurityError('MSGSEC_NO_RECIPIENTS', 'no certificate to encrypt to');
   }
   return encryptCms(octets, recipients);
 }

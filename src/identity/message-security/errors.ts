@@ -6,8 +6,10 @@ export type MessageSecurityErrorCode =
   | 'MSGSEC_NOT_CERTIFIED'
   /** A part, a signature or a trace is larger than this module's limits. */
   | 'MSGSEC_INPUT_TOO_LARGE'
-  /** The call does not fit the message: parts of a control message, no error-report sender. */
-  | 'MSGSEC_WRONG_MESSAGE_KIND';
+  /** The call does not fit the message: parts of a control message, a report on a report. */
+  | 'MSGSEC_WRONG_MESSAGE_KIND'
+  /** A part to encrypt without any certificate to encrypt it to. */
+  | 'MSGSEC_NO_RECIPIENTS';
 
 /** A failure raised by src/identity/message-security; tests and callers compare `code`. */
 export class MessageSecurityError extends Error {
