@@ -10,17 +10,20 @@ import {
   type MessageSecurityFailure,
   type MessageSecurityReasonCode,
 } from './errors.ts';
+import { IdentityError } from '../errors.ts';
 import {
   assertCertifiedFor,
   judgeSigner,
   openSignature,
   readCertificateOrUndefined,
   signStatement,
+  type OpenedSignature,
 } from './signer.internal.ts';
 import {
   decodeMessageStatement,
   encodeMessageStatement,
   sha256,
+  type MessageStatement,
   type PartDigest,
   type SignedPartType,
 } from './statement.ts';
@@ -127,14 +130,42 @@ export function verifyMessage(
   return verifyEnvelopeSignature(parts.envelope, messagePartDigests(parts), validator, at);
 }
 
-/** Verifies the envelope signature against the expected part digests; shared with error reports. */
-export async function verifyEnvelopeSignature(
-  envelope: Mt2Envelope,
-  expected: readonly PartDigest[],
-  validator: IdentityValidator,
-  at: Date,
-): Promise<MessageVerification> {
-  const checks: Record<MessageCheck, CheckState> = {
+type SenderSignature =
+  | { readonly ok: true; readonly opened: OpenedSignature; readonly statement: MessageStatement }
+  | { readonly ok: false; readonly failure: MessageSecurityFailure };
+
+/** Opens the envelope's signature: present, readable, verifying, by the envelope certificate. */
+function openSenderSignature(envelope: Mt2Envelope): SenderSignature {
+  const fail = (code: MessageSecurityReasonCode, message: string): SenderSignature => ({
+    ok: false,
+    failure: { code, message },
+  });
+  if (envelope.signature === undefined || envelope.certificate === undefined) {
+    return fail('SIGNATURE_MISSING', 'the envelope has no sender signature or certificate');
+  }
+  const certificate = readCertificateOrUndefined(envelope.certificate);
+  if (certificate === undefined) {
+    return fail('SIGNATURE_MALFORMED', 'the envelope certificate cannot be read');
+  }
+  const opening = openSignature(envelope.signature, [certificate]);
+  if (!opening.ok) {
+    const code = opening.problem === 'invalid' ? 'SIGNATURE_INVALID' : 'SIGNATURE_MALFORMED';
+    return fail(code, opening.message);
+  }
+  const { opened } = opening;
+  if (!opened.signer.raw.equals(certificate.raw)) {
+    return fail('SIGNER_NOT_ENVELOPE_CERTIFICATE', `signed by ${opened.signer.subject}`);
+  }
+  try {
+    return { ok: true, opened, statement: decodeMessageStatement(opened.statement) };
+  } catch (error) {
+    if (!(error instanceof IdentityError)) throw error;
+    return fail('SIGNATURE_MALFORMED', error.message);
+  }
+}
+
+function notChecked(): Record<MessageCheck, CheckState> {
+  return {
     signature: 'not-checked',
     messageId: 'not-checked',
     headers: 'not-checked',
@@ -144,107 +175,71 @@ export async function verifyEnvelopeSignature(
     certificate: 'not-checked',
     senderBinding: 'not-checked',
   };
-  const failures: MessageSecurityFailure[] = [];
-  const result = (
-    signer?: X509Certificate,
-    verdict?: Verdict,
-    signingTime?: Date,
-  ): MessageVerification => ({
-    valid: failures.length === 0,
-    failures,
-    checks,
-    signer,
-    verdict,
-    signingTime,
-  });
-  const failSignature = (code: MessageSecurityReasonCode, message: string) => {
+}
+
+/** Verifies the envelope signature against the expected part digests; shared with error reports. */
+export async function verifyEnvelopeSignature(
+  envelope: Mt2Envelope,
+  expected: readonly PartDigest[],
+  validator: IdentityValidator,
+  at: Date,
+): Promise<MessageVerification> {
+  const checks = notChecked();
+  const signature = openSenderSignature(envelope);
+  if (!signature.ok) {
     checks.signature = 'failed';
-    failures.push({ code, message });
-    return result();
-  };
-  if (envelope.signature === undefined || envelope.certificate === undefined) {
-    return failSignature(
-      'SIGNATURE_MISSING',
-      'the envelope has no sender signature or certificate',
-    );
+    const failures = [signature.failure];
+    return {
+      valid: false,
+      failures,
+      checks,
+      signer: undefined,
+      verdict: undefined,
+      signingTime: undefined,
+    };
   }
-  const certificate = readCertificateOrUndefined(envelope.certificate);
-  if (certificate === undefined) {
-    return failSignature('SIGNATURE_MALFORMED', 'the envelope certificate cannot be read');
-  }
-  const opening = openSignature(envelope.signature, [certificate]);
-  if (!opening.ok) {
-    return failSignature(
-      opening.problem === 'invalid' ? 'SIGNATURE_INVALID' : 'SIGNATURE_MALFORMED',
-      opening.message,
-    );
-  }
-  const { opened } = opening;
-  if (!opened.signer.raw.equals(certificate.raw)) {
-    return failSignature('SIGNER_NOT_ENVELOPE_CERTIFICATE', `signed by ${opened.signer.subject}`);
-  }
-  let statement;
-  try {
-    statement = decodeMessageStatement(opened.statement);
-  } catch (error) {
-    return failSignature(
-      'SIGNATURE_MALFORMED',
-      error instanceof Error ? error.message : String(error),
-    );
-  }
+  const { opened, statement } = signature;
   checks.signature = 'passed';
-  const check = (
-    name: MessageCheck,
-    passed: boolean,
-    code: MessageSecurityReasonCode,
-    message: string,
-  ) => {
+  const failures: MessageSecurityFailure[] = [];
+  const check = (name: MessageCheck, passed: boolean, failure: MessageSecurityFailure) => {
     checks[name] = passed ? 'passed' : 'failed';
-    if (!passed) failures.push({ code, message });
+    if (!passed) failures.push(failure);
   };
-  check(
-    'messageId',
-    statement.messageId === envelope.messageId,
-    'MESSAGE_ID_MISMATCH',
-    `signed for ${statement.messageId}, the envelope says ${envelope.messageId}`,
-  );
+  check('messageId', statement.messageId === envelope.messageId, {
+    code: 'MESSAGE_ID_MISMATCH',
+    message: `signed for ${statement.messageId}, the envelope says ${envelope.messageId}`,
+  });
   let flagsMatch = true;
   for (const part of expected) {
     const signed = statement.parts.find((candidate) => candidate.type === part.type);
     const [name, code] = PART_CHECKS[part.type];
-    check(
-      name,
-      signed?.digest.equals(part.digest) === true,
+    check(name, signed?.digest.equals(part.digest) === true, {
       code,
-      `the ${part.type} octets are not the signed ones`,
-    );
+      message: `the ${part.type} octets are not the signed ones`,
+    });
     if (signed !== undefined && signed.encrypted !== part.encrypted) flagsMatch = false;
   }
-  check(
-    'encryptionFlags',
-    flagsMatch,
-    'ENCRYPTION_FLAGS_MISMATCH',
-    'the envelope marks other parts encrypted than the signer did',
-  );
-  const judgement = await judgeSigner(
-    validator,
-    opened,
-    { kind: 'user', address: envelope.sender },
-    at,
-  );
-  checks.certificate = judgement.certificateReasons.length === 0 ? 'passed' : 'failed';
-  if (checks.certificate === 'failed') {
-    failures.push({
-      code: 'CERTIFICATE_INVALID',
-      message: judgement.certificateReasons.map((item) => item.message).join('; '),
-      certificateReasons: judgement.certificateReasons,
-    });
-  }
-  check(
-    'senderBinding',
-    judgement.bindingReasons.length === 0,
-    'SENDER_NOT_BOUND',
-    `the certificate ${opened.signer.subject} is not bound to '${envelope.sender}'`,
-  );
-  return result(opened.signer, judgement.verdict, opened.signingTime);
+  check('encryptionFlags', flagsMatch, {
+    code: 'ENCRYPTION_FLAGS_MISMATCH',
+    message: 'the envelope marks other parts encrypted than the signer did',
+  });
+  const sender = { kind: 'user', address: envelope.sender } as const;
+  const judgement = await judgeSigner(validator, opened, sender, at);
+  check('certificate', judgement.certificateReasons.length === 0, {
+    code: 'CERTIFICATE_INVALID',
+    message: judgement.certificateReasons.map((item) => item.message).join('; '),
+    certificateReasons: judgement.certificateReasons,
+  });
+  check('senderBinding', judgement.bindingReasons.length === 0, {
+    code: 'SENDER_NOT_BOUND',
+    message: `the certificate ${opened.signer.subject} is not bound to '${envelope.sender}'`,
+  });
+  return {
+    valid: failures.length === 0,
+    failures,
+    checks,
+    signer: opened.signer,
+    verdict: judgement.verdict,
+    signingTime: opened.signingTime,
+  };
 }

@@ -1,6 +1,7 @@
 // The trace chain (profile section 5): each host that accepts a message appends an entry
 // signed with its host key over the signature before it (the sender's, for the first).
 import type { Mt2Envelope, TraceEntry } from '../../message/index.ts';
+import { IdentityError } from '../errors.ts';
 import type { Credentials } from '../issue.ts';
 import type { IdentityValidator, Verdict } from '../validation/index.ts';
 import { MessageSecurityError, type MessageSecurityFailure } from './errors.ts';
@@ -122,10 +123,8 @@ export async function verifyTraceChain(
     try {
       signed = decodeTraceStatement(opening.opened.statement);
     } catch (error) {
-      return broken(index, {
-        code: 'TRACE_SIGNATURE_MALFORMED',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      if (!(error instanceof IdentityError)) throw error;
+      return broken(index, { code: 'TRACE_SIGNATURE_MALFORMED', message: error.message });
     }
     const expected = statementFor(envelope, index, entry.host, entry.time);
     if (
