@@ -8,6 +8,7 @@ import {
   MAX_SIGNATURE_BYTES,
   MessageSecurityError,
   messagePartDigests,
+  signCms,
   signMessage,
   verifyMessage,
   type MessageParts,
@@ -175,13 +176,18 @@ describe('signMessage and verifyMessage', () => {
     assert.equal(result.checks.certificate, 'not-checked');
   });
 
-  test('unreadable signature, unreadable certificate, oversized signature: SIGNATURE_MALFORMED', async () => {
-    const { validator } = await messagePki();
+  test('unreadable signature, certificate or statement, oversized signature: SIGNATURE_MALFORMED', async () => {
+    const { validator, alice } = await messagePki();
     const parts = await signedByAlice();
     const variants = [
       { ...parts.envelope, signature: Buffer.from('not DER at all') },
       { ...parts.envelope, certificate: Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]) },
       { ...parts.envelope, signature: Buffer.alloc(MAX_SIGNATURE_BYTES + 1, 0x30) },
+      {
+        ...parts.envelope,
+        signature: signCms(Buffer.from('no statement'), alice, { detached: false }),
+      },
+      { ...parts.envelope, signature: signCms(Buffer.from('detached'), alice) },
     ];
     for (const envelope of variants) {
       const result = await verifyMessage({ ...parts, envelope }, validator, new Date());

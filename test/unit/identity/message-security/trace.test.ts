@@ -185,7 +185,7 @@ describe('appendTrace and verifyTraceChain', () => {
   });
 
   test('an unsigned entry, an unreadable one and too many entries are reported', async () => {
-    const { validator } = await messagePki();
+    const { validator, relay } = await messagePki();
     const envelope = await threeHops();
     const [first, second] = envelope.trace;
     assert.ok(second !== undefined);
@@ -198,6 +198,16 @@ describe('appendTrace and verifyTraceChain', () => {
     assert.deepEqual(brokenAt(result), [1, 'TRACE_SIGNATURE_MISSING']);
     const garbage = { ...second, signature: Buffer.from('garbage') };
     result = await verifyTraceChain(withTrace(envelope, [first, garbage]), validator, later(10));
+    assert.deepEqual(brokenAt(result), [1, 'TRACE_SIGNATURE_MALFORMED']);
+    const notAStatement = {
+      ...second,
+      signature: signCms(Buffer.from('x'), relay, { detached: false }),
+    };
+    result = await verifyTraceChain(
+      withTrace(envelope, [first, notAStatement]),
+      validator,
+      later(10),
+    );
     assert.deepEqual(brokenAt(result), [1, 'TRACE_SIGNATURE_MALFORMED']);
     const long = Array.from({ length: MAX_TRACE_ENTRIES + 1 }, () => unsigned);
     result = await verifyTraceChain(withTrace(envelope, long), validator, later(10));
