@@ -13,3 +13,4 @@ export * from './cms/decrypt.ts';
 export * from './tls.ts';
 export * from './validation/index.ts';
 export * from './resolvers/index.ts';
+export * from './message-security/index.ts';

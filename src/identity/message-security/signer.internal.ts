@@ -1,0 +1,127 @@
+// Shared by the sender signature, the trace chain and error reports: sign a statement,
+// open a received signature, and judge its signer with the IdentityValidator.
+import { X509Certificate } from 'node:crypto';
+import { signCms } from '../cms/sign.ts';
+import { verifyCms } from '../cms/verify.ts';
+import { IdentityError } from '../errors.ts';
+import type { Credentials } from '../issue.ts';
+import {
+  checkSubjectBinding,
+  parseCertificate,
+  type ExpectedIdentity,
+  CertificateInputError,
+  type IdentityValidator,
+  type ParsedCertificate,
+  type Reason,
+  type Verdict,
+} from '../validation/index.ts';
+import { MessageSecurityError } from './errors.ts';
+
+/** Largest sender or trace signature accepted, in bytes (64 KiB: a signer and its chain). */
+export const MAX_SIGNATURE_BYTES = 64 * 1024;
+
+/** Signs a statement as CMS SignedData with the statement embedded (it is small). */
+export function signStatement(statement: Buffer, signer: Credentials, at: Date): Buffer {
+  return signCms(statement, signer, { detached: false, signingTime: at });
+}
+
+/** Throws MSGSEC_NOT_CERTIFIED unless `certificate` is bound to `expected`. */
+export function assertCertifiedFor(certificate: X509Certificate, expected: ExpectedIdentity): void {
+  const reasons = checkSubjectBinding(parseCertificate(certificate.raw), expected);
+  if (reasons.length > 0) {
+    const name = expected.kind === 'user' ? expected.address : expected.hostname;
+    throw new MessageSecurityError(
+      'MSGSEC_NOT_CERTIFIED',
+      `the certificate ${certificate.subject} is not bound to ${name}`,
+    );
+  }
+}
+
+/** A signature that verified: its embedded statement, its signer and the certificates it carried. */
+export interface OpenedSignature {
+  readonly statement: Buffer;
+  readonly signer: X509Certificate;
+  readonly signingTime: Date | undefined;
+  /** The signer's certificate, then the others it carried, as the validator reads them. */
+  readonly chain: readonly ParsedCertificate[];
+}
+
+/** The outcome of opening a signature: opened, unreadable, or not verifying. */
+export type Opening =
+  | { readonly ok: true; readonly opened: OpenedSignature }
+  | { readonly ok: false; readonly problem: 'malformed' | 'invalid'; readonly message: string };
+
+const INVALID_CODES = new Set(['CMS_BAD_SIGNATURE', 'CMS_CONTENT_DIGEST_MISMATCH']);
+
+/** Verifies a SignedData with one signer and an embedded statement; never throws for bad input. */
+export function openSignature(
+  der: Uint8Array,
+  extraCertificates: readonly X509Certificate[] = [],
+): Opening {
+  if (der.byteLength > MAX_SIGNATURE_BYTES) {
+    return { ok: false, problem: 'malformed', message: `over ${MAX_SIGNATURE_BYTES} bytes` };
+  }
+  try {
+    const verified = verifyCms(der, { extraCertificates });
+    if (verified.signers.length !== 1) {
+      return { ok: false, problem: 'malformed', message: 'not exactly one signer' };
+    }
+    const signer = verified.signer.certificate;
+    const others = verified.certificates.filter((other) => !other.raw.equals(signer.raw));
+    return {
+      ok: true,
+      opened: {
+        statement: verified.content,
+        signer,
+        signingTime: verified.signer.signingTime,
+        chain: [signer, ...others].map((certificate) => parseCertificate(certificate.raw)),
+      },
+    };
+  } catch (error) {
+    if (error instanceof CertificateInputError) {
+      return { ok: false, problem: 'malformed', message: error.message };
+    }
+    if (!(error instanceof IdentityError)) throw error;
+    return {
+      ok: false,
+      problem: INVALID_CODES.has(error.code) ? 'invalid' : 'malformed',
+      message: error.message,
+    };
+  }
+}
+
+/** The validator's answer about a signer, with the binding to the expected name apart. */
+export interface SignerJudgement {
+  readonly verdict: Verdict;
+  /** Why the certificate is not bound to the expected address or host; empty when it is. */
+  readonly bindingReasons: readonly Reason[];
+  /** Every other reason the verdict gives; empty when the certificate is valid. */
+  readonly certificateReasons: readonly Reason[];
+}
+
+const BINDING_CODES = new Set(['SUBJECT_ADDRESS_MISMATCH', 'SUBJECT_HOST_MISMATCH']);
+
+/** Validates the signer (with the other certificates it sent) for `expected` at `at`. */
+export async function judgeSigner(
+  validator: IdentityValidator,
+  opened: OpenedSignature,
+  expected: ExpectedIdentity,
+  at: Date,
+): Promise<SignerJudgement> {
+  const verdict = await validator.validate({ chain: opened.chain, expected, at });
+  const [target] = opened.chain;
+  return {
+    verdict,
+    bindingReasons: target === undefined ? [] : checkSubjectBinding(target, expected),
+    certificateReasons: verdict.validityReasons.filter((item) => !BINDING_CODES.has(item.code)),
+  };
+}
+
+/** The X509Certificate in `der`, or undefined when it cannot be read. */
+export function readCertificateOrUndefined(der: Uint8Array): X509Certificate | undefined {
+  try {
+    return new X509Certificate(der);
+  } catch {
+    return undefined;
+  }
+}
