@@ -1,19 +1,15 @@
-/**
- * The project's object identifiers. MT2 extensions "have private OID branches" (the
- * slides); without a registered enterprise number the project uses a UUID-based arc
- * (ITU-T X.667, `2.25.<uuid as an integer>`), which is unique without registration.
- *
- * Under the arc: `.1` transfer extensions, `.2` delivery extensions, `.3` recipient
- * extensions. The numbers are part of the wire format: never reuse or renumber one.
- */
-export const MT2_OID_ARC = '2.25.87446249795278151239982248836484525420';
+import { DELIVERY_EXTENSION_ARC, RECIPIENT_EXTENSION_ARC } from '../message/index.ts';
 
-/** Transfer extensions: hop by hop, negotiated with OPT. */
-export const TRANSFER_EXTENSION_ARC = `${MT2_OID_ARC}.1`;
-/** Delivery extensions: for @domain, carried in the envelope. */
-export const DELIVERY_EXTENSION_ARC = `${MT2_OID_ARC}.2`;
-/** Recipient extensions: for user@, carried in the headers; never processed without consent. */
-export const RECIPIENT_EXTENSION_ARC = `${MT2_OID_ARC}.3`;
+// The arcs live in src/message (oids.ts), the lowest layer that names extensions; the
+// number of each extension is given here. Delivery extensions: `.1` hashcash postage,
+// `.2` the encrypted-parts mark (src/identity/message-security, which cannot import
+// this folder). Never reuse or renumber one.
+export {
+  MT2_OID_ARC,
+  TRANSFER_EXTENSION_ARC,
+  DELIVERY_EXTENSION_ARC,
+  RECIPIENT_EXTENSION_ARC,
+} from '../message/index.ts';
 
 /** Delivery extension: hashcash postage (envelope, for @domain). */
 export const HASHCASH_OID = `${DELIVERY_EXTENSION_ARC}.1`;

@@ -1,6 +1,7 @@
 // The public face of src/message: MT2 message objects (envelope, headers, body), their
 // XML and MIME forms, and the RFC 5322 legacy mapping.
 export { MessageError, type MessageErrorCode } from './errors.ts';
+export * from './oids.ts';
 export {
   DEFAULT_XML_LIMITS,
   MAX_XML_BYTES,

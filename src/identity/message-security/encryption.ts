@@ -2,18 +2,21 @@
 // EnvelopedData to every recipient and the sender; the envelope stays clear and says,
 // in a delivery extension, which parts are encrypted.
 import type { X509Certificate } from 'node:crypto';
-import type { Mt2Envelope, Mt2Extension } from '../../message/index.ts';
+import {
+  DELIVERY_EXTENSION_ARC,
+  type Mt2Envelope,
+  type Mt2Extension,
+} from '../../message/index.ts';
 import { decryptCms, type CmsRecipient } from '../cms/decrypt.ts';
 import { encryptCms } from '../cms/encrypt.ts';
 import { MessageSecurityError } from './errors.ts';
 
 /**
- * Delivery extension naming the encrypted parts: under the project's OID arc
- * (src/extensions/oids.ts, `MT2_OID_ARC`), branch `.4` for message security. Its
- * content is the names of the encrypted parts separated by blanks: `headers body`.
+ * Delivery extension naming the encrypted parts (src/message/oids.ts: delivery arc, `.2`).
+ * Its content is the names of the encrypted parts separated by blanks: `headers body`.
  * Not critical: a server needs no part's content to route a message.
  */
-export const ENCRYPTED_PARTS_OID = '2.25.87446249795278151239982248836484525420.4.1';
+export const ENCRYPTED_PARTS_OID = `${DELIVERY_EXTENSION_ARC}.2`;
 
 /** A part that may travel encrypted. */
 export type EncryptablePart = 'headers' | 'body';
