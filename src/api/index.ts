@@ -1,0 +1,5 @@
+export * from './views.ts';
+export * from './events.ts';
+export * from './errors.ts';
+export * from './methods.ts';
+export * from './validate.ts';

@@ -1,0 +1,275 @@
+/**
+ * What the engine shows the UI: plain JSON-safe data (strings, numbers, booleans,
+ * arrays, plain objects), the same over Electron IPC and over the web host's WebSocket.
+ * No view carries private key material.
+ */
+
+/** Octets as standard base64 (attachments, PKCS#12 files the user picked). */
+export type Base64 = string;
+/** An instant as an ISO 8601 string in UTC. */
+export type IsoDate = string;
+/** An account, as the engine names it. */
+export type AccountId = string;
+/** A message in the local store (the engine's own key, not the msg-id). */
+export type MessageRef = string;
+/** An opaque keyset-paging cursor: pass it back as `after` for the next page. */
+export type PageCursor = string;
+
+export interface AddressView {
+  readonly address: string;
+  readonly name?: string;
+}
+
+/** One reason in a verdict: a stable code (docs/errors.md) and plain words for people. */
+export interface ReasonView {
+  readonly code: string;
+  readonly text: string;
+}
+
+/** A page of a newest-first list; `next` is absent on the last page. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly next?: PageCursor;
+}
+
+// ---- Certificates: one vocabulary across the app (reader, manager, contacts) ----
+
+export interface CertificateSummary {
+  /** SHA-256 of the DER, lower-case hex: the certificate's name everywhere in the API. */
+  readonly fingerprint: string;
+  /** The address (user), host name (host) or domain (CA) the certificate is for. */
+  readonly subject: string;
+  readonly kind: 'user' | 'host' | 'ca' | 'process';
+  readonly issuer: string;
+  readonly notBefore: IsoDate;
+  readonly notAfter: IsoDate;
+}
+
+/** Validity (may this certificate be used?) kept apart from trust (who vouches for it?). */
+export interface CertificateVerdictView {
+  readonly certificate: CertificateSummary;
+  readonly valid: boolean;
+  readonly trusted: boolean;
+  /** Who vouches, in plain words, when trusted: "your local CA", "vouch list", ... */
+  readonly trustedBy?: string;
+  /** One sentence for people, e.g. "Valid, issued by alpha.test; trusted: your local CA." */
+  readonly summary: string;
+  readonly reasons: readonly ReasonView[];
+}
+
+export interface CertificateDetailsView extends CertificateVerdictView {
+  readonly serialNumber: string;
+  readonly keyAlgorithm: string;
+  readonly keyUsage: readonly string[];
+  readonly extendedKeyUsage: readonly string[];
+  readonly subjectAltNames: readonly string[];
+  readonly fingerprints: { readonly sha256: string; readonly sha1: string };
+  /** The chain from this certificate up to its root, each summarised. */
+  readonly chain: readonly CertificateSummary[];
+  readonly pem: string;
+}
+
+// ---- Application and accounts ----
+
+export type ConnectionState = 'offline' | 'connecting' | 'online' | 'waiting-to-retry' | 'failed';
+
+export interface ConnectionView {
+  readonly state: ConnectionState;
+  /** Why it is offline, failed or waiting, in plain words. */
+  readonly error?: string;
+  readonly retryAt?: IsoDate;
+}
+
+export interface AccountView {
+  readonly id: AccountId;
+  readonly address: string;
+  readonly displayName?: string;
+  /** `embedded`: the mt2d this app started for a new user; `remote`: any MT2 server. */
+  readonly kind: 'embedded' | 'remote';
+  readonly server: { readonly host: string; readonly port: number };
+  readonly connection: ConnectionView;
+  readonly certificate: CertificateSummary;
+}
+
+export interface AppStatus {
+  /** `needs-onboarding`: no identity yet; `locked`: the key's passphrase is needed. */
+  readonly phase: 'needs-onboarding' | 'locked' | 'ready';
+  readonly accounts: readonly AccountView[];
+}
+
+// ---- Folders and messages ----
+
+export type FolderId = 'inbox' | 'sent' | 'outbox' | 'trash';
+
+export interface FolderView {
+  readonly id: FolderId;
+  readonly name: string;
+  readonly total: number;
+  readonly unread: number;
+}
+
+/** The badge on a message, from its security result. */
+export type VerificationBadge =
+  /** Signature and trace verify and the sender's certificate is valid and trusted. */
+  | 'verified'
+  /** Signature verifies with a valid certificate that nobody here vouches for. */
+  | 'valid-untrusted'
+  /** Something failed: see the reasons. */
+  | 'failed'
+  /** Not signed. */
+  | 'unsigned'
+  /** Not checked yet. */
+  | 'pending';
+
+export type SendState = 'queued' | 'sending' | 'waiting-for-postage' | 'sent' | 'failed';
+
+export interface SendStatusView {
+  readonly state: SendState;
+  readonly attempts: number;
+  readonly nextAttemptAt?: IsoDate;
+  /** Why the last attempt failed, or the error report that came back, in plain words. */
+  readonly problem?: string;
+}
+
+export interface MessageSummaryView {
+  readonly ref: MessageRef;
+  readonly accountId: AccountId;
+  readonly folder: FolderId;
+  readonly from: AddressView;
+  readonly to: readonly AddressView[];
+  readonly subject: string;
+  readonly date: IsoDate;
+  readonly snippet: string;
+  readonly unread: boolean;
+  readonly flagged: boolean;
+  readonly answered: boolean;
+  readonly signed: boolean;
+  /** Some part arrived (or leaves) encrypted. */
+  readonly encrypted: boolean;
+  readonly hasAttachments: boolean;
+  readonly verification: VerificationBadge;
+  /** Recipient-extension requests on this message waiting for the user's decision. */
+  readonly pendingRequests: number;
+  /** Only for outgoing messages. */
+  readonly send?: SendStatusView;
+  /** An error report or delivery failure that belongs to this message. */
+  readonly deliveryProblem?: string;
+}
+
+export interface TraceHopView {
+  readonly host: string;
+  readonly at: IsoDate;
+}
+
+/** Everything known about a message's security, in the one vocabulary. */
+export interface SecurityView {
+  readonly badge: VerificationBadge;
+  /** One sentence for people: "Signed by alice@alpha.test; valid and trusted." */
+  readonly summary: string;
+  readonly signature: {
+    readonly state: 'valid' | 'invalid' | 'absent';
+    readonly signer?: AddressView;
+    readonly reasons: readonly ReasonView[];
+  };
+  readonly certificate?: CertificateVerdictView;
+  readonly trace: {
+    readonly state: 'valid' | 'invalid' | 'absent';
+    readonly hops: readonly TraceHopView[];
+    readonly reasons: readonly ReasonView[];
+  };
+  readonly encryptedParts: readonly ('headers' | 'body')[];
+}
+
+export type BodyState = 'not-fetched' | 'fetching' | 'fetched' | 'failed';
+
+export interface AttachmentView {
+  readonly index: number;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+export interface BodyView {
+  readonly text?: string;
+  /** The HTML as received; the renderer shows it only in a sandboxed iframe under a CSP. */
+  readonly html?: string;
+  readonly attachments: readonly AttachmentView[];
+  /** Whether the HTML refers to remote content, and whether the user allowed it. */
+  readonly remoteContent: { readonly present: boolean; readonly allowed: boolean };
+}
+
+export interface MessageView {
+  readonly summary: MessageSummaryView;
+  readonly cc: readonly AddressView[];
+  readonly replyTo: readonly AddressView[];
+  readonly messageId: string;
+  readonly inReplyTo?: string;
+  readonly references: readonly string[];
+  readonly security: SecurityView;
+  readonly body: { readonly state: BodyState; readonly size: number; readonly error?: string };
+  readonly requests: readonly ConsentRequestView[];
+}
+
+export interface AttachmentData {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly data: Base64;
+}
+
+export interface ContactView {
+  readonly address: string;
+  readonly name?: string;
+  readonly certificate?: CertificateVerdictView;
+  readonly learnedFrom: 'verified-message' | 'vcard' | 'import';
+  readonly lastSeen: IsoDate;
+}
+
+// ---- Recipient extensions and consent (docs/extensions.md) ----
+
+export type ConsentRule = 'ask' | 'always' | 'never';
+
+export interface ConsentRequestView {
+  readonly id: string;
+  readonly messageRef?: MessageRef;
+  readonly extension: string;
+  readonly from: AddressView;
+  readonly senderVerified: boolean;
+  /** What the request asks, in plain words. */
+  readonly summary: string;
+  /** Exactly what approving sends, in plain words (and to whom). */
+  readonly willSend: string;
+  readonly receivedAt: IsoDate;
+}
+
+export interface AuditEntryView {
+  readonly seq: number;
+  readonly at: IsoDate;
+  readonly extension: string;
+  readonly peer: string;
+  readonly action: string;
+  readonly decidedBy: 'person' | 'default';
+  readonly detail: string;
+}
+
+export interface ConsentDefaultView {
+  readonly extension: string;
+  /** Absent: the default for every sender. */
+  readonly sender?: string;
+  readonly rule: ConsentRule;
+}
+
+// ---- Trust settings (docs/certificate-validation.md) ----
+
+export interface TrustSettingsView {
+  readonly blacklistedIssuerDomains: readonly string[];
+  readonly vouchedAddresses: readonly string[];
+  readonly trustedGatewayHosts: readonly string[];
+  readonly delegatedValidation: boolean;
+}
+
+export interface CertificateListView {
+  readonly mine: readonly CertificateVerdictView[];
+  readonly people: readonly CertificateVerdictView[];
+  readonly servers: readonly CertificateVerdictView[];
+  readonly authorities: readonly CertificateVerdictView[];
+}
