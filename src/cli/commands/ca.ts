@@ -9,14 +9,14 @@ import {
   readPrivateKey,
   type DomainCa,
 } from '../../identity/index.ts';
-import { CliUsageError, type CliCommand, type CliIo } from '../command.ts';
+import { CliUsageError, type CliIo } from '../command.ts';
 import {
   KEY_OUTPUT_OPTIONS,
   keyProtection,
   parseOptions,
   passphraseOption,
   readInput,
-  reportFailures,
+  commandWithSubcommands,
   requiredOption,
   stringOption,
   writeOutput,
@@ -143,23 +143,10 @@ async function sign(args: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Readonly<
-  Record<string, (args: readonly string[], io: CliIo) => Promise<number>>
-> = { init, host, process: processCertificate, sign };
-
 /** `mt2 ca init|host|process|sign`: a domain CA and the certificates it issues. */
-export const caCommand: CliCommand = {
+export const caCommand = commandWithSubcommands({
   name: 'ca',
   summary: 'create a domain CA; issue host, process and user certificates',
   usage: USAGE,
-  run(args, io) {
-    const [name, ...rest] = args;
-    const subcommand = name === undefined ? undefined : SUBCOMMANDS[name];
-    if (name === undefined || subcommand === undefined) {
-      throw new CliUsageError(
-        name === undefined ? 'missing subcommand' : `unknown subcommand '${name}'`,
-      );
-    }
-    return reportFailures(`mt2 ca ${name}`, io, () => subcommand(rest, io));
-  },
-};
+  subcommands: { init, host, process: processCertificate, sign },
+});

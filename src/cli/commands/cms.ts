@@ -5,7 +5,7 @@ import {
   verifyCms,
   type CmsContentCipher,
 } from '../../identity/index.ts';
-import { CliUsageError, type CliCommand, type CliIo } from '../command.ts';
+import { CliUsageError, type CliIo } from '../command.ts';
 import {
   CREDENTIAL_OPTIONS,
   listOption,
@@ -13,7 +13,7 @@ import {
   loadCredentials,
   parseOptions,
   readInput,
-  reportFailures,
+  commandWithSubcommands,
   requiredOption,
   stringOption,
   writeOutput,
@@ -121,23 +121,10 @@ async function decrypt(args: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Readonly<
-  Record<string, (args: readonly string[], io: CliIo) => Promise<number>>
-> = { sign, verify, encrypt, decrypt };
-
 /** `mt2 cms sign|verify|encrypt|decrypt`: CMS on DER files. */
-export const cmsCommand: CliCommand = {
+export const cmsCommand = commandWithSubcommands({
   name: 'cms',
   summary: 'sign, verify, encrypt and decrypt CMS (DER files)',
   usage: USAGE,
-  run(args, io) {
-    const [name, ...rest] = args;
-    const subcommand = name === undefined ? undefined : SUBCOMMANDS[name];
-    if (name === undefined || subcommand === undefined) {
-      throw new CliUsageError(
-        name === undefined ? 'missing subcommand' : `unknown subcommand '${name}'`,
-      );
-    }
-    return reportFailures(`mt2 cms ${name}`, io, () => subcommand(rest, io));
-  },
-};
+  subcommands: { sign, verify, encrypt, decrypt },
+});

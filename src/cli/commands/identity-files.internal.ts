@@ -15,7 +15,7 @@ import {
   readPrivateKey,
   type Credentials,
 } from '../../identity/index.ts';
-import { CliUsageError, type CliIo } from '../command.ts';
+import { CliUsageError, type CliCommand, type CliIo } from '../command.ts';
 
 /** Parsed options: strings, booleans and repeated strings, as declared. */
 export type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -202,4 +202,36 @@ export async function reportFailures(
     }
     throw error;
   }
+}
+
+type Subcommand = (args: readonly string[], io: CliIo) => Promise<number>;
+
+/**
+ * A command made of subcommands (`mt2 ca init ...`): picks the subcommand by its first
+ * argument and reports the identity and file failures of whichever runs.
+ */
+export function commandWithSubcommands(spec: {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly subcommands: Readonly<Record<string, Subcommand>>;
+}): CliCommand {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    run(args, io) {
+      const [name, ...rest] = args;
+      const subcommand =
+        name !== undefined && Object.hasOwn(spec.subcommands, name)
+          ? spec.subcommands[name]
+          : undefined;
+      if (name === undefined || subcommand === undefined) {
+        throw new CliUsageError(
+          name === undefined ? 'missing subcommand' : `unknown subcommand '${name}'`,
+        );
+      }
+      return reportFailures(`mt2 ${spec.name} ${name}`, io, () => subcommand(rest, io));
+    },
+  };
 }

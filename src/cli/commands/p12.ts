@@ -1,12 +1,12 @@
 import { certificatesToPem, exportPkcs12, importPkcs12 } from '../../identity/index.ts';
-import { CliUsageError, type CliCommand, type CliIo } from '../command.ts';
+import { CliUsageError, type CliIo } from '../command.ts';
 import {
   CREDENTIAL_OPTIONS,
   loadCredentials,
   parseOptions,
   passphraseOption,
   readInput,
-  reportFailures,
+  commandWithSubcommands,
   requiredOption,
   stringOption,
   writeOutput,
@@ -77,18 +77,9 @@ async function importCommand(args: readonly string[], io: CliIo): Promise<number
 }
 
 /** `mt2 p12 export|import`: PKCS#12 files in and out. */
-export const p12Command: CliCommand = {
+export const p12Command = commandWithSubcommands({
   name: 'p12',
   summary: 'export and import PKCS#12 files',
   usage: USAGE,
-  run(args, io) {
-    const [name, ...rest] = args;
-    if (name === 'export')
-      return reportFailures('mt2 p12 export', io, () => exportCommand(rest, io));
-    if (name === 'import')
-      return reportFailures('mt2 p12 import', io, () => importCommand(rest, io));
-    throw new CliUsageError(
-      name === undefined ? 'missing subcommand' : `unknown subcommand '${name}'`,
-    );
-  },
-};
+  subcommands: { export: exportCommand, import: importCommand },
+});
