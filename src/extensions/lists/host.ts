@@ -106,6 +106,20 @@ export function handleListControl(
   const full = list.confirmations.length >= (options.maxConfirmations ?? MAX_LIST_CONFIRMATIONS);
   const to = from.address;
   const answer = (reply: ListPayload): ListHostResult['answers'] => [{ to, payload: reply }];
+  /** Asks the sender to confirm (a pending confirmation), unless too many are pending. */
+  const confirmFirst = (action: 'subscribe' | 'unsubscribe'): ListHostResult => {
+    if (full) {
+      return {
+        list,
+        answers: answer({ kind: 'refused', list: list.address, reason: 'TRY_LATER' }),
+      };
+    }
+    const token = makeToken();
+    return {
+      list: withConfirmation(list, { address: to, action, token, expiresAt }),
+      answers: answer({ kind: 'confirmRequired', list: list.address, action, token }),
+    };
+  };
   switch (payload.kind) {
     case 'subscribe': {
       if (isMember(list, to))
@@ -120,22 +134,7 @@ export function handleListControl(
       if (list.closed === true) {
         return { list, answers: answer({ kind: 'refused', list: list.address, reason: 'CLOSED' }) };
       }
-      if (full) {
-        return {
-          list,
-          answers: answer({ kind: 'refused', list: list.address, reason: 'TRY_LATER' }),
-        };
-      }
-      const token = makeToken();
-      return {
-        list: withConfirmation(list, { address: to, action: 'subscribe', token, expiresAt }),
-        answers: answer({
-          kind: 'confirmRequired',
-          list: list.address,
-          action: 'subscribe',
-          token,
-        }),
-      };
+      return confirmFirst('subscribe');
     }
     case 'unsubscribe': {
       if (!isMember(list, to))
@@ -150,22 +149,7 @@ export function handleListControl(
           answers: answer({ kind: 'unsubscribed', list: list.address }),
         };
       }
-      if (full) {
-        return {
-          list,
-          answers: answer({ kind: 'refused', list: list.address, reason: 'TRY_LATER' }),
-        };
-      }
-      const token = makeToken();
-      return {
-        list: withConfirmation(list, { address: to, action: 'unsubscribe', token, expiresAt }),
-        answers: answer({
-          kind: 'confirmRequired',
-          list: list.address,
-          action: 'unsubscribe',
-          token,
-        }),
-      };
+      return confirmFirst('unsubscribe');
     }
     case 'confirm': {
       const waiting = list.confirmations.find(
