@@ -33,7 +33,7 @@ import {
   type TrustAttestation,
   type TrustPolicy,
 } from './trust.ts';
-import { linkOf, type Verdict, type VerdictSource } from './verdict.ts';
+import { linkOf, malformedVerdict, type Verdict, type VerdictSource } from './verdict.ts';
 
 /** How an IdentityValidator is set up. */
 export interface IdentityValidatorOptions {
@@ -69,17 +69,7 @@ interface Outcome {
 const ISSUER_UNKNOWN_CODES = new Set(['UNKNOWN_ISSUER', 'CA_NOT_FOUND', 'RESOLVER_FAILED']);
 
 /** The verdict when nothing was presented. */
-const NO_CERTIFICATE: Verdict = {
-  valid: false,
-  validityReasons: [reason('MALFORMED_CERTIFICATE', 'no certificate was presented')],
-  warnings: [],
-  trusted: false,
-  trustedBy: [],
-  chain: [],
-  source: 'none',
-  caOrigin: undefined,
-  issuerDomain: undefined,
-};
+const NO_CERTIFICATE = malformedVerdict('no certificate was presented');
 
 function failed(target: ParsedCertificate, reasons: Reason[]): PathValidationResult {
   return { valid: false, reasons, warnings: [], chain: [target], anchor: undefined };

@@ -4,8 +4,7 @@ import { parseCertificate, type ParsedCertificate } from './certificate.ts';
 import type { ParsedCrl } from './crl.ts';
 import type { IdentityValidator } from './identity-validator.ts';
 import { PURPOSE, type ExpectedIdentity } from './mt2-rules.ts';
-import { reason } from './reasons.ts';
-import type { Verdict } from './verdict.ts';
+import { malformedVerdict, type Verdict } from './verdict.ts';
 
 /** Most certificates accepted in one presented chain. */
 export const MAX_PEER_CHAIN_CERTIFICATES = 8;
@@ -34,32 +33,20 @@ function withSessionPurpose(check: PeerCheck): ExpectedIdentity {
   };
 }
 
-function invalid(message: string): Verdict {
-  return {
-    valid: false,
-    validityReasons: [reason('MALFORMED_CERTIFICATE', message)],
-    warnings: [],
-    trusted: false,
-    trustedBy: [],
-    chain: [],
-    source: 'none',
-    caOrigin: undefined,
-    issuerDomain: undefined,
-  };
-}
-
 /** Validates a TLS peer's chain for a session; never rejects for bad input. */
 export async function checkPeer(validator: IdentityValidator, check: PeerCheck): Promise<Verdict> {
-  if (check.chainDer.length === 0) return invalid('the peer presented no certificate');
+  if (check.chainDer.length === 0) return malformedVerdict('the peer presented no certificate');
   if (check.chainDer.length > MAX_PEER_CHAIN_CERTIFICATES) {
-    return invalid(`the peer presented more than ${MAX_PEER_CHAIN_CERTIFICATES} certificates`);
+    return malformedVerdict(
+      `the peer presented more than ${MAX_PEER_CHAIN_CERTIFICATES} certificates`,
+    );
   }
   const chain: ParsedCertificate[] = [];
   for (const [index, der] of check.chainDer.entries()) {
     try {
       chain.push(parseCertificate(der));
     } catch (error) {
-      return invalid(
+      return malformedVerdict(
         `certificate ${index} of the chain: ${error instanceof Error ? error.message : String(error)}`,
       );
     }

@@ -1,7 +1,7 @@
 // The verdict: what the app shows about a certificate. Validity (authorised to use this
 // certificate) and trust (vouched for) are separate answers.
 import type { ParsedCertificate } from './certificate.ts';
-import type { Reason } from './reasons.ts';
+import { reason, type Reason } from './reasons.ts';
 import type { TrustAttestation } from './trust.ts';
 
 /** Where the CA that validated the certificate came from. */
@@ -38,6 +38,21 @@ export interface Verdict {
   readonly caOrigin: string | undefined;
   /** The issuing domain the certificate names (issuerAltName dNSName), if any. */
   readonly issuerDomain: string | undefined;
+}
+
+/** The verdict on input that is not a usable certificate at all (none, too many, not DER). */
+export function malformedVerdict(message: string): Verdict {
+  return {
+    valid: false,
+    validityReasons: [reason('MALFORMED_CERTIFICATE', message)],
+    warnings: [],
+    trusted: false,
+    trustedBy: [],
+    chain: [],
+    source: 'none',
+    caOrigin: undefined,
+    issuerDomain: undefined,
+  };
 }
 
 /** A chain link for one certificate. */
