@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ChangeIndex } from './change-index.ts';
 import { StoreError } from './errors.ts';
 import { acquireLock } from './lock.ts';
 import {
@@ -68,6 +69,7 @@ interface Mailbox {
   uidNext: number;
   modseq: number;
   readonly entries: Map<number, MutableEntry>;
+  readonly changes: ChangeIndex<MutableEntry>;
 }
 
 interface CommitPayload {
@@ -182,11 +184,9 @@ export class MessageStore {
   list(mailbox: string, cursor = 0, limit = 1000): MailboxChanges {
     const box = this.#mailboxes.get(mailbox);
     if (box === undefined) return { entries: [], cursor, more: false };
-    const changed = [...box.entries.values()]
-      .filter((entry) => entry.modseq > cursor)
-      .sort((a, b) => a.modseq - b.modseq);
-    const page = changed.slice(0, limit).map((entry) => this.#snapshot(mailbox, entry));
-    return { entries: page, cursor: page.at(-1)?.modseq ?? cursor, more: changed.length > limit };
+    const { items, more } = box.changes.since(cursor, limit);
+    const page = items.map((entry) => this.#snapshot(mailbox, entry));
+    return { entries: page, cursor: page.at(-1)?.modseq ?? cursor, more };
   }
 
   /** One entry of a mailbox. */
@@ -204,8 +204,8 @@ export class MessageStore {
       modseq: ++box.modseq,
       flags: [...new Set(flags)].sort(),
     };
-    await this.#writeDurably(RecordType.Flags, payload);
-    applyFlags(entry, payload);
+    await this.#writeChange(box, RecordType.Flags, payload);
+    applyFlags(box, entry, payload);
     return this.#snapshot(mailbox, entry);
   }
 
@@ -214,8 +214,8 @@ export class MessageStore {
     const entry = this.#entry(mailbox, uid);
     const box = this.#box(mailbox);
     const payload: ExpungePayload = { mailbox, uid, modseq: ++box.modseq };
-    await this.#writeDurably(RecordType.Expunge, payload);
-    applyExpunge(entry, payload);
+    await this.#writeChange(box, RecordType.Expunge, payload);
+    applyExpunge(box, entry, payload);
   }
 
   /** Flushes and closes the log and releases the lock. */
@@ -248,7 +248,9 @@ export class MessageStore {
     const arrivedAt = new Date();
     const deliveries = [...new Set(mailboxes)].map((mailbox) => {
       const box = this.#box(mailbox);
-      return { mailbox, uid: box.uidNext++, modseq: ++box.modseq };
+      const delivery = { mailbox, uid: box.uidNext++, modseq: ++box.modseq };
+      box.changes.begin(delivery.modseq);
+      return delivery;
     });
     const message: StoredMessage = { msgId, fragments, sizes, arrivedAt };
     // Reserve the id now, so a concurrent commit of the same id fails instead of racing.
@@ -262,10 +264,22 @@ export class MessageStore {
       } satisfies CommitPayload);
     } catch (error) {
       this.#messages.delete(msgId);
+      for (const { mailbox, modseq } of deliveries) this.#box(mailbox).changes.abandon(modseq);
       throw error;
     }
     for (const delivery of deliveries) addEntry(this.#box(delivery.mailbox), delivery, msgId);
     return { msgId, deliveries: deliveries.map(({ mailbox, uid }) => ({ mailbox, uid })) };
+  }
+
+  /** Writes a flag change or an expunge of `box`, holding LIST back until it is applied. */
+  async #writeChange(box: Mailbox, type: RecordType, payload: FlagsPayload | ExpungePayload) {
+    box.changes.begin(payload.modseq);
+    try {
+      await this.#writeDurably(type, payload);
+    } catch (error) {
+      box.changes.abandon(payload.modseq);
+      throw error;
+    }
   }
 
   async #writeDurably(type: RecordType, payload: CommitPayload | FlagsPayload | ExpungePayload) {
@@ -395,7 +409,7 @@ class Recovery {
         const payload = parseJson(record) as FlagsPayload;
         const box = this.#box(payload.mailbox);
         const entry = box.entries.get(payload.uid);
-        if (entry !== undefined) applyFlags(entry, payload);
+        if (entry !== undefined) applyFlags(box, entry, payload);
         box.modseq = Math.max(box.modseq, payload.modseq);
         return;
       }
@@ -403,7 +417,7 @@ class Recovery {
         const payload = parseJson(record) as ExpungePayload;
         const box = this.#box(payload.mailbox);
         const entry = box.entries.get(payload.uid);
-        if (entry !== undefined) applyExpunge(entry, payload);
+        if (entry !== undefined) applyExpunge(box, entry, payload);
         box.modseq = Math.max(box.modseq, payload.modseq);
         return;
       }
@@ -475,31 +489,37 @@ class Recovery {
 function mailboxIn(mailboxes: Map<string, Mailbox>, name: string): Mailbox {
   let box = mailboxes.get(name);
   if (box === undefined) {
-    box = { uidNext: 1, modseq: 0, entries: new Map() };
+    box = { uidNext: 1, modseq: 0, entries: new Map(), changes: new ChangeIndex() };
     mailboxes.set(name, box);
   }
   return box;
 }
 
 function addEntry(box: Mailbox, delivery: { uid: number; modseq: number }, msgId: string): void {
-  box.entries.set(delivery.uid, {
+  const entry: MutableEntry = {
     uid: delivery.uid,
     msgId,
     modseq: delivery.modseq,
     flags: [],
     expunged: false,
-  });
+  };
+  box.entries.set(delivery.uid, entry);
+  box.changes.applied(entry);
 }
 
-function applyFlags(entry: MutableEntry, payload: FlagsPayload): void {
+function applyFlags(box: Mailbox, entry: MutableEntry, payload: FlagsPayload): void {
+  const previous = entry.modseq;
   entry.flags = payload.flags;
   entry.modseq = payload.modseq;
+  box.changes.applied(entry, previous);
 }
 
-function applyExpunge(entry: MutableEntry, payload: ExpungePayload): void {
+function applyExpunge(box: Mailbox, entry: MutableEntry, payload: ExpungePayload): void {
+  const previous = entry.modseq;
   entry.expunged = true;
   entry.flags = [];
   entry.modseq = payload.modseq;
+  box.changes.applied(entry, previous);
 }
 
 function parseJson(record: ScannedRecord): unknown {
