@@ -3,13 +3,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { LocalStore } from './local-store.ts';
-import { LOCAL_STORE_OPERATIONS, type LocalStoreApi } from './operations.ts';
+import {
+  LOCAL_STORE_OPERATIONS,
+  type LocalStoreApi,
+  type LocalStoreOperation,
+} from './operations.ts';
 import type { FromWorker, SerializedError, ToWorker, WorkerStart } from './worker-protocol.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts runs only as a worker thread');
 
-type Operations = Record<string, (...args: unknown[]) => unknown>;
+type Operations = Record<LocalStoreOperation, (...args: unknown[]) => unknown>;
 
 const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(LOCAL_STORE_OPERATIONS);
 const start = workerData as WorkerStart;
