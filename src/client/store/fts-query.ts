@@ -8,6 +8,9 @@ import { MAX_SEARCH_CHARS, MAX_SEARCH_TERMS } from './limits.ts';
 /** Letters and digits: a word without any has nothing for the tokenizer to index. */
 const INDEXABLE = /[\p{L}\p{N}]/u;
 
+/** Words are split at white space and control characters (SQLite's FTS5 parser stops at NUL). */
+const SEPARATORS = /[\s\p{Cc}]+/u;
+
 /** Lone surrogates would make the UTF-8 handed to SQLite differ from the text. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -21,7 +24,7 @@ export function toMatchExpression(text: string): string | undefined {
   }
   const words = text
     .replace(LONE_SURROGATE, '\uFFFD')
-    .split(/\s+/u)
+    .split(SEPARATORS)
     .filter((word) => INDEXABLE.test(word));
   if (words.length > MAX_SEARCH_TERMS) {
     throw new LocalStoreError(

@@ -1,7 +1,7 @@
 // The synchronous core of the local store: every operation of LocalStoreApi on one
 // better-sqlite3 connection. It blocks while SQLite works, so the app uses it inside a
 // worker thread (openLocalStoreWorker); tests and the worker use it directly.
-import { LocalStoreError } from './errors.ts';
+import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { toMatchExpression } from './fts-query.ts';
 import {
   MAX_CERTIFICATE_BYTES,
@@ -13,7 +13,11 @@ import {
 } from './limits.ts';
 import { checkMessageInput, checkServerLocation } from './message-input.ts';
 import { openDatabase } from './open-database.ts';
-import type { LocalStoreApi } from './operations.ts';
+import {
+  LOCAL_STORE_OPERATIONS,
+  type LocalStoreApi,
+  type LocalStoreOperation,
+} from './operations.ts';
 import { decodeCursor } from './page-cursor.ts';
 import * as accounts from './queries/accounts.ts';
 import * as contacts from './queries/contacts.ts';
@@ -442,4 +446,19 @@ export class LocalStore implements LocalStoreApi {
       checkLimit('limit', limit),
     );
   }
+}
+
+// Every operation throws LocalStoreError only: SQLite's own errors (a damaged page, a
+// full disk) are turned into their codes here, once, rather than in each method.
+type Operations = Record<LocalStoreOperation, (...args: unknown[]) => unknown>;
+const prototype = LocalStore.prototype as unknown as Operations;
+for (const operation of LOCAL_STORE_OPERATIONS) {
+  const run = prototype[operation];
+  prototype[operation] = function (this: LocalStore, ...args: unknown[]) {
+    try {
+      return run.apply(this, args);
+    } catch (error) {
+      throw toLocalStoreError(error);
+    }
+  };
 }
