@@ -53,6 +53,18 @@ function defaultWorkerUrl(): URL {
   return new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 }
 
+/**
+ * Node 20 does not apply `--import` hooks inside worker threads, so a TypeScript worker
+ * (tests, `tsx` runs) is started by a bootstrap that registers tsx's loader in the
+ * thread first. A built app's JavaScript worker starts directly.
+ */
+function startWorker(url: URL, start: WorkerStart): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: start });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsx}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: start });
+}
+
 interface Pending {
   readonly op: LocalStoreOperation;
   readonly resolve: (value: unknown) => void;
@@ -181,7 +193,7 @@ export async function openLocalStoreWorker(
     options: storeOptions(options),
     slowOperationMs: options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS,
   };
-  const worker = new Worker(options.workerUrl ?? defaultWorkerUrl(), { workerData: start });
+  const worker = startWorker(options.workerUrl ?? defaultWorkerUrl(), start);
   await whenOpened(worker);
   const channel = new WorkerChannel(worker, options);
   const operations = Object.fromEntries(
