@@ -79,26 +79,15 @@ export function searchPage(
   return toPage(rows, limit);
 }
 
-/**
- * Two counting queries, each answered from an index alone: totals from
- * messages_by_folder, unread from the partial index messages_unread.
- */
+/** Read from folder_counts, which triggers on messages keep up to date. */
 export function folderCounts(db: StoreDb, accountId: string): FolderCount[] {
-  const count = (condition: string) =>
-    new Map(
-      (
-        db
-          .statement(
-            `SELECT folder, count(*) AS n FROM messages WHERE account_id = ? ${condition} GROUP BY folder`,
-          )
-          .all(accountId) as { folder: Folder; n: number }[]
-      ).map((row) => [row.folder, row.n]),
-    );
-  const totals = count('');
-  const unread = count('AND unread = 1');
+  const rows = db
+    .statement('SELECT folder, total, unread FROM folder_counts WHERE account_id = ?')
+    .all(accountId) as FolderCount[];
+  const byFolder = new Map(rows.map((row) => [row.folder, row]));
   return FOLDERS.map((folder) => ({
     folder,
-    total: totals.get(folder) ?? 0,
-    unread: unread.get(folder) ?? 0,
+    total: byFolder.get(folder)?.total ?? 0,
+    unread: byFolder.get(folder)?.unread ?? 0,
   }));
 }

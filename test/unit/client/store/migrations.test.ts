@@ -18,7 +18,9 @@ function freshDb(): { db: StoreDb; raw: Database.Database } {
 
 function tableNames(raw: Database.Database): string[] {
   return raw
-    .prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') ORDER BY name")
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type IN ('table', 'index', 'trigger') ORDER BY name",
+    )
     .pluck()
     .all() as string[];
 }
@@ -38,6 +40,10 @@ describe('migrations', () => {
       'messages_unread',
       'messages_flagged',
       'message_parts',
+      'folder_counts',
+      'messages_counted',
+      'messages_uncounted',
+      'messages_recounted',
       'message_bodies',
       'message_search',
       'flag_changes',
