@@ -3,7 +3,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LocalStoreError, type LocalStoreErrorCode } from './errors.ts';
+import { LOCAL_STORE_ERROR_CODES, LocalStoreError } from './errors.ts';
 import type { LocalStoreOptions } from './local-store.ts';
 import {
   LOCAL_STORE_OPERATIONS,
@@ -31,20 +31,10 @@ export type LocalStoreProxy = AsyncLocalStoreApi & {
 
 const DEFAULT_SLOW_OPERATION_MS = 200;
 
-const ERROR_CODES: ReadonlySet<string> = new Set<LocalStoreErrorCode>([
-  'LOCAL_STORE_SCHEMA_TOO_NEW',
-  'LOCAL_STORE_CORRUPT',
-  'LOCAL_STORE_FOREIGN_FILE',
-  'LOCAL_STORE_INVALID_INPUT',
-  'LOCAL_STORE_BAD_CURSOR',
-  'LOCAL_STORE_NOT_FOUND',
-  'LOCAL_STORE_IO',
-  'LOCAL_STORE_BUSY',
-  'LOCAL_STORE_CLOSED',
-  'LOCAL_STORE_INTERNAL',
-]);
+const ERROR_CODES: ReadonlySet<string> = new Set(LOCAL_STORE_ERROR_CODES);
 
 function revive(error: SerializedError): LocalStoreError {
+  // The worker is ours, but a code this side does not know must not pass as one.
   const code = ERROR_CODES.has(error.code) ? error.code : 'LOCAL_STORE_INTERNAL';
   return new LocalStoreError(code, error.message);
 }

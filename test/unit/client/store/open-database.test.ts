@@ -156,3 +156,28 @@ describe('opening the store file', () => {
     assert.throws(() => store.folderCounts(ACCOUNT), { code: 'LOCAL_STORE_CLOSED' });
   });
 });
+
+describe('two connections on one file', () => {
+  test('a write waiting longer than busyTimeoutMs for another writer is LOCAL_STORE_BUSY, and loses nothing', () => {
+    const path = storePath(folder);
+    const first = LocalStore.open({ path });
+    first.ensureAccount(ACCOUNT);
+    const second = LocalStore.open({ path, busyTimeoutMs: 50 });
+    const holder = new Database(path);
+    try {
+      holder.exec('BEGIN IMMEDIATE');
+      assert.throws(() => second.putMessages([message('m1')]), { code: 'LOCAL_STORE_BUSY' });
+      holder.exec('COMMIT');
+      second.putMessages([message('m1')]);
+      assert.deepEqual(
+        first.missingMessageIds(ACCOUNT, ['m1']),
+        [],
+        'the other connection sees the write',
+      );
+    } finally {
+      holder.close();
+      second.close();
+      first.close();
+    }
+  });
+});
