@@ -21,6 +21,11 @@ export interface LocalStoreWorkerOptions extends LocalStoreOptions {
   /** Operations that take longer than this are reported to onSlowOperation (ms; default 200, 0: none). */
   readonly slowOperationMs?: number;
   readonly onSlowOperation?: (operation: LocalStoreOperation, ms: number) => void;
+  /**
+   * Called (besides the call's own rejection) whenever an operation finds the file
+   * damaged, so the engine can stop syncing into it and tell the user once.
+   */
+  readonly onCorruption?: (error: LocalStoreError) => void;
 }
 
 /** The store in its worker: every operation of LocalStoreApi as a promise, and close. */
@@ -67,6 +72,7 @@ class WorkerChannel {
   readonly #pending = new Map<number, Pending>();
   readonly #slowOperationMs: number;
   readonly #onSlowOperation: ((operation: LocalStoreOperation, ms: number) => void) | undefined;
+  readonly #onCorruption: ((error: LocalStoreError) => void) | undefined;
   #nextId = 1;
   #stopped: LocalStoreError | undefined;
   #closing: Promise<void> | undefined;
@@ -75,6 +81,7 @@ class WorkerChannel {
     this.#worker = worker;
     this.#slowOperationMs = options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS;
     this.#onSlowOperation = options.onSlowOperation;
+    this.#onCorruption = options.onCorruption;
     worker.on('message', (message: FromWorker) => {
       this.#receive(message);
     });
@@ -131,8 +138,13 @@ class WorkerChannel {
     if (this.#slowOperationMs > 0 && message.ms > this.#slowOperationMs) {
       this.#onSlowOperation?.(pending.op, message.ms);
     }
-    if (message.type === 'result') pending.resolve(message.value);
-    else pending.reject(revive(message.error));
+    if (message.type === 'result') {
+      pending.resolve(message.value);
+      return;
+    }
+    const error = revive(message.error);
+    if (error.code === 'LOCAL_STORE_CORRUPT') this.#onCorruption?.(error);
+    pending.reject(error);
   }
 
   #stop(reason: LocalStoreError): void {

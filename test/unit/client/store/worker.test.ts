@@ -165,3 +165,38 @@ describe('the store in a worker thread', () => {
     });
   });
 });
+
+describe('corruption found by an operation', () => {
+  test('rejects the call with LOCAL_STORE_CORRUPT and tells onCorruption', async () => {
+    const path = storePath(folder);
+    const writer = LocalStore.open({ path });
+    writer.ensureAccount(ACCOUNT);
+    writer.putMessages(Array.from({ length: 300 }, (_, index) => message(`m${index}`)));
+    writer.close();
+    const bytes = readFileSync(path);
+    // Every page but the first: the header reads, so the store opens; the tables do not.
+    for (let offset = 4096; offset < bytes.length; offset += 4096)
+      bytes.fill(0xa5, offset + 8, offset + 200);
+    writeFileSync(path, bytes);
+    const reported: string[] = [];
+    let store: LocalStoreProxy | undefined;
+    try {
+      store = await openLocalStoreWorker({
+        path,
+        onCorruption: (error) => reported.push(error.code),
+      });
+      await rejectsWithCode(
+        store.listMessages({ accountId: ACCOUNT, folder: 'inbox' }, { limit: 1000 }),
+        'LOCAL_STORE_CORRUPT',
+      );
+      assert.deepEqual(reported, ['LOCAL_STORE_CORRUPT']);
+    } catch (error) {
+      // Should SQLite notice the damage while opening, that is the same code.
+      assert.equal(store, undefined);
+      assert.equal((error as { code?: unknown }).code, 'LOCAL_STORE_CORRUPT');
+    } finally {
+      await store?.close();
+    }
+    assert.equal(Buffer.compare(readFileSync(path), bytes), 0, 'the file was changed');
+  });
+});
