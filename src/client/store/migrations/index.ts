@@ -30,7 +30,10 @@ export function migrate(db: StoreDb, current: number, migrations = MIGRATIONS): 
   });
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
+    db.writeTransaction(() => {
+      // Another connection (the consent store's, say) may have migrated the file since
+      // `current` was read: the version read under the write lock decides.
+      if (db.userVersion() >= migration.version) return;
       migration.up(db);
       db.exec(`PRAGMA user_version = ${migration.version}`);
     });

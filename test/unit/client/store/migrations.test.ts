@@ -71,6 +71,16 @@ describe('migrations', () => {
     db.close();
   });
 
+  test('a file migrated meanwhile by another connection is not migrated twice', () => {
+    const { db, raw } = freshDb();
+    const other = new StoreDb(new Database(raw.name));
+    migrate(other, 0);
+    other.close();
+    migrate(db, 0);
+    assert.equal(raw.pragma('user_version', { simple: true }), 10);
+    db.close();
+  });
+
   test('a failing migration rolls back and leaves the previous version', () => {
     const { db, raw } = freshDb();
     const broken = [
