@@ -95,7 +95,7 @@ export type PullOutcome = 'delivered' | 'refused' | 'unknown';
 
 /** PULL's answer, per msg-id asked (the client's view). */
 export interface PullResult {
-  /** Every msg-id asked, with its outcome. */
+  /** Every msg-id asked, with its outcome, in the order asked. */
   readonly outcomes: ReadonlyMap<string, PullOutcome>;
   readonly delivered: number;
   readonly refused: number;

@@ -158,9 +158,14 @@ export async function pull(
   for (const batch of batches(context, msgIds, perRequest, part.length + 1)) {
     if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
     const waiting = await pullBatch(context, part, batch, options);
-    for (const id of waiting.delivered) outcomes.set(id, 'delivered');
-    for (const id of waiting.refused) outcomes.set(id, 'refused');
-    for (const id of waiting.wanted) outcomes.set(id, 'unknown');
+    for (const id of batch) {
+      const outcome = waiting.delivered.has(id)
+        ? 'delivered'
+        : waiting.refused.has(id)
+          ? 'refused'
+          : 'unknown';
+      outcomes.set(id, outcome);
+    }
   }
   if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
   const tally = (outcome: PullOutcome) =>
