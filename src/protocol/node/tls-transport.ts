@@ -72,6 +72,10 @@ function bind(
   socket: tls.TLSSocket,
   session: { receive(bytes: Uint8Array): Promise<void>; end(): Promise<void> },
 ): void {
+  // MT2 answers are short lines; with Nagle's algorithm a final answer written behind
+  // unacknowledged data waits for the peer's delayed ACK (up to 40 ms on Linux): every
+  // pipelined PULL or XFER burst would end with that stall.
+  socket.setNoDelay(true);
   let busy = 0;
   socket.on('data', (chunk: Buffer) => {
     busy++;
