@@ -243,7 +243,7 @@ export class ClientSession {
   }
 
   /**
-   * Any other extension verb (mailbox access adds LIST, PULL, ...): sends it and
+   * Any extension verb without a method of its own: sends it and
    * resolves with its OK; `onTmp` sees intermediate responses.
    * @throws Mt2Error REFUSED on ERR.
    */

@@ -45,12 +45,11 @@ function refusal(text: string, code: string = MAILBOX_RESULT.BAD_PARAMETERS): Re
   return { refuse: code, text };
 }
 
-function positiveOption(value: number | undefined, name: string): number {
-  const resolved = value ?? 0;
-  if (!Number.isSafeInteger(resolved) || resolved < 1) {
+function positiveOption(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
     throw new Mt2Error('INVALID_LIMIT', `${name} must be a positive integer, got ${value}`);
   }
-  return resolved;
+  return value;
 }
 
 /** `LIST {since} [(LIMIT=n)]`. */
