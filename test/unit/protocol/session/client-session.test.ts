@@ -248,6 +248,22 @@ describe('client session', () => {
     );
   });
 
+  test('the server may ABOR its own XFER mid-part; the client discards it; a bad ABOR is refused', async () => {
+    const store = new MemoryStore();
+    const s = await loggedIn({ incoming: store });
+    await s.say('[1 XFER m@x message/envelope {4} {0}]\r\n');
+    await s.client.receive(encodeChunk(1, text.encode('ab')));
+    await s.say('[2 ABOR=1]\r\n[3 ABOR {1}]\r\n[4 ABOR x]\r\n');
+    assert.deepEqual(s.wire.codes(), [
+      '1 TMP 99.0.3.5',
+      '2 OK 99.0.2.5',
+      '1 ERR 99.0.5.14',
+      '3 ERR 99.0.5.15',
+      '4 ERR 99.0.5.4',
+    ]);
+    assert.deepEqual(store.aborted, [['m@x', 'aborted']]);
+  });
+
   test('QUIT closes the session; later verbs fail with SESSION_CLOSED', async () => {
     const s = await loggedIn();
     const quit = s.client.quit();
