@@ -82,7 +82,7 @@ async function mailboxTranscript(): Promise<{ synchronous: string[]; pipelined: 
   return { synchronous, pipelined: log };
 }
 
-test('sections 9.7 and 9.8 of docs/protocol.md is what this implementation sends', async () => {
+test('sections 9.7 and 9.8 of docs/protocol.md are what this implementation sends', async () => {
   const transcript = await mailboxTranscript();
   assert.ok(transcript.synchronous.length > 20);
   assert.deepEqual(documented('### 9.7 '), transcript.synchronous);
