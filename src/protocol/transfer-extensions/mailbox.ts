@@ -136,7 +136,10 @@ export function mailboxExtension(
           return;
         }
         const { ids, part } = parsed;
-        senderFor(endpoint).start(request.tag, part, ids, (id) => backend.readPart(peer, id, part));
+        const read = (id: string) => backend.readPart(peer, id, part);
+        if (!senderFor(endpoint).start(request.tag, part, ids, read)) {
+          endpoint.reply(request.tag, MAILBOX_RESULT.TOO_MANY_IN_FLIGHT, 'Too many PULLs now.');
+        }
       },
 
       async FLAG(request, { endpoint, peer }) {

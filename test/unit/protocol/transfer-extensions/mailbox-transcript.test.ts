@@ -14,7 +14,8 @@ import { MemoryMailbox } from '../../../helpers/memory-mailbox.ts';
 import { sessionPair, text, type Wire } from '../../../helpers/session-harness.ts';
 
 function describe(frame: Mt2Frame): string {
-  if (frame.kind === 'chunk') return `{${frame.tag} ${frame.data.length}} + ${frame.data.length} octets`;
+  if (frame.kind === 'chunk')
+    return `{${frame.tag} ${frame.data.length}} + ${frame.data.length} octets`;
   if (frame.kind === 'invalid') return `<${frame.code}>`;
   return formatLine(frame);
 }
