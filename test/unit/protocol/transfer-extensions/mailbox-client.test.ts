@@ -114,6 +114,11 @@ describe('LIST, client side', () => {
       ok: '[2 OK 120.0.2.0 (CURSOR=8) (COUNT=1) Listed.]',
     },
     {
+      why: 'MORE with no entry (a client would ask again forever)',
+      tmp: [],
+      ok: '[2 OK 120.0.2.0 (CURSOR=0) (COUNT=0) (MORE) Listed.]',
+    },
+    {
       why: 'MORE with a value',
       tmp: [],
       ok: '[2 OK 120.0.2.0 (CURSOR=1) (COUNT=0) (MORE=yes) Listed.]',

@@ -189,6 +189,7 @@ describe('LIST', () => {
       { entries: [{ ...first, uid: 0 }], cursor: 1, more: false },
       { entries: [first, { ...second, msgId: 'm1@x' }], cursor: 2, more: false },
       { entries: [{ ...first, msgId: 'has space' }], cursor: 1, more: false },
+      { entries: [], cursor: 0, more: true }, // MORE that makes no progress
     ];
     for (const [i, listing] of bad.entries()) {
       s.mailbox.listOverride = listing;
