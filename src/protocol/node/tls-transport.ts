@@ -199,7 +199,10 @@ export interface Mt2ConnectOptions {
   readonly checkServerCertificate: (der: Uint8Array) => void | Promise<void>;
   readonly limits?: Partial<Mt2Limits>;
   readonly extensions?: readonly TransferExtension[];
-  /** Storage for parts the server sends (mailbox PULL). */
+  /**
+   * Storage for whole messages the server sends unasked (XFER without `(PULL=tag)`);
+   * mailbox PULLs hand their parts to `ClientSession.pull` instead.
+   */
   readonly incoming?: TransferHooks;
   /** Longest connect and handshake, in ms. Default 10000. */
   readonly connectTimeoutMs?: number;
