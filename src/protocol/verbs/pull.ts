@@ -22,9 +22,16 @@ import {
 } from './mailbox-common.ts';
 
 /**
+ * PULL requests one client keeps in flight when pipelined: while one request's last
+ * answers travel, the next one's XFERs already flow (the server runs up to 4).
+ */
+const PIPELINED_REQUESTS = 2;
+
+/**
  * `PULL msg-id... part` (docs/protocol.md section 8.4), in as many requests as the ids
- * need, one after another. Resolves with each id's outcome once every request's final
- * OK arrived and its counts agree with what this side saw.
+ * need: one after another when synchronous, two at a time when pipelined. Resolves with
+ * each id's outcome, in the order asked, once every request's final OK arrived and its
+ * counts agree with what this side saw.
  * @throws Mt2Error ABORTED (options.signal), BAD_PARAMETERS, REFUSED, MALFORMED_RESPONSE
  */
 export async function pull(
@@ -38,20 +45,39 @@ export async function pull(
   checkIds(msgIds);
   const perRequest = options.idsPerRequest ?? DEFAULT_IDS_PER_REQUEST;
   checkCount(perRequest, 'idsPerRequest', 1);
+  const requests = batches(context, msgIds, perRequest, part.length + 1);
+  const answered: PullWaiting[] = [];
+  let next = 0;
+  let failed = false;
+  // Each worker takes the next request when its own is answered; after a failure none does.
+  const worker = async () => {
+    for (let at = next++; at < requests.length && !failed; at = next++) {
+      if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
+      answered[at] = await pullBatch(context, part, requests[at] ?? [], options);
+    }
+  };
+  const parallel = context.endpoint.mode === 'pipelined' ? PIPELINED_REQUESTS : 1;
+  const workers = Array.from({ length: Math.min(parallel, requests.length) }, worker);
+  try {
+    await Promise.all(workers);
+  } catch (error) {
+    failed = true;
+    await Promise.allSettled(workers);
+    throw error;
+  }
+  if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
   const outcomes = new Map<string, PullOutcome>();
-  for (const batch of batches(context, msgIds, perRequest, part.length + 1)) {
-    if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
-    const waiting = await pullBatch(context, part, batch, options);
-    for (const id of batch) {
-      const outcome = waiting.delivered.has(id)
+  requests.forEach((request, at) => {
+    const waiting = answered[at];
+    for (const id of request) {
+      const outcome = waiting?.delivered.has(id)
         ? 'delivered'
-        : waiting.refused.has(id)
+        : waiting?.refused.has(id)
           ? 'refused'
           : 'unknown';
       outcomes.set(id, outcome);
     }
-  }
-  if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
+  });
   const tally = (outcome: PullOutcome) =>
     [...outcomes.values()].filter((o) => o === outcome).length;
   return {

@@ -334,6 +334,44 @@ describe('PULL, client side', () => {
     ]);
   });
 
+  test('pipelined, two PULL requests are in flight at once; outcomes keep the order asked', async () => {
+    const s = await client();
+    const opt = s.client.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
+    await s.say('[2 OK 99.0.2.2 (PIPE OK 110.0.2.2 On.) Options accepted.]\r\n');
+    await opt;
+    s.wire.clear();
+    const pulled = s.client.pull('message/envelope', ['a', 'b', 'c'], { idsPerRequest: 1 });
+    await flush();
+    assert.deepEqual(s.wire.lines(), [
+      '[3 PULL a message/envelope]',
+      '[4 PULL b message/envelope]',
+    ]);
+    await s.say('[4 OK 120.0.2.0 (DELIVERED=0) (REFUSED=0) (UNKNOWN=1) None.]\r\n');
+    await flush();
+    assert.deepEqual(s.wire.lines().slice(2), ['[5 PULL c message/envelope]']);
+    await s.say('[1 XFER c message/envelope {1} {0} (PULL=5)]\r\n');
+    await s.chunk(1, 'x');
+    await s.say('[5 OK 120.0.2.0 (DELIVERED=1) (REFUSED=0) (UNKNOWN=0) One.]\r\n');
+    await s.say('[3 OK 120.0.2.0 (DELIVERED=0) (REFUSED=0) (UNKNOWN=1) None.]\r\n');
+    const result = await pulled;
+    assert.deepEqual(
+      [...result.outcomes],
+      [
+        ['a', 'unknown'],
+        ['b', 'unknown'],
+        ['c', 'delivered'],
+      ],
+    );
+  });
+
+  test('a refused PULL request stops the others: no new request starts, the error comes out', async () => {
+    const s = await client();
+    const pulled = s.client.pull('message/envelope', ['a', 'b'], { idsPerRequest: 1 });
+    await s.say('[2 ERR 120.0.5.30 Too many.]\r\n');
+    await assert.rejects(pulled, isCode('REFUSED', '120.0.5.30'));
+    assert.deepEqual(s.wire.lines(), ['[2 PULL a message/envelope]']);
+  });
+
   test('ids that do not fit one line are split to the server MAXLINE', async () => {
     const s = await scriptedClientLoggedIn(
       '[* TMP 99.0.3.1 (VER=1.0) (MAXLINE=200) Hi.]\r\n',
