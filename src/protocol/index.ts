@@ -42,3 +42,4 @@ export type {
 export * from './transfer-extensions/pipe.ts';
 export * from './transfer-extensions/stat.ts';
 export * from './node/tls-transport.ts';
+export * from './transfer-extensions/trace.ts';
