@@ -1,4 +1,4 @@
-import type { Mt2Request } from '../codec/frames.ts';
+import type { Mt2Option, Mt2Request } from '../codec/frames.ts';
 import { exceeds } from '../codec/limits.ts';
 import { RESULT } from '../result-codes.ts';
 import type { Endpoint } from './endpoint.ts';
@@ -25,10 +25,18 @@ export interface FragmentInfo {
   readonly lastOfMessage: boolean;
 }
 
-/** A hook's yes or no. A no carries the result code (class 4 or 5) and text to send. */
+/**
+ * A hook's yes or no. A no carries the result code (class 4 or 5), text and options to
+ * send (e.g. what postage would be accepted).
+ */
 export type Verdict =
   | { readonly accept: true }
-  | { readonly accept: false; readonly code: string; readonly text?: string };
+  | {
+      readonly accept: false;
+      readonly code: string;
+      readonly text?: string;
+      readonly options?: readonly Mt2Option[];
+    };
 
 /** A hook's answer to a completed fragment. */
 export type CompleteVerdict =
@@ -39,8 +47,15 @@ export type CompleteVerdict =
        * last body fragment; an envelope-only control message sets it on its envelope.
        */
       readonly committed?: boolean;
+      /** Options for the acknowledgement (e.g. the TRACE path of a committed message). */
+      readonly options?: readonly Mt2Option[];
     }
-  | { readonly accept: false; readonly code: string; readonly text?: string };
+  | {
+      readonly accept: false;
+      readonly code: string;
+      readonly text?: string;
+      readonly options?: readonly Mt2Option[];
+    };
 
 /** Why a message in progress is dropped. */
 export type AbortReason = 'aborted' | 'refused' | 'failed' | 'closed';
@@ -89,6 +104,8 @@ const REJECTED_MEMORY_PER_SLOT = 4;
 export class TransferReceiver {
   private readonly messages = new Map<string, MessageProgress>();
   private readonly active = new Map<number, ActiveTransfer>();
+  /** Fragments received whole whose storage has not answered yet (they count as in flight). */
+  private completing = 0;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -123,7 +140,7 @@ export class TransferReceiver {
     if (!pipelined && this.active.size > 0) {
       return refuse(RESULT.BAD_SEQUENCE, 'Synchronous mode: one transfer at a time.');
     }
-    if (this.active.size >= endpoint.limits.maxInFlight) {
+    if (this.active.size + this.completing >= endpoint.limits.maxInFlight) {
       return refuse(RESULT.TOO_MANY_IN_FLIGHT);
     }
     let progress = this.messages.get(id.value);
@@ -165,7 +182,9 @@ export class TransferReceiver {
       lastOfMessage: partIndex === PART_TYPES.length - 1 && pending.value === 0,
     };
     const verdict = await this.callHook(() => this.hooks.onXfer(fragment));
-    if (!verdict.accept) return refuse(verdict.code, verdict.text, progress);
+    if (!verdict.accept) {
+      return this.refuse(request, verdict.code, verdict.text, progress, pipelined, verdict.options);
+    }
     progress.busy = true;
     progress.partBytes = partBytes;
     const transfer: ActiveTransfer = { fragment, received: 0 };
@@ -228,12 +247,9 @@ export class TransferReceiver {
     transfer.received += data.length;
     if (transfer.received < fragment.size) return;
     this.finish(transfer);
-    const verdict = await this.callHook(() => this.hooks.onPartComplete(fragment));
-    if (!verdict.accept) {
-      await this.drop(fragment.msgId, 'refused', false);
-      this.endpoint.reply(fragment.tag, verdict.code, verdict.text);
-      return;
-    }
+    // The message moves on now, so that the next fragment's XFER (already on its way when
+    // pipelined) is in order; the hook's verdict decides the acknowledgement, and a
+    // refusal drops the whole message.
     progress.busy = false;
     progress.messageBytes += fragment.size;
     if (fragment.pending > 0) {
@@ -242,18 +258,37 @@ export class TransferReceiver {
       progress.expectPending = null;
       progress.part++;
     }
-    if (fragment.lastOfMessage || verdict.committed === true) {
-      this.messages.delete(fragment.msgId);
-      this.endpoint.reply(fragment.tag, RESULT.MESSAGE_COMMITTED);
-    } else {
-      this.endpoint.reply(fragment.tag, RESULT.FRAGMENT_STORED);
+    const acknowledged = this.acknowledge(fragment);
+    // Pipelined, storing one fragment must not hold up reading the next: the store can
+    // then group the fsyncs of many fragments into one (docs/protocol.md section 6.4).
+    if (this.endpoint.mode !== 'pipelined') await acknowledged;
+  }
+
+  /** Asks storage to keep a received fragment and answers the XFER with its verdict. */
+  private async acknowledge(fragment: FragmentInfo): Promise<void> {
+    this.completing++;
+    try {
+      const verdict = await this.callHook(() => this.hooks.onPartComplete(fragment));
+      if (!verdict.accept) {
+        await this.drop(fragment.msgId, 'refused', false);
+        this.endpoint.reply(fragment.tag, verdict.code, verdict.text, verdict.options);
+        return;
+      }
+      if (fragment.lastOfMessage || verdict.committed === true) {
+        this.messages.delete(fragment.msgId);
+        this.endpoint.reply(fragment.tag, RESULT.MESSAGE_COMMITTED, undefined, verdict.options);
+      } else {
+        this.endpoint.reply(fragment.tag, RESULT.FRAGMENT_STORED, undefined, verdict.options);
+      }
+    } finally {
+      this.completing--;
     }
   }
 
   /** A hook that throws is a transient storage failure for the peer, not a crash. */
   private async callHook<T extends Verdict | CompleteVerdict>(
     hook: () => T | Promise<T>,
-  ): Promise<T | { accept: false; code: string; text?: string }> {
+  ): Promise<T | { accept: false; code: string; text?: string; options?: undefined }> {
     try {
       return await hook();
     } catch {
@@ -272,6 +307,7 @@ export class TransferReceiver {
     text: string | undefined,
     progress: MessageProgress | undefined,
     pipelined: boolean,
+    options?: readonly Mt2Option[],
   ): Promise<void> {
     const [id, , size] = request.params;
     // Pipelined senders do not wait for TMP: their data for this tag is on its way.
@@ -279,7 +315,7 @@ export class TransferReceiver {
     if (progress !== undefined && id?.kind === 'atom' && !progress.rejected) {
       await this.drop(id.value, 'refused', false);
     }
-    this.endpoint.reply(request.tag, code, text);
+    this.endpoint.reply(request.tag, code, text, options);
   }
 
   /**

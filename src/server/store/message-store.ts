@@ -70,6 +70,8 @@ interface Mailbox {
   modseq: number;
   readonly entries: Map<number, MutableEntry>;
   readonly changes: ChangeIndex<MutableEntry>;
+  /** uid by msg-id, so mailbox access finds a message without a scan. */
+  readonly uids: Map<string, number>;
 }
 
 interface CommitPayload {
@@ -93,6 +95,9 @@ interface ExpungePayload {
   readonly uid: number;
   readonly modseq: number;
 }
+
+/** The place of a fragment whose write has not finished (see appendFragment). */
+const UNWRITTEN: LogLocation = Object.freeze({ segment: -1, offset: -1, length: -1 });
 
 const FRAGMENT_PREFIX_BYTES = 9; // transaction id (u64) + part index (u8)
 const encoder = new TextEncoder();
@@ -189,6 +194,13 @@ export class MessageStore {
     return { entries: page, cursor: page.at(-1)?.modseq ?? cursor, more };
   }
 
+  /** The uid of a message in a mailbox; undefined when it is not there (or expunged). */
+  uidOf(mailbox: string, msgId: string): number | undefined {
+    const box = this.#mailboxes.get(mailbox);
+    const uid = box?.uids.get(msgId);
+    return uid === undefined || box?.entries.get(uid)?.expunged !== false ? undefined : uid;
+  }
+
   /** One entry of a mailbox. */
   entry(mailbox: string, uid: number): MailboxEntry {
     return this.#snapshot(mailbox, this.#entry(mailbox, uid));
@@ -224,14 +236,18 @@ export class MessageStore {
     await this.#releaseLock();
   }
 
-  /** @internal used by IncomingMessage */
-  async writeFragment(tx: number, part: PartType, bytes: Uint8Array): Promise<LogLocation> {
+  /** @internal used by IncomingMessage: writes a fragment record (not yet durable). */
+  async placeFragment(tx: number, part: PartType, bytes: Uint8Array): Promise<LogLocation> {
     const prefix = new Uint8Array(FRAGMENT_PREFIX_BYTES);
     new DataView(prefix.buffer).setBigUint64(0, BigInt(tx), true);
     prefix[8] = PART_TYPES.indexOf(part);
     const at = await this.#log.append(RecordType.Fragment, [prefix, bytes]);
-    await this.#log.sync();
     return { segment: at.segment, offset: at.offset + FRAGMENT_PREFIX_BYTES, length: bytes.length };
+  }
+
+  /** @internal used by IncomingMessage: every record written so far becomes durable. */
+  flush(): Promise<void> {
+    return this.#log.sync();
   }
 
   /** @internal used by IncomingMessage */
@@ -334,6 +350,8 @@ export class IncomingMessage {
   readonly #sizes: Record<PartType, number> = { envelope: 0, headers: 0, body: 0 };
   #lastPart = 0;
   #finished = false;
+  /** Fragment writes under way (their locations are filled in when they finish). */
+  readonly #placed: Promise<void>[] = [];
 
   /** @internal created by MessageStore.begin */
   constructor(store: MessageStore, tx: number, msgId: string) {
@@ -347,7 +365,11 @@ export class IncomingMessage {
     return this.#sizes.envelope + this.#sizes.headers + this.#sizes.body;
   }
 
-  /** Stores one fragment of a part; resolves once it is durable. */
+  /**
+   * Stores one fragment of a part; resolves once it is durable. The fragment's place is
+   * taken at the call, so several fragments may be on their way at once (their fsyncs
+   * then share a group commit).
+   */
   async appendFragment(part: PartType, bytes: Uint8Array): Promise<void> {
     this.#assertOpen();
     const index = PART_TYPES.indexOf(part);
@@ -356,14 +378,29 @@ export class IncomingMessage {
     }
     this.#lastPart = index;
     this.#sizes[part] += bytes.length;
-    this.#fragments[part].push(await this.#store.writeFragment(this.#tx, part, bytes));
+    const fragments = this.#fragments[part];
+    const slot = fragments.length;
+    fragments.push(UNWRITTEN);
+    const placed = this.#store.placeFragment(this.#tx, part, bytes).then((location) => {
+      fragments[slot] = location;
+    });
+    this.#placed.push(placed);
+    await placed;
+    await this.#store.flush();
   }
 
-  /** Makes the message visible in the given mailboxes; resolves once durable. */
+  /**
+   * Makes the message visible in the given mailboxes; resolves once durable. Fragments
+   * still on their way need only be written: the commit record comes after them in the
+   * log, and its fsync makes them durable too (recovery ends the log at the first torn
+   * record, so a commit never survives a fragment before it).
+   */
   commit(mailboxes: readonly string[]): Promise<CommittedMessage> {
     this.#assertOpen();
     this.#finished = true;
-    return this.#store.commit(this.#tx, this.msgId, this.#fragments, { ...this.#sizes }, mailboxes);
+    return Promise.all(this.#placed).then(() =>
+      this.#store.commit(this.#tx, this.msgId, this.#fragments, { ...this.#sizes }, mailboxes),
+    );
   }
 
   /** Abandons the message: nothing of it becomes visible (its bytes await compaction). */
@@ -489,13 +526,20 @@ class Recovery {
 function mailboxIn(mailboxes: Map<string, Mailbox>, name: string): Mailbox {
   let box = mailboxes.get(name);
   if (box === undefined) {
-    box = { uidNext: 1, modseq: 0, entries: new Map(), changes: new ChangeIndex() };
+    box = {
+      uidNext: 1,
+      modseq: 0,
+      entries: new Map(),
+      changes: new ChangeIndex(),
+      uids: new Map(),
+    };
     mailboxes.set(name, box);
   }
   return box;
 }
 
 function addEntry(box: Mailbox, delivery: { uid: number; modseq: number }, msgId: string): void {
+  box.uids.set(msgId, delivery.uid);
   const entry: MutableEntry = {
     uid: delivery.uid,
     msgId,
