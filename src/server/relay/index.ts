@@ -12,3 +12,33 @@ export {
   type DomainStatus,
   type RunOutcome,
 } from './domain-scheduler.ts';
+export { RelayError, type RelayErrorCode } from './errors.ts';
+export { classifyFailure, type DeliveryFailure } from './delivery-failure.ts';
+export { dnsAddressLookup, systemAddressLookup, type AddressLookup } from './address-lookup.ts';
+export {
+  openHostSession,
+  type HostIdentity,
+  type HostSession,
+  type HostSessionOptions,
+} from './host-session.ts';
+export { SessionPool, type SessionPoolOptions } from './session-pool.ts';
+export {
+  RELAY_MAILBOX_PREFIX,
+  domainOfRelayMailbox,
+  relayMailbox,
+  type OutgoingMessage,
+} from './relay-queue.ts';
+export {
+  sendErrorReport,
+  type ErrorReportSenderOptions,
+  type ReportOutcome,
+} from './error-report-sender.ts';
+export { SILENT_RELAY_LOG, type RelayLog, type RelayLogFields } from './relay-log.ts';
+export {
+  DEFAULT_RELAY_LIMITS,
+  resolveRelayLimits,
+  type RelayLimits,
+  type RelayOptions,
+  type RouteSource,
+} from './relay-options.ts';
+export { Relay } from './relay.ts';
