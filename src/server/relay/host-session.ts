@@ -85,7 +85,8 @@ export async function openHostSession(
   const connection = await connectMt2({
     host: address,
     port: route.port,
-    ...(byName ? { servername: route.host } : {}),
+    // By address, SNI names the domain (an IP literal is no valid SNI, RFC 6066).
+    servername: byName ? route.host : domain,
     identity: {
       key: privateKeyToPem(credentials.privateKey),
       cert: certificatesToPem([credentials.certificate, ...credentials.chain]),
