@@ -8,8 +8,6 @@ export type RelayErrorCode =
   | 'RELAY_ADDRESS_UNKNOWN'
   /** A queued message cannot be read back (its envelope does not decode). */
   | 'RELAY_QUEUED_MESSAGE_UNREADABLE'
-  /** A queued message is still undelivered after the retry policy's maxAgeMs. */
-  | 'RELAY_MAX_AGE_EXCEEDED'
   /** A bad option: a limit below 1. */
   | 'RELAY_BAD_OPTION';
 

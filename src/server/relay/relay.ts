@@ -114,11 +114,8 @@ export class Relay {
     const batch = queuedMessages(this.#options.store, domain, this.#limits.maxMessagesPerBatch);
     if (batch.length === 0) return 'done';
     const attempts = await this.#attempt(domain, batch);
-    let deferred = 0;
-    for (const attempt of attempts) {
-      if (!(await this.#settle(domain, attempt))) deferred++;
-    }
-    if (deferred > 0) return 'retry';
+    const settled = await Promise.all(attempts.map((attempt) => this.#settle(domain, attempt)));
+    if (settled.includes(false)) return 'retry';
     return batch.length >= this.#limits.maxMessagesPerBatch ? 'more' : 'done';
   }
 
@@ -243,6 +240,7 @@ export class Relay {
         this.#log.event('relay.deferred', { ...fields, code: failure.code, error: failure.text });
         return false;
       }
+      // Not a RelayError thrown anywhere: the stable prefix of the report's text.
       failure = {
         permanent: true,
         code: RESULT.FAILED,
