@@ -14,6 +14,7 @@ export {
   type PostageConfig,
   type FilterConfig,
   type TrustConfig,
+  type RelayConfig,
 } from './daemon/config.ts';
 export { dataDirLayout, type DataDirLayout } from './daemon/data-dir.ts';
 export { initServerDirectory, type InitOptions } from './daemon/init.ts';
