@@ -89,7 +89,7 @@ async function queue(
 }
 
 type LoggedField =
-  'peer' | 'pipelined' | 'trusted' | 'msgId' | 'report' | 'duplicate' | 'error' | 'why';
+  'peer' | 'pipelined' | 'trusted' | 'msgId' | 'report' | 'duplicate' | 'error' | 'why' | 'code';
 type LoggedEvent = { readonly event: string } & Partial<
   Record<LoggedField, RelayLogFields[string]>
 >;
@@ -435,4 +435,42 @@ test('no error report about an error report', async () => {
   const failed = log.find((entry) => entry.event === 'relay.failed');
   assert.equal(failed?.why, 'control-message');
   assert.equal(store.mailboxNames().filter((name) => name.startsWith('relay:')).length, 1);
+});
+
+test("the peer's class 4 answer keeps the message for a retry, without a report", async () => {
+  let busy = true;
+  const receiver = await beta({
+    refuse: () => (busy ? { code: RESULT.STORAGE_UNAVAILABLE, text: 'disk busy' } : undefined),
+  });
+  const store = await alphaStore();
+  const msgId = await queue(store);
+  const clock = new ManualClock(Date.now());
+  const { relay: alpha, log } = relay(store, routeTo(receiver.port), { clock });
+  alpha.start();
+  await alpha.whenSettled();
+  assert.deepEqual(pending(store), [msgId]);
+  const deferred = log.find((entry) => entry.event === 'relay.deferred');
+  assert.equal(deferred?.code, RESULT.STORAGE_UNAVAILABLE);
+  busy = false;
+  clock.advance((alpha.state('beta.test').retryAt ?? 0) - clock.now());
+  await alpha.whenSettled();
+  assert.deepEqual(pending(store), []);
+  assert.deepEqual(inbox(receiver.store, 'bob@beta.test'), [msgId]);
+  assert.deepEqual(inbox(store, 'alice@alpha.test'), [], 'no report');
+});
+
+test('maxMessagesPerBatch splits a long queue into runs that all deliver', async () => {
+  const receiver = await beta();
+  const store = await alphaStore();
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push(await queue(store));
+  const { relay: alpha, log } = relay(store, routeTo(receiver.port), {
+    limits: { maxMessagesPerBatch: 2 },
+  });
+  alpha.start();
+  await alpha.whenSettled();
+  assert.deepEqual(pending(store), []);
+  assert.deepEqual(inbox(receiver.store, 'bob@beta.test').sort(), [...ids].sort());
+  assert.equal(log.filter((entry) => entry.event === 'relay.delivered').length, 5);
+  assert.equal(receiver.connections(), 1, 'the kept session carried all three runs');
 });

@@ -123,7 +123,7 @@ export async function openHostSession(
       peerIdleTimeoutMs: greeting.limits.idleTimeoutMs,
       isOpen: () => session.state === 'authenticated',
       quit: async () => {
-        await session.quit().catch(() => undefined);
+        await quitWithin(session, QUIT_TIMEOUT_MS);
         connection.destroy();
       },
       destroy: () => {
@@ -133,6 +133,20 @@ export async function openHostSession(
   } catch (error) {
     connection.destroy();
     throw error;
+  }
+}
+
+/** How long QUIT may wait for its answer before the connection is dropped anyway. */
+const QUIT_TIMEOUT_MS = 2000;
+
+/** Says QUIT; a peer that does not answer in time does not hold up a shutdown. */
+async function quitWithin(session: ClientSession, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([session.quit().catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -141,8 +141,11 @@ export class Relay {
       }
       attempts = await this.#sendAll(session, domain, batch);
     }
-    if (session.isOpen()) await this.#pool.release(session);
-    else session.destroy();
+    // A session remembers the msg-ids it refused and refuses them again (docs/protocol.md,
+    // XFER), so a message deferred by the peer is retried on a new session.
+    if (!session.isOpen()) session.destroy();
+    else if (attempts.some(isTransientFailure)) await session.quit();
+    else await this.#pool.release(session);
     return attempts;
   }
 
