@@ -99,17 +99,32 @@ async function aliceSends(to: string, subject: string): Promise<string> {
   }
 }
 
-/** Opens a stopped server's store, runs `look`, closes it. */
-async function withStore<T>(dir: string, look: (store: MessageStore) => Promise<T>): Promise<T> {
-  const store = await MessageStore.open(dataDirLayout(dir).store);
+/** What `user` pulls of `msgIds` from their mailbox on `server`: part name to octets. */
+async function pullAll(
+  server: Mt2dProcess,
+  hostname: string,
+  user: TestUser,
+  msgIds: readonly string[],
+  parts: readonly ('message/envelope' | 'message/headers' | 'message/body')[],
+): Promise<Map<string, Uint8Array>> {
+  const connection = await connectUser(server, user, { hostname });
   try {
-    return await look(store);
+    const pulled = new Map<string, Uint8Array>();
+    for (const part of parts) {
+      await connection.session.pull(part, msgIds, {
+        onPart: (msgId, bytes) => {
+          pulled.set(`${part} ${msgId}`, bytes);
+        },
+      });
+    }
+    await connection.session.quit();
+    return pulled;
   } finally {
-    await store.close();
+    connection.destroy();
   }
 }
 
-test('beta down, then up: alpha retries and bob gets the message with a two-hop trace', async () => {
+test('beta down, then up: alpha retries; bob lists and pulls it with a two-hop trace', async () => {
   assert.ok(alpha !== undefined);
   const msgId = await aliceSends(bob.address, 'Across domains');
   await alpha.waitFor((e) => e.event === 'relay.deferred' && e['msgId'] === msgId);
@@ -122,53 +137,63 @@ test('beta down, then up: alpha retries and bob gets the message with a two-hop 
   const connected = alpha.events.find((e) => e.event === 'relay.connected');
   assert.equal(connected?.['peer'], betaDir.hostname);
 
-  await beta.stop();
-  beta = undefined;
-  await withStore(betaDir.dir, async (store) => {
-    const inBox = store.list(bob.address).entries.filter((e) => e.msgId === msgId);
-    assert.equal(inBox.length, 1, 'bob has it once');
-    const envelope = decodeEnvelope(await store.readPart(msgId, 'envelope'));
-    const headers = await store.readPart(msgId, 'headers');
-    const body = await store.readPart(msgId, 'body');
-    const signature = await verifyMessage({ envelope, headers, body }, validator, new Date());
-    assert.equal(signature.valid, true, JSON.stringify(signature.failures));
-    const trace = await verifyTraceChain(envelope, validator, new Date());
-    assert.equal(trace.valid, true, JSON.stringify(trace.failure));
-    assert.deepEqual(
-      envelope.trace.map((entry) => entry.host),
-      [alphaDir.hostname, betaDir.hostname],
-    );
-    assert.equal(store.list('relay:beta.test').entries.length, 0, 'beta relays nothing on');
-  });
+  const reader = await connectUser(beta, bob, { hostname: betaDir.hostname });
+  const listing = await reader.session.list(0);
+  await reader.session.quit();
+  reader.destroy();
+  assert.deepEqual(
+    listing.entries.map((entry) => entry.msgId),
+    [msgId],
+    'bob has it once',
+  );
+  const pulled = await pullAll(
+    beta,
+    betaDir.hostname,
+    bob,
+    [msgId],
+    ['message/envelope', 'message/headers', 'message/body'],
+  );
+  const envelope = decodeEnvelope(pulled.get(`message/envelope ${msgId}`) ?? new Uint8Array());
+  const headers = pulled.get(`message/headers ${msgId}`) ?? new Uint8Array();
+  const body = pulled.get(`message/body ${msgId}`) ?? new Uint8Array();
+  const signature = await verifyMessage({ envelope, headers, body }, validator, new Date());
+  assert.equal(signature.valid, true, JSON.stringify(signature.failures));
+  const trace = await verifyTraceChain(envelope, validator, new Date());
+  assert.equal(trace.valid, true, JSON.stringify(trace.failure));
+  assert.deepEqual(
+    envelope.trace.map((entry) => entry.host),
+    [alphaDir.hostname, betaDir.hostname],
+  );
+  assert.deepEqual(envelope.recipients, [bob.address]);
 });
 
-test('a permanent refusal at beta: alice gets a signed error report', async () => {
-  assert.ok(alpha !== undefined);
-  beta = await startMt2dProcess(betaDir.dir, { port: betaPort });
+test('a permanent refusal at beta: alice pulls a signed error report', async () => {
+  assert.ok(alpha !== undefined && beta !== undefined);
   const msgId = await aliceSends('nobody@beta.test', 'To nobody');
   const failed = await alpha.waitFor((e) => e.event === 'relay.failed' && e['msgId'] === msgId);
   assert.match(String(failed['code']), /^99\.0\.5\./);
   assert.equal(failed['to'], alice.address);
+  const reportId = String(failed['report']);
+
+  const pulled = await pullAll(alpha, alphaDir.hostname, alice, [reportId], ['message/envelope']);
+  const report = decodeEnvelope(pulled.get(`message/envelope ${reportId}`) ?? new Uint8Array());
+  assert.equal(report.control, true);
+  assert.equal(report.sender, 'mt2d@alpha.test');
+  const verification = await verifyErrorReport(report, validator, new Date());
+  assert.equal(verification.valid, true, JSON.stringify(verification.failures));
+  assert.deepEqual(
+    report.errorReport?.results.map((result) => [result.recipient, result.code]),
+    [['nobody@beta.test', failed['code']]],
+  );
+  assert.equal(report.errorReport.messageId, msgId);
 
   await alpha.stop();
   alpha = undefined;
-  await withStore(alphaDir.dir, async (store) => {
-    const reports = [];
-    for (const entry of store.list(alice.address).entries) {
-      const envelope = decodeEnvelope(await store.readPart(entry.msgId, 'envelope'));
-      if (envelope.errorReport?.messageId === msgId) reports.push(envelope);
-    }
-    assert.equal(reports.length, 1, 'one report');
-    const [report] = reports;
-    assert.ok(report !== undefined);
-    assert.equal(report.sender, 'mt2d@alpha.test');
-    const verification = await verifyErrorReport(report, validator, new Date());
-    assert.equal(verification.valid, true, JSON.stringify(verification.failures));
-    assert.deepEqual(
-      report.errorReport?.results.map((result) => [result.recipient, result.code]),
-      [['nobody@beta.test', failed['code']]],
-    );
+  const store = await MessageStore.open(dataDirLayout(alphaDir.dir).store);
+  try {
     const queued = store.list('relay:beta.test').entries.filter((e) => !e.expunged);
-    assert.deepEqual(queued, [], 'the refused message left the queue');
-  });
+    assert.deepEqual(queued, [], 'both messages left the queue');
+  } finally {
+    await store.close();
+  }
 });
