@@ -474,3 +474,26 @@ test('maxMessagesPerBatch splits a long queue into runs that all deliver', async
   assert.equal(log.filter((entry) => entry.event === 'relay.delivered').length, 5);
   assert.equal(receiver.connections(), 1, 'the kept session carried all three runs');
 });
+
+test('a report for a sender of our own domain without a mailbox is not relayed back to us', async () => {
+  const store = await alphaStore();
+  const original = decodeEnvelope(
+    aliceMessage(domains, ['bob@beta.test'], (envelope) => envelope).parts.envelope,
+  );
+  let queued = 0;
+  const outcome = await sendErrorReport(
+    { ...original, sender: 'ghost@alpha.test' },
+    [{ recipient: 'bob@beta.test', code: RESULT.FAILED, text: 'test' }],
+    new Date(),
+    {
+      store,
+      process: domains.alphaProcess,
+      host: { credentials: domains.alphaHost, hostname: 'mt2.alpha.test' },
+      localMailbox: () => undefined,
+      onRelayQueued: () => queued++,
+    },
+  );
+  assert.deepEqual(outcome, { sent: false, reason: 'unknown-local-sender' });
+  assert.equal(queued, 0);
+  assert.deepEqual(store.mailboxNames(), [], 'nothing stored');
+});

@@ -173,6 +173,8 @@ export class DomainScheduler {
     } else {
       slot.failures = 0;
       if (outcome === 'more' || slot.again) this.#makeReady(domain, slot);
+      // An idle domain has nothing worth remembering: the map stays as small as the work.
+      else this.#slots.delete(domain);
     }
     this.#pump();
   }

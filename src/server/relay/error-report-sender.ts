@@ -20,7 +20,10 @@ export interface ErrorReportSenderOptions {
 /** Where a report went, or why none was sent. */
 export type ReportOutcome =
   | { readonly sent: true; readonly reportId: string; readonly mailbox: string }
-  | { readonly sent: false; readonly reason: 'null-sender' | 'control-message' };
+  | {
+      readonly sent: false;
+      readonly reason: 'null-sender' | 'control-message' | 'unknown-local-sender';
+    };
 
 /**
  * Sends the error report on `original` (profile section 4): signed with the process
@@ -45,6 +48,11 @@ export async function sendErrorReport(
   );
   const local = options.localMailbox(original.sender);
   const remoteDomain = domainOfAddress(original.sender);
+  // A sender of our own domain without a mailbox here (a user since removed): relaying
+  // the report would only send it back to us.
+  if (local === undefined && remoteDomain === domainOfAddress(report.sender)) {
+    return { sent: false, reason: 'unknown-local-sender' };
+  }
   const mailbox = local ?? relayMailbox(remoteDomain);
   const incoming = options.store.begin(report.messageId);
   await incoming.appendFragment('envelope', encodeEnvelope(report));

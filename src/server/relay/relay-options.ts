@@ -63,8 +63,6 @@ export interface RelayOptions {
   /** Numbers in [0, 1) for the retry jitter. Default Math.random. */
   readonly random?: () => number;
   readonly log?: RelayLog;
-  /** Called after a report or message was stored in a local mailbox (mt2d may notify sessions). */
-  readonly onLocalDelivery?: (mailbox: string) => void;
 }
 
 /**

@@ -283,9 +283,6 @@ export class Relay {
       });
       if (report.sent) {
         this.#log.event('relay.failed', { ...fields, report: report.reportId, to: report.mailbox });
-        if (domainOfRelayMailbox(report.mailbox) === undefined) {
-          this.#options.onLocalDelivery?.(report.mailbox);
-        }
       } else {
         this.#log.event('relay.failed', { ...fields, report: 'none', why: report.reason });
       }
