@@ -497,3 +497,30 @@ test('a report for a sender of our own domain without a mailbox is not relayed b
   assert.equal(queued, 0);
   assert.deepEqual(store.mailboxNames(), [], 'nothing stored');
 });
+
+test('a kept session that dies under the next batch is replaced at once', async () => {
+  let dieOnce = false;
+  const receiver = await beta({
+    dieOnBody: () => {
+      const die = dieOnce;
+      dieOnce = false;
+      return die;
+    },
+  });
+  const store = await alphaStore();
+  const { relay: alpha, log } = relay(store, routeTo(receiver.port), {
+    clock: new ManualClock(Date.now()),
+  });
+  await queue(store);
+  alpha.start();
+  await alpha.whenSettled();
+  dieOnce = true;
+  const second = await queue(store);
+  alpha.onRelayQueued('beta.test');
+  await alpha.whenSettled();
+  assert.ok(log.some((entry) => entry.event === 'relay.kept-session-lost'));
+  assert.deepEqual(pending(store), [], 'delivered without waiting for a retry');
+  assert.ok(inbox(receiver.store, 'bob@beta.test').includes(second));
+  assert.equal(receiver.connections(), 2);
+  assert.equal(alpha.state('beta.test').failures, 0);
+});

@@ -119,30 +119,30 @@ export class Relay {
     return batch.length >= this.#limits.maxMessagesPerBatch ? 'more' : 'done';
   }
 
-  /** Sends a batch on a kept session or a new one; a kept session found dead is replaced once. */
+  /** Sends a batch on the kept session, or on a new one if there is none or it had died. */
   async #attempt(domain: string, batch: readonly MailboxEntry[]): Promise<Attempt[]> {
     const kept = this.#pool.take(domain);
+    if (kept !== undefined) {
+      const attempts = await this.#sendAll(kept, domain, batch);
+      if (kept.isOpen() || !attempts.every(isTransientFailure)) return this.#done(kept, attempts);
+      // It had died unnoticed (the peer's idle timeout, say): once more on a new session.
+      this.#log.event('relay.kept-session-lost', { domain, peer: kept.peerHost });
+      kept.destroy();
+    }
     let session: HostSession;
     try {
-      session = kept ?? (await this.#connect(domain));
+      session = await this.#connect(domain);
     } catch (error) {
       const failure = classifyFailure(error);
       return batch.map((entry) => ({ entry, outcome: { delivered: false, failure } }));
     }
-    let attempts = await this.#sendAll(session, domain, batch);
-    if (kept !== undefined && !session.isOpen() && attempts.every(isTransientFailure)) {
-      this.#log.event('relay.kept-session-lost', { domain, peer: session.peerHost });
-      session.destroy();
-      try {
-        session = await this.#connect(domain);
-      } catch (error) {
-        const failure = classifyFailure(error);
-        return batch.map((entry) => ({ entry, outcome: { delivered: false, failure } }));
-      }
-      attempts = await this.#sendAll(session, domain, batch);
-    }
+    return this.#done(session, await this.#sendAll(session, domain, batch));
+  }
+
+  /** After a batch: the session is kept for the next one, or closed. */
+  async #done(session: HostSession, attempts: Attempt[]): Promise<Attempt[]> {
     // A session remembers the msg-ids it refused and refuses them again (docs/protocol.md,
-    // XFER), so a message deferred by the peer is retried on a new session.
+    // XFER), so a message the peer deferred is retried on a new session.
     if (!session.isOpen()) session.destroy();
     else if (attempts.some(isTransientFailure)) await session.quit();
     else await this.#pool.release(session);
