@@ -2,12 +2,17 @@
 // certificates. alice@alpha.test's messages are queued in alpha's store as mt2d queues
 // them (signed by alice, with alpha's trace entry) and relayed to beta.test.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
+import * as tls from 'node:tls';
 import {
   appendTrace,
+  certificatesToPem,
+  privateKeyToPem,
   verifyErrorReport,
   verifyMessage,
   verifyTraceChain,
@@ -523,4 +528,36 @@ test('a kept session that dies under the next batch is replaced at once', async 
   assert.ok(inbox(receiver.store, 'bob@beta.test').includes(second));
   assert.equal(receiver.connections(), 2);
   assert.equal(alpha.state('beta.test').failures, 0);
+});
+
+test('a peer that completes TLS but never greets is given up after connectTimeoutMs', async () => {
+  const silent = tls.createServer({
+    key: privateKeyToPem(domains.betaHost.privateKey),
+    cert: certificatesToPem([domains.betaHost.certificate, ...domains.betaHost.chain]),
+    minVersion: 'TLSv1.3',
+  });
+  const sockets = new Set<tls.TLSSocket>();
+  silent.on('secureConnection', (socket: tls.TLSSocket) => sockets.add(socket));
+  silent.listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  cleanups.push(async () => {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    await once(silent, 'close');
+  });
+  const { port } = silent.address() as AddressInfo;
+  const store = await alphaStore();
+  const msgId = await queue(store);
+  const { relay: alpha, log } = relay(store, routeTo(port), {
+    clock: new ManualClock(Date.now()),
+    limits: { connectTimeoutMs: 300 },
+  });
+  const started = Date.now();
+  alpha.start();
+  await alpha.whenSettled();
+  assert.ok(Date.now() - started < 5000, 'not held up by the silent peer');
+  assert.deepEqual(pending(store), [msgId]);
+  assert.equal(sockets.size, 1, 'the TLS handshake did happen');
+  const failed = log.find((entry) => entry.event === 'relay.route-failed');
+  assert.match(String(failed?.error), /no greeting within 300 ms/);
 });

@@ -32,7 +32,7 @@ export interface HostSessionOptions {
   /** Judges the peer's host certificate (its local CA store, resolvers, trust policy). */
   readonly validator: IdentityValidator;
   readonly lookup: AddressLookup;
-  /** Longest connect, TLS handshake and greeting, in ms. */
+  /** Longest connect and TLS handshake, and again longest greeting, HELO and OPT, in ms. */
   readonly connectTimeoutMs: number;
   /** This side's protocol limits (defaults: the protocol's). */
   readonly limits?: Partial<Mt2Limits>;
@@ -99,7 +99,15 @@ export async function openHostSession(
     ...(options.limits === undefined ? {} : { limits: options.limits }),
   });
   const { session } = connection;
+  // connectMt2 bounds connect and handshake; this bounds the greeting, HELO and OPT.
+  const deadline = setTimeout(() => {
+    connection.destroy();
+  }, options.connectTimeoutMs);
   try {
+    if (judged === undefined) {
+      throw new RelayError('RELAY_PEER_INVALID', 'the peer certificate was never checked');
+    }
+    const peer = judged;
     const greeting = await session.greeting;
     const chain = Buffer.concat([
       credentials.certificate.raw,
@@ -111,7 +119,6 @@ export async function openHostSession(
       const granted = await session.opt([{ kind: 'option', name: 'PIPE', values: ['ON'] }]);
       pipelined = granted.ok && session.mode === 'pipelined';
     }
-    const peer = judged ?? { host: route.host, trusted: false };
     return {
       session,
       domain,
@@ -133,6 +140,8 @@ export async function openHostSession(
   } catch (error) {
     connection.destroy();
     throw error;
+  } finally {
+    clearTimeout(deadline);
   }
 }
 

@@ -21,7 +21,7 @@ export interface RelayLimits {
   readonly maxKeptSessions: number;
   /** How long a kept session may stay unused, in ms. Default 60 000. */
   readonly keptSessionIdleMs: number;
-  /** Longest connect, TLS handshake and greeting, in ms. Default 10 000. */
+  /** Longest connect and TLS handshake, and again greeting, HELO and OPT, in ms. Default 10 000. */
   readonly connectTimeoutMs: number;
 }
 
