@@ -561,3 +561,17 @@ test('a peer that completes TLS but never greets is given up after connectTimeou
   const failed = log.find((entry) => entry.event === 'relay.route-failed');
   assert.match(String(failed?.error), /no greeting within 300 ms/);
 });
+
+test('reached by address, a peer whose certificate names no host of the domain is refused', async () => {
+  const receiver = await beta();
+  const store = await alphaStore();
+  const msgId = await queue(store, ['carol@gamma.test']);
+  const routing = new RoutingTable([new StaticRoutes([`gamma.test=127.0.0.1:${receiver.port}`])]);
+  const { relay: alpha, log } = relay(store, routing, { clock: new ManualClock(Date.now()) });
+  alpha.start();
+  await alpha.whenSettled();
+  assert.deepEqual(pending(store, 'gamma.test'), [msgId], 'kept for a retry');
+  assert.equal(receiver.peers.length, 0, 'no HELO was sent');
+  const failed = log.find((entry) => entry.event === 'relay.route-failed');
+  assert.match(String(failed?.error), /names no host of gamma\.test \(mt2\.beta\.test\)/);
+});
