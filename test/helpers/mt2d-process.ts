@@ -108,11 +108,22 @@ export interface Mt2dProcess {
  */
 export async function startMt2dProcess(
   dir: string,
-  options: { routes?: readonly string[]; startTimeoutMs?: number; port?: number } = {},
+  options: {
+    routes?: readonly string[];
+    startTimeoutMs?: number;
+    /** Options for node itself, e.g. `--cpu-prof` to profile the server. */
+    nodeOptions?: readonly string[];
+    /** Port to listen on; default 0 (any free port). */
+    port?: number;
+  } = {},
 ): Promise<Mt2dProcess> {
   const args = ['serve', '--dir', dir, '--listen', `127.0.0.1:${options.port ?? 0}`];
   for (const route of options.routes ?? []) args.push('--route', route);
-  const child: ChildProcess = spawn(process.execPath, [MT2D_BIN, ...args], { stdio: 'pipe' });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeOptions ?? []), MT2D_BIN, ...args],
+    { stdio: 'pipe' },
+  );
   const events: LogEvent[] = [];
   const waiters = new Set<{ match: (e: LogEvent) => boolean; resolve: (e: LogEvent) => void }>();
   let stderr = '';

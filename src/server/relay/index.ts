@@ -12,7 +12,7 @@ export {
   type DomainStatus,
   type RunOutcome,
 } from './domain-scheduler.ts';
-export { RelayError, type RelayErrorCode } from './errors.ts';
+export { RELAY_ERROR_CODES, RelayError, type RelayErrorCode } from './errors.ts';
 export { classifyFailure, type DeliveryFailure } from './delivery-failure.ts';
 export { dnsAddressLookup, systemAddressLookup, type AddressLookup } from './address-lookup.ts';
 export {
