@@ -2,7 +2,7 @@ export * from './store/index.ts';
 export * from './routing/index.ts';
 export * from './postage/index.ts';
 export * from './relay/index.ts';
-export { DaemonError, type DaemonErrorCode } from './daemon/errors.ts';
+export { DaemonError, DAEMON_ERROR_CODES, type DaemonErrorCode } from './daemon/errors.ts';
 export {
   parseConfig,
   readConfig,
@@ -24,4 +24,6 @@ export { startServer, type RunningServer, type StartServerOptions } from './daem
 export type { ServerCredentials } from './daemon/credentials.ts';
 // relayMailbox comes from ./relay/index.ts (the same `relay:<domain>` name).
 export type { Delivered } from './accept/message-intake.ts';
+export { addressMatches, hostMatches } from './accept/patterns.ts';
+export { stampsOf, needsPostage } from './accept/postage.ts';
 export { mimeSyntaxProblem } from './accept/mime-syntax.ts';

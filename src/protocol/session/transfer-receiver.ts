@@ -61,8 +61,8 @@ export type CompleteVerdict =
 export type AbortReason = 'aborted' | 'refused' | 'failed' | 'closed';
 
 /**
- * Storage behind hooks: the receiving side of XFER (mt2d's store; the client's store
- * for mailbox PULL). Hooks may be async; the session waits, in order.
+ * Storage behind hooks: the receiving side of XFER (mt2d's store; a client's store for
+ * messages a server sends unasked). Hooks may be async; the session waits, in order.
  */
 export interface TransferHooks {
   /** Permission before any data (pre-transfer filtering). */

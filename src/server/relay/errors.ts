@@ -1,6 +1,6 @@
 /**
  * Failures of the relay itself (what the peer said arrives as the protocol's Mt2Error);
- * docs/errors.md lists each one (checked by test/unit/server/relay/errors-doc.test.ts).
+ * docs/errors.md lists each one (checked by test/unit/server/relay/errors-catalogue.test.ts).
  */
 export const RELAY_ERROR_CODES = [
   /** The peer's host certificate did not validate for the name it was reached by. */
