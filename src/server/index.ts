@@ -1,6 +1,7 @@
 export * from './store/index.ts';
 export * from './routing/index.ts';
 export * from './postage/index.ts';
+export * from './relay/index.ts';
 export { DaemonError, DAEMON_ERROR_CODES, type DaemonErrorCode } from './daemon/errors.ts';
 export {
   parseConfig,
@@ -13,6 +14,7 @@ export {
   type PostageConfig,
   type FilterConfig,
   type TrustConfig,
+  type RelayConfig,
 } from './daemon/config.ts';
 export { dataDirLayout, type DataDirLayout } from './daemon/data-dir.ts';
 export { initServerDirectory, type InitOptions } from './daemon/init.ts';
@@ -20,7 +22,8 @@ export { addUser, addUserWithP12, localAddress, type IssuedUser } from './daemon
 export { jsonLinesLog, SILENT_LOG, type LogFields, type ServerLog } from './daemon/log.ts';
 export { startServer, type RunningServer, type StartServerOptions } from './daemon/start-server.ts';
 export type { ServerCredentials } from './daemon/credentials.ts';
-export { relayMailbox, type Delivered } from './accept/message-intake.ts';
+// relayMailbox comes from ./relay/index.ts (the same `relay:<domain>` name).
+export type { Delivered } from './accept/message-intake.ts';
 export { addressMatches, hostMatches } from './accept/patterns.ts';
 export { stampsOf, needsPostage } from './accept/postage.ts';
 export { mimeSyntaxProblem } from './accept/mime-syntax.ts';

@@ -102,7 +102,8 @@ export interface Mt2dProcess {
 }
 
 /**
- * Spawns `mt2d serve --dir DIR --listen 127.0.0.1:0 [--route ...]` and waits for its
+ * Spawns `mt2d serve --dir DIR --listen 127.0.0.1:PORT [--route ...]` (port 0 unless
+ * `port` is given) and waits for its
  * `{"event":"listening","port":N}` line.
  */
 export async function startMt2dProcess(
@@ -112,9 +113,11 @@ export async function startMt2dProcess(
     startTimeoutMs?: number;
     /** Options for node itself, e.g. `--cpu-prof` to profile the server. */
     nodeOptions?: readonly string[];
+    /** Port to listen on; default 0 (any free port). */
+    port?: number;
   } = {},
 ): Promise<Mt2dProcess> {
-  const args = ['serve', '--dir', dir, '--listen', '127.0.0.1:0'];
+  const args = ['serve', '--dir', dir, '--listen', `127.0.0.1:${options.port ?? 0}`];
   for (const route of options.routes ?? []) args.push('--route', route);
   const child: ChildProcess = spawn(
     process.execPath,

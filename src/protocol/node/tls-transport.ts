@@ -258,7 +258,7 @@ export interface Mt2ConnectOptions {
    * mailbox PULLs hand their parts to `ClientSession.pull` instead.
    */
   readonly incoming?: TransferHooks;
-  /** Longest connect and handshake, in ms. Default 10000. */
+  /** Longest connect, handshake and wait for the greeting, in ms. Default 10000. */
   readonly connectTimeoutMs?: number;
 }
 
@@ -278,6 +278,7 @@ export interface Mt2Connection {
  * @throws Mt2Error TLS_FAILED when the connection, the handshake or the check fails.
  */
 export async function connectMt2(options: Mt2ConnectOptions): Promise<Mt2Connection> {
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
   const socket = tls.connect({
     host: options.host,
     port: options.port,
@@ -286,14 +287,24 @@ export async function connectMt2(options: Mt2ConnectOptions): Promise<Mt2Connect
     cert: options.identity.cert,
     minVersion: 'TLSv1.3',
     rejectUnauthorized: false,
-    timeout: options.connectTimeoutMs ?? 10_000,
+    timeout: timeoutMs,
   });
   socket.pause();
   try {
     if ((await first(socket, 'secureConnect', 'timeout')) === 'timeout') {
       throw new Error('connect timed out');
     }
-    socket.setTimeout(0);
+    // A server that completes TLS and then says nothing must not hold the caller until the
+    // session's idle timeout: the connect timeout runs on until the greeting.
+    let silent: () => void = () => undefined;
+    const noGreeting = new Promise<never>((_, reject) => {
+      silent = () => {
+        reject(new Mt2Error('TLS_FAILED', `no greeting within ${timeoutMs} ms`));
+        socket.destroy();
+      };
+    });
+    noGreeting.catch(() => undefined);
+    socket.once('timeout', silent);
     const serverCertificate = peerDer(socket);
     if (serverCertificate === null) throw new Error('the server sent no certificate');
     await options.checkServerCertificate(serverCertificate);
@@ -305,7 +316,9 @@ export async function connectMt2(options: Mt2ConnectOptions): Promise<Mt2Connect
     });
     bind(socket, session);
     socket.resume();
-    await session.greeting;
+    await Promise.race([session.greeting, noGreeting]);
+    socket.off('timeout', silent);
+    socket.setTimeout(0);
     return { session, serverCertificate, destroy: () => socket.destroy() };
   } catch (error) {
     socket.destroy();

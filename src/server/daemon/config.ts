@@ -59,6 +59,26 @@ export interface TrustConfig {
   readonly trustedGateways: readonly string[];
 }
 
+/** The relay to other domains (docs/mt2d-relay.md). */
+export interface RelayConfig {
+  /** DNS servers (`IP` or `IP:PORT`) for SRV records and their targets; empty: the system's. */
+  readonly dnsServers: readonly string[];
+  /** Wait before the first retry of a domain, in ms. Default 30000. */
+  readonly initialRetryDelayMs: number;
+  /** Longest wait between retries, in ms. Default 3600000. */
+  readonly maxRetryDelayMs: number;
+  /** A message undelivered this long is reported to its sender, in ms. Default 5 days. */
+  readonly maxAgeMs: number;
+  /** Domains worked on at once. Default 8. */
+  readonly maxConcurrentDomains: number;
+  /** Messages per run of a domain. Default 100. */
+  readonly maxMessagesPerBatch: number;
+  /** Host sessions kept open between batches (trusted peers). Default 16; 0 keeps none. */
+  readonly maxKeptSessions: number;
+  /** A kept session unused this long is closed, in ms. Default 60000. */
+  readonly keptSessionIdleMs: number;
+}
+
 /** The contents of `mt2d.json`. */
 export interface ServerConfig {
   readonly version: 1;
@@ -74,6 +94,7 @@ export interface ServerConfig {
   readonly trust: TrustConfig;
   /** Static routes: destination domain to `host:port`. */
   readonly routes: Readonly<Record<string, string>>;
+  readonly relay: RelayConfig;
 }
 
 const MIB = 1024 * 1024;
@@ -108,6 +129,16 @@ export function defaultConfig(domain: string, hostname: string): ServerConfig {
     },
     trust: { caFiles: [], blacklistedIssuerDomains: [], trustedGateways: [] },
     routes: {},
+    relay: {
+      dnsServers: [],
+      initialRetryDelayMs: 30_000,
+      maxRetryDelayMs: 3_600_000,
+      maxAgeMs: 5 * 24 * 3_600_000,
+      maxConcurrentDomains: 8,
+      maxMessagesPerBatch: 100,
+      maxKeptSessions: 16,
+      keptSessionIdleMs: 60_000,
+    },
   };
 }
 
@@ -221,6 +252,16 @@ export function parseConfig(value: Json): ServerConfig {
       trustedGateways: stringsAt,
     }),
     routes: stringMap(root['routes'], 'routes', stringAt),
+    relay: section(root['relay'], 'relay', defaults.relay, {
+      dnsServers: stringsAt,
+      initialRetryDelayMs: count(0),
+      maxRetryDelayMs: count(0),
+      maxAgeMs: count(0),
+      maxConcurrentDomains: count(1),
+      maxMessagesPerBatch: count(1),
+      maxKeptSessions: count(0),
+      keptSessionIdleMs: count(1),
+    }),
   };
 }
 

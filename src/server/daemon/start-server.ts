@@ -13,7 +13,8 @@ import { acceptanceSession, type AcceptanceServer } from '../accept/connection.t
 import { StoreMailbox } from '../mailbox/store-mailbox.ts';
 import type { Delivered } from '../accept/message-intake.ts';
 import { SpentStampLog } from '../postage/index.ts';
-import { RoutingTable, StaticRoutes } from '../routing/index.ts';
+import { Relay, dnsAddressLookup } from '../relay/index.ts';
+import { RoutingTable, SrvRoutes, StaticRoutes } from '../routing/index.ts';
 import { MessageStore } from '../store/index.ts';
 import { readConfig, type ServerConfig } from './config.ts';
 import { readServerCredentials, type ServerCredentials } from './credentials.ts';
@@ -82,7 +83,31 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.routes ?? []),
     ...Object.entries(config.routes).map(([domain, target]) => `${domain}=${target}`),
   ];
-  const routing = new RoutingTable([new StaticRoutes(routeEntries)]);
+  const { dnsServers } = config.relay;
+  const dns = dnsServers.length > 0 ? { servers: dnsServers } : {};
+  const routing = new RoutingTable([new StaticRoutes(routeEntries), new SrvRoutes(dns)]);
+  const isLocalUser = (address: string) => existsSync(userCertificatePath(layout, address));
+  const relay = new Relay({
+    store,
+    routing,
+    host: { credentials: credentials.host, hostname: config.hostname },
+    process: credentials.process,
+    validator,
+    localMailbox: (address) => (isLocalUser(address) ? address.toLowerCase() : undefined),
+    ...(dnsServers.length > 0 ? { lookup: dnsAddressLookup(dnsServers) } : {}),
+    retry: {
+      initialDelayMs: config.relay.initialRetryDelayMs,
+      maxDelayMs: config.relay.maxRetryDelayMs,
+      maxAgeMs: config.relay.maxAgeMs,
+    },
+    limits: {
+      maxConcurrentDomains: config.relay.maxConcurrentDomains,
+      maxMessagesPerBatch: config.relay.maxMessagesPerBatch,
+      maxKeptSessions: config.relay.maxKeptSessions,
+      keptSessionIdleMs: config.relay.keptSessionIdleMs,
+    },
+    log,
+  });
   const onDelivered = (delivered: Delivered) => {
     log.event('delivered', {
       msgId: delivered.msgId,
@@ -91,7 +116,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       relay: delivered.remoteDomains.join(','),
       duplicate: delivered.duplicate,
     });
-    for (const domain of delivered.remoteDomains) options.onRelayQueued?.(domain);
+    for (const domain of delivered.remoteDomains) {
+      relay.onRelayQueued(domain);
+      options.onRelayQueued?.(domain);
+    }
   };
   const server: AcceptanceServer = {
     config,
@@ -99,7 +127,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     store,
     stamps,
     log,
-    isLocalUser: (address) => existsSync(userCertificatePath(layout, address)),
+    isLocalUser,
     appendTrace: (envelope, at) => appendTrace(envelope, credentials.host, config.hostname, at),
     onDelivered,
     mailbox: mailboxExtension(new StoreMailbox(store)),
@@ -136,6 +164,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     domain: config.domain,
     hostname: config.hostname,
   });
+  relay.start();
   let closing: Promise<void> | undefined;
   return {
     address: { host: options.listen.host, port: listener.port },
@@ -148,6 +177,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close() {
       closing ??= (async () => {
         await listener.close();
+        await relay.close();
         await Promise.all([store.close(), stamps.close()]);
         log.event('stopped', {});
       })();

@@ -185,6 +185,11 @@ export class MessageStore {
     return concat(pieces, message.sizes[part]);
   }
 
+  /** Names of the mailboxes that ever held a message, in no particular order. */
+  mailboxNames(): string[] {
+    return [...this.#mailboxes.keys()];
+  }
+
   /** Changes in `mailbox` after `cursor` (a modseq; 0 for everything), oldest first. */
   list(mailbox: string, cursor = 0, limit = 1000): MailboxChanges {
     const box = this.#mailboxes.get(mailbox);
