@@ -8,7 +8,7 @@ import type { CallBridge } from '../bridge.ts';
 import { APP_SECURITY_HEADERS } from '../csp.ts';
 import { HEADERS_TIMEOUT_MS, MAX_WS_CONNECTIONS, REQUEST_TIMEOUT_MS } from './limits.ts';
 import { checkRequest, type HostPolicy } from './request-guard.ts';
-import { readStaticFile } from './static-files.ts';
+import { readStaticFile } from '../static-files.ts';
 import { serveApiConnection } from './ws-session.ts';
 
 export interface WebHostOptions {

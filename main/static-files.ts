@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { MAX_STATIC_FILE_BYTES } from './limits.ts';
+import { MAX_STATIC_FILE_BYTES } from './web-host/limits.ts';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { APP_CSP } from './main/csp.ts';
+
+const root = import.meta.dirname;
+
+/** Puts the app's CSP into the built index.html too (not in dev: Vite's dev client injects inline scripts). */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'mt2-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: APP_CSP },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      lib: { entry: resolve(root, 'main/electron/main.ts'), formats: ['es'] },
+    },
+  },
+  preload: {
+    // CommonJS: Electron loads an ES module preload only with the sandbox off.
+    build: {
+      lib: { entry: resolve(root, 'main/electron/preload.ts'), formats: ['cjs'] },
+      externalizeDeps: false,
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [react(), contentSecurityPolicy()],
+    build: {
+      rolldownOptions: { input: resolve(root, 'renderer/index.html') },
+    },
+  },
+});
