@@ -6,7 +6,15 @@ import { APP_CSP } from './main/csp.ts';
 
 const root = import.meta.dirname;
 
-/** Puts the app's CSP into the built index.html too (not in dev: Vite's dev client injects inline scripts). */
+/**
+ * Puts the app's CSP into the built index.html too (not in dev: Vite's dev client
+ * injects inline scripts). frame-ancestors works only as a header, so the meta tag
+ * leaves it out; the web host and the app:// handler send the whole policy as a header.
+ */
+const META_CSP = APP_CSP.split('; ')
+  .filter((directive) => !directive.startsWith('frame-ancestors'))
+  .join('; ');
+
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'mt2-csp',
@@ -14,7 +22,7 @@ function contentSecurityPolicy(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: APP_CSP },
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CSP },
         injectTo: 'head-prepend',
       },
     ],

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { MessageSummaryView } from '../../src/api/index.ts';
 import { BADGE_LABEL } from './badges.ts';
 import { listDate, shortName } from './format.ts';
+import { AttachmentIcon, EncryptedIcon, SignedIcon } from './icons.tsx';
 import type { MessagePages } from './use-message-pages.ts';
 
 const ROW_HEIGHT_PX = 64;
@@ -137,21 +138,9 @@ function MessageRow({
         {BADGE_LABEL[message.verification]}
       </span>
       <span className="icons">
-        {message.signed ? (
-          <span role="img" aria-label="Signed" title="Signed">
-            ✎
-          </span>
-        ) : null}
-        {message.encrypted ? (
-          <span role="img" aria-label="Encrypted" title="Encrypted">
-            🔒
-          </span>
-        ) : null}
-        {message.hasAttachments ? (
-          <span role="img" aria-label="Has attachments" title="Attachments">
-            📎
-          </span>
-        ) : null}
+        {message.signed ? <SignedIcon /> : null}
+        {message.encrypted ? <EncryptedIcon /> : null}
+        {message.hasAttachments ? <AttachmentIcon /> : null}
       </span>
       <time className="date" dateTime={message.date}>
         {listDate(message.date)}
