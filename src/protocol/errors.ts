@@ -39,6 +39,8 @@ const ERROR_RESULTS = {
   ABORTED: RESULT.TRANSFER_ABORTED,
   /** The session closed (QUIT, a fatal error, or the connection dropped) before an answer. */
   SESSION_CLOSED: RESULT.FAILED,
+  /** A response breaks its extension's grammar (a mailbox LIST entry, PULL counts, ...). */
+  MALFORMED_RESPONSE: RESULT.SYNTAX_ERROR,
   /** The TLS connection could not be set up or failed. */
   TLS_FAILED: RESULT.FAILED,
 } as const satisfies Record<string, string>;

@@ -17,6 +17,14 @@ import { Endpoint, type SessionIo, type SessionTimers } from './endpoint.ts';
 import { indexExtensions, type TransferExtension } from './extension.ts';
 import type { SessionState, TransferMode } from './states.ts';
 import { TransferReceiver, type PartType, type TransferHooks } from './transfer-receiver.ts';
+import type {
+  MailboxEntry,
+  MailboxFlag,
+  MailboxListing,
+  MailboxPart,
+  PullOptions,
+  PullResult,
+} from '../transfer-extensions/mailbox-types.ts';
 
 /** The server's greeting: its anonymous options and announced limits. */
 export interface Greeting {
@@ -191,6 +199,43 @@ export class ClientSession {
   /** Message status (the STAT extension). */
   stat(msgId: string): Promise<StatResult> {
     return CLIENT_VERBS.STAT(this.context, msgId);
+  }
+
+  /**
+   * Mailbox access: the changes after `since` (a cursor; 0 = everything), at most
+   * `limit` entries (default and cap: the server's). Ask again from `cursor` while `more`.
+   * @throws Mt2Error REFUSED (99.0.5.3 when the server does not offer MBOX),
+   *   MALFORMED_RESPONSE when the server's entries break the grammar.
+   */
+  list(since: number, limit?: number): Promise<MailboxListing> {
+    return CLIENT_VERBS.LIST(this.context, since, limit);
+  }
+
+  /**
+   * Mailbox access: the server delivers `part` of each message with its own XFER;
+   * `options.accept` may refuse any (a huge body), `options.onPart` gets each one.
+   * Several PULL requests are sent when the ids do not fit one line.
+   * @throws Mt2Error ABORTED after `options.signal` aborted, REFUSED, MALFORMED_RESPONSE.
+   */
+  pull(part: MailboxPart, msgIds: readonly string[], options?: PullOptions): Promise<PullResult> {
+    return CLIENT_VERBS.PULL(this.context, part, msgIds, options);
+  }
+
+  /**
+   * Mailbox access: adds and removes flags; resolves with the message's new entry.
+   * @throws Mt2Error REFUSED with 120.0.5.27 for an unknown message.
+   */
+  flag(
+    msgId: string,
+    add: readonly MailboxFlag[],
+    remove: readonly MailboxFlag[] = [],
+  ): Promise<MailboxEntry> {
+    return CLIENT_VERBS.FLAG(this.context, msgId, add, remove);
+  }
+
+  /** Mailbox access: marks deleted and expunges; resolves with how many were expunged. */
+  dele(msgIds: readonly string[]): Promise<number> {
+    return CLIENT_VERBS.DELE(this.context, msgIds);
   }
 
   /**

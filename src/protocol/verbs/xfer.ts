@@ -1,4 +1,4 @@
-import { atom, num, type Mt2Response } from '../codec/frames.ts';
+import { atom, num, type Mt2Option, type Mt2Response } from '../codec/frames.ts';
 import { exceeds } from '../codec/limits.ts';
 import { Mt2Error } from '../errors.ts';
 import { RESULT } from '../result-codes.ts';
@@ -18,6 +18,8 @@ export interface XferOptions {
   readonly signal?: AbortSignal;
   /** Called after each chunk with the octets of the part sent so far. */
   readonly onProgress?: (sentBytes: number) => void;
+  /** Extension groups added to every XFER line (a mailbox PULL's XFERs carry `(PULL=tag)`). */
+  readonly extensions?: readonly Mt2Option[];
 }
 
 /** The acknowledgement of a part's last fragment. */
@@ -170,7 +172,7 @@ async function sendFragment(
     request = endpoint.request(
       'XFER',
       [atom(msgId), atom(part), num(fragment.length), num(pending)],
-      [],
+      options.extensions ?? [],
       { onTmp: granted },
     );
   } catch (error) {

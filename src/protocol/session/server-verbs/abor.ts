@@ -1,7 +1,7 @@
 import { RESULT } from '../../result-codes.ts';
-import { OPEN_STATES, type ServerVerbSpec } from './context.ts';
+import { OPEN_STATES, type ServerContext, type ServerVerbSpec } from './context.ts';
 
-/** `ABOR tag`: kills an XFER whose data is arriving (section 6.5). */
+/** `ABOR tag`: kills an XFER whose data is arriving, or an extension's command (section 6.5). */
 export const ABOR: ServerVerbSpec = {
   states: OPEN_STATES,
   async handle(request, context) {
@@ -17,12 +17,27 @@ export const ABOR: ServerVerbSpec = {
       endpoint.reply(request.tag, RESULT.BAD_PARAMETERS, 'ABOR tag');
       return;
     }
+    const killed = `Command number ${tag} killed.`;
     if (!context.receiver.hasActive(tag)) {
-      endpoint.reply(request.tag, RESULT.NO_SUCH_COMMAND);
+      // The extension answers its killed command itself, after this OK.
+      if (abortExtensionCommand(tag, context)) {
+        endpoint.reply(request.tag, RESULT.ABORTED_COMMAND, killed);
+      } else {
+        endpoint.reply(request.tag, RESULT.NO_SUCH_COMMAND);
+      }
       return;
     }
     // The slides answer the ABOR first, then the killed command.
-    endpoint.reply(request.tag, RESULT.ABORTED_COMMAND, `Command number ${tag} killed.`);
+    endpoint.reply(request.tag, RESULT.ABORTED_COMMAND, killed);
     await context.receiver.abort(tag);
   },
 };
+
+function abortExtensionCommand(tag: number, context: ServerContext): boolean {
+  for (const extension of context.extensions.values()) {
+    if (extension.abort?.(tag, { endpoint: context.endpoint, peer: context.peer }) === true) {
+      return true;
+    }
+  }
+  return false;
+}
