@@ -17,6 +17,8 @@ import { Endpoint, type SessionIo, type SessionTimers } from './endpoint.ts';
 import { indexExtensions, type TransferExtension } from './extension.ts';
 import type { SessionState, TransferMode } from './states.ts';
 import { TransferReceiver, type PartType, type TransferHooks } from './transfer-receiver.ts';
+import { PullReceiver } from './pull-receiver.ts';
+import { aborTarget } from './server-verbs/abor.ts';
 import type {
   MailboxEntry,
   MailboxFlag,
@@ -102,6 +104,7 @@ export class ClientSession {
         endpoint.mode === 'synchronous' ? 1 : Math.max(1, inFlight() - 1),
       ),
       messageSlots: new Slots(inFlight),
+      pulls: new PullReceiver(endpoint),
     };
     this.receiver =
       options.incoming === undefined ? undefined : new TransferReceiver(endpoint, options.incoming);
@@ -112,6 +115,7 @@ export class ClientSession {
       },
       onClosed: async (reason) => {
         this.settleGreeting.reject(reason);
+        this.context.pulls.closeAll();
         await this.receiver?.closeAll();
         for (const listener of this.listeners.close) listener(reason);
       },
@@ -258,13 +262,32 @@ export class ClientSession {
     const endpoint = this.endpoint;
     if (request.verb === 'NOOP') {
       endpoint.reply(request.tag, RESULT.OK);
+    } else if (request.verb === 'ABOR') {
+      await this.onAbor(request);
     } else if (request.verb === 'XFER' && endpoint.state === 'authenticated') {
-      if (this.receiver === undefined) endpoint.reply(request.tag, RESULT.TRANSFER_REFUSED);
+      if (PullReceiver.isPullXfer(request)) this.context.pulls.onXfer(request);
+      else if (this.receiver === undefined) endpoint.reply(request.tag, RESULT.TRANSFER_REFUSED);
       else await this.receiver.onXfer(request);
     } else if (request.verb === 'XFER') {
       endpoint.reply(request.tag, RESULT.BAD_SEQUENCE);
     } else {
       endpoint.reply(request.tag, RESULT.UNKNOWN_VERB, `Unknown verb ${request.verb}.`);
+    }
+  }
+
+  /** The server kills one of its XFERs to us (docs/protocol.md section 6.5, full duplex). */
+  private async onAbor(request: Mt2Request): Promise<void> {
+    const endpoint = this.endpoint;
+    const tag = aborTarget(request);
+    const pulls = this.context.pulls;
+    if (tag === undefined) {
+      endpoint.reply(request.tag, RESULT.BAD_PARAMETERS, 'ABOR tag');
+    } else if (pulls.hasActive(tag) || this.receiver?.hasActive(tag) === true) {
+      endpoint.reply(request.tag, RESULT.ABORTED_COMMAND, `Command number ${tag} killed.`);
+      if (pulls.hasActive(tag)) pulls.abort(tag);
+      else await this.receiver?.abort(tag);
+    } else {
+      endpoint.reply(request.tag, RESULT.NO_SUCH_COMMAND);
     }
   }
 

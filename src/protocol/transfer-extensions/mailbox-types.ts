@@ -116,3 +116,26 @@ export interface PullOptions {
   /** Most msg-ids per PULL request (the server's cap is at least this). Default 500. */
   readonly idsPerRequest?: number;
 }
+
+/**
+ * The mailbox-access result codes (docs/protocol.md sections 5 and 8.4). Most reuse a
+ * core detail with its core meaning; 3.30 and 5.30 are the extension's own.
+ */
+export const MAILBOX_RESULT = Object.freeze({
+  /** LIST, PULL, FLAG, DELE done. */
+  OK: '120.0.2.0',
+  /** LIST: a line of entries; more lines or the final OK follow. */
+  ENTRIES: '120.0.3.30',
+  /** The mailbox failed; retry later. */
+  STORAGE_UNAVAILABLE: '120.0.4.3',
+  /** Missing or wrong parameters (a bad flag, a bad LIMIT, a msg-id twice, ...). */
+  BAD_PARAMETERS: '120.0.5.4',
+  /** The PULL was killed by ABOR; its remaining XFERs were not sent. */
+  TRANSFER_ABORTED: '120.0.5.14',
+  /** The mailbox answered something the extension cannot send. */
+  PEER_FAILURE: '120.0.5.26',
+  /** FLAG: no such message. */
+  UNKNOWN_MESSAGE: '120.0.5.27',
+  /** PULL or DELE names more msg-ids than the server takes in one request. */
+  TOO_MANY_IDS: '120.0.5.30',
+} as const);

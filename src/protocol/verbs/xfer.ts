@@ -2,7 +2,7 @@ import { atom, num, type Mt2Option, type Mt2Response } from '../codec/frames.ts'
 import { exceeds } from '../codec/limits.ts';
 import { Mt2Error } from '../errors.ts';
 import { RESULT } from '../result-codes.ts';
-import type { ClientContext } from '../session/client-context.ts';
+import type { ClientContext, SenderContext } from '../session/client-context.ts';
 import { okOrThrow, requireState } from '../session/client-context.ts';
 import type { PartType } from '../session/transfer-receiver.ts';
 import { abor } from './abor.ts';
@@ -99,7 +99,7 @@ export async function transferMessage(
 }
 
 /** @throws Mt2Error WRONG_STATE, BAD_PARAMETERS (empty) or PART_TOO_LARGE (server's MAXPART). */
-function checkPart(context: ClientContext, part: PartType, data: Uint8Array): void {
+function checkPart(context: SenderContext, part: PartType, data: Uint8Array): void {
   requireState(context, 'XFER', 'authenticated');
   if (data.length === 0) throw new Mt2Error('BAD_PARAMETERS', 'a part has at least one octet');
   if (exceeds(data.length, context.endpoint.peerLimits.maxPartBytes)) {
@@ -109,7 +109,7 @@ function checkPart(context: ClientContext, part: PartType, data: Uint8Array): vo
 
 /** Starts a part's fragments; see {@link PartTransfer}. */
 export function beginPart(
-  context: ClientContext,
+  context: SenderContext,
   msgId: string,
   part: PartType,
   data: Uint8Array,
@@ -154,7 +154,7 @@ export function beginPart(
  * (wrapped, so awaiting the write does not await the answer).
  */
 async function sendFragment(
-  context: ClientContext,
+  context: SenderContext,
   msgId: string,
   part: PartType,
   fragment: Uint8Array,
