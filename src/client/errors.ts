@@ -31,6 +31,12 @@ export const ENGINE_ERROR = {
   NO_RECIPIENT_CERTIFICATE: 'ENGINE_NO_RECIPIENT_CERTIFICATE',
   /** The embedded mt2d could not be set up or started. */
   EMBEDDED_SERVER: 'ENGINE_EMBEDDED_SERVER',
+  /** No certificate with that fingerprint is known here. */
+  UNKNOWN_CERTIFICATE: 'ENGINE_UNKNOWN_CERTIFICATE',
+  /** The data given to importCertificate is no readable personal certificate. */
+  BAD_CERTIFICATE: 'ENGINE_BAD_CERTIFICATE',
+  /** exportIdentity could not write the file (exists already, no such folder, ...). */
+  EXPORT_FAILED: 'ENGINE_EXPORT_FAILED',
   /** The engine was closed. */
   CLOSED: 'ENGINE_CLOSED',
   /** A part of the API that this version does not implement yet. */

@@ -1,9 +1,4 @@
-import type {
-  AddressView,
-  FolderId,
-  MessageSummaryView,
-  SendStatusView,
-} from '../api/index.ts';
+import type { AddressView, FolderId, MessageSummaryView, SendStatusView } from '../api/index.ts';
 import type { Folder, MessageSummary } from './store/index.ts';
 import { messageRef } from './refs.ts';
 import { securityView, type StoredVerification } from './security/verify-incoming.ts';

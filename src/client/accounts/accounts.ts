@@ -48,7 +48,8 @@ export class Accounts {
 
   record(id: string): AccountRecord {
     const found = this.records().find((record) => record.id === id);
-    if (found === undefined) throw engineError(ENGINE_ERROR.UNKNOWN_ACCOUNT, 'There is no such account.');
+    if (found === undefined)
+      throw engineError(ENGINE_ERROR.UNKNOWN_ACCOUNT, 'There is no such account.');
     return found;
   }
 
@@ -77,7 +78,8 @@ export class Accounts {
    */
   async unlock(passphrase: string): Promise<readonly UnlockedAccount[]> {
     const records = this.records();
-    if (records.length === 0) throw engineError(ENGINE_ERROR.NOT_SET_UP, 'There is no identity yet.');
+    if (records.length === 0)
+      throw engineError(ENGINE_ERROR.NOT_SET_UP, 'There is no identity yet.');
     const opened: UnlockedAccount[] = [];
     for (const record of records) {
       const privateKey = await readKeyFile(this.dataDir, record.keyFile, passphrase);
@@ -104,7 +106,10 @@ export class Accounts {
     server: { host: string; port: number; serverName: string },
   ): Promise<UnlockedAccount> {
     const privateKey = await generateRsaPrivateKey();
-    const csr = createCsr(privateKey, { address: request.address, displayName: request.displayName });
+    const csr = createCsr(privateKey, {
+      address: request.address,
+      displayName: request.displayName,
+    });
     const issued = await certify(csr);
     const credentials: Credentials = {
       certificate: new X509Certificate(issued.certificatePem),
@@ -148,10 +153,16 @@ export class Accounts {
     }
     const address = addressesOf(parseCertificate(credentials.certificate.raw))[0];
     if (address === undefined) {
-      throw engineError(ENGINE_ERROR.BAD_IDENTITY_FILE, 'This identity file holds no personal (address) certificate.');
+      throw engineError(
+        ENGINE_ERROR.BAD_IDENTITY_FILE,
+        'This identity file holds no personal (address) certificate.',
+      );
     }
     if (credentials.chain.length === 0) {
-      throw engineError(ENGINE_ERROR.BAD_IDENTITY_FILE, 'This identity file does not include its CA certificate.');
+      throw engineError(
+        ENGINE_ERROR.BAD_IDENTITY_FILE,
+        'This identity file does not include its CA certificate.',
+      );
     }
     return this.add(credentials, {
       kind: 'remote',
@@ -180,7 +191,13 @@ export class Accounts {
   ): Promise<UnlockedAccount> {
     const id = newAccountId();
     const keyFile = keyFileOf(id);
-    await writeKeyFile(this.dataDir, keyFile, credentials.privateKey, details.passphrase, this.keyOptions);
+    await writeKeyFile(
+      this.dataDir,
+      keyFile,
+      credentials.privateKey,
+      details.passphrase,
+      this.keyOptions,
+    );
     // The key file must open with the passphrase before the account is recorded.
     await readKeyFile(this.dataDir, keyFile, details.passphrase);
     const record: AccountRecord = {

@@ -21,7 +21,8 @@ export interface ConnectionTarget {
   readonly certificateChainPem: string;
   /** The user's certificate and chain as DER, own first, for HELO. */
   readonly heloChain: Uint8Array;
-  readonly validator: IdentityValidator;
+  /** The account's current validator (trust settings can change while it runs). */
+  readonly validator: () => IdentityValidator;
 }
 
 /** What to do once a session is up; its rejection counts as a connection failure. */
@@ -136,7 +137,7 @@ export class AccountConnection {
         identity: { key: target.keyPem, cert: target.certificateChainPem },
         extensions: [pipeExtension()],
         checkServerCertificate: async (der) => {
-          const verdict = await checkPeer(target.validator, {
+          const verdict = await checkPeer(target.validator(), {
             chainDer: [der],
             expected: { kind: 'host', hostname: target.serverName },
           });

@@ -28,7 +28,9 @@ function payloadOf(item: OutboxItem): OutboxPayload {
 
 /** Permanent refusals (class 5) fail the message; anything else is tried again later. */
 function isPermanent(error: unknown): error is Mt2Error {
-  return error instanceof Mt2Error && error.code === 'REFUSED' && /^\d+\.\d+\.5\./.test(error.result);
+  return (
+    error instanceof Mt2Error && error.code === 'REFUSED' && /^\d+\.\d+\.5\./.test(error.result)
+  );
 }
 
 export interface OutboxEvents {
@@ -107,7 +109,10 @@ export class Outbox {
     }
   }
 
-  private async update(item: OutboxItem, change: Parameters<LocalStoreProxy['updateOutboxItem']>[1]) {
+  private async update(
+    item: OutboxItem,
+    change: Parameters<LocalStoreProxy['updateOutboxItem']>[1],
+  ) {
     const updated = await this.store.updateOutboxItem(item.id, change);
     if (updated.msgId !== undefined) {
       this.events.onStatus(updated.accountId, updated.msgId, this.statusOf(updated));
@@ -139,7 +144,10 @@ export class Outbox {
       this.events.onMoved();
     } catch (error) {
       if (isPermanent(error)) {
-        await this.update(item, { state: 'failed', lastError: refusalText(error.result, error.message) });
+        await this.update(item, {
+          state: 'failed',
+          lastError: refusalText(error.result, error.message),
+        });
         return;
       }
       await this.update(item, {
@@ -151,9 +159,14 @@ export class Outbox {
     }
   }
 
-  private async withPostage(item: OutboxItem, payload: OutboxPayload, bits: number): Promise<OutboxPayload> {
+  private async withPostage(
+    item: OutboxItem,
+    payload: OutboxPayload,
+    bits: number,
+  ): Promise<OutboxPayload> {
     this.minting.add(item.id);
-    if (item.msgId !== undefined) this.events.onStatus(item.accountId, item.msgId, this.statusOf(item));
+    if (item.msgId !== undefined)
+      this.events.onStatus(item.accountId, item.msgId, this.statusOf(item));
     try {
       const envelope = decodeEnvelope(Buffer.from(payload.envelope, 'base64'));
       const stamped = await addPostage(envelope, bits);

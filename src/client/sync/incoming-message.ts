@@ -1,8 +1,4 @@
-import {
-  decryptPart,
-  encryptedPartsOf,
-  type CmsRecipient,
-} from '../../identity/index.ts';
+import { decryptPart, encryptedPartsOf, type CmsRecipient } from '../../identity/index.ts';
 import {
   decodeEnvelope,
   decodeHeaders,
@@ -43,7 +39,8 @@ export interface IncomingMessage {
   readonly problem?: string;
 }
 
-const clip = (text: string, max = MAX_DISPLAY_CHARS) => (text.length > max ? text.slice(0, max) : text);
+const clip = (text: string, max = MAX_DISPLAY_CHARS) =>
+  text.length > max ? text.slice(0, max) : text;
 
 function addresses(entries: readonly AddressEntry[]): string[] {
   return entries
@@ -53,11 +50,7 @@ function addresses(entries: readonly AddressEntry[]): string[] {
 }
 
 /** Headers as readable structure: decrypted with the account's key when encrypted. */
-function readHeaders(
-  envelope: Mt2Envelope,
-  octets: Uint8Array,
-  reader: CmsRecipient,
-): Mt2Headers {
+function readHeaders(envelope: Mt2Envelope, octets: Uint8Array, reader: CmsRecipient): Mt2Headers {
   const plain = encryptedPartsOf(envelope).has('headers') ? decryptPart(octets, reader) : octets;
   return decodeHeaders(plain);
 }
@@ -73,7 +66,10 @@ function display(
   return {
     fromName: clip(from?.name ?? ''),
     fromAddress: clip(from?.address ?? envelope.sender),
-    to: summary === undefined ? envelope.recipients.slice(0, MAX_DISPLAY_ADDRESSES) : addresses(summary.to),
+    to:
+      summary === undefined
+        ? envelope.recipients.slice(0, MAX_DISPLAY_ADDRESSES)
+        : addresses(summary.to),
     cc: summary === undefined ? [] : addresses(summary.cc),
     subject: clip(summary?.subject ?? ''),
     date: summary?.date ?? arrival,
