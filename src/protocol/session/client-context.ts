@@ -67,7 +67,12 @@ export type SenderContext = Pick<ClientContext, 'endpoint' | 'transferSlots'>;
 export function okOrThrow(response: Mt2Response): Mt2Response {
   if (response.status === 'OK') return response;
   const code = response.code === RESULT.TRANSFER_ABORTED ? 'ABORTED' : 'REFUSED';
-  throw new Mt2Error(code, response.text === '' ? response.code : response.text, response.code);
+  throw new Mt2Error(
+    code,
+    response.text === '' ? response.code : response.text,
+    response.code,
+    response.groups,
+  );
 }
 
 /** @throws Mt2Error WRONG_STATE unless the session is in one of `states`. */

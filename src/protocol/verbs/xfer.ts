@@ -28,6 +28,8 @@ export interface XferResult {
   readonly text: string;
   /** True when the server committed the message with this fragment (99.0.2.4). */
   readonly committed: boolean;
+  /** The acknowledgement's options (e.g. `(TRACE=...)` when TRACE is on). */
+  readonly options: readonly Mt2Option[];
 }
 
 /** A part on its way: `sent` once all its data is written, `done` once acknowledged. */
@@ -92,7 +94,9 @@ export async function transferMessage(
       else await transfer.sent;
     }
     const results = await Promise.all(acknowledgements);
-    return results[results.length - 1] ?? { code: RESULT.OK, text: '', committed: false };
+    return (
+      results[results.length - 1] ?? { code: RESULT.OK, text: '', committed: false, options: [] }
+    );
   } finally {
     context.messageSlots.release();
   }
@@ -142,6 +146,7 @@ export function beginPart(
       code: last?.code ?? RESULT.OK,
       text: last?.text ?? '',
       committed: last?.code === RESULT.MESSAGE_COMMITTED,
+      options: (last?.groups ?? []).filter((group) => group.kind === 'option'),
     };
   })();
   done.catch(() => undefined);
