@@ -20,3 +20,4 @@ export {
   type LocalStoreProxy,
   type LocalStoreWorkerOptions,
 } from './proxy.ts';
+export { SqliteConsentStore } from './consent-store.ts';
