@@ -98,7 +98,9 @@ async function run(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => {
     hardenContents(contents);
   });
-  const engine: EngineHandle = await startEngine(join(app.getPath('userData'), 'engine'));
+  const engine: EngineHandle = await startEngine({
+    dataDir: join(app.getPath('userData'), 'engine'),
+  });
   const bridge = createCallBridge(engine.api, (method, error) => {
     console.error(`engine: ${method} failed`, error);
   });

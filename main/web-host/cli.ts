@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   }
   const port = Number(process.env['MT2_WEB_PORT'] ?? '0');
   const app = await startWebApp({
-    dataDir: process.env['MT2_DATA_DIR'] ?? join(homedir(), '.mt2-web'),
+    engine: {
+      dataDir: process.env['MT2_DATA_DIR'] ?? join(homedir(), '.mt2-web'),
+      storeWorkerUrl: new URL('./source-store-worker.mjs', import.meta.url),
+    },
     rendererDir,
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 0,
   });

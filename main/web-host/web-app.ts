@@ -1,10 +1,11 @@
+import type { EngineOptions } from '../../src/client/index.ts';
 import { createCallBridge, type EngineHandle } from '../bridge.ts';
 import { startEngine } from '../engine.ts';
 import { startWebHost, type RunningWebHost } from './server.ts';
 
 export interface WebAppOptions {
-  /** Where the engine keeps its identity, store, settings and the embedded mt2d. */
-  readonly dataDir: string;
+  /** The engine's options: `dataDir` holds its identity, store, settings and the embedded mt2d. */
+  readonly engine: EngineOptions;
   /** The renderer build to serve. */
   readonly rendererDir: string;
   readonly port?: number;
@@ -18,7 +19,7 @@ export interface RunningWebApp {
 
 /** The engine and the web host serving it: what `npm run web`, the e2e tests and bench:ui run. */
 export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp> {
-  const engine = await startEngine(options.dataDir);
+  const engine = await startEngine(options.engine);
   try {
     const host = await startWebHost({
       rendererDir: options.rendererDir,

@@ -6,7 +6,8 @@ import type {
   MessageRef,
   MessageView,
 } from '../../src/api/index.ts';
-import { useApiEvents } from '../api/context.tsx';
+import { describeError } from '../api/client.ts';
+import { useApi, useApiEvents } from '../api/context.tsx';
 import { Composer } from './Composer.tsx';
 import { EMPTY_SEED, forwardSeed, replySeed, type ComposeSeed } from './compose-seed.ts';
 import { FolderPane } from './FolderPane.tsx';
@@ -23,6 +24,7 @@ interface MailboxProps {
 
 /** The three panes (folders, list, reader), the search box and the composer. */
 export function Mailbox({ status, themeToggle }: MailboxProps) {
+  const api = useApi();
   const account = status.accounts[0];
   const [folder, setFolder] = useState<FolderId>('inbox');
   const [query, setQuery] = useState('');
@@ -127,6 +129,16 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           }}
         >
           Compose
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            api.call('syncNow', {}).catch((failure: unknown) => {
+              setNotice(describeError(failure));
+            });
+          }}
+        >
+          Get mail
         </button>
         <button
           type="button"

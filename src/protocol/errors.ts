@@ -1,3 +1,4 @@
+import type { Mt2ExtensionResult, Mt2Option } from './codec/frames.ts';
 import { RESULT } from './result-codes.ts';
 
 /**
@@ -39,6 +40,8 @@ const ERROR_RESULTS = {
   ABORTED: RESULT.TRANSFER_ABORTED,
   /** The session closed (QUIT, a fatal error, or the connection dropped) before an answer. */
   SESSION_CLOSED: RESULT.FAILED,
+  /** A response breaks its extension's grammar (a mailbox LIST entry, PULL counts, ...). */
+  MALFORMED_RESPONSE: RESULT.SYNTAX_ERROR,
   /** The TLS connection could not be set up or failed. */
   TLS_FAILED: RESULT.FAILED,
 } as const satisfies Record<string, string>;
@@ -66,15 +69,24 @@ export class Mt2Error extends Error {
   readonly code: Mt2ErrorCode;
   /** The dotted result code sent to (or, for REFUSED, received from) the peer. */
   readonly result: string;
+  /** For REFUSED: the groups of the peer's ERR (e.g. the postage it asks for). */
+  readonly groups: readonly (Mt2Option | Mt2ExtensionResult)[];
 
   /**
    * @param code the stable error code
    * @param message human-readable detail
    * @param result overrides the code's default result code (e.g. the peer's ERR code)
+   * @param groups the options and extension results of the peer's ERR
    */
-  constructor(code: Mt2ErrorCode, message: string, result?: string) {
+  constructor(
+    code: Mt2ErrorCode,
+    message: string,
+    result?: string,
+    groups: readonly (Mt2Option | Mt2ExtensionResult)[] = [],
+  ) {
     super(message);
     this.code = code;
     this.result = result ?? ERROR_RESULTS[code];
+    this.groups = groups;
   }
 }

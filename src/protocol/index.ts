@@ -41,4 +41,6 @@ export type {
 } from './verbs/index.ts';
 export * from './transfer-extensions/pipe.ts';
 export * from './transfer-extensions/stat.ts';
+export * from './transfer-extensions/mailbox.ts';
 export * from './node/tls-transport.ts';
+export * from './transfer-extensions/trace.ts';

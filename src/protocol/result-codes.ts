@@ -51,6 +51,7 @@ const CORE = {
   IDLE_TIMEOUT: ['4.2', 'Idle too long; closing.'],
   STORAGE_UNAVAILABLE: ['4.3', 'Storage unavailable; retry later.'],
   SHUTTING_DOWN: ['4.4', 'Shutting down; retry later.'],
+  TOO_MANY_SESSIONS: ['4.5', 'Too many sessions; retry later.'],
   // class 5: permanent failure
   FAILED: ['5.0', 'Command failed.'],
   SYNTAX_ERROR: ['5.1', 'Syntax error.'],
@@ -80,6 +81,22 @@ const CORE = {
   OUT_OF_SYNC: ['5.25', 'Response to a request never sent; closing.'],
   PEER_FAILURE: ['5.26', 'Internal failure.'],
   UNKNOWN_MESSAGE: ['5.27', 'No such message.'],
+  // class 5, server policy (pre-transfer filtering, docs/mt2d.md)
+  UNAUTHORISED_CLIENT: ['5.28', 'Client not authorised on this server.'],
+  HOST_BLACKLISTED: ['5.29', 'Host or domain blacklisted.'],
+  HOST_NOT_WHITELISTED: ['5.30', 'Host or domain not on the whitelist.'],
+  TRACE_INVALID: ['5.31', 'Invalid trace data.'],
+  SENDER_PROHIBITED: ['5.32', 'Sender prohibited.'],
+  RECIPIENT_PROHIBITED: ['5.33', 'Recipient prohibited.'],
+  UNKNOWN_RECIPIENT: ['5.34', 'No such mailbox.'],
+  UNDESIRABLE_OPTION: ['5.35', 'Option or extension refused by policy.'],
+  MIME_SYNTAX_ERROR: ['5.36', 'MIME syntax error.'],
+  UNKNOWN_CRITICAL_EXTENSION: ['5.37', 'Unknown critical delivery extension.'],
+  POSTAGE_REQUIRED: ['5.38', 'Postage required.'],
+  POSTAGE_INVALID: ['5.39', 'Postage invalid or already spent.'],
+  ENVELOPE_MALFORMED: ['5.40', 'Envelope malformed.'],
+  SENDER_NOT_AUTHENTICATED: ['5.41', 'Envelope sender is not the authenticated identity.'],
+  HEADERS_MALFORMED: ['5.42', 'Headers malformed.'],
 } as const satisfies Record<string, readonly [detail: string, meaning: string]>;
 
 /** The name of a registered core result code. */

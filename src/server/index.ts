@@ -1,3 +1,24 @@
 export * from './store/index.ts';
 export * from './routing/index.ts';
 export * from './postage/index.ts';
+export { DaemonError, type DaemonErrorCode } from './daemon/errors.ts';
+export {
+  parseConfig,
+  readConfig,
+  writeConfig,
+  defaultConfig,
+  DEFAULT_LIMITS as DEFAULT_SERVER_LIMITS,
+  type ServerConfig,
+  type ServerLimits,
+  type PostageConfig,
+  type FilterConfig,
+  type TrustConfig,
+} from './daemon/config.ts';
+export { dataDirLayout, type DataDirLayout } from './daemon/data-dir.ts';
+export { initServerDirectory, type InitOptions } from './daemon/init.ts';
+export { addUser, addUserWithP12, localAddress, type IssuedUser } from './daemon/users.ts';
+export { jsonLinesLog, SILENT_LOG, type LogFields, type ServerLog } from './daemon/log.ts';
+export { startServer, type RunningServer, type StartServerOptions } from './daemon/start-server.ts';
+export type { ServerCredentials } from './daemon/credentials.ts';
+export { relayMailbox, type Delivered } from './accept/message-intake.ts';
+export { mimeSyntaxProblem } from './accept/mime-syntax.ts';

@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
+import { encodeLine } from '../codec/encoder.ts';
 import type { Mt2Limits } from '../codec/limits.ts';
 import { Mt2Error } from '../errors.ts';
+import { RESULT, meaningOf } from '../result-codes.ts';
 import { ClientSession } from '../session/client-session.ts';
 import type { SessionIo } from '../session/endpoint.ts';
 import type { TransferExtension } from '../session/extension.ts';
@@ -41,13 +43,30 @@ export interface Mt2ServerOptions {
   /**
    * Hooks for each new connection, given the TLS client certificate (DER) or null.
    * Certificate validation is the caller's (src/identity), inside `onHelo`.
+   * Ignored when `sessionFor` is given.
    */
-  readonly hooksFor: (tlsCertificate: Uint8Array | null) => ServerHooks;
+  readonly hooksFor?: (tlsCertificate: Uint8Array | null) => ServerHooks;
   /** Extensions for each new session (a fresh set per session). */
   readonly extensionsFor?: () => readonly TransferExtension[];
+  /**
+   * Hooks and extensions of one new connection together, for servers whose extensions
+   * share state with the session's hooks (e.g. TRACE, mailbox access).
+   */
+  readonly sessionFor?: (tlsCertificate: Uint8Array | null) => SessionSetup;
+  /**
+   * Most sessions open at once; a connection beyond it gets `[* ERR 99.0.4.5 ...]` instead
+   * of the greeting and is closed. Default 0: no limit.
+   */
+  readonly maxSessions?: number;
   readonly limits?: Partial<Mt2Limits>;
   /** Longest TLS handshake, in ms. Default 10000. */
   readonly handshakeTimeoutMs?: number;
+}
+
+/** What one connection's session is made of. */
+export interface SessionSetup {
+  readonly hooks: ServerHooks;
+  readonly extensions: readonly TransferExtension[];
 }
 
 /** A listening MT2 server. */
@@ -146,14 +165,38 @@ export async function createMt2Server(
     rejectUnauthorized: false,
     handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
   });
+  const setupFor = (tlsCertificate: Uint8Array | null): SessionSetup => {
+    if (options.sessionFor !== undefined) return options.sessionFor(tlsCertificate);
+    if (options.hooksFor === undefined) throw new Error('createMt2Server: no hooksFor');
+    return { hooks: options.hooksFor(tlsCertificate), extensions: options.extensionsFor?.() ?? [] };
+  };
+  if (options.sessionFor === undefined && options.hooksFor === undefined) {
+    throw new Error('createMt2Server needs hooksFor or sessionFor');
+  }
   server.on('secureConnection', (socket: tls.TLSSocket) => {
+    const maxSessions = options.maxSessions ?? 0;
+    if (maxSessions > 0 && sessions.size >= maxSessions) {
+      const code = RESULT.TOO_MANY_SESSIONS;
+      socket.end(
+        encodeLine({
+          kind: 'response',
+          tag: '*',
+          status: 'ERR',
+          code,
+          groups: [],
+          text: meaningOf(code) ?? '',
+        }),
+      );
+      return;
+    }
     const tlsCertificate = peerDer(socket);
+    const { hooks, extensions } = setupFor(tlsCertificate);
     const session = new ServerSession({
       io: socketIo(socket),
-      hooks: options.hooksFor(tlsCertificate),
+      hooks,
       tlsCertificate,
       ...(options.limits === undefined ? {} : { limits: options.limits }),
-      extensions: options.extensionsFor?.() ?? [],
+      extensions,
     });
     sessions.add(session);
     sockets.add(socket);

@@ -3,6 +3,7 @@ import { Mt2Error } from '../errors.ts';
 import { RESULT } from '../result-codes.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { TransferExtension } from './extension.ts';
+import type { PullReceiver } from './pull-receiver.ts';
 
 /**
  * A counting semaphore whose capacity may change (it follows the transfer mode).
@@ -52,7 +53,12 @@ export interface ClientContext {
   readonly transferSlots: Slots;
   /** One per message in progress (the server bounds open messages by maxInFlight). */
   readonly messageSlots: Slots;
+  /** The server's XFERs for our mailbox PULLs. */
+  readonly pulls: PullReceiver;
 }
+
+/** What sending a part needs: the client's context, or a server's when PULL makes it send. */
+export type SenderContext = Pick<ClientContext, 'endpoint' | 'transferSlots'>;
 
 /**
  * A final response as a value, or its ERR as a thrown {@link Mt2Error}: REFUSED with the
@@ -61,11 +67,16 @@ export interface ClientContext {
 export function okOrThrow(response: Mt2Response): Mt2Response {
   if (response.status === 'OK') return response;
   const code = response.code === RESULT.TRANSFER_ABORTED ? 'ABORTED' : 'REFUSED';
-  throw new Mt2Error(code, response.text === '' ? response.code : response.text, response.code);
+  throw new Mt2Error(
+    code,
+    response.text === '' ? response.code : response.text,
+    response.code,
+    response.groups,
+  );
 }
 
 /** @throws Mt2Error WRONG_STATE unless the session is in one of `states`. */
-export function requireState(context: ClientContext, verb: string, ...states: string[]): void {
+export function requireState(context: SenderContext, verb: string, ...states: string[]): void {
   const state = context.endpoint.state;
   if (!states.includes(state)) {
     throw new Mt2Error('WRONG_STATE', `${verb} is not allowed in state ${state}`);

@@ -17,6 +17,16 @@ import { Endpoint, type SessionIo, type SessionTimers } from './endpoint.ts';
 import { indexExtensions, type TransferExtension } from './extension.ts';
 import type { SessionState, TransferMode } from './states.ts';
 import { TransferReceiver, type PartType, type TransferHooks } from './transfer-receiver.ts';
+import { PullReceiver } from './pull-receiver.ts';
+import { aborTarget } from './server-verbs/abor.ts';
+import type {
+  MailboxEntry,
+  MailboxFlag,
+  MailboxListing,
+  MailboxPart,
+  PullOptions,
+  PullResult,
+} from '../transfer-extensions/mailbox-types.ts';
 
 /** The server's greeting: its anonymous options and announced limits. */
 export interface Greeting {
@@ -94,6 +104,7 @@ export class ClientSession {
         endpoint.mode === 'synchronous' ? 1 : Math.max(1, inFlight() - 1),
       ),
       messageSlots: new Slots(inFlight),
+      pulls: new PullReceiver(endpoint),
     };
     this.receiver =
       options.incoming === undefined ? undefined : new TransferReceiver(endpoint, options.incoming);
@@ -104,6 +115,7 @@ export class ClientSession {
       },
       onClosed: async (reason) => {
         this.settleGreeting.reject(reason);
+        this.context.pulls.closeAll();
         await this.receiver?.closeAll();
         for (const listener of this.listeners.close) listener(reason);
       },
@@ -194,6 +206,43 @@ export class ClientSession {
   }
 
   /**
+   * Mailbox access: the changes after `since` (a cursor; 0 = everything), at most
+   * `limit` entries (default and cap: the server's). Ask again from `cursor` while `more`.
+   * @throws Mt2Error REFUSED (99.0.5.3 when the server does not offer MBOX),
+   *   MALFORMED_RESPONSE when the server's entries break the grammar.
+   */
+  list(since: number, limit?: number): Promise<MailboxListing> {
+    return CLIENT_VERBS.LIST(this.context, since, limit);
+  }
+
+  /**
+   * Mailbox access: the server delivers `part` of each message with its own XFER;
+   * `options.accept` may refuse any (a huge body), `options.onPart` gets each one.
+   * Several PULL requests are sent when the ids do not fit one line.
+   * @throws Mt2Error ABORTED after `options.signal` aborted, REFUSED, MALFORMED_RESPONSE.
+   */
+  pull(part: MailboxPart, msgIds: readonly string[], options?: PullOptions): Promise<PullResult> {
+    return CLIENT_VERBS.PULL(this.context, part, msgIds, options);
+  }
+
+  /**
+   * Mailbox access: adds and removes flags; resolves with the message's new entry.
+   * @throws Mt2Error REFUSED with 120.0.5.27 for an unknown message.
+   */
+  flag(
+    msgId: string,
+    add: readonly MailboxFlag[],
+    remove: readonly MailboxFlag[] = [],
+  ): Promise<MailboxEntry> {
+    return CLIENT_VERBS.FLAG(this.context, msgId, add, remove);
+  }
+
+  /** Mailbox access: marks deleted and expunges; resolves with how many were expunged. */
+  dele(msgIds: readonly string[]): Promise<number> {
+    return CLIENT_VERBS.DELE(this.context, msgIds);
+  }
+
+  /**
    * Any other extension verb (mailbox access adds LIST, PULL, ...): sends it and
    * resolves with its OK; `onTmp` sees intermediate responses.
    * @throws Mt2Error REFUSED on ERR.
@@ -213,13 +262,32 @@ export class ClientSession {
     const endpoint = this.endpoint;
     if (request.verb === 'NOOP') {
       endpoint.reply(request.tag, RESULT.OK);
+    } else if (request.verb === 'ABOR') {
+      await this.onAbor(request);
     } else if (request.verb === 'XFER' && endpoint.state === 'authenticated') {
-      if (this.receiver === undefined) endpoint.reply(request.tag, RESULT.TRANSFER_REFUSED);
+      if (PullReceiver.isPullXfer(request)) this.context.pulls.onXfer(request);
+      else if (this.receiver === undefined) endpoint.reply(request.tag, RESULT.TRANSFER_REFUSED);
       else await this.receiver.onXfer(request);
     } else if (request.verb === 'XFER') {
       endpoint.reply(request.tag, RESULT.BAD_SEQUENCE);
     } else {
       endpoint.reply(request.tag, RESULT.UNKNOWN_VERB, `Unknown verb ${request.verb}.`);
+    }
+  }
+
+  /** The server kills one of its XFERs to us (docs/protocol.md section 6.5, full duplex). */
+  private async onAbor(request: Mt2Request): Promise<void> {
+    const endpoint = this.endpoint;
+    const tag = aborTarget(request);
+    const pulls = this.context.pulls;
+    if (tag === undefined) {
+      endpoint.reply(request.tag, RESULT.BAD_PARAMETERS, 'ABOR tag');
+    } else if (pulls.hasActive(tag) || this.receiver?.hasActive(tag) === true) {
+      endpoint.reply(request.tag, RESULT.ABORTED_COMMAND, `Command number ${tag} killed.`);
+      if (pulls.hasActive(tag)) pulls.abort(tag);
+      else await this.receiver?.abort(tag);
+    } else {
+      endpoint.reply(request.tag, RESULT.NO_SUCH_COMMAND);
     }
   }
 

@@ -1,6 +1,12 @@
 import type { Mt2Request } from '../codec/frames.ts';
 import type { Endpoint } from './endpoint.ts';
 
+/**
+ * Who is on the other end of an authenticated session: a user (a personal certificate,
+ * reading its own mailbox) or a host (a server relaying mail).
+ */
+export type PeerKind = 'user' | 'host';
+
 /** What the server knows of its peer, for deciding which extensions to offer. */
 export interface PeerInfo {
   /** True once HELO was accepted. */
@@ -9,6 +15,11 @@ export interface PeerInfo {
   readonly trusted: boolean;
   /** What the HELO hook said the peer is (e.g. its host name or address), if anything. */
   readonly identity: string | undefined;
+  /**
+   * What the HELO hook said the peer is; absent when it did not say (then no user-only
+   * extension, such as mailbox access, is offered).
+   */
+  readonly kind?: PeerKind;
 }
 
 /** What an extension sees of the session it runs in. */
@@ -55,6 +66,12 @@ export interface TransferExtension {
   onOptGranted?(values: readonly string[], endpoint: Endpoint): void;
   /** Server side: the verbs this extension adds, by upper-case verb. */
   readonly verbs?: Readonly<Record<string, ExtensionVerbHandler>>;
+  /**
+   * Server side: `ABOR tag` names a request of the peer this extension is still working
+   * on (a PULL sending its XFERs). Stop it and return true; the extension then answers
+   * the killed request (after ABOR's OK). False: the tag is none of its own.
+   */
+  abort?(tag: number, context: ExtensionContext): boolean;
 }
 
 /** Whether `extension` is offered to `peer` (see {@link TransferExtension.offeredTo}). */

@@ -1,4 +1,4 @@
-import type { Mt2Request } from '../codec/frames.ts';
+import type { Mt2Option, Mt2Request } from '../codec/frames.ts';
 import { exceeds } from '../codec/limits.ts';
 import { RESULT } from '../result-codes.ts';
 import type { Endpoint } from './endpoint.ts';
@@ -25,10 +25,18 @@ export interface FragmentInfo {
   readonly lastOfMessage: boolean;
 }
 
-/** A hook's yes or no. A no carries the result code (class 4 or 5) and text to send. */
+/**
+ * A hook's yes or no. A no carries the result code (class 4 or 5), text and options to
+ * send (e.g. what postage would be accepted).
+ */
 export type Verdict =
   | { readonly accept: true }
-  | { readonly accept: false; readonly code: string; readonly text?: string };
+  | {
+      readonly accept: false;
+      readonly code: string;
+      readonly text?: string;
+      readonly options?: readonly Mt2Option[];
+    };
 
 /** A hook's answer to a completed fragment. */
 export type CompleteVerdict =
@@ -39,8 +47,15 @@ export type CompleteVerdict =
        * last body fragment; an envelope-only control message sets it on its envelope.
        */
       readonly committed?: boolean;
+      /** Options for the acknowledgement (e.g. the TRACE path of a committed message). */
+      readonly options?: readonly Mt2Option[];
     }
-  | { readonly accept: false; readonly code: string; readonly text?: string };
+  | {
+      readonly accept: false;
+      readonly code: string;
+      readonly text?: string;
+      readonly options?: readonly Mt2Option[];
+    };
 
 /** Why a message in progress is dropped. */
 export type AbortReason = 'aborted' | 'refused' | 'failed' | 'closed';
@@ -165,7 +180,9 @@ export class TransferReceiver {
       lastOfMessage: partIndex === PART_TYPES.length - 1 && pending.value === 0,
     };
     const verdict = await this.callHook(() => this.hooks.onXfer(fragment));
-    if (!verdict.accept) return refuse(verdict.code, verdict.text, progress);
+    if (!verdict.accept) {
+      return this.refuse(request, verdict.code, verdict.text, progress, pipelined, verdict.options);
+    }
     progress.busy = true;
     progress.partBytes = partBytes;
     const transfer: ActiveTransfer = { fragment, received: 0 };
@@ -231,7 +248,7 @@ export class TransferReceiver {
     const verdict = await this.callHook(() => this.hooks.onPartComplete(fragment));
     if (!verdict.accept) {
       await this.drop(fragment.msgId, 'refused', false);
-      this.endpoint.reply(fragment.tag, verdict.code, verdict.text);
+      this.endpoint.reply(fragment.tag, verdict.code, verdict.text, verdict.options);
       return;
     }
     progress.busy = false;
@@ -244,16 +261,16 @@ export class TransferReceiver {
     }
     if (fragment.lastOfMessage || verdict.committed === true) {
       this.messages.delete(fragment.msgId);
-      this.endpoint.reply(fragment.tag, RESULT.MESSAGE_COMMITTED);
+      this.endpoint.reply(fragment.tag, RESULT.MESSAGE_COMMITTED, undefined, verdict.options);
     } else {
-      this.endpoint.reply(fragment.tag, RESULT.FRAGMENT_STORED);
+      this.endpoint.reply(fragment.tag, RESULT.FRAGMENT_STORED, undefined, verdict.options);
     }
   }
 
   /** A hook that throws is a transient storage failure for the peer, not a crash. */
   private async callHook<T extends Verdict | CompleteVerdict>(
     hook: () => T | Promise<T>,
-  ): Promise<T | { accept: false; code: string; text?: string }> {
+  ): Promise<T | { accept: false; code: string; text?: string; options?: undefined }> {
     try {
       return await hook();
     } catch {
@@ -272,6 +289,7 @@ export class TransferReceiver {
     text: string | undefined,
     progress: MessageProgress | undefined,
     pipelined: boolean,
+    options?: readonly Mt2Option[],
   ): Promise<void> {
     const [id, , size] = request.params;
     // Pipelined senders do not wait for TMP: their data for this tag is on its way.
@@ -279,7 +297,7 @@ export class TransferReceiver {
     if (progress !== undefined && id?.kind === 'atom' && !progress.rejected) {
       await this.drop(id.value, 'refused', false);
     }
-    this.endpoint.reply(request.tag, code, text);
+    this.endpoint.reply(request.tag, code, text, options);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { ClientContext } from '../session/client-context.ts';
 import type { CoreVerb } from '../session/server-verbs/index.ts';
 import { abor } from './abor.ts';
 import { helo } from './helo.ts';
+import { dele, flag, list, pull } from './mailbox.ts';
 import { noop } from './noop.ts';
 import { opt } from './opt.ts';
 import { quit } from './quit.ts';
@@ -9,7 +10,7 @@ import { stat } from './stat.ts';
 import { xfer } from './xfer.ts';
 
 /** The verbs a client sends: the core ones and those of the built-in extensions. */
-export type ClientVerb = CoreVerb | 'STAT';
+export type ClientVerb = CoreVerb | 'STAT' | 'LIST' | 'PULL' | 'FLAG' | 'DELE';
 
 /** A verb module: builds its request, checks its preconditions, returns a typed result. */
 type VerbModule = (context: ClientContext, ...args: never[]) => Promise<unknown>;
@@ -26,6 +27,10 @@ export const CLIENT_VERBS = {
   NOOP: noop,
   QUIT: quit,
   STAT: stat,
+  LIST: list,
+  PULL: pull,
+  FLAG: flag,
+  DELE: dele,
 } as const satisfies Record<ClientVerb, VerbModule>;
 
 export type { HeloResult } from './helo.ts';

@@ -1,8 +1,8 @@
-import { atom, num, type Mt2Response } from '../codec/frames.ts';
+import { atom, num, type Mt2Option, type Mt2Response } from '../codec/frames.ts';
 import { exceeds } from '../codec/limits.ts';
 import { Mt2Error } from '../errors.ts';
 import { RESULT } from '../result-codes.ts';
-import type { ClientContext } from '../session/client-context.ts';
+import type { ClientContext, SenderContext } from '../session/client-context.ts';
 import { okOrThrow, requireState } from '../session/client-context.ts';
 import type { PartType } from '../session/transfer-receiver.ts';
 import { abor } from './abor.ts';
@@ -18,6 +18,8 @@ export interface XferOptions {
   readonly signal?: AbortSignal;
   /** Called after each chunk with the octets of the part sent so far. */
   readonly onProgress?: (sentBytes: number) => void;
+  /** Extension groups added to every XFER line (a mailbox PULL's XFERs carry `(PULL=tag)`). */
+  readonly extensions?: readonly Mt2Option[];
 }
 
 /** The acknowledgement of a part's last fragment. */
@@ -26,6 +28,8 @@ export interface XferResult {
   readonly text: string;
   /** True when the server committed the message with this fragment (99.0.2.4). */
   readonly committed: boolean;
+  /** The acknowledgement's options (e.g. `(TRACE=...)` when TRACE is on). */
+  readonly options: readonly Mt2Option[];
 }
 
 /** A part on its way: `sent` once all its data is written, `done` once acknowledged. */
@@ -90,14 +94,16 @@ export async function transferMessage(
       else await transfer.sent;
     }
     const results = await Promise.all(acknowledgements);
-    return results[results.length - 1] ?? { code: RESULT.OK, text: '', committed: false };
+    return (
+      results[results.length - 1] ?? { code: RESULT.OK, text: '', committed: false, options: [] }
+    );
   } finally {
     context.messageSlots.release();
   }
 }
 
 /** @throws Mt2Error WRONG_STATE, BAD_PARAMETERS (empty) or PART_TOO_LARGE (server's MAXPART). */
-function checkPart(context: ClientContext, part: PartType, data: Uint8Array): void {
+function checkPart(context: SenderContext, part: PartType, data: Uint8Array): void {
   requireState(context, 'XFER', 'authenticated');
   if (data.length === 0) throw new Mt2Error('BAD_PARAMETERS', 'a part has at least one octet');
   if (exceeds(data.length, context.endpoint.peerLimits.maxPartBytes)) {
@@ -107,7 +113,7 @@ function checkPart(context: ClientContext, part: PartType, data: Uint8Array): vo
 
 /** Starts a part's fragments; see {@link PartTransfer}. */
 export function beginPart(
-  context: ClientContext,
+  context: SenderContext,
   msgId: string,
   part: PartType,
   data: Uint8Array,
@@ -140,6 +146,7 @@ export function beginPart(
       code: last?.code ?? RESULT.OK,
       text: last?.text ?? '',
       committed: last?.code === RESULT.MESSAGE_COMMITTED,
+      options: (last?.groups ?? []).filter((group) => group.kind === 'option'),
     };
   })();
   done.catch(() => undefined);
@@ -152,7 +159,7 @@ export function beginPart(
  * (wrapped, so awaiting the write does not await the answer).
  */
 async function sendFragment(
-  context: ClientContext,
+  context: SenderContext,
   msgId: string,
   part: PartType,
   fragment: Uint8Array,
@@ -170,7 +177,7 @@ async function sendFragment(
     request = endpoint.request(
       'XFER',
       [atom(msgId), atom(part), num(fragment.length), num(pending)],
-      [],
+      options.extensions ?? [],
       { onTmp: granted },
     );
   } catch (error) {

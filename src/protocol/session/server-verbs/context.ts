@@ -1,6 +1,6 @@
 import type { Mt2Request } from '../../codec/frames.ts';
 import type { Endpoint } from '../endpoint.ts';
-import type { PeerInfo, TransferExtension } from '../extension.ts';
+import type { PeerInfo, PeerKind, TransferExtension } from '../extension.ts';
 import type { SessionState } from '../states.ts';
 import type { TransferReceiver } from '../transfer-receiver.ts';
 
@@ -20,7 +20,13 @@ export interface HeloRequest {
 
 /** The HELO hook's answer: validation is the caller's (src/identity), handed in. */
 export type HeloVerdict =
-  | { readonly accept: true; readonly trusted: boolean; readonly identity?: string }
+  | {
+      readonly accept: true;
+      readonly trusted: boolean;
+      readonly identity?: string;
+      /** `user` for a personal certificate (mailbox access is offered), `host` for a server. */
+      readonly kind?: PeerKind;
+    }
   | { readonly accept: false; readonly code: string; readonly text?: string };
 
 /** What a server verb handler works with. */

@@ -73,7 +73,12 @@ async function finishHelo(tag: number, data: Uint8Array, context: ServerContext)
     refuse(verdict.code, verdict.text);
     return;
   }
-  context.peer = { authenticated: true, trusted: verdict.trusted, identity: verdict.identity };
+  context.peer = {
+    authenticated: true,
+    trusted: verdict.trusted,
+    identity: verdict.identity,
+    ...(verdict.kind === undefined ? {} : { kind: verdict.kind }),
+  };
   endpoint.moveTo('authenticated');
   const offered: Mt2Option[] = [...context.extensions.values()]
     .filter((extension) => isOffered(extension, context.peer))

@@ -177,7 +177,7 @@ describe('client session', () => {
     await s.say('[3 TMP 99.0.3.5]\r\n');
     await flush();
     await s.say('[3 OK 99.0.2.4]\r\n');
-    assert.deepEqual(await done, { code: '99.0.2.4', text: '', committed: true });
+    assert.deepEqual(await done, { code: '99.0.2.4', text: '', committed: true, options: [] });
     assert.deepEqual(s.wire.lines(), [
       '[2 XFER m@x message/envelope {6} {1}]',
       '{2 4}',

@@ -1,0 +1,66 @@
+import { addUser, addUserWithP12 } from '../../server/index.ts';
+import { CliUsageError, type CliCommand } from '../command.ts';
+import { reportDaemonFailures } from './mt2d-failures.internal.ts';
+import {
+  parseOptions,
+  readInput,
+  readPassphrase,
+  requiredOption,
+  stringOption,
+  writeOutput,
+} from './identity-files.internal.ts';
+
+const USAGE = `usage:
+  mt2d user add --dir DIR ADDRESS --csr REQUEST.csr [--out CERT.pem]
+  mt2d user add --dir DIR ADDRESS --p12 OUT.p12 --password-file FILE
+
+Registers a local user (a mailbox of this server) and certifies them with the domain
+CA. With --csr, the user's own request (made where their key lives, e.g. 'mt2 csr') is
+signed; the certificate and the CA certificate are written to --out or printed. With
+--p12, a key is made here and the whole identity is written as PKCS#12, protected by
+the first line of FILE.`;
+
+/** Largest CSR read (a CSR is a few KiB). */
+const MAX_CSR_BYTES = 64 * 1024;
+
+/** `mt2d user add`. */
+export const mt2dUser: CliCommand = {
+  name: 'user',
+  summary: 'add a local user: certify their CSR, or make a PKCS#12',
+  usage: USAGE,
+  run(args, io) {
+    const { values, positionals } = parseOptions(args, {
+      dir: { type: 'string' },
+      csr: { type: 'string' },
+      out: { type: 'string' },
+      p12: { type: 'string' },
+      'password-file': { type: 'string' },
+    });
+    const [action, address, ...extra] = positionals;
+    if (action !== 'add' || address === undefined || extra.length > 0) {
+      throw new CliUsageError('expected: user add ADDRESS');
+    }
+    const dir = requiredOption(values, 'dir');
+    const csr = stringOption(values, 'csr');
+    const p12 = stringOption(values, 'p12');
+    if ((csr === undefined) === (p12 === undefined)) {
+      throw new CliUsageError('give exactly one of --csr and --p12');
+    }
+    return reportDaemonFailures('mt2d user add', io, async () => {
+      if (csr !== undefined) {
+        const csrPem = (await readInput(csr, MAX_CSR_BYTES)).toString('utf8');
+        const issued = await addUser({ dir, address, csrPem });
+        const out = stringOption(values, 'out');
+        const pem = issued.certificatePem + issued.chainPem;
+        if (out === undefined) io.out(pem);
+        else await writeOutput(out, pem);
+        return 0;
+      }
+      const password = await readPassphrase(`file:${requiredOption(values, 'password-file')}`);
+      const bytes = await addUserWithP12({ dir, address, p12Password: password });
+      await writeOutput(p12 ?? '', bytes, true);
+      io.out(`${address}: PKCS#12 written to ${p12 ?? ''}`);
+      return 0;
+    });
+  },
+};

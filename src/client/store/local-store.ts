@@ -1,0 +1,464 @@
+// The synchronous core of the local store: every operation of LocalStoreApi on one
+// better-sqlite3 connection. It blocks while SQLite works, so the app uses it inside a
+// worker thread (openLocalStoreWorker); tests and the worker use it directly.
+import { LocalStoreError, toLocalStoreError } from './errors.ts';
+import { toMatchExpression } from './fts-query.ts';
+import {
+  MAX_CERTIFICATE_BYTES,
+  MAX_DISPLAY_CHARS,
+  MAX_ID_CHARS,
+  MAX_INDEXED_TEXT_CHARS,
+  MAX_JSON_CHARS,
+  MAX_STORED_BODY_BYTES,
+} from './limits.ts';
+import { checkMessageInput, checkServerLocation } from './message-input.ts';
+import { openDatabase } from './open-database.ts';
+import {
+  LOCAL_STORE_OPERATIONS,
+  type LocalStoreApi,
+  type LocalStoreOperation,
+} from './operations.ts';
+import { decodeCursor } from './page-cursor.ts';
+import * as accounts from './queries/accounts.ts';
+import * as contacts from './queries/contacts.ts';
+import * as flags from './queries/flags.ts';
+import * as listing from './queries/listing.ts';
+import * as messages from './queries/messages.ts';
+import * as outbox from './queries/outbox.ts';
+import type { StoreDb } from './store-db.ts';
+import type {
+  Contact,
+  ContactInput,
+  FlagAck,
+  FlagChange,
+  Folder,
+  FolderCount,
+  ListPage,
+  ListQuery,
+  MessageInput,
+  MessageSummary,
+  OutboxFilter,
+  OutboxItem,
+  OutboxItemInput,
+  OutboxUpdate,
+  Page,
+  PageRequest,
+  SearchQuery,
+  StoredBody,
+  StoredMessage,
+  WriteResult,
+} from './types.ts';
+import {
+  checkBytes,
+  checkCount,
+  checkDate,
+  checkFlags,
+  checkFolder,
+  checkId,
+  checkJson,
+  checkLimit,
+  checkList,
+  checkObject,
+  checkOneOf,
+  checkText,
+} from './validate.ts';
+
+export interface LocalStoreOptions {
+  /** The database file; created (with its -wal and -shm files beside it) if missing. */
+  readonly path: string;
+  /** How long to wait for another connection's lock, ms (default 5000). */
+  readonly busyTimeoutMs?: number;
+}
+
+const OUTBOX_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
+const CONTACT_SOURCES = ['verifiedMessage', 'vcard', 'import'] as const;
+const LIST_FILTERS = ['all', 'unread', 'flagged'] as const;
+
+export class LocalStore implements LocalStoreApi {
+  #db: StoreDb | undefined;
+
+  private constructor(db: StoreDb) {
+    this.#db = db;
+  }
+
+  /**
+   * Opens the store, creating or migrating the file. Throws LOCAL_STORE_CORRUPT,
+   * LOCAL_STORE_FOREIGN_FILE or LOCAL_STORE_SCHEMA_TOO_NEW without changing the file.
+   */
+  static open(options: LocalStoreOptions): LocalStore {
+    return new LocalStore(openDatabase(options));
+  }
+
+  /** The open connection (for the consent store sharing it); LOCAL_STORE_CLOSED after close. */
+  get db(): StoreDb {
+    if (this.#db === undefined)
+      throw new LocalStoreError('LOCAL_STORE_CLOSED', 'the store is closed');
+    return this.#db;
+  }
+
+  /** Closes the connection (checkpointing the WAL). Idempotent. */
+  close(): void {
+    this.#db?.close();
+    this.#db = undefined;
+  }
+
+  // ---- accounts and sync state ----
+
+  ensureAccount(accountId: string): void {
+    accounts.ensureAccount(this.db, checkId('accountId', accountId), Date.now());
+  }
+
+  deleteAccount(accountId: string): void {
+    const db = this.db;
+    const id = checkId('accountId', accountId);
+    db.transaction(() => {
+      accounts.deleteAccount(db, id);
+    });
+  }
+
+  listCursor(accountId: string, mailbox: string): number {
+    return accounts.readListCursor(
+      this.db,
+      checkId('accountId', accountId),
+      checkId('mailbox', mailbox),
+    );
+  }
+
+  applyListPage(page: ListPage): WriteResult {
+    const db = this.db;
+    const input = checkObject('page', page) as Partial<ListPage>;
+    const accountId = checkId('page.accountId', input.accountId);
+    const mailbox = checkId('page.mailbox', input.mailbox);
+    const cursor = checkCount('page.cursor', input.cursor);
+    const newMessages = checkList('page.messages', input.messages ?? []).map((message, index) =>
+      checkMessageInput(`page.messages[${index}]`, message),
+    );
+    const updates = checkList('page.updates', input.updates ?? []).map((value, index) => {
+      const update = checkObject(`page.updates[${index}]`, value);
+      return {
+        msgId: checkId(`page.updates[${index}].msgId`, update['msgId']),
+        server: checkServerLocation(`page.updates[${index}].server`, update['server']),
+        serverFlags: checkFlags(`page.updates[${index}].serverFlags`, update['serverFlags']),
+      };
+    });
+    const removed = checkList('page.removed', input.removed ?? []).map((msgId, index) =>
+      checkId(`page.removed[${index}]`, msgId),
+    );
+    for (const message of newMessages) this.#checkAccountOf(message.accountId, accountId);
+    return db.transaction(() => {
+      accounts.requireAccount(db, accountId);
+      let inserted = 0;
+      let updated = 0;
+      for (const message of newMessages) {
+        if (messages.putMessage(db, message)) inserted++;
+        else updated++;
+      }
+      for (const update of updates) {
+        if (
+          messages.updateServerState(db, accountId, update.msgId, update.server, update.serverFlags)
+        ) {
+          updated++;
+        }
+      }
+      let removedCount = 0;
+      for (const msgId of removed) if (messages.removeMessage(db, accountId, msgId)) removedCount++;
+      accounts.writeListCursor(db, accountId, mailbox, cursor);
+      return { inserted, updated, removed: removedCount };
+    });
+  }
+
+  #checkAccountOf(messageAccount: string, pageAccount: string): void {
+    if (messageAccount !== pageAccount) {
+      throw new LocalStoreError(
+        'LOCAL_STORE_INVALID_INPUT',
+        `a message of account ${messageAccount} in a page of account ${pageAccount}`,
+      );
+    }
+  }
+
+  // ---- messages ----
+
+  putMessages(list: readonly MessageInput[]): WriteResult {
+    const db = this.db;
+    const checked = checkList('messages', list).map((message, index) =>
+      checkMessageInput(`messages[${index}]`, message),
+    );
+    return db.transaction(() => {
+      let inserted = 0;
+      for (const accountId of new Set(checked.map((message) => message.accountId))) {
+        accounts.requireAccount(db, accountId);
+      }
+      for (const message of checked) if (messages.putMessage(db, message)) inserted++;
+      return { inserted, updated: checked.length - inserted, removed: 0 };
+    });
+  }
+
+  missingMessageIds(accountId: string, msgIds: readonly string[]): string[] {
+    const db = this.db;
+    const account = checkId('accountId', accountId);
+    const ids = checkList('msgIds', msgIds).map((msgId, index) =>
+      checkId(`msgIds[${index}]`, msgId),
+    );
+    return ids.filter((msgId) => messages.findMessageId(db, account, msgId) === undefined);
+  }
+
+  message(accountId: string, msgId: string): StoredMessage | undefined {
+    return messages.readMessage(this.db, checkId('accountId', accountId), checkId('msgId', msgId));
+  }
+
+  putBody(accountId: string, msgId: string, body: StoredBody): void {
+    const db = this.db;
+    const account = checkId('accountId', accountId);
+    const id = checkId('msgId', msgId);
+    const input = checkObject('body', body);
+    const checked: StoredBody = {
+      body: checkBytes('body.body', input['body'], MAX_STORED_BODY_BYTES),
+      // Text beyond the indexing limit is cut, not refused: the body itself is whole.
+      text: checkText('body.text', input['text'], Number.MAX_SAFE_INTEGER).slice(
+        0,
+        MAX_INDEXED_TEXT_CHARS,
+      ),
+    };
+    db.transaction(() => {
+      messages.writeBody(db, messages.requireMessageId(db, account, id), checked);
+    });
+  }
+
+  messageBody(accountId: string, msgId: string): StoredBody | undefined {
+    return messages.readBody(this.db, checkId('accountId', accountId), checkId('msgId', msgId));
+  }
+
+  setVerification(accountId: string, msgId: string, verificationJson: string): void {
+    const db = this.db;
+    const account = checkId('accountId', accountId);
+    const id = checkId('msgId', msgId);
+    const json = checkJson('verificationJson', verificationJson, MAX_JSON_CHARS);
+    messages.writeVerification(db, messages.requireMessageId(db, account, id), json);
+  }
+
+  moveMessages(accountId: string, msgIds: readonly string[], folder: Folder): number {
+    const db = this.db;
+    const account = checkId('accountId', accountId);
+    const target = checkFolder('folder', folder);
+    const ids = checkList('msgIds', msgIds).map((msgId, index) =>
+      checkId(`msgIds[${index}]`, msgId),
+    );
+    return db.transaction(
+      () => ids.filter((msgId) => messages.moveMessage(db, account, msgId, target)).length,
+    );
+  }
+
+  removeMessages(accountId: string, msgIds: readonly string[]): number {
+    const db = this.db;
+    const account = checkId('accountId', accountId);
+    const ids = checkList('msgIds', msgIds).map((msgId, index) =>
+      checkId(`msgIds[${index}]`, msgId),
+    );
+    return db.transaction(
+      () => ids.filter((msgId) => messages.removeMessage(db, account, msgId)).length,
+    );
+  }
+
+  // ---- flags ----
+
+  setFlags(accountId: string, msgId: string, flagList: readonly string[]): FlagChange {
+    const db = this.db;
+    const account = checkId('accountId', accountId);
+    const id = checkId('msgId', msgId);
+    const checked = checkFlags('flags', flagList);
+    return db.transaction(() => {
+      const key = messages.requireMessageId(db, account, id);
+      flags.setLocalFlags(db, key, checked);
+      return flags.flagChange(db, key);
+    });
+  }
+
+  pendingFlagChanges(accountId: string, limit: number): FlagChange[] {
+    return flags.pendingFlagChanges(
+      this.db,
+      checkId('accountId', accountId),
+      checkLimit('limit', limit),
+    );
+  }
+
+  acknowledgeFlagChanges(accountId: string, acks: readonly FlagAck[]): number {
+    const db = this.db;
+    const account = checkId('accountId', accountId);
+    const checked = checkList('acks', acks).map((value, index) => {
+      const ack = checkObject(`acks[${index}]`, value);
+      return {
+        msgId: checkId(`acks[${index}].msgId`, ack['msgId']),
+        revision: checkCount(`acks[${index}].revision`, ack['revision']),
+      };
+    });
+    return db.transaction(
+      () =>
+        checked.filter((ack) => flags.acknowledgeFlagChange(db, account, ack.msgId, ack.revision))
+          .length,
+    );
+  }
+
+  // ---- lists and search ----
+
+  listMessages(query: ListQuery, page: PageRequest): Page<MessageSummary> {
+    const input = checkObject('query', query);
+    const request = checkObject('page', page);
+    return listing.listPage(
+      this.db,
+      checkId('query.accountId', input['accountId']),
+      checkFolder('query.folder', input['folder']),
+      checkOneOf('query.filter', input['filter'] ?? 'all', LIST_FILTERS),
+      decodeCursor(request['after']),
+      checkLimit('page.limit', request['limit']),
+    );
+  }
+
+  folderCounts(accountId: string): FolderCount[] {
+    return listing.folderCounts(this.db, checkId('accountId', accountId));
+  }
+
+  searchMessages(query: SearchQuery, page: PageRequest): Page<MessageSummary> {
+    const input = checkObject('query', query);
+    const request = checkObject('page', page);
+    const accountId = checkId('query.accountId', input['accountId']);
+    const folder =
+      input['folder'] === undefined ? undefined : checkFolder('query.folder', input['folder']);
+    const beforeKey = decodeCursor(request['after']);
+    const limit = checkLimit('page.limit', request['limit']);
+    const match = toMatchExpression(
+      checkText('query.text', input['text'], Number.MAX_SAFE_INTEGER),
+    );
+    if (match === undefined) return { items: [] };
+    return listing.searchPage(this.db, accountId, match, folder, beforeKey, limit);
+  }
+
+  // ---- outbox ----
+
+  addOutboxItem(input: OutboxItemInput): OutboxItem {
+    const db = this.db;
+    const item = checkObject('item', input);
+    const accountId = checkId('item.accountId', item['accountId']);
+    const draftJson = checkJson('item.draftJson', item['draftJson'], MAX_JSON_CHARS);
+    const now = Date.now();
+    const nextAttemptAt =
+      item['nextAttemptAt'] === undefined
+        ? now
+        : checkDate('item.nextAttemptAt', item['nextAttemptAt']);
+    return db.transaction(() => {
+      accounts.requireAccount(db, accountId);
+      return outbox.insertOutboxItem(db, accountId, draftJson, nextAttemptAt, now);
+    });
+  }
+
+  outboxItem(id: number): OutboxItem | undefined {
+    return outbox.readOutboxItem(this.db, checkCount('id', id));
+  }
+
+  listOutbox(filter: OutboxFilter): OutboxItem[] {
+    const input = checkObject('filter', filter);
+    const accountId =
+      input['accountId'] === undefined
+        ? undefined
+        : checkId('filter.accountId', input['accountId']);
+    const state =
+      input['state'] === undefined
+        ? undefined
+        : checkOneOf('filter.state', input['state'], OUTBOX_STATES);
+    return outbox.listOutbox(this.db, {
+      ...(accountId === undefined ? {} : { accountId }),
+      ...(state === undefined ? {} : { state }),
+    });
+  }
+
+  dueOutboxItems(now: Date, limit: number): OutboxItem[] {
+    return outbox.dueOutboxItems(this.db, checkDate('now', now), checkLimit('limit', limit));
+  }
+
+  updateOutboxItem(id: number, update: OutboxUpdate): OutboxItem {
+    const db = this.db;
+    const key = checkCount('id', id);
+    const input = checkObject('update', update);
+    const nullable = (name: string, max: number, json: boolean) => {
+      const value = input[name];
+      if (value === null) return null;
+      return json
+        ? checkJson(`update.${name}`, value, max)
+        : checkText(`update.${name}`, value, max);
+    };
+    const columns: outbox.OutboxColumns = {
+      ...(input['state'] === undefined
+        ? {}
+        : { state: checkOneOf('update.state', input['state'], OUTBOX_STATES) }),
+      ...(input['attempts'] === undefined
+        ? {}
+        : { attempts: checkCount('update.attempts', input['attempts']) }),
+      ...(input['nextAttemptAt'] === undefined
+        ? {}
+        : { next_attempt_at: checkDate('update.nextAttemptAt', input['nextAttemptAt']) }),
+      ...(input['lastError'] === undefined
+        ? {}
+        : { last_error: nullable('lastError', MAX_JSON_CHARS, false) }),
+      ...(input['errorReportJson'] === undefined
+        ? {}
+        : { error_report: nullable('errorReportJson', MAX_JSON_CHARS, true) }),
+      ...(input['msgId'] === undefined ? {} : { msg_id: nullable('msgId', MAX_ID_CHARS, false) }),
+      ...(input['draftJson'] === undefined
+        ? {}
+        : { draft: checkJson('update.draftJson', input['draftJson'], MAX_JSON_CHARS) }),
+    };
+    return db.transaction(() => outbox.updateOutboxItem(db, key, columns, Date.now()));
+  }
+
+  deleteOutboxItem(id: number): boolean {
+    return outbox.deleteOutboxItem(this.db, checkCount('id', id));
+  }
+
+  // ---- contacts ----
+
+  putContact(input: ContactInput): Contact {
+    const contact = checkObject('contact', input);
+    return contacts.upsertContact(this.db, {
+      address: checkId('contact.address', contact['address']).toLowerCase(),
+      displayName:
+        contact['displayName'] === undefined
+          ? null
+          : checkText('contact.displayName', contact['displayName'], MAX_DISPLAY_CHARS),
+      certificate:
+        contact['certificate'] === undefined
+          ? null
+          : checkBytes('contact.certificate', contact['certificate'], MAX_CERTIFICATE_BYTES),
+      source: checkOneOf('contact.source', contact['source'], CONTACT_SOURCES),
+      seenAtMs:
+        contact['seenAt'] === undefined
+          ? Date.now()
+          : checkDate('contact.seenAt', contact['seenAt']),
+    });
+  }
+
+  contact(address: string): Contact | undefined {
+    return contacts.readContact(this.db, checkId('address', address).toLowerCase());
+  }
+
+  findContacts(prefix: string, limit: number): Contact[] {
+    return contacts.findContacts(
+      this.db,
+      checkText('prefix', prefix, MAX_ID_CHARS),
+      checkLimit('limit', limit),
+    );
+  }
+}
+
+// Every operation throws LocalStoreError only: SQLite's own errors (a damaged page, a
+// full disk) are turned into their codes here, once, rather than in each method.
+type Operations = Record<LocalStoreOperation, (...args: unknown[]) => unknown>;
+const prototype = LocalStore.prototype as unknown as Operations;
+for (const operation of LOCAL_STORE_OPERATIONS) {
+  const run = prototype[operation];
+  prototype[operation] = function (this: LocalStore, ...args: unknown[]) {
+    try {
+      return run.apply(this, args);
+    } catch (error) {
+      throw toLocalStoreError(error);
+    }
+  };
+}

@@ -1,0 +1,113 @@
+// Validation of messages handed to the store, producing the column values to write.
+import {
+  MAX_DISPLAY_ADDRESSES,
+  MAX_DISPLAY_CHARS,
+  MAX_JSON_CHARS,
+  MAX_PART_XML_BYTES,
+  MAX_SNIPPET_CHARS,
+} from './limits.ts';
+import type { Folder, MessageInput, ServerLocation } from './types.ts';
+import {
+  checkBoolean,
+  checkBytes,
+  checkCount,
+  checkDate,
+  checkFlags,
+  checkFolder,
+  checkId,
+  checkJson,
+  checkList,
+  checkObject,
+  checkText,
+} from './validate.ts';
+
+/** A message's column values, checked. */
+export interface MessageColumns {
+  readonly accountId: string;
+  readonly msgId: string;
+  readonly folder: Folder;
+  readonly mailbox: string | null;
+  readonly uid: number | null;
+  readonly modseq: number | null;
+  readonly envelopeSize: number;
+  readonly headersSize: number;
+  readonly bodySize: number;
+  readonly serverFlags: string[];
+  readonly fromName: string;
+  readonly fromAddress: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly subject: string;
+  readonly dateMs: number;
+  readonly hasAttachments: boolean;
+  readonly signed: boolean;
+  readonly encrypted: boolean;
+  readonly snippet: string;
+  readonly envelopeXml: Uint8Array;
+  readonly headersXml: Uint8Array | null;
+  readonly verificationJson: string | null;
+}
+
+export interface ServerColumns {
+  readonly mailbox: string;
+  readonly uid: number;
+  readonly modseq: number;
+}
+
+export function checkServerLocation(field: string, value: unknown): ServerColumns {
+  const server = checkObject(field, value) as Partial<ServerLocation>;
+  return {
+    mailbox: checkId(`${field}.mailbox`, server.mailbox),
+    uid: checkCount(`${field}.uid`, server.uid),
+    modseq: checkCount(`${field}.modseq`, server.modseq),
+  };
+}
+
+function checkAddresses(field: string, value: unknown): string[] {
+  return checkList(field, value, MAX_DISPLAY_ADDRESSES).map((address, index) =>
+    checkText(`${field}[${index}]`, address, MAX_DISPLAY_CHARS),
+  );
+}
+
+export function checkMessageInput(field: string, value: unknown): MessageColumns {
+  const input = checkObject(field, value) as Partial<MessageInput>;
+  const sizes = checkObject(`${field}.sizes`, input.sizes);
+  const display = checkObject(`${field}.display`, input.display);
+  const server =
+    input.server === undefined ? undefined : checkServerLocation(`${field}.server`, input.server);
+  return {
+    accountId: checkId(`${field}.accountId`, input.accountId),
+    msgId: checkId(`${field}.msgId`, input.msgId),
+    folder: checkFolder(`${field}.folder`, input.folder),
+    mailbox: server?.mailbox ?? null,
+    uid: server?.uid ?? null,
+    modseq: server?.modseq ?? null,
+    envelopeSize: checkCount(`${field}.sizes.envelope`, sizes['envelope']),
+    headersSize: checkCount(`${field}.sizes.headers`, sizes['headers']),
+    bodySize: checkCount(`${field}.sizes.body`, sizes['body']),
+    serverFlags: checkFlags(`${field}.serverFlags`, input.serverFlags),
+    fromName: checkText(`${field}.display.fromName`, display['fromName'], MAX_DISPLAY_CHARS),
+    fromAddress: checkText(
+      `${field}.display.fromAddress`,
+      display['fromAddress'],
+      MAX_DISPLAY_CHARS,
+    ),
+    to: checkAddresses(`${field}.display.to`, display['to']),
+    cc: checkAddresses(`${field}.display.cc`, display['cc']),
+    subject: checkText(`${field}.display.subject`, display['subject'], MAX_DISPLAY_CHARS),
+    dateMs: checkDate(`${field}.display.date`, display['date']),
+    hasAttachments: checkBoolean(`${field}.display.hasAttachments`, display['hasAttachments']),
+    signed: checkBoolean(`${field}.display.signed`, display['signed']),
+    encrypted: checkBoolean(`${field}.display.encrypted`, display['encrypted']),
+    snippet: checkText(`${field}.display.snippet`, display['snippet'], MAX_SNIPPET_CHARS),
+    envelopeXml: checkBytes(`${field}.envelopeXml`, input.envelopeXml, MAX_PART_XML_BYTES),
+    headersXml:
+      input.headersXml === undefined
+        ? null
+        : checkBytes(`${field}.headersXml`, input.headersXml, MAX_PART_XML_BYTES),
+    verificationJson:
+      input.verificationJson === undefined
+        ? null
+        : checkJson(`${field}.verificationJson`, input.verificationJson, MAX_JSON_CHARS),
+  };
+}

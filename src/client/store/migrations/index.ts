@@ -1,0 +1,37 @@
+// The ordered list of schema migrations and the runner. Each migration is one numbered
+// file (steps of 10); the database's user_version records the last one applied.
+import { LocalStoreError } from '../errors.ts';
+import type { StoreDb } from '../store-db.ts';
+import * as initial from './0010-initial.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly up: (db: StoreDb) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+/** The schema version this code writes. */
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/**
+ * Brings the schema from `current` to LATEST_VERSION, each migration in its own
+ * transaction with its user_version, so a failure leaves the last good version.
+ */
+export function migrate(db: StoreDb, current: number, migrations = MIGRATIONS): void {
+  let previous = 0;
+  for (const migration of migrations) {
+    if (migration.version <= previous) {
+      throw new LocalStoreError(
+        'LOCAL_STORE_INTERNAL',
+        `migration ${migration.version} does not come after ${previous}`,
+      );
+    }
+    previous = migration.version;
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.exec(`PRAGMA user_version = ${migration.version}`);
+    });
+  }
+}

@@ -1,0 +1,198 @@
+// The async facade: the store's operations as promises, run by a worker thread that
+// owns the SQLite connection, so no query blocks the caller's event loop.
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { LocalStoreError, type LocalStoreErrorCode } from './errors.ts';
+import type { LocalStoreOptions } from './local-store.ts';
+import {
+  LOCAL_STORE_OPERATIONS,
+  type AsyncLocalStoreApi,
+  type LocalStoreOperation,
+} from './operations.ts';
+import type { FromWorker, SerializedError, ToWorker, WorkerStart } from './worker-protocol.ts';
+
+export interface LocalStoreWorkerOptions extends LocalStoreOptions {
+  /**
+   * The worker script. Default: worker.ts / worker.js beside this file (whichever
+   * extension this module has). A bundled app passes the URL of its built worker.
+   */
+  readonly workerUrl?: URL;
+  /** Operations that take longer than this are reported to onSlowOperation (ms; default 200, 0: none). */
+  readonly slowOperationMs?: number;
+  readonly onSlowOperation?: (operation: LocalStoreOperation, ms: number) => void;
+}
+
+/** The store in its worker: every operation of LocalStoreApi as a promise, and close. */
+export type LocalStoreProxy = AsyncLocalStoreApi & {
+  /** Finishes queued operations, closes the database and stops the worker. Idempotent. */
+  close(): Promise<void>;
+};
+
+const DEFAULT_SLOW_OPERATION_MS = 200;
+
+const ERROR_CODES: ReadonlySet<string> = new Set<LocalStoreErrorCode>([
+  'LOCAL_STORE_SCHEMA_TOO_NEW',
+  'LOCAL_STORE_CORRUPT',
+  'LOCAL_STORE_FOREIGN_FILE',
+  'LOCAL_STORE_INVALID_INPUT',
+  'LOCAL_STORE_BAD_CURSOR',
+  'LOCAL_STORE_NOT_FOUND',
+  'LOCAL_STORE_IO',
+  'LOCAL_STORE_BUSY',
+  'LOCAL_STORE_CLOSED',
+  'LOCAL_STORE_INTERNAL',
+]);
+
+function revive(error: SerializedError): LocalStoreError {
+  const code = ERROR_CODES.has(error.code) ? error.code : 'LOCAL_STORE_INTERNAL';
+  return new LocalStoreError(code, error.message);
+}
+
+function defaultWorkerUrl(): URL {
+  return new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+}
+
+interface Pending {
+  readonly op: LocalStoreOperation;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: LocalStoreError) => void;
+}
+
+/** Talks to one store worker: numbered calls, answers matched by number. */
+class WorkerChannel {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  readonly #slowOperationMs: number;
+  readonly #onSlowOperation: ((operation: LocalStoreOperation, ms: number) => void) | undefined;
+  #nextId = 1;
+  #stopped: LocalStoreError | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(worker: Worker, options: LocalStoreWorkerOptions) {
+    this.#worker = worker;
+    this.#slowOperationMs = options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS;
+    this.#onSlowOperation = options.onSlowOperation;
+    worker.on('message', (message: FromWorker) => {
+      this.#receive(message);
+    });
+    worker.on('error', (error) => {
+      this.#stop(
+        new LocalStoreError('LOCAL_STORE_CLOSED', `store worker failed: ${error.message}`),
+      );
+    });
+    worker.on('exit', (exitCode) => {
+      this.#stop(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker exited (${exitCode})`));
+    });
+  }
+
+  call(op: LocalStoreOperation, args: unknown[]): Promise<unknown> {
+    if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
+    if (this.#closing !== undefined) {
+      return Promise.reject(new LocalStoreError('LOCAL_STORE_CLOSED', 'the store is closing'));
+    }
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { op, resolve, reject });
+      const message: ToWorker = { type: 'call', id, op, args };
+      try {
+        this.#worker.postMessage(message);
+      } catch (error) {
+        // An argument that cannot be cloned (a function, say) never reaches the worker.
+        this.#pending.delete(id);
+        const text = error instanceof Error ? error.message : String(error);
+        reject(new LocalStoreError('LOCAL_STORE_INVALID_INPUT', `cannot send arguments: ${text}`));
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      if (this.#stopped !== undefined) {
+        resolve();
+        return;
+      }
+      this.#worker.once('exit', () => {
+        resolve();
+      });
+      // Sent after every call already posted, so those finish first.
+      this.#worker.postMessage({ type: 'close' } satisfies ToWorker);
+    });
+    return this.#closing;
+  }
+
+  #receive(message: FromWorker): void {
+    if (message.type !== 'result' && message.type !== 'error') return;
+    const pending = this.#pending.get(message.id);
+    if (pending === undefined) return;
+    this.#pending.delete(message.id);
+    if (this.#slowOperationMs > 0 && message.ms > this.#slowOperationMs) {
+      this.#onSlowOperation?.(pending.op, message.ms);
+    }
+    if (message.type === 'result') pending.resolve(message.value);
+    else pending.reject(revive(message.error));
+  }
+
+  #stop(reason: LocalStoreError): void {
+    this.#stopped ??= reason;
+    for (const pending of this.#pending.values()) pending.reject(reason);
+    this.#pending.clear();
+  }
+}
+
+/** Waits for the worker's first word: the store opened, or why it could not. */
+function whenOpened(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromWorker) => {
+      cleanup();
+      if (message.type === 'opened') resolve();
+      else if (message.type === 'openFailed') {
+        void worker.terminate();
+        reject(revive(message.error));
+      }
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker failed: ${error.message}`));
+    };
+    const onExit = (exitCode: number) => {
+      cleanup();
+      reject(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker exited (${exitCode})`));
+    };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
+/**
+ * Opens the store in a new worker thread. Rejects with the store's error code when the
+ * file cannot be opened (LOCAL_STORE_CORRUPT, LOCAL_STORE_SCHEMA_TOO_NEW, ...).
+ */
+export async function openLocalStoreWorker(
+  options: LocalStoreWorkerOptions,
+): Promise<LocalStoreProxy> {
+  const start: WorkerStart = {
+    options: storeOptions(options),
+    slowOperationMs: options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS,
+  };
+  const worker = new Worker(options.workerUrl ?? defaultWorkerUrl(), { workerData: start });
+  await whenOpened(worker);
+  const channel = new WorkerChannel(worker, options);
+  const operations = Object.fromEntries(
+    LOCAL_STORE_OPERATIONS.map((op) => [op, (...args: unknown[]) => channel.call(op, args)]),
+  );
+  // Each entry forwards its arguments to the operation of the same name in the worker,
+  // whose LocalStore implements LocalStoreApi, so the mapped type holds.
+  return { ...(operations as unknown as AsyncLocalStoreApi), close: () => channel.close() };
+}
+
+function storeOptions(options: LocalStoreWorkerOptions): LocalStoreOptions {
+  const { path, busyTimeoutMs } = options;
+  return busyTimeoutMs === undefined ? { path } : { path, busyTimeoutMs };
+}

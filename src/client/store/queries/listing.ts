@@ -1,0 +1,104 @@
+// Message lists and full-text search, newest first, paged by sort key (keyset): a page
+// reads only its own rows from an index, however deep it is.
+import { encodeCursor } from '../page-cursor.ts';
+import type { StoreDb } from '../store-db.ts';
+import {
+  FOLDERS,
+  type Folder,
+  type FolderCount,
+  type ListFilter,
+  type MessageSummary,
+  type Page,
+} from '../types.ts';
+import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './message-rows.ts';
+
+/**
+ * The filter's condition, written out so SQLite can match it against the partial
+ * indexes messages_unread and messages_flagged.
+ */
+const FILTER_CONDITION: Readonly<Record<ListFilter, string>> = {
+  all: '',
+  unread: 'AND m.unread = 1',
+  flagged: 'AND m.flagged = 1',
+};
+
+/** Rows fetched as limit + 1: the extra row only tells whether a next page exists. */
+function toPage(rows: SummaryRow[], limit: number): Page<MessageSummary> {
+  const items = rows.slice(0, limit).map(toSummary);
+  const last = rows[limit - 1];
+  return rows.length > limit && last !== undefined
+    ? { items, next: encodeCursor(last.id) }
+    : { items };
+}
+
+export function listPage(
+  db: StoreDb,
+  accountId: string,
+  folder: Folder,
+  filter: ListFilter,
+  beforeKey: number,
+  limit: number,
+): Page<MessageSummary> {
+  const rows = db
+    .statement(
+      `SELECT ${SUMMARY_COLUMNS} FROM messages m
+       WHERE m.account_id = ? AND m.folder = ? ${FILTER_CONDITION[filter]} AND m.id < ?
+       ORDER BY m.id DESC LIMIT ?`,
+    )
+    .all(accountId, folder, beforeKey, limit + 1) as SummaryRow[];
+  return toPage(rows, limit);
+}
+
+/**
+ * The FTS table drives the query (CROSS JOIN keeps it the outer loop): it yields
+ * matching rowids from the largest down, starting below the cursor, and stops once the
+ * page is full, because rowids are the sort keys.
+ */
+export function searchPage(
+  db: StoreDb,
+  accountId: string,
+  match: string,
+  folder: Folder | undefined,
+  beforeKey: number,
+  limit: number,
+): Page<MessageSummary> {
+  const rows = db
+    .statement(
+      `SELECT ${SUMMARY_COLUMNS} FROM message_search s CROSS JOIN messages m ON m.id = s.rowid
+       WHERE message_search MATCH ? AND s.rowid < ? AND m.account_id = ?
+         ${folder === undefined ? '' : 'AND m.folder = ?'}
+       ORDER BY s.rowid DESC LIMIT ?`,
+    )
+    .all(
+      match,
+      beforeKey,
+      accountId,
+      ...(folder === undefined ? [] : [folder]),
+      limit + 1,
+    ) as SummaryRow[];
+  return toPage(rows, limit);
+}
+
+/**
+ * Two counting queries, each answered from an index alone: totals from
+ * messages_by_folder, unread from the partial index messages_unread.
+ */
+export function folderCounts(db: StoreDb, accountId: string): FolderCount[] {
+  const count = (condition: string) =>
+    new Map(
+      (
+        db
+          .statement(
+            `SELECT folder, count(*) AS n FROM messages WHERE account_id = ? ${condition} GROUP BY folder`,
+          )
+          .all(accountId) as { folder: Folder; n: number }[]
+      ).map((row) => [row.folder, row.n]),
+    );
+  const totals = count('');
+  const unread = count('AND unread = 1');
+  return FOLDERS.map((folder) => ({
+    folder,
+    total: totals.get(folder) ?? 0,
+    unread: unread.get(folder) ?? 0,
+  }));
+}

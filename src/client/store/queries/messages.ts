@@ -1,0 +1,214 @@
+// Writing and reading single messages: insert or replace, server state, bodies,
+// verification, folders, removal.
+import { LocalStoreError } from '../errors.ts';
+import type { MessageColumns, ServerColumns } from '../message-input.ts';
+import { allocateSortKey, inBlock } from '../sort-key.ts';
+import type { StoreDb } from '../store-db.ts';
+import type { Folder, StoredBody, StoredMessage } from '../types.ts';
+import { hasPendingFlagChange } from './flags.ts';
+import {
+  SUMMARY_COLUMNS,
+  bytesView,
+  flagColumns,
+  toStoredMessage,
+  type StoredRow,
+} from './message-rows.ts';
+import { indexMessage, reindexMessage, unindexMessage } from './search-index.ts';
+
+/** The sort key of a stored message, or undefined. */
+export function findMessageId(db: StoreDb, accountId: string, msgId: string): number | undefined {
+  return db
+    .statement('SELECT id FROM messages WHERE account_id = ? AND msg_id = ?')
+    .pluck()
+    .get(accountId, msgId) as number | undefined;
+}
+
+/** The sort key of a stored message; LOCAL_STORE_NOT_FOUND when there is none. */
+export function requireMessageId(db: StoreDb, accountId: string, msgId: string): number {
+  const id = findMessageId(db, accountId, msgId);
+  if (id === undefined) {
+    throw new LocalStoreError(
+      'LOCAL_STORE_NOT_FOUND',
+      `no message ${msgId} in account ${accountId}`,
+    );
+  }
+  return id;
+}
+
+function displayParams(message: MessageColumns) {
+  return {
+    folder: message.folder,
+    mailbox: message.mailbox,
+    uid: message.uid,
+    modseq: message.modseq,
+    envelope_size: message.envelopeSize,
+    headers_size: message.headersSize,
+    body_size: message.bodySize,
+    server_flags: JSON.stringify(message.serverFlags),
+    from_name: message.fromName,
+    from_address: message.fromAddress,
+    to_addresses: JSON.stringify(message.to),
+    cc_addresses: JSON.stringify(message.cc),
+    subject: message.subject,
+    date_ms: message.dateMs,
+    has_attachments: message.hasAttachments ? 1 : 0,
+    signed: message.signed ? 1 : 0,
+    encrypted: message.encrypted ? 1 : 0,
+    snippet: message.snippet,
+  };
+}
+
+const SET_DISPLAY = `folder = :folder, mailbox = :mailbox, uid = :uid, modseq = :modseq,
+  envelope_size = :envelope_size, headers_size = :headers_size, body_size = :body_size,
+  server_flags = :server_flags, from_name = :from_name, from_address = :from_address,
+  to_addresses = :to_addresses, cc_addresses = :cc_addresses, subject = :subject,
+  date_ms = :date_ms, has_attachments = :has_attachments, signed = :signed,
+  encrypted = :encrypted, snippet = :snippet`;
+
+/** Inserts a message or replaces the stored one; returns whether it was new. */
+export function putMessage(db: StoreDb, message: MessageColumns): boolean {
+  const existing = findMessageId(db, message.accountId, message.msgId);
+  if (existing === undefined) {
+    insertMessage(db, message);
+    return true;
+  }
+  replaceMessage(db, existing, message);
+  return false;
+}
+
+function insertMessage(db: StoreDb, message: MessageColumns): void {
+  const id = allocateSortKey(db, message.dateMs);
+  db.statement(
+    `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid, modseq, envelope_size,
+       headers_size, body_size, server_flags, flags, unread, flagged, from_name, from_address,
+       to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted, snippet)
+     VALUES (:id, :account_id, :msg_id, :folder, :mailbox, :uid, :modseq, :envelope_size,
+       :headers_size, :body_size, :server_flags, :flags, :unread, :flagged, :from_name,
+       :from_address, :to_addresses, :cc_addresses, :subject, :date_ms, :has_attachments,
+       :signed, :encrypted, :snippet)`,
+  ).run({
+    id,
+    account_id: message.accountId,
+    msg_id: message.msgId,
+    ...displayParams(message),
+    ...flagColumns(message.serverFlags),
+  });
+  db.statement(
+    'INSERT INTO message_parts (message_id, envelope_xml, headers_xml, verification) VALUES (?, ?, ?, ?)',
+  ).run(id, message.envelopeXml, message.headersXml, message.verificationJson);
+  indexMessage(db, id, {
+    sender: `${message.fromName} ${message.fromAddress}`,
+    recipients: [...message.to, ...message.cc].join(' '),
+    subject: message.subject,
+    body: '',
+  });
+}
+
+function replaceMessage(db: StoreDb, storedId: number, message: MessageColumns): void {
+  let id = storedId;
+  if (!inBlock(id, message.dateMs)) {
+    // The date changed: the message moves to a key in its new date's block.
+    unindexMessage(db, id);
+    const newId = allocateSortKey(db, message.dateMs);
+    db.statement('UPDATE messages SET id = ? WHERE id = ?').run(newId, id);
+    id = newId;
+  }
+  const pending = hasPendingFlagChange(db, id);
+  db.statement(
+    `UPDATE messages SET ${SET_DISPLAY}${pending ? '' : ', flags = :flags, unread = :unread, flagged = :flagged'}
+     WHERE id = :id`,
+  ).run({
+    id,
+    ...displayParams(message),
+    ...(pending ? {} : flagColumns(message.serverFlags)),
+  });
+  db.statement(
+    'UPDATE message_parts SET envelope_xml = ?, headers_xml = ?, verification = ? WHERE message_id = ?',
+  ).run(message.envelopeXml, message.headersXml, message.verificationJson, id);
+  reindexMessage(db, id);
+}
+
+/** Records what the server reports for a stored message; false when it is not stored. */
+export function updateServerState(
+  db: StoreDb,
+  accountId: string,
+  msgId: string,
+  server: ServerColumns,
+  serverFlags: readonly string[],
+): boolean {
+  const id = findMessageId(db, accountId, msgId);
+  if (id === undefined) return false;
+  const pending = hasPendingFlagChange(db, id);
+  db.statement(
+    `UPDATE messages SET mailbox = :mailbox, uid = :uid, modseq = :modseq,
+       server_flags = :server_flags${pending ? '' : ', flags = :flags, unread = :unread, flagged = :flagged'}
+     WHERE id = :id`,
+  ).run({
+    id,
+    ...server,
+    server_flags: JSON.stringify(serverFlags),
+    ...(pending ? {} : flagColumns(serverFlags)),
+  });
+  return true;
+}
+
+export function removeMessage(db: StoreDb, accountId: string, msgId: string): boolean {
+  const id = findMessageId(db, accountId, msgId);
+  if (id === undefined) return false;
+  unindexMessage(db, id);
+  db.statement('DELETE FROM messages WHERE id = ?').run(id);
+  return true;
+}
+
+export function readMessage(
+  db: StoreDb,
+  accountId: string,
+  msgId: string,
+): StoredMessage | undefined {
+  const row = db
+    .statement(
+      `SELECT ${SUMMARY_COLUMNS}, m.server_flags, p.envelope_xml, p.headers_xml, p.verification
+       FROM messages m JOIN message_parts p ON p.message_id = m.id
+       WHERE m.account_id = ? AND m.msg_id = ?`,
+    )
+    .get(accountId, msgId) as StoredRow | undefined;
+  return row === undefined ? undefined : toStoredMessage(row);
+}
+
+export function writeBody(db: StoreDb, id: number, body: StoredBody): void {
+  db.statement(
+    `INSERT INTO message_bodies (message_id, body, text) VALUES (?, ?, ?)
+     ON CONFLICT (message_id) DO UPDATE SET body = excluded.body, text = excluded.text`,
+  ).run(id, body.body, body.text);
+  db.statement('UPDATE messages SET has_body = 1 WHERE id = ?').run(id);
+  reindexMessage(db, id);
+}
+
+export function readBody(db: StoreDb, accountId: string, msgId: string): StoredBody | undefined {
+  const row = db
+    .statement(
+      `SELECT b.body, b.text FROM messages m JOIN message_bodies b ON b.message_id = m.id
+       WHERE m.account_id = ? AND m.msg_id = ?`,
+    )
+    .get(accountId, msgId) as { body: Uint8Array; text: string } | undefined;
+  return row === undefined ? undefined : { body: bytesView(row.body), text: row.text };
+}
+
+export function writeVerification(db: StoreDb, id: number, verificationJson: string): void {
+  db.statement('UPDATE message_parts SET verification = ? WHERE message_id = ?').run(
+    verificationJson,
+    id,
+  );
+}
+
+export function moveMessage(
+  db: StoreDb,
+  accountId: string,
+  msgId: string,
+  folder: Folder,
+): boolean {
+  const result = db
+    .statement('UPDATE messages SET folder = ? WHERE account_id = ? AND msg_id = ? AND folder <> ?')
+    .run(folder, accountId, msgId, folder);
+  return result.changes > 0;
+}

@@ -1,0 +1,39 @@
+// One SQLite connection with a cache of prepared statements. Every query of the store
+// goes through `statement`, so each SQL text is compiled once per connection.
+import type Database from 'better-sqlite3';
+
+export type Row = Record<string, unknown>;
+
+export class StoreDb {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  /** The prepared statement for `sql`, compiled on first use. */
+  statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn` in a transaction (nested calls become savepoints); all or nothing. */
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  /** Runs SQL with no parameters and no result (schema changes). */
+  exec(sql: string): void {
+    this.#db.exec(sql);
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.#db.close();
+  }
+}

@@ -1,0 +1,39 @@
+// The messages between the async facade (proxy.ts) and the store's worker thread.
+import type { LocalStoreOperation } from './operations.ts';
+import type { LocalStoreErrorCode } from './errors.ts';
+import type { LocalStoreOptions } from './local-store.ts';
+
+/** What the worker is started with (`workerData`). */
+export interface WorkerStart {
+  readonly options: LocalStoreOptions;
+  /** Operations slower than this are reported back (ms; 0: none). */
+  readonly slowOperationMs: number;
+}
+
+export interface SerializedError {
+  readonly code: LocalStoreErrorCode;
+  readonly message: string;
+}
+
+/** Facade to worker. */
+export type ToWorker =
+  | {
+      readonly type: 'call';
+      readonly id: number;
+      readonly op: LocalStoreOperation;
+      readonly args: unknown[];
+    }
+  | { readonly type: 'close' };
+
+/** Worker to facade. */
+export type FromWorker =
+  | { readonly type: 'opened' }
+  | { readonly type: 'openFailed'; readonly error: SerializedError }
+  | { readonly type: 'result'; readonly id: number; readonly value: unknown; readonly ms: number }
+  | {
+      readonly type: 'error';
+      readonly id: number;
+      readonly error: SerializedError;
+      readonly ms: number;
+    }
+  | { readonly type: 'closed' };

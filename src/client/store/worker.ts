@@ -1,0 +1,63 @@
+// The store's worker thread: opens the synchronous LocalStore and runs the operations
+// the facade sends, one at a time, in order. Started by openLocalStoreWorker (proxy.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { LocalStoreError, toLocalStoreError } from './errors.ts';
+import { LocalStore } from './local-store.ts';
+import {
+  LOCAL_STORE_OPERATIONS,
+  type LocalStoreApi,
+  type LocalStoreOperation,
+} from './operations.ts';
+import type { FromWorker, SerializedError, ToWorker, WorkerStart } from './worker-protocol.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('worker.ts runs only as a worker thread');
+
+type Operations = Record<LocalStoreOperation, (...args: unknown[]) => unknown>;
+
+const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(LOCAL_STORE_OPERATIONS);
+const start = workerData as WorkerStart;
+
+function serialize(error: unknown): SerializedError {
+  const storeError = toLocalStoreError(error);
+  return { code: storeError.code, message: storeError.message };
+}
+
+function post(message: FromWorker): void {
+  port?.postMessage(message);
+}
+
+let store: LocalStore | undefined;
+try {
+  store = LocalStore.open(start.options);
+  post({ type: 'opened' });
+} catch (error) {
+  post({ type: 'openFailed', error: serialize(error) });
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'close') {
+    store?.close();
+    store = undefined;
+    post({ type: 'closed' });
+    port.close();
+    return;
+  }
+  const started = performance.now();
+  try {
+    if (store === undefined)
+      throw new LocalStoreError('LOCAL_STORE_CLOSED', 'the store is not open');
+    if (!KNOWN_OPERATIONS.has(message.op)) throw new Error(`unknown operation ${message.op}`);
+    // The facade's types tie each operation to its arguments; the worker trusts its own parent.
+    const operations = store satisfies LocalStoreApi as unknown as Operations;
+    const value = operations[message.op].apply(store, message.args);
+    post({ type: 'result', id: message.id, value, ms: performance.now() - started });
+  } catch (error) {
+    post({
+      type: 'error',
+      id: message.id,
+      error: serialize(error),
+      ms: performance.now() - started,
+    });
+  }
+});

@@ -1,0 +1,142 @@
+// The wire form of a mailbox entry (docs/protocol.md section 8.4), shared by the server
+// (formatting what the mailbox returns) and the client (parsing what the server sends),
+// with one validation for both so neither sends what the other refuses.
+import { option, type Mt2Option } from '../codec/frames.ts';
+import { isAtom, isUint } from '../codec/tokens.ts';
+import { MAILBOX_FLAGS, type MailboxEntry, type MailboxFlag } from './mailbox-types.ts';
+
+/** A live message: `(MSG=msg-id;uid;modseq;envelope;headers;body;flag...)`. */
+export const ENTRY_OPTION = 'MSG';
+/** A tombstone: `(GONE=msg-id;uid;modseq)`. */
+export const TOMBSTONE_OPTION = 'GONE';
+
+const FLAG_NAMES: ReadonlySet<string> = new Set(MAILBOX_FLAGS);
+
+/** Whether `value` is a wire flag name. */
+export function isMailboxFlag(value: string): value is MailboxFlag {
+  return FLAG_NAMES.has(value);
+}
+
+// A msg-id is an atom, which may hold `;` (the value separator): `%` and `;` are
+// escaped, and nothing else, so every msg-id has exactly one spelling.
+function escapeMsgId(msgId: string): string {
+  return msgId.replaceAll('%', '%25').replaceAll(';', '%3B');
+}
+
+function unescapeMsgId(value: string): string | undefined {
+  if (/%(?!25|3B)/.test(value)) return undefined;
+  return value.replaceAll('%3B', ';').replaceAll('%25', '%');
+}
+
+const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
+const isPositive = (n: number): boolean => Number.isSafeInteger(n) && n >= 1;
+
+/**
+ * What is wrong with an entry, or undefined when it can go on the wire: a msg-id that is
+ * an atom, uid and modseq from 1, sizes from 0 with an envelope for a live message,
+ * known flags each at most once; a tombstone has no sizes and no flags.
+ */
+export function entryProblem(entry: MailboxEntry): string | undefined {
+  if (!isAtom(entry.msgId)) return `msg-id '${entry.msgId}' is not an atom`;
+  if (!isPositive(entry.uid)) return `uid ${entry.uid} of ${entry.msgId}`;
+  if (!isPositive(entry.modseq)) return `modseq ${entry.modseq} of ${entry.msgId}`;
+  const { envelope, headers, body } = entry.partSizes;
+  if (entry.expunged) {
+    if (envelope !== 0 || headers !== 0 || body !== 0 || entry.flags.length > 0) {
+      return `tombstone ${entry.msgId} with sizes or flags`;
+    }
+    return undefined;
+  }
+  if (!isPositive(envelope) || !isCount(headers) || !isCount(body)) {
+    return `part sizes ${envelope};${headers};${body} of ${entry.msgId}`;
+  }
+  if (!entry.flags.every(isMailboxFlag) || new Set(entry.flags).size !== entry.flags.length) {
+    return `flags ${entry.flags.join(',')} of ${entry.msgId}`;
+  }
+  return undefined;
+}
+
+/** An entry as its extension group. The caller checked it with {@link entryProblem}. */
+export function formatEntry(entry: MailboxEntry): Mt2Option {
+  const head = [escapeMsgId(entry.msgId), String(entry.uid), String(entry.modseq)];
+  if (entry.expunged) return option(TOMBSTONE_OPTION, ...head);
+  const { envelope, headers, body } = entry.partSizes;
+  return option(
+    ENTRY_OPTION,
+    ...head,
+    String(envelope),
+    String(headers),
+    String(body),
+    ...entry.flags,
+  );
+}
+
+/** The octets a group takes in a line, the separating space included. */
+export function groupLength(group: Mt2Option): number {
+  // Every field is ASCII (atoms, digits), so characters are octets.
+  return group.name.length + 3 + group.values.reduce((sum, v) => sum + v.length + 1, 0);
+}
+
+function uintValue(value: string | undefined): number | undefined {
+  return value !== undefined && isUint(value) ? Number(value) : undefined;
+}
+
+/**
+ * Reads an `MSG` or `GONE` group back into an entry.
+ * @returns the entry, or a string saying what is wrong with the group
+ */
+export function parseEntry(group: Mt2Option): MailboxEntry | string {
+  const live = group.name === ENTRY_OPTION;
+  if (!live && group.name !== TOMBSTONE_OPTION) return `unexpected group (${group.name})`;
+  const [rawId, uidText, modseqText, ...rest] = group.values;
+  const msgId = rawId === undefined ? undefined : unescapeMsgId(rawId);
+  const uid = uintValue(uidText);
+  const modseq = uintValue(modseqText);
+  if (msgId === undefined || uid === undefined || modseq === undefined) {
+    return `bad msg-id, uid or modseq in (${group.name}=${group.values.join(';')})`;
+  }
+  let entry: MailboxEntry;
+  if (live) {
+    const [envelopeText, headersText, bodyText, ...flags] = rest;
+    const envelope = uintValue(envelopeText);
+    const headers = uintValue(headersText);
+    const body = uintValue(bodyText);
+    if (envelope === undefined || headers === undefined || body === undefined) {
+      return `bad part sizes for ${msgId}`;
+    }
+    if (!flags.every(isMailboxFlag)) return `unknown flag for ${msgId}: ${flags.join(',')}`;
+    entry = { msgId, uid, modseq, partSizes: { envelope, headers, body }, flags, expunged: false };
+  } else {
+    if (rest.length > 0) return `tombstone ${msgId} with extra values`;
+    const partSizes = { envelope: 0, headers: 0, body: 0 };
+    entry = { msgId, uid, modseq, partSizes, flags: [], expunged: true };
+  }
+  return entryProblem(entry) ?? entry;
+}
+
+/**
+ * What is wrong with a listing asked from `since` with at most `limit` entries, or
+ * undefined: every entry valid, modseqs strictly increasing and above `since`, each
+ * msg-id once, the cursor at or above `since` and the last modseq.
+ */
+export function listingProblem(
+  listing: { readonly entries: readonly MailboxEntry[]; readonly cursor: number },
+  since: number,
+  limit: number,
+): string | undefined {
+  if (listing.entries.length > limit) return `${listing.entries.length} entries, limit ${limit}`;
+  let last = since;
+  const seen = new Set<string>();
+  for (const entry of listing.entries) {
+    const problem = entryProblem(entry);
+    if (problem !== undefined) return problem;
+    if (entry.modseq <= last) return `modseq ${entry.modseq} of ${entry.msgId} not above ${last}`;
+    if (seen.has(entry.msgId)) return `${entry.msgId} listed twice`;
+    seen.add(entry.msgId);
+    last = entry.modseq;
+  }
+  if (!isCount(listing.cursor) || listing.cursor < last) {
+    return `cursor ${listing.cursor} below ${last}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,255 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { DaemonError } from './errors.ts';
+
+/** Every size, count and time bound of mt2d (docs/mt2d.md, "Limits"). */
+export interface ServerLimits {
+  /** Most sessions open at once; more get 99.0.4.5. Default 1000. */
+  readonly maxSessions: number;
+  /** Largest message, all parts, in octets (MAXMSG). Default 64 MiB. */
+  readonly maxMessageBytes: number;
+  /** Largest headers or body part, in octets (MAXPART). Default 32 MiB. */
+  readonly maxPartBytes: number;
+  /** Largest envelope, in octets (kept in memory until it is complete). Default 256 KiB. */
+  readonly maxEnvelopeBytes: number;
+  /** Most recipients of one message. Default 100. */
+  readonly maxRecipients: number;
+  /** Most transfers in flight per session (MAXFLIGHT). Default 64. */
+  readonly maxInFlight: number;
+  /** Close a session after this long without input, in ms (IDLE). Default 300000. */
+  readonly idleTimeoutMs: number;
+  /** Bodies up to this size are checked for MIME syntax; larger ones are not. Default 1 MiB. */
+  readonly mimeCheckMaxBytes: number;
+}
+
+/** Hashcash postage (docs/mt2d.md, "Postage"). */
+export interface PostageConfig {
+  /** Leading zero bits required; 0 turns postage off. Default 20. */
+  readonly bits: number;
+  /** Days a stamp stays valid after its date. Default 28. */
+  readonly validityDays: number;
+  /** Days of clock skew tolerated. Default 2. */
+  readonly graceDays: number;
+  /** Senders that never pay (address or `@domain` patterns). Default: the own domain. */
+  readonly exemptSenders: readonly string[];
+}
+
+/** Pre-transfer filters (docs/mt2d.md, "Filters"). */
+export interface FilterConfig {
+  /** Envelope senders refused (address or `@domain` patterns). */
+  readonly blockedSenders: readonly string[];
+  /** Envelope recipients refused (address or `@domain` patterns). */
+  readonly blockedRecipients: readonly string[];
+  /** Peer hosts refused in host sessions (host name or `.domain` patterns). */
+  readonly blockedHosts: readonly string[];
+  /** When not empty, only these hosts may open host sessions. */
+  readonly allowedHosts: readonly string[];
+  /** Transfer extensions (OPT names) and delivery extensions (OIDs) refused by policy. */
+  readonly refusedExtensions: readonly string[];
+  /** Check the MIME syntax of unencrypted bodies. Default true. */
+  readonly checkMime: boolean;
+}
+
+/** Whom mt2d believes (docs/certificate-validation.md). */
+export interface TrustConfig {
+  /** PEM files of other domains' CAs to validate their hosts and users against. */
+  readonly caFiles: readonly string[];
+  /** Issuing domains whose certificates are refused (99.0.5.18). */
+  readonly blacklistedIssuerDomains: readonly string[];
+  /** Hosts trusted to have validated the identities they relay. */
+  readonly trustedGateways: readonly string[];
+}
+
+/** The contents of `mt2d.json`. */
+export interface ServerConfig {
+  readonly version: 1;
+  /** The mail domain this server serves, e.g. `alpha.test`. */
+  readonly domain: string;
+  /** This host's name (its host certificate's dNSName). */
+  readonly hostname: string;
+  readonly limits: ServerLimits;
+  readonly postage: PostageConfig;
+  /** Per recipient: senders (address or `@domain`) that need no postage. */
+  readonly whitelists: Readonly<Record<string, readonly string[]>>;
+  readonly filters: FilterConfig;
+  readonly trust: TrustConfig;
+  /** Static routes: destination domain to `host:port`. */
+  readonly routes: Readonly<Record<string, string>>;
+}
+
+const MIB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxSessions: 1000,
+  maxMessageBytes: 64 * MIB,
+  maxPartBytes: 32 * MIB,
+  maxEnvelopeBytes: 256 * 1024,
+  maxRecipients: 100,
+  maxInFlight: 64,
+  idleTimeoutMs: 300_000,
+  mimeCheckMaxBytes: MIB,
+};
+
+/** The configuration `mt2d init` writes for a domain. */
+export function defaultConfig(domain: string, hostname: string): ServerConfig {
+  return {
+    version: 1,
+    domain,
+    hostname,
+    limits: DEFAULT_LIMITS,
+    postage: { bits: 20, validityDays: 28, graceDays: 2, exemptSenders: [`@${domain}`] },
+    whitelists: {},
+    filters: {
+      blockedSenders: [],
+      blockedRecipients: [],
+      blockedHosts: [],
+      allowedHosts: [],
+      refusedExtensions: [],
+      checkMime: true,
+    },
+    trust: { caFiles: [], blacklistedIssuerDomains: [], trustedGateways: [] },
+    routes: {},
+  };
+}
+
+type Json = unknown;
+
+function fail(path: string, expected: string): never {
+  throw new DaemonError('MT2D_CONFIG_INVALID', `mt2d.json: ${path} must be ${expected}`);
+}
+
+function objectAt(value: Json, path: string): Record<string, Json> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object');
+  return value as Record<string, Json>;
+}
+
+function stringAt(value: Json, path: string): string {
+  if (typeof value !== 'string' || value === '') fail(path, 'a non-empty string');
+  return value;
+}
+
+function countAt(value: Json, path: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    fail(path, `an integer of at least ${min}`);
+  }
+  return value;
+}
+
+function stringsAt(value: Json, path: string): string[] {
+  if (!Array.isArray(value)) fail(path, 'an array of strings');
+  return value.map((item, index) => stringAt(item, `${path}[${index}]`));
+}
+
+/** Reads an optional section key with its default; unknown keys are refused (typos). */
+function section<T extends object>(
+  value: Json,
+  path: string,
+  defaults: T,
+  read: { [K in keyof T]: (value: Json, path: string) => T[K] },
+): T {
+  if (value === undefined) return defaults;
+  const object = objectAt(value, path);
+  for (const key of Object.keys(object)) {
+    if (!Object.hasOwn(read, key)) fail(`${path}.${key}`, 'a known key (unknown key)');
+  }
+  const out: Partial<T> = {};
+  for (const key of Object.keys(read) as (keyof T & string)[]) {
+    out[key] = object[key] === undefined ? defaults[key] : read[key](object[key], `${path}.${key}`);
+  }
+  return out as T;
+}
+
+function stringMap<T>(
+  value: Json,
+  path: string,
+  read: (value: Json, path: string) => T,
+): Record<string, T> {
+  if (value === undefined) return {};
+  const out: Record<string, T> = {};
+  for (const [key, item] of Object.entries(objectAt(value, path))) {
+    out[key.toLowerCase()] = read(item, `${path}.${key}`);
+  }
+  return out;
+}
+
+const count = (min: number) => (value: Json, path: string) => countAt(value, path, min);
+
+/**
+ * Validates parsed `mt2d.json`: every key of docs/mt2d.md, defaults for the missing
+ * optional ones, unknown keys refused.
+ * @throws DaemonError MT2D_CONFIG_INVALID naming the key.
+ */
+export function parseConfig(value: Json): ServerConfig {
+  const root = objectAt(value, '(root)');
+  if (root['version'] !== 1) fail('version', '1');
+  const domain = stringAt(root['domain'], 'domain').toLowerCase();
+  const hostname = stringAt(root['hostname'], 'hostname').toLowerCase();
+  const defaults = defaultConfig(domain, hostname);
+  const known = new Set(Object.keys(defaults));
+  for (const key of Object.keys(root)) if (!known.has(key)) fail(key, 'a known key (unknown key)');
+  return {
+    version: 1,
+    domain,
+    hostname,
+    limits: section(root['limits'], 'limits', defaults.limits, {
+      maxSessions: count(1),
+      maxMessageBytes: count(0),
+      maxPartBytes: count(0),
+      maxEnvelopeBytes: count(1),
+      maxRecipients: count(1),
+      maxInFlight: count(1),
+      idleTimeoutMs: count(0),
+      mimeCheckMaxBytes: count(0),
+    }),
+    postage: section(root['postage'], 'postage', defaults.postage, {
+      bits: count(0),
+      validityDays: count(1),
+      graceDays: count(0),
+      exemptSenders: stringsAt,
+    }),
+    whitelists: stringMap(root['whitelists'], 'whitelists', stringsAt),
+    filters: section(root['filters'], 'filters', defaults.filters, {
+      blockedSenders: stringsAt,
+      blockedRecipients: stringsAt,
+      blockedHosts: stringsAt,
+      allowedHosts: stringsAt,
+      refusedExtensions: stringsAt,
+      checkMime: (item, path) => (typeof item === 'boolean' ? item : fail(path, 'true or false')),
+    }),
+    trust: section(root['trust'], 'trust', defaults.trust, {
+      caFiles: stringsAt,
+      blacklistedIssuerDomains: stringsAt,
+      trustedGateways: stringsAt,
+    }),
+    routes: stringMap(root['routes'], 'routes', stringAt),
+  };
+}
+
+/** Reads and validates `path`. */
+export async function readConfig(path: string): Promise<ServerConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new DaemonError('MT2D_NOT_INITIALISED', `${path} does not exist (run mt2d init)`);
+    }
+    throw error;
+  }
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new DaemonError(
+      'MT2D_CONFIG_INVALID',
+      `${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return parseConfig(parsed);
+}
+
+/** Writes `config` to `path` atomically (a temporary file renamed over it). */
+export async function writeConfig(path: string, config: ServerConfig): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await rename(temporary, path);
+}

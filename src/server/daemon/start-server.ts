@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import {
+  IdentityValidator,
+  appendTrace,
+  caStoreOf,
+  certificatesToPem,
+  parseCertificates,
+  type Credentials,
+} from '../../identity/index.ts';
+import { createMt2Server } from '../../protocol/index.ts';
+import { acceptanceSession, type AcceptanceServer } from '../accept/connection.ts';
+import type { Delivered } from '../accept/message-intake.ts';
+import { SpentStampLog } from '../postage/index.ts';
+import { RoutingTable, StaticRoutes } from '../routing/index.ts';
+import { MessageStore } from '../store/index.ts';
+import { readConfig, type ServerConfig } from './config.ts';
+import { readServerCredentials, type ServerCredentials } from './credentials.ts';
+import { dataDirLayout } from './data-dir.ts';
+import { SILENT_LOG, type ServerLog } from './log.ts';
+import { userCertificatePath } from './users.ts';
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** The data directory `mt2d init` made. */
+  readonly dir: string;
+  /** Where to listen; port 0 picks a free one (see `RunningServer.address`). */
+  readonly listen: { readonly host: string; readonly port: number };
+  /** Extra static routes `DOMAIN=HOST:PORT`, before those of mt2d.json. */
+  readonly routes?: readonly string[];
+  /** Structured log; default: none. */
+  readonly log?: ServerLog;
+  /** Called after a message was queued for another domain (`relay:<domain>`). */
+  readonly onRelayQueued?: (domain: string) => void;
+  /** Extensions for user sessions, given the session's user (mailbox access). */
+  readonly userExtensions?: AcceptanceServer['userExtensions'];
+}
+
+/** A running mt2d. */
+export interface RunningServer {
+  readonly address: { readonly host: string; readonly port: number };
+  /** The domain CA certificate (PEM): what clients of this server trust. */
+  readonly caCertificatePem: string;
+  readonly config: ServerConfig;
+  readonly credentials: ServerCredentials;
+  readonly store: MessageStore;
+  readonly routing: RoutingTable;
+  readonly validator: IdentityValidator;
+  /** Stops listening, ends every session (99.0.4.4), closes the store. */
+  close(): Promise<void>;
+}
+
+async function validatorFor(config: ServerConfig, ca: Credentials): Promise<IdentityValidator> {
+  const others = await Promise.all(config.trust.caFiles.map((file) => readFile(file)));
+  const anchors = [ca.certificate.raw, ...others].flatMap((pem) => parseCertificates(pem));
+  return new IdentityValidator({
+    store: caStoreOf(anchors, true),
+    trust: {
+      blacklistedIssuerDomains: config.trust.blacklistedIssuerDomains,
+      vouchLists: [],
+      trustedGateways: config.trust.trustedGateways,
+    },
+  });
+}
+
+/**
+ * Starts mt2d on a data directory: reads the configuration and credentials, opens the
+ * message store (replaying its log) and the spent-stamp log, and listens for MT2 over TLS.
+ * The composition of the daemon lives here, so wiring in another part is a few lines.
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const layout = dataDirLayout(options.dir);
+  const config = await readConfig(layout.config);
+  const credentials = await readServerCredentials(layout);
+  const validator = await validatorFor(config, credentials.ca);
+  const log = options.log ?? SILENT_LOG;
+  const store = await MessageStore.open(layout.store);
+  const stamps = await SpentStampLog.open(layout.stamps).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const routeEntries = [
+    ...(options.routes ?? []),
+    ...Object.entries(config.routes).map(([domain, target]) => `${domain}=${target}`),
+  ];
+  const routing = new RoutingTable([new StaticRoutes(routeEntries)]);
+  const onDelivered = (delivered: Delivered) => {
+    log.event('delivered', {
+      msgId: delivered.msgId,
+      sender: delivered.envelope.sender,
+      local: delivered.local.join(','),
+      relay: delivered.remoteDomains.join(','),
+      duplicate: delivered.duplicate,
+    });
+    for (const domain of delivered.remoteDomains) options.onRelayQueued?.(domain);
+  };
+  const server: AcceptanceServer = {
+    config,
+    validator,
+    store,
+    stamps,
+    log,
+    isLocalUser: (address) => existsSync(userCertificatePath(layout, address)),
+    appendTrace: (envelope, at) => appendTrace(envelope, credentials.host, config.hostname, at),
+    onDelivered,
+    ...(options.userExtensions === undefined ? {} : { userExtensions: options.userExtensions }),
+  };
+  const { limits } = config;
+  let sessions = 0;
+  let listener;
+  try {
+    listener = await createMt2Server(
+      {
+        identity: {
+          key: credentials.host.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          cert: certificatesToPem([credentials.host.certificate, ...credentials.host.chain]),
+        },
+        sessionFor: () => acceptanceSession(server, `s${++sessions}`),
+        maxSessions: limits.maxSessions,
+        limits: {
+          maxMessageBytes: limits.maxMessageBytes,
+          maxPartBytes: limits.maxPartBytes,
+          maxInFlight: limits.maxInFlight,
+          idleTimeoutMs: limits.idleTimeoutMs,
+        },
+      },
+      options.listen.port,
+      options.listen.host,
+    );
+  } catch (error) {
+    await Promise.all([store.close(), stamps.close()]);
+    throw error;
+  }
+  log.event('listening', {
+    host: options.listen.host,
+    port: listener.port,
+    domain: config.domain,
+    hostname: config.hostname,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    address: { host: options.listen.host, port: listener.port },
+    caCertificatePem: certificatesToPem([credentials.ca.certificate]),
+    config,
+    credentials,
+    store,
+    routing,
+    validator,
+    close() {
+      closing ??= (async () => {
+        await listener.close();
+        await Promise.all([store.close(), stamps.close()]);
+        log.event('stopped', {});
+      })();
+      return closing;
+    },
+  };
+}

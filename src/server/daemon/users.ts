@@ -1,0 +1,96 @@
+import { access, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  certificatesToPem,
+  createCsr,
+  exportPkcs12,
+  generateRsaPrivateKey,
+  issueUserCertificate,
+} from '../../identity/index.ts';
+import { readConfig } from './config.ts';
+import { readDomainCa } from './credentials.ts';
+import { dataDirLayout, type DataDirLayout } from './data-dir.ts';
+import { DaemonError } from './errors.ts';
+
+/** Local parts mt2d gives mailboxes to: they name files, so a safe ASCII subset. */
+const LOCAL_PART = /^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?$/;
+
+/**
+ * The canonical (lower-case) form of a local user's address.
+ * @throws DaemonError MT2D_ADDRESS_INVALID when it is no address of `domain` or its
+ *   local part is outside `[a-z0-9._+-]`.
+ */
+export function localAddress(address: string, domain: string): string {
+  const lower = address.toLowerCase();
+  const at = lower.lastIndexOf('@');
+  if (at <= 0 || lower.slice(at + 1) !== domain || !LOCAL_PART.test(lower.slice(0, at))) {
+    throw new DaemonError(
+      'MT2D_ADDRESS_INVALID',
+      `'${address}' is not an address of ${domain} (local part: a-z 0-9 . _ + -)`,
+    );
+  }
+  return lower;
+}
+
+/** The file holding a local user's certificate: its existence makes the user local. */
+export function userCertificatePath(layout: DataDirLayout, address: string): string {
+  return join(layout.users, `${address}.pem`);
+}
+
+/** What `mt2d user add --csr` hands back. */
+export interface IssuedUser {
+  readonly certificatePem: string;
+  /** The domain CA certificate (PEM), to install beside the user's certificate. */
+  readonly chainPem: string;
+}
+
+async function prepare(dir: string, address: string) {
+  const layout = dataDirLayout(dir);
+  const config = await readConfig(layout.config);
+  const canonical = localAddress(address, config.domain);
+  const path = userCertificatePath(layout, canonical);
+  const taken = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new DaemonError('MT2D_USER_EXISTS', `${canonical} already has a certificate`);
+  return { path, address: canonical, ca: await readDomainCa(layout) };
+}
+
+/**
+ * `mt2d user add --csr`: certifies the user's CSR (made where their key lives) for
+ * `address` and registers the user (a mailbox of this server).
+ * @throws DaemonError MT2D_ADDRESS_INVALID, MT2D_USER_EXISTS, MT2D_NOT_INITIALISED;
+ *   IdentityError for a bad CSR or one asking for another address.
+ */
+export async function addUser(options: {
+  readonly dir: string;
+  readonly address: string;
+  readonly csrPem: string;
+}): Promise<IssuedUser> {
+  const { path, address, ca } = await prepare(options.dir, options.address);
+  const certificate = issueUserCertificate(ca, options.csrPem, { address });
+  const certificatePem = certificatesToPem([certificate]);
+  await writeFile(path, certificatePem, { flag: 'wx' });
+  return { certificatePem, chainPem: certificatesToPem([ca.certificate]) };
+}
+
+/**
+ * `mt2d user add --p12`: makes the user's key here, certifies it and returns the whole
+ * identity as a password-protected PKCS#12 (key, certificate, CA).
+ */
+export async function addUserWithP12(options: {
+  readonly dir: string;
+  readonly address: string;
+  readonly p12Password: string;
+}): Promise<Uint8Array> {
+  const { path, address, ca } = await prepare(options.dir, options.address);
+  const privateKey = await generateRsaPrivateKey();
+  const certificate = issueUserCertificate(ca, createCsr(privateKey, { address }), { address });
+  await writeFile(path, certificatesToPem([certificate]), { flag: 'wx' });
+  return new Uint8Array(
+    exportPkcs12({ certificate, privateKey, chain: [ca.certificate] }, options.p12Password, {
+      friendlyName: address,
+    }),
+  );
+}
