@@ -19,6 +19,8 @@ export interface RuntimeContext {
   readonly outbox: Outbox;
   readonly emit: (event: ApiEvent) => void;
   readonly trust: () => TrustSettingsView;
+  /** Server name -> address to connect to (see EngineOptions.hostAliases). */
+  readonly hostAliases: Readonly<Record<string, string>>;
   /** How often an idle session syncs again, in ms. */
   readonly pollIntervalMs: number;
   readonly backoff?: BackoffOptions;
@@ -57,7 +59,7 @@ export class AccountRuntime {
     const credentials = account.credentials;
     this.connection = new AccountConnection({
       target: {
-        host: record.server.host,
+        host: context.hostAliases[record.server.host] ?? record.server.host,
         port: record.server.port,
         serverName: record.serverName,
         keyPem: credentials.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -120,7 +122,7 @@ export class AccountRuntime {
         reject(
           engineError(
             ENGINE_ERROR.OFFLINE,
-            `Not connected to the server${why === undefined ? '' : `: ${why}`}.`,
+            `Not connected to the server${why === undefined ? '' : `: ${why.replace(/\.$/, '')}`}.`,
           ),
         );
       }, waitMs);

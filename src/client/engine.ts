@@ -71,6 +71,14 @@ export interface EngineOptions {
   /** How long syncNow and openBody wait for a connection, in ms. Default 15000. */
   readonly connectWaitMs?: number;
   readonly backoff?: BackoffOptions;
+  /**
+   * Addresses to connect to instead of resolving a server's name, like a hosts file
+   * (tests run servers named mt2.alpha.test on 127.0.0.1). The certificate is still
+   * checked against the name.
+   */
+  readonly hostAliases?: Readonly<Record<string, string>>;
+  /** The local store's worker script (default: the store's own; see LocalStoreWorkerOptions). */
+  readonly storeWorkerUrl?: URL;
   /** PBKDF2 rounds for keys at rest (default 600,000; tests lower it). */
   readonly keyFile?: KeyFileOptions;
 }
@@ -97,7 +105,10 @@ const REMOTE_CONTENT = /\b(?:src|href|background)\s*=\s*["']?\s*https?:/i;
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const settings = options.settings ?? new ConfSettings(options.dataDir);
-  const store = await openLocalStoreWorker({ path: join(options.dataDir, STORE_FILE) });
+  const store = await openLocalStoreWorker({
+    path: join(options.dataDir, STORE_FILE),
+    ...(options.storeWorkerUrl === undefined ? {} : { workerUrl: options.storeWorkerUrl }),
+  });
   const engine = new Mt2Engine(options, settings, store);
   try {
     await engine.start();
@@ -209,6 +220,7 @@ class Mt2Engine implements Engine {
       },
       trust: () => this.settings.get('trust'),
       pollIntervalMs: this.options.pollIntervalMs ?? 30_000,
+      hostAliases: this.options.hostAliases ?? {},
       ...(this.options.backoff === undefined ? {} : { backoff: this.options.backoff }),
       onConnection: (accountId, view) => {
         this.connections.set(accountId, view);
