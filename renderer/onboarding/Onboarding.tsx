@@ -125,7 +125,7 @@ function CreateIdentity({ onDone }: { onDone: (status: AppStatus) => void }) {
         Address (the part before @)
         <input
           required
-          pattern="[a-z0-9][a-z0-9._-]{0,63}"
+          pattern="[a-z0-9][a-z0-9._\-]{0,63}"
           value={localPart}
           onChange={(e) => {
             setLocalPart(e.target.value.toLowerCase());
