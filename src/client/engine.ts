@@ -44,7 +44,7 @@ import { Certificates } from './certificates.ts';
 import type { BackoffOptions } from './connection/backoff.ts';
 import { ENGINE_ERROR, engineError } from './errors.ts';
 import { FOLDER_NAMES, readVerification, summaryView } from './message-views.ts';
-import { messageRef, parseRef, type MessageKey } from './refs.ts';
+import { messageRef, outgoingKey, parseRef, wireMsgId, type MessageKey } from './refs.ts';
 import { composeMessage } from './send/compose.ts';
 import { Outbox } from './send/outbox.ts';
 import { verdictView } from './security/certificate-summary.ts';
@@ -223,6 +223,7 @@ class Mt2Engine implements Engine {
       hostAliases: this.options.hostAliases ?? {},
       ...(this.options.backoff === undefined ? {} : { backoff: this.options.backoff }),
       onConnection: (accountId, view) => {
+        if (this.closed) return;
         this.connections.set(accountId, view);
         this.emit({ type: 'account', account: this.accountViewOf(accountId) });
       },
@@ -340,7 +341,7 @@ class Mt2Engine implements Engine {
     stored: StoredMessage | undefined,
   ): Promise<MessageSummaryView> {
     const outgoing = row.folder === 'outbox' || row.folder === 'sent';
-    const item = outgoing ? await this.outbox.itemFor(row.accountId, row.msgId) : undefined;
+    const item = outgoing ? await this.outbox.itemFor(row.accountId, wireMsgId(row.msgId)) : undefined;
     const send = item === undefined ? undefined : this.outbox.statusOf(item);
     return summaryView(row, {
       verification: readVerification(stored?.verificationJson),
@@ -425,7 +426,7 @@ class Mt2Engine implements Engine {
             ? { address: mailbox.address }
             : { address: mailbox.address, name: mailbox.name },
         ),
-      messageId: summaryOfHeaders?.messageId ?? key.msgId,
+      messageId: summaryOfHeaders?.messageId ?? wireMsgId(key.msgId),
       ...(inReplyTo?.kind === 'inReplyTo' && inReplyTo.ids[0] !== undefined
         ? { inReplyTo: inReplyTo.ids[0] }
         : {}),
@@ -620,7 +621,7 @@ class Mt2Engine implements Engine {
     await this.store.putMessages([
       {
         accountId: params.accountId,
-        msgId: composed.msgId,
+        msgId: outgoingKey(composed.msgId),
         folder: 'outbox',
         sizes: {
           envelope: 0,
@@ -649,11 +650,17 @@ class Mt2Engine implements Engine {
       ? decryptPart(composed.body, account.credentials)
       : composed.body;
     const text = (await parseBody(plain)).text ?? '';
-    await this.store.putBody(params.accountId, composed.msgId, { body: composed.body, text });
+    await this.store.putBody(params.accountId, outgoingKey(composed.msgId), {
+      body: composed.body,
+      text,
+    });
     await this.outbox.queue(params.accountId, composed);
     this.emit({ type: 'messages-changed', folders: ['outbox'] });
     runtime.nudge();
-    const row = await this.stored({ accountId: params.accountId, msgId: composed.msgId });
+    const row = await this.stored({
+      accountId: params.accountId,
+      msgId: outgoingKey(composed.msgId),
+    });
     return this.summaryOf(row, row);
   }
 
@@ -666,7 +673,7 @@ class Mt2Engine implements Engine {
   private async outboxItemOf(ref: string) {
     const key = parseRef(ref);
     this.runtimeOf(key.accountId);
-    const item = await this.outbox.itemFor(key.accountId, key.msgId);
+    const item = await this.outbox.itemFor(key.accountId, wireMsgId(key.msgId));
     if (item === undefined)
       throw engineError(ENGINE_ERROR.UNKNOWN_MESSAGE, 'This message is not in the outbox.');
     return { key, item };

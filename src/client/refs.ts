@@ -20,3 +20,19 @@ export function parseRef(ref: MessageRef): MessageKey {
   }
   return { accountId: ref.slice(0, slash), msgId: ref.slice(slash + 1) };
 }
+
+/**
+ * Outgoing copies (outbox, sent) are stored under `sent:<msg-id>`, so a message sent to
+ * oneself exists twice: the copy that left, and the one that arrived in the inbox.
+ */
+const OUTGOING_PREFIX = 'sent:';
+
+/** The local store key of the outgoing copy of `msgId`. */
+export function outgoingKey(msgId: string): string {
+  return `${OUTGOING_PREFIX}${msgId}`;
+}
+
+/** The MT2 msg-id of a stored message (outgoing copies carry the prefix locally only). */
+export function wireMsgId(storedMsgId: string): string {
+  return storedMsgId.startsWith(OUTGOING_PREFIX) ? storedMsgId.slice(OUTGOING_PREFIX.length) : storedMsgId;
+}

@@ -186,12 +186,16 @@ export async function startMt2dProcess(
   };
 }
 
-/** A user identity: credentials made on the client side, certified by `mt2d user add`. */
-export interface TestUser {
-  readonly address: string;
+/** Credentials to connect with, and the CA that must have issued the server's certificate. */
+export interface TestIdentity {
   readonly credentials: Credentials;
-  /** The domain CA (the user's trust anchor for its server). */
+  /** The trust anchor for the server's host certificate. */
   readonly caCertificate: X509Certificate;
+}
+
+/** A user identity: credentials made on the client side, certified by `mt2d user add`. */
+export interface TestUser extends TestIdentity {
+  readonly address: string;
 }
 
 /**
@@ -235,12 +239,12 @@ export function heloChain(credentials: Credentials): Uint8Array {
 }
 
 /**
- * Connects as a user over TLS, validates the server's host certificate against the
- * user's CA with the identity layer, and sends HELO.
+ * Connects over TLS with a user's (or a host's) certificate, validates the server's host
+ * certificate against `caCertificate` with the identity layer, and sends HELO.
  */
 export async function connectUser(
   server: { host: string; port: number },
-  user: TestUser,
+  user: TestIdentity,
   options: ConnectUserOptions,
 ): Promise<Mt2Connection> {
   const validator = new IdentityValidator({

@@ -68,25 +68,57 @@ describe('mt2d: delivery between two users of one domain', () => {
     await session.quit();
     await server.waitFor((e) => e.event === 'delivered' && e['msgId'] === message.msgId);
 
-    // Look at what was stored, with the process stopped (the store is locked while it runs).
+    // bob lists, pulls the headers without the body, then the body.
+    const reader = (await connectUser(server, bob, { hostname: alpha.hostname })).session;
+    assert.ok(reader.offered.includes('MBOX'), 'mailbox access is offered to a user');
+    const listing = await reader.list(0);
+    const entry = listing.entries.find((e) => e.msgId === message.msgId);
+    assert.ok(entry !== undefined);
+    assert.equal(listing.entries.filter((e) => e.msgId === message.msgId).length, 1);
+    assert.equal(entry.partSizes.headers, message.parts.headers.length);
+    assert.equal(entry.partSizes.body, message.parts.body.length);
+    const pulled = new Map<string, Uint8Array>();
+    const take = (part: string) => (msgId: string, bytes: Uint8Array) => {
+      pulled.set(`${part} ${msgId}`, bytes);
+    };
+    await reader.pull('message/envelope', [message.msgId], { onPart: take('envelope') });
+    await reader.pull('message/headers', [message.msgId], { onPart: take('headers') });
+    assert.equal(pulled.has(`body ${message.msgId}`), false, 'headers come without the body');
+    const bodyResult = await reader.pull('message/body', [message.msgId], { onPart: take('body') });
+    assert.equal(bodyResult.delivered, 1);
+    const envelope = decodeEnvelope(pulled.get(`envelope ${message.msgId}`) ?? new Uint8Array());
+    const headers = pulled.get(`headers ${message.msgId}`) ?? new Uint8Array();
+    const body = pulled.get(`body ${message.msgId}`) ?? new Uint8Array();
+    assert.ok(Buffer.from(headers).equals(message.parts.headers), 'headers byte for byte');
+    assert.ok(Buffer.from(body).equals(message.parts.body), 'body byte for byte');
+    const validator = new IdentityValidator({
+      store: caStoreOf(parseCertificates(bob.caCertificate.raw), true),
+    });
+    const verification = await verifyMessage({ envelope, headers, body }, validator, new Date());
+    assert.equal(verification.valid, true, JSON.stringify(verification.failures));
+    const chain = await verifyTraceChain(envelope, validator, new Date());
+    assert.equal(chain.valid, true, JSON.stringify(chain.failure));
+    assert.deepEqual(
+      envelope.trace.map((t) => t.host),
+      [alpha.hostname],
+    );
+
+    // alice cannot read bob's mailbox through her own session.
+    const other = (await connectUser(server, alice, { hostname: alpha.hostname })).session;
+    const stolen = await other.pull('message/body', [message.msgId]);
+    assert.equal(stolen.unknown, 1);
+    await other.quit();
+
+    // FLAG and DELE persist across a restart.
+    const flagged = await reader.flag(message.msgId, ['seen']);
+    assert.deepEqual(flagged.flags, ['seen']);
+    assert.equal(await reader.dele([message.msgId]), 1);
+    await reader.quit();
     await server.stop();
     const store = await MessageStore.open(`${alpha.dir}/store`);
     try {
-      const entries = store.list('bob@alpha.test').entries;
-      assert.equal(entries.filter((e) => e.msgId === message.msgId).length, 1);
-      const envelope = decodeEnvelope(await store.readPart(message.msgId, 'envelope'));
-      const headers = await store.readPart(message.msgId, 'headers');
-      const body = await store.readPart(message.msgId, 'body');
-      assert.ok(Buffer.from(headers).equals(message.parts.headers), 'headers byte for byte');
-      assert.ok(Buffer.from(body).equals(message.parts.body), 'body byte for byte');
-      const validator = new IdentityValidator({
-        store: caStoreOf(parseCertificates(alice.caCertificate.raw), true),
-      });
-      const verification = await verifyMessage({ envelope, headers, body }, validator, new Date());
-      assert.equal(verification.valid, true, JSON.stringify(verification.failures));
-      const chain = await verifyTraceChain(envelope, validator, new Date());
-      assert.equal(chain.valid, true, JSON.stringify(chain.failure));
-      assert.equal(envelope.trace.length, 1);
+      const stored = store.list('bob@alpha.test').entries.find((e) => e.msgId === message.msgId);
+      assert.equal(stored?.expunged, true);
     } finally {
       await store.close();
       server = await startMt2dProcess(alpha.dir);

@@ -5,6 +5,7 @@ import { backoffDelayMs } from '../connection/backoff.ts';
 import type { LocalStoreProxy, OutboxItem } from '../store/index.ts';
 import { refusalText } from '../security/vocabulary.ts';
 import type { ComposedMessage } from './compose.ts';
+import { outgoingKey } from '../refs.ts';
 import { addPostage, postageDemand } from './postage.ts';
 
 /** What the outbox keeps per item (the store's draft JSON): the parts as built and signed. */
@@ -34,7 +35,8 @@ function isPermanent(error: unknown): error is Mt2Error {
 }
 
 export interface OutboxEvents {
-  readonly onStatus: (accountId: string, msgId: string, send: SendStatusView) => void;
+  /** `storedMsgId`: the outgoing copy's key in the store (see refs.ts). */
+  readonly onStatus: (accountId: string, storedMsgId: string, send: SendStatusView) => void;
   readonly onMoved: () => void;
 }
 
@@ -115,7 +117,7 @@ export class Outbox {
   ) {
     const updated = await this.store.updateOutboxItem(item.id, change);
     if (updated.msgId !== undefined) {
-      this.events.onStatus(updated.accountId, updated.msgId, this.statusOf(updated));
+      this.events.onStatus(updated.accountId, outgoingKey(updated.msgId), this.statusOf(updated));
     }
     return updated;
   }
@@ -139,7 +141,7 @@ export class Outbox {
           item = await this.update(item, { draftJson: JSON.stringify(payload) });
         }
       }
-      await this.store.moveMessages(item.accountId, [payload.msgId], 'sent');
+      await this.store.moveMessages(item.accountId, [outgoingKey(payload.msgId)], 'sent');
       await this.update(item, { state: 'sent', lastError: null });
       this.events.onMoved();
     } catch (error) {

@@ -15,20 +15,10 @@ export interface PostageDemand {
 }
 
 function optionValue(error: Mt2Error, name: string): string | undefined {
-  const groups: readonly unknown[] =
-    'groups' in error && Array.isArray(error.groups) ? error.groups : [];
-  for (const group of groups) {
-    if (typeof group !== 'object' || group === null) continue;
-    const record = group as { name?: unknown; values?: unknown };
-    if (
-      record.name === name &&
-      Array.isArray(record.values) &&
-      typeof record.values[0] === 'string'
-    ) {
-      return record.values[0];
-    }
-  }
-  return undefined;
+  const group = error.groups.find(
+    (candidate) => candidate.kind === 'option' && candidate.name === name,
+  );
+  return group?.kind === 'option' ? group.values[0] : undefined;
 }
 
 /**

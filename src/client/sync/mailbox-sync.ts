@@ -75,7 +75,8 @@ async function pushFlags(session: ClientSession, context: MailboxSyncContext): P
     for (const change of changes) {
       const stored = await store.message(accountId, change.msgId);
       if (change.flags.includes('deleted')) {
-        await session.dele([change.msgId]);
+        // A local-only message (an outgoing copy) has nothing to delete on the server.
+        if (stored?.server !== undefined) await session.dele([change.msgId]);
         await store.removeMessages(accountId, [change.msgId]);
       } else if (stored?.server !== undefined) {
         const wanted = new Set(mailboxFlags(change.flags));

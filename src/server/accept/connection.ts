@@ -7,7 +7,6 @@ import {
   type CompleteVerdict,
   type FragmentInfo,
   type MessageStatus,
-  type PeerInfo,
   type ServerHooks,
   type SessionSetup,
   type TransferExtension,
@@ -23,8 +22,8 @@ export interface AcceptanceServer extends IntakeContext, AdmissionContext {
   readonly log: ServerLog;
   /** A message was committed (local mailboxes and relay queues filled). */
   onDelivered(delivered: Delivered): void;
-  /** Extensions only user sessions get (mailbox access); offered once HELO made a user. */
-  userExtensions?(user: () => string | undefined): readonly TransferExtension[];
+  /** Mailbox access (offered by the extension itself to user sessions only). */
+  readonly mailbox: TransferExtension;
 }
 
 const PART_IN_STORE = ['message/envelope', 'message/headers', 'message/body'] as const;
@@ -36,17 +35,6 @@ function storeStatus(server: AcceptanceServer, msgId: string): MessageStatus | u
   return { state: 'committed', parts };
 }
 
-/** Only a user session is offered user extensions; `offeredTo` cannot see our peer kind. */
-function forUsersOnly(
-  extension: TransferExtension,
-  peer: () => SessionPeer | undefined,
-): TransferExtension {
-  return {
-    ...extension,
-    offeredTo: (info: PeerInfo) => info.authenticated && peer()?.kind === 'user',
-  };
-}
-
 /**
  * One connection's session: HELO admission, then each message through its
  * {@link MessageIntake}; the TRACE switch puts the path into the committing OK.
@@ -56,7 +44,6 @@ export function acceptanceSession(server: AcceptanceServer, session: string): Se
   let peer: SessionPeer | undefined;
   const intakes = new Map<string, { intake: MessageIntake; envelopeBytes: number }>();
   const trace = traceExtension();
-  const currentPeer = () => peer;
   const log = server.log;
 
   const hooks: ServerHooks = {
@@ -69,7 +56,7 @@ export function acceptanceSession(server: AcceptanceServer, session: string): Se
       peer = admission.peer;
       const identity = peer.kind === 'user' ? peer.address : peer.hostname;
       log.event('helo', { session, kind: peer.kind, identity });
-      return { accept: true, trusted: true, identity };
+      return { accept: true, trusted: true, identity, kind: peer.kind };
     },
     onXfer(fragment: FragmentInfo): Verdict {
       if (peer === undefined) return refusal(RESULT.BAD_SEQUENCE, 'HELO first');
@@ -123,17 +110,11 @@ export function acceptanceSession(server: AcceptanceServer, session: string): Se
   };
 
   const refused = new Set(server.config.filters.refusedExtensions.map((n) => n.toUpperCase()));
-  const userOnly = (
-    server.userExtensions?.(() => {
-      const current = currentPeer();
-      return current?.kind === 'user' ? current.address : undefined;
-    }) ?? []
-  ).map((extension) => forUsersOnly(extension, currentPeer));
   const extensions = [
     pipeExtension(),
     statExtension((msgId) => storeStatus(server, msgId)),
     trace.extension,
-    ...userOnly,
+    server.mailbox,
   ].filter((extension) => !refused.has(extension.name));
   return { hooks, extensions };
 }

@@ -8,8 +8,9 @@ import {
   parseCertificates,
   type Credentials,
 } from '../../identity/index.ts';
-import { createMt2Server } from '../../protocol/index.ts';
+import { createMt2Server, mailboxExtension } from '../../protocol/index.ts';
 import { acceptanceSession, type AcceptanceServer } from '../accept/connection.ts';
+import { StoreMailbox } from '../mailbox/store-mailbox.ts';
 import type { Delivered } from '../accept/message-intake.ts';
 import { SpentStampLog } from '../postage/index.ts';
 import { RoutingTable, StaticRoutes } from '../routing/index.ts';
@@ -32,8 +33,6 @@ export interface StartServerOptions {
   readonly log?: ServerLog;
   /** Called after a message was queued for another domain (`relay:<domain>`). */
   readonly onRelayQueued?: (domain: string) => void;
-  /** Extensions for user sessions, given the session's user (mailbox access). */
-  readonly userExtensions?: AcceptanceServer['userExtensions'];
 }
 
 /** A running mt2d. */
@@ -103,7 +102,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     isLocalUser: (address) => existsSync(userCertificatePath(layout, address)),
     appendTrace: (envelope, at) => appendTrace(envelope, credentials.host, config.hostname, at),
     onDelivered,
-    ...(options.userExtensions === undefined ? {} : { userExtensions: options.userExtensions }),
+    mailbox: mailboxExtension(new StoreMailbox(store)),
   };
   const { limits } = config;
   let sessions = 0;

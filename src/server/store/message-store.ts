@@ -68,6 +68,8 @@ interface Mailbox {
   uidNext: number;
   modseq: number;
   readonly entries: Map<number, MutableEntry>;
+  /** uid by msg-id, so mailbox access finds a message without a scan. */
+  readonly uids: Map<string, number>;
 }
 
 interface CommitPayload {
@@ -187,6 +189,13 @@ export class MessageStore {
       .sort((a, b) => a.modseq - b.modseq);
     const page = changed.slice(0, limit).map((entry) => this.#snapshot(mailbox, entry));
     return { entries: page, cursor: page.at(-1)?.modseq ?? cursor, more: changed.length > limit };
+  }
+
+  /** The uid of a message in a mailbox; undefined when it is not there (or expunged). */
+  uidOf(mailbox: string, msgId: string): number | undefined {
+    const box = this.#mailboxes.get(mailbox);
+    const uid = box?.uids.get(msgId);
+    return uid === undefined || box?.entries.get(uid)?.expunged !== false ? undefined : uid;
   }
 
   /** One entry of a mailbox. */
@@ -475,13 +484,14 @@ class Recovery {
 function mailboxIn(mailboxes: Map<string, Mailbox>, name: string): Mailbox {
   let box = mailboxes.get(name);
   if (box === undefined) {
-    box = { uidNext: 1, modseq: 0, entries: new Map() };
+    box = { uidNext: 1, modseq: 0, entries: new Map(), uids: new Map() };
     mailboxes.set(name, box);
   }
   return box;
 }
 
 function addEntry(box: Mailbox, delivery: { uid: number; modseq: number }, msgId: string): void {
+  box.uids.set(msgId, delivery.uid);
   box.entries.set(delivery.uid, {
     uid: delivery.uid,
     msgId,

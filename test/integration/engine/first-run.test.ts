@@ -9,11 +9,12 @@ import { eventually, mt2dProcessHost, tempDir, testEngine } from '../../helpers/
 test('first run: identity, send to oneself, read it back verified; later runs unlock', async (t) => {
   const data = await tempDir();
   const host = mt2dProcessHost();
+  let engine = await testEngine({ dataDir: data.dir, embeddedServer: host });
   t.after(async () => {
+    await engine.close();
     for (const process of host.processes) await process.kill().catch(() => undefined);
     await data.remove();
   });
-  let engine = await testEngine({ dataDir: data.dir, embeddedServer: host });
   assert.equal((await engine.status({})).phase, 'needs-onboarding');
 
   const account = await engine.createLocalIdentity({
@@ -62,7 +63,6 @@ test('first run: identity, send to oneself, read it back verified; later runs un
 
   // The next run: locked until the right passphrase; a wrong one changes nothing.
   engine = await testEngine({ dataDir: data.dir, embeddedServer: host });
-  t.after(() => engine.close());
   assert.equal((await engine.status({})).phase, 'locked');
   await assert.rejects(engine.unlock({ passphrase: 'wrong' }), (error: unknown) => {
     assert.ok(error instanceof ApiError);
