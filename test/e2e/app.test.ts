@@ -164,8 +164,11 @@ describe('MT2 in Chromium', () => {
     assert.equal(await focusedLabel(), 'Search messages');
     await page.keyboard.type('milk');
     const results = page.getByRole('listbox', { name: 'Search results for milk' });
+    // Search covers every folder: both messages, in the inbox and as sent copies.
     await eventually(async () => {
-      assert.equal(await results.getByRole('option').count(), 2);
+      const rows = await results.getByRole('option').all();
+      assert.equal(rows.length, 4);
+      for (const row of rows) assert.match(await nameOf(row), /Note to self$/);
     });
     await ui.screenshot('search');
     await page.keyboard.press('Escape');
