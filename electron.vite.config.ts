@@ -22,6 +22,7 @@ export default defineConfig({
     plugins: rendererPlugins(),
     build: {
       rolldownOptions: { input: resolve(RENDERER_ROOT, 'index.html') },
+      minify: true,
     },
   },
 });

@@ -42,7 +42,13 @@ export async function buildRenderer(outDir: string): Promise<void> {
     base: './',
     logLevel: 'error',
     plugins: rendererPlugins(),
-    build: { outDir, emptyOutDir: true, target: 'chrome130', reportCompressedSize: false },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'chrome130',
+      minify: true,
+      reportCompressedSize: false,
+    },
   };
   await build(config);
 }
