@@ -24,7 +24,22 @@ export function App() {
   useEffect(refresh, [refresh]);
   useApiEvents((event) => {
     if (event.type === 'status') setStatus(event.status);
-    if (event.type === 'account') refresh();
+    if (event.type === 'account') {
+      // Connection changes arrive often: update the account in place; ask only for a new one.
+      const known = status?.accounts.some((account) => account.id === event.account.id) ?? false;
+      if (!known) refresh();
+      else
+        setStatus((current) =>
+          current === undefined
+            ? current
+            : {
+                ...current,
+                accounts: current.accounts.map((account) =>
+                  account.id === event.account.id ? event.account : account,
+                ),
+              },
+        );
+    }
   });
 
   const themeToggle = <ThemeToggle theme={theme} onToggle={toggle} />;

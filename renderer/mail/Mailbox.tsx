@@ -11,10 +11,11 @@ import { useApi, useApiEvents } from '../api/context.tsx';
 import { Composer } from './Composer.tsx';
 import { EMPTY_SEED, forwardSeed, replySeed, type ComposeSeed } from './compose-seed.ts';
 import { FolderPane } from './FolderPane.tsx';
-import { commandForKey, isTyping, type MailCommand } from './keyboard.ts';
+import { commandForKey, type MailCommand } from './keyboard.ts';
 import { MessageList } from './MessageList.tsx';
 import { Reader } from './Reader.tsx';
 import { SearchBox } from './SearchBox.tsx';
+import { isTyping } from './typing-target.ts';
 import { useMessagePages, type ListSource } from './use-message-pages.ts';
 
 interface MailboxProps {

@@ -32,9 +32,3 @@ export function commandForKey(press: KeyPress, typing: boolean): MailCommand | u
   if (typing && command !== 'escape') return undefined;
   return command;
 }
-
-/** Whether the event target is a place where keys are text, not commands. */
-export function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
-}
