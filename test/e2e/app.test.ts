@@ -182,4 +182,52 @@ describe('MT2 in Chromium', () => {
     assert.notEqual(await page.evaluate('document.documentElement.dataset.theme'), before);
     await ui.screenshot('keyboard-theme');
   });
+
+  test('HTML mail: sandboxed frame, no scripts, remote images blocked until allowed for the message', async () => {
+    const { page } = ui;
+    const remoteRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('remote.invalid')) remoteRequests.push(request.url());
+    });
+    const accountId = (await ui.app.engine.api.status({})).accounts[0]?.id ?? '';
+    await ui.app.engine.api.send({
+      accountId,
+      to: [address],
+      cc: [],
+      subject: 'HTML with a tracker',
+      text: 'Styled text',
+      html: '<p style="color:#b00">Styled text</p><img src="https://remote.invalid/pixel.png"><script>parent.document.title = "scripted"</script>',
+      attachments: [],
+      sign: true,
+      encrypt: false,
+      requestReadNotification: false,
+    });
+    await page.getByRole('button', { name: 'Get mail' }).click();
+    const row = page
+      .getByRole('listbox', { name: 'Messages in inbox' })
+      .getByRole('option', { name: /HTML with a tracker/ });
+    await visible(row);
+    await row.click();
+    await page.keyboard.press('Enter');
+
+    const frame = page.getByTitle('Message content');
+    await visible(frame);
+    assert.equal(await frame.getAttribute('sandbox'), '', 'sandboxed with no permissions');
+    assert.match((await frame.getAttribute('srcdoc')) ?? '', /img-src data:;/);
+    await visible(page.frameLocator('iframe[title="Message content"]').getByText('Styled text'));
+    const banner = page.getByRole('region', { name: 'Remote content' });
+    await visible(banner);
+    await ui.screenshot('html-blocked');
+    assert.deepEqual(remoteRequests, [], 'nothing fetched from the remote host');
+    assert.equal(await page.title(), 'MT2 Mail', 'the mail script did not run');
+
+    await banner.getByRole('button', { name: 'Load for this message' }).click();
+    await hidden(banner);
+    assert.match((await frame.getAttribute('srcdoc')) ?? '', /img-src data: https:;/);
+    await eventually(() => {
+      assert.equal(remoteRequests.length > 0, true, 'the image is requested once allowed');
+      return Promise.resolve();
+    });
+    assert.equal(await page.title(), 'MT2 Mail');
+  });
 });
