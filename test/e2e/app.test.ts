@@ -1,6 +1,7 @@
 // The app end to end, as a person uses it, in Chromium against the web host with the
 // real engine and real mt2d processes. The steps build on each other (one data folder):
-// first run, sending to oneself, receiving and replying, then the keyboard.
+// first run, sending to oneself, receiving and replying, the keyboard, HTML mail, and a
+// later launch that needs the passphrase.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
@@ -144,14 +145,18 @@ describe('MT2 in Chromium', () => {
     await visible(page.getByText('Select a message and press Enter to read it.'));
 
     const selected = list.getByRole('option', { selected: true });
+    const selectedIs = (name: RegExp) =>
+      eventually(async () => {
+        assert.match(await nameOf(selected), name);
+      });
     await page.keyboard.press('j');
-    assert.match(await nameOf(selected), /Re: Note to self/, 'newest first');
+    await selectedIs(/Re: Note to self/);
     await page.keyboard.press('j');
-    assert.match(await nameOf(selected), /: Note to self$/);
+    await selectedIs(/Example: Note to self$/);
     await page.keyboard.press('k');
-    assert.match(await nameOf(selected), /Re: Note to self/);
+    await selectedIs(/Re: Note to self/);
     await page.keyboard.press('ArrowDown');
-    assert.match(await nameOf(selected), /: Note to self$/);
+    await selectedIs(/Example: Note to self$/);
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     await visible(
@@ -229,5 +234,24 @@ describe('MT2 in Chromium', () => {
       return Promise.resolve();
     });
     assert.equal(await page.title(), 'MT2 Mail');
+  });
+
+  test('a later launch is locked: a wrong passphrase is refused and changes nothing, the right one opens the mail', async () => {
+    await ui.restart();
+    const { page } = ui;
+    await visible(page.getByRole('heading', { name: 'Unlock MT2' }));
+    await page.getByLabel('Passphrase').fill('wrong horse');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    const alert = page.getByRole('alert');
+    await visible(alert);
+    assert.match(await alert.innerText(), /passphrase/i);
+    assert.equal((await ui.app.engine.api.status({})).phase, 'locked');
+    await ui.screenshot('unlock-refused');
+
+    await page.getByLabel('Passphrase').fill('correct horse');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    const list = page.getByRole('listbox', { name: 'Messages in inbox' });
+    await visible(list.getByRole('option', { name: /Example: Note to self$/ }));
+    await visible(list.getByRole('option', { name: /HTML with a tracker/ }));
   });
 });

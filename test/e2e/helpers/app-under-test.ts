@@ -18,11 +18,14 @@ export const SCREENSHOT_DIR = new URL('../screenshots/', import.meta.url).pathna
  * real `mt2d` processes, the web host, a fresh renderer build, and Chromium.
  */
 export interface AppUnderTest {
+  /** The running engine and web host (a new one after restart()). */
   readonly app: RunningWebApp;
   readonly browser: Browser;
   readonly page: Page;
   /** Saves a screenshot as test/e2e/screenshots/<name>.png. */
   screenshot(name: string): Promise<void>;
+  /** Stops the engine and the web host and starts them again on the same data, as a new launch; the page opens the new URL. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,7 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
     cleanups.push(async () => {
       for (const process of host.processes) await process.kill().catch(() => undefined);
     });
-    const app = await startWebApp({
+    const options = {
       rendererDir,
       engine: {
         dataDir: join(dir, 'data'),
@@ -50,7 +53,8 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
         pollIntervalMs: 1000,
         connectWaitMs: 20_000,
       },
-    });
+    };
+    let app = await startWebApp(options);
     cleanups.push(() => app.close());
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
@@ -58,11 +62,18 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     await page.goto(app.host.url);
     return {
-      app,
+      get app() {
+        return app;
+      },
       browser,
       page,
       screenshot: async (name) => {
         await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+      },
+      restart: async () => {
+        await app.close();
+        app = await startWebApp(options);
+        await page.goto(app.host.url);
       },
       close,
     };
