@@ -67,8 +67,10 @@ test('a message queued offline survives an engine restart and is sent once onlin
   assert.equal(queued.send?.state, 'queued');
   await assert.rejects(offline.syncNow({}), { code: 'ENGINE_OFFLINE' });
   const outbox = await offline.listMessages({ folder: 'outbox', limit: 10 });
-  assert.equal(outbox.items[0]?.ref, queued.ref);
-  assert.equal(outbox.items[0]?.send?.state, 'queued');
+  const waiting = outbox.items[0];
+  assert.ok(waiting !== undefined);
+  assert.equal(waiting.ref, queued.ref);
+  assert.equal(waiting.send?.state, 'queued');
   await offline.close();
 
   const online = await testEngine(setup.engineOptions);
