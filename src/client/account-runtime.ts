@@ -174,6 +174,9 @@ export class AccountRuntime {
   private async round(session: ClientSession): Promise<SyncReport> {
     const { store, emit } = this.context;
     const accountId = this.id;
+    // Headers first: every page is stored (and shown, as "not checked yet") before any
+    // signature is checked, so a big first sync fills the list as fast as the wire allows.
+    const arrived: IncomingMessage[] = [];
     const report = await syncMailbox(session, {
       accountId,
       store,
@@ -181,12 +184,14 @@ export class AccountRuntime {
       onProgress: (phase, done, total) => {
         emit({ type: 'sync-progress', accountId, phase, done, total });
       },
-      onStored: async (messages) => {
+      onStored: (messages) => {
+        arrived.push(...messages);
         if (messages.length > 0) emit({ type: 'messages-changed', folders: ['inbox'] });
-        await this.verifyAll(messages);
+        return Promise.resolve();
       },
     });
     this.lastReport = report;
+    await this.verifyAll(arrived);
     await this.context.outbox.run(accountId, session);
     return report;
   }
