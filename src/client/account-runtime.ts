@@ -107,8 +107,9 @@ export class AccountRuntime {
   }
 
   /**
-   * Resolves after the next complete round; rejects with ENGINE_OFFLINE when no
-   * session comes up within `waitMs`.
+   * Resolves after the next complete round, however long it takes while connected;
+   * rejects with ENGINE_OFFLINE when, `waitMs` after the call or after any later check,
+   * there is no session.
    */
   async syncNow(waitMs: number): Promise<SyncReport> {
     const round = new Promise<SyncReport>((resolve, reject) => {
@@ -117,12 +118,13 @@ export class AccountRuntime {
     this.nudge();
     let timer: NodeJS.Timeout | undefined;
     const offline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const why = this.connection.view.error;
+      timer = setInterval(() => {
+        if (this.connection.view.state === 'online') return;
+        const why = this.connection.view.error?.replace(/\.$/, '');
         reject(
           engineError(
             ENGINE_ERROR.OFFLINE,
-            `Not connected to the server${why === undefined ? '' : `: ${why.replace(/\.$/, '')}`}.`,
+            `Not connected to the server${why === undefined ? '' : `: ${why}`}.`,
           ),
         );
       }, waitMs);
@@ -130,7 +132,7 @@ export class AccountRuntime {
     try {
       return await Promise.race([round, offline]);
     } finally {
-      clearTimeout(timer);
+      clearInterval(timer);
     }
   }
 
