@@ -5,7 +5,6 @@ import {
   readCertificates,
   parseCertificate,
   type IdentityCheck,
-  type IdentityValidatorOptions,
   type TrustPolicy,
   type Verdict,
 } from '../../identity/index.ts';
@@ -23,10 +22,6 @@ export const MAX_CACHED_VERDICTS = 1000;
  */
 export class CachingValidator extends IdentityValidator {
   private readonly verdicts = new Map<string, { verdict: Verdict; until: number }>();
-
-  constructor(options: IdentityValidatorOptions) {
-    super(options);
-  }
 
   override async validate(check: IdentityCheck): Promise<Verdict> {
     if (check.crls !== undefined) return super.validate(check);
