@@ -107,8 +107,9 @@ export class AccountRuntime {
   }
 
   /**
-   * Resolves after the next complete round; rejects with ENGINE_OFFLINE when no
-   * session comes up within `waitMs`.
+   * Resolves after the next complete round, however long it takes while connected;
+   * rejects with ENGINE_OFFLINE when, `waitMs` after the call or after any later check,
+   * there is no session.
    */
   async syncNow(waitMs: number): Promise<SyncReport> {
     const round = new Promise<SyncReport>((resolve, reject) => {
@@ -117,12 +118,13 @@ export class AccountRuntime {
     this.nudge();
     let timer: NodeJS.Timeout | undefined;
     const offline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const why = this.connection.view.error;
+      timer = setInterval(() => {
+        if (this.connection.view.state === 'online') return;
+        const why = this.connection.view.error?.replace(/\.$/, '');
         reject(
           engineError(
             ENGINE_ERROR.OFFLINE,
-            `Not connected to the server${why === undefined ? '' : `: ${why.replace(/\.$/, '')}`}.`,
+            `Not connected to the server${why === undefined ? '' : `: ${why}`}.`,
           ),
         );
       }, waitMs);
@@ -130,7 +132,7 @@ export class AccountRuntime {
     try {
       return await Promise.race([round, offline]);
     } finally {
-      clearTimeout(timer);
+      clearInterval(timer);
     }
   }
 
@@ -174,6 +176,9 @@ export class AccountRuntime {
   private async round(session: ClientSession): Promise<SyncReport> {
     const { store, emit } = this.context;
     const accountId = this.id;
+    // Headers first: every page is stored (and shown, as "not checked yet") before any
+    // signature is checked, so a big first sync fills the list as fast as the wire allows.
+    const arrived: IncomingMessage[] = [];
     const report = await syncMailbox(session, {
       accountId,
       store,
@@ -181,12 +186,14 @@ export class AccountRuntime {
       onProgress: (phase, done, total) => {
         emit({ type: 'sync-progress', accountId, phase, done, total });
       },
-      onStored: async (messages) => {
+      onStored: (messages) => {
+        arrived.push(...messages);
         if (messages.length > 0) emit({ type: 'messages-changed', folders: ['inbox'] });
-        await this.verifyAll(messages);
+        return Promise.resolve();
       },
     });
     this.lastReport = report;
+    await this.verifyAll(arrived);
     await this.context.outbox.run(accountId, session);
     return report;
   }

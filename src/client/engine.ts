@@ -341,7 +341,9 @@ class Mt2Engine implements Engine {
     stored: StoredMessage | undefined,
   ): Promise<MessageSummaryView> {
     const outgoing = row.folder === 'outbox' || row.folder === 'sent';
-    const item = outgoing ? await this.outbox.itemFor(row.accountId, wireMsgId(row.msgId)) : undefined;
+    const item = outgoing
+      ? await this.outbox.itemFor(row.accountId, wireMsgId(row.msgId))
+      : undefined;
     const send = item === undefined ? undefined : this.outbox.statusOf(item);
     return summaryView(row, {
       verification: readVerification(stored?.verificationJson),

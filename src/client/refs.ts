@@ -34,5 +34,7 @@ export function outgoingKey(msgId: string): string {
 
 /** The MT2 msg-id of a stored message (outgoing copies carry the prefix locally only). */
 export function wireMsgId(storedMsgId: string): string {
-  return storedMsgId.startsWith(OUTGOING_PREFIX) ? storedMsgId.slice(OUTGOING_PREFIX.length) : storedMsgId;
+  return storedMsgId.startsWith(OUTGOING_PREFIX)
+    ? storedMsgId.slice(OUTGOING_PREFIX.length)
+    : storedMsgId;
 }

@@ -12,7 +12,18 @@ import {
   type EngineOptions,
 } from '../../src/client/index.ts';
 import { readCertificates } from '../../src/identity/index.ts';
-import { runMt2d, startMt2dProcess, type Mt2dProcess } from './mt2d-process.ts';
+import { option } from '../../src/protocol/index.ts';
+import {
+  connectUser,
+  initMt2dDir,
+  makeUser,
+  runMt2d,
+  startMt2dProcess,
+  type Mt2dDir,
+  type Mt2dProcess,
+  type TestUser,
+} from './mt2d-process.ts';
+import { buildSignedMessage, type MessageDraft } from './signed-message.ts';
 
 /** The store's worker, loadable from sources (see tsx-store-worker.mjs). */
 export const TSX_STORE_WORKER = new URL('./tsx-store-worker.mjs', import.meta.url);
@@ -141,5 +152,112 @@ export async function p12For(dir: string, address: string, password: string): Pr
     return await readFile(out);
   } finally {
     await scratch.remove();
+  }
+}
+
+/** A real mt2d process for alpha.test, bob's engine on it (imported PKCS#12), alice to send. */
+export interface RemoteSetup {
+  readonly mt2d: Mt2dDir;
+  server: Mt2dProcess;
+  readonly data: { dir: string; remove(): Promise<void> };
+  readonly engine: Engine;
+  readonly accountId: string;
+  readonly alice: TestUser;
+  /** Bob's identity file and its password (import it again for a second engine). */
+  readonly bobP12: Buffer;
+  readonly bobP12Password: string;
+  readonly engineOptions: EngineOptions;
+  /** Starts the engine again on the same data folder (after engine.close()). */
+  reopen(): Promise<Engine>;
+  cleanup(): Promise<void>;
+}
+
+const P12_PASSWORD = 'p12 password';
+export const PASSPHRASE = 'bob passphrase';
+
+/**
+ * `mt2d init` + `mt2d serve` for alpha.test, bob's identity as PKCS#12 (`mt2d user add
+ * --p12`) imported into a new engine, and alice certified for sending.
+ * `configure` may edit mt2d.json before the server starts (postage, say).
+ */
+export async function remoteSetup(
+  configure?: (config: Record<string, unknown>) => Record<string, unknown>,
+): Promise<RemoteSetup> {
+  const mt2d = await initMt2dDir('alpha.test');
+  if (configure !== undefined) {
+    const path = join(mt2d.dir, 'mt2d.json');
+    const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify(configure(config), null, 2));
+  }
+  const server = await startMt2dProcess(mt2d.dir);
+  const data = await tempDir();
+  const [p12, alice] = await Promise.all([
+    p12For(mt2d.dir, 'bob@alpha.test', P12_PASSWORD),
+    makeUser(mt2d.dir, 'alice@alpha.test'),
+  ]);
+  const engineOptions: EngineOptions = {
+    dataDir: data.dir,
+    hostAliases: { [mt2d.hostname]: '127.0.0.1' },
+  };
+  const engine = await testEngine(engineOptions);
+  const account = await engine.importIdentity({
+    p12: p12.toString('base64'),
+    p12Password: P12_PASSWORD,
+    passphrase: PASSPHRASE,
+    server: { host: mt2d.hostname, port: server.port },
+  });
+  const setup: RemoteSetup = {
+    mt2d,
+    server,
+    data,
+    engine,
+    accountId: account.id,
+    alice,
+    bobP12: p12,
+    bobP12Password: P12_PASSWORD,
+    engineOptions,
+    reopen: () => testEngine(engineOptions),
+    async cleanup() {
+      await setup.engine.close().catch(() => undefined);
+      await setup.server.kill().catch(() => undefined);
+      await data.remove();
+      await mt2d.remove();
+    },
+  };
+  return setup;
+}
+
+/** Alice sends `count` signed messages to bob, pipelined over one session; returns their ids. */
+export async function aliceSends(
+  setup: Pick<RemoteSetup, 'server' | 'alice' | 'mt2d'>,
+  count: number,
+  draft: Partial<MessageDraft> = {},
+): Promise<string[]> {
+  const connection = await connectUser(setup.server, setup.alice, {
+    hostname: setup.mt2d.hostname,
+  });
+  try {
+    await connection.session.opt([option('PIPE', 'ON')]);
+    const messages = await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        buildSignedMessage(
+          {
+            from: setup.alice.address,
+            to: ['bob@alpha.test'],
+            subject: `Message ${index + 1}`,
+            text: `Body ${index + 1}`,
+            ...draft,
+          },
+          setup.alice.credentials,
+        ),
+      ),
+    );
+    await Promise.all(
+      messages.map((message) => connection.session.transferMessage(message.msgId, message.parts)),
+    );
+    await connection.session.quit();
+    return messages.map((message) => message.msgId);
+  } finally {
+    connection.destroy();
   }
 }

@@ -4,8 +4,44 @@ import {
   IdentityValidator,
   readCertificates,
   parseCertificate,
+  type IdentityCheck,
   type TrustPolicy,
+  type Verdict,
 } from '../../identity/index.ts';
+
+/** How long a verdict is reused, in ms (trust settings changes replace the validator). */
+export const VERDICT_CACHE_MS = 5 * 60 * 1000;
+/** Most verdicts kept; the cache starts over when full. */
+export const MAX_CACHED_VERDICTS = 1000;
+
+/**
+ * A validator that reuses its verdict for the same chain and expected identity for a
+ * few minutes: a mailbox holds thousands of messages from a few senders through one
+ * server, and path validation is most of what verifying a message costs. A verdict is
+ * never reused past the earliest notAfter of its chain.
+ */
+export class CachingValidator extends IdentityValidator {
+  private readonly verdicts = new Map<string, { verdict: Verdict; until: number }>();
+
+  override async validate(check: IdentityCheck): Promise<Verdict> {
+    if (check.crls !== undefined) return super.validate(check);
+    const at = (check.at ?? new Date()).getTime();
+    const key = JSON.stringify([
+      check.chain.map((certificate) => certificate.fingerprint),
+      check.expected ?? null,
+      check.relayedBy ?? null,
+    ]);
+    const cached = this.verdicts.get(key);
+    if (cached !== undefined && at < cached.until && at >= cached.until - VERDICT_CACHE_MS) {
+      return cached.verdict;
+    }
+    const verdict = await super.validate(check);
+    if (this.verdicts.size >= MAX_CACHED_VERDICTS) this.verdicts.clear();
+    const expiry = Math.min(...check.chain.map((certificate) => certificate.notAfter.getTime()));
+    this.verdicts.set(key, { verdict, until: Math.min(at + VERDICT_CACHE_MS, expiry) });
+    return verdict;
+  }
+}
 
 /** The name under which the user's own vouch list is shown. */
 export const OWN_VOUCH_LIST = 'your vouch list';
@@ -33,5 +69,5 @@ export function accountValidator(
   const cas = readCertificates(trustedCaPem).map((certificate) =>
     parseCertificate(certificate.raw),
   );
-  return new IdentityValidator({ store: caStoreOf(cas, true), trust: trustPolicyOf(trust) });
+  return new CachingValidator({ store: caStoreOf(cas, true), trust: trustPolicyOf(trust) });
 }

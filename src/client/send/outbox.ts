@@ -17,8 +17,21 @@ interface OutboxPayload {
   readonly body: string;
 }
 
-/** Postage rounds per attempt: one per recipient whose server asks, at most this many. */
+/** Attempts that may end in minting postage (a server asking again and again is refused). */
 const MAX_POSTAGE_ROUNDS = 4;
+
+/**
+ * A session refuses every later part of a refused msg-id (docs/protocol.md 6.4), so a
+ * message that now carries postage goes out in the next session: the connection ends
+ * and reconnects at once.
+ */
+export class NewSessionNeeded extends Error {
+  override readonly name = 'NewSessionNeeded';
+
+  constructor() {
+    super('the message now carries postage; sending it in a new session');
+  }
+}
 
 /** Items sent per round. */
 const DUE_BATCH = 50;
@@ -123,28 +136,29 @@ export class Outbox {
   }
 
   private async sendOne(queued: OutboxItem, session: ClientSession): Promise<void> {
-    let item = await this.update(queued, { state: 'sending', attempts: queued.attempts + 1 });
-    let payload = payloadOf(item);
+    const item = await this.update(queued, { state: 'sending', attempts: queued.attempts + 1 });
+    const payload = payloadOf(item);
     try {
-      for (let round = 0; ; round++) {
-        try {
-          await session.transferMessage(payload.msgId, {
-            envelope: Buffer.from(payload.envelope, 'base64'),
-            headers: Buffer.from(payload.headers, 'base64'),
-            body: Buffer.from(payload.body, 'base64'),
-          });
-          break;
-        } catch (error) {
-          const demand = postageDemand(error);
-          if (demand === undefined || round >= MAX_POSTAGE_ROUNDS) throw error;
-          payload = await this.withPostage(item, payload, demand.bits);
-          item = await this.update(item, { draftJson: JSON.stringify(payload) });
-        }
-      }
+      await session.transferMessage(payload.msgId, {
+        envelope: Buffer.from(payload.envelope, 'base64'),
+        headers: Buffer.from(payload.headers, 'base64'),
+        body: Buffer.from(payload.body, 'base64'),
+      });
       await this.store.moveMessages(item.accountId, [outgoingKey(payload.msgId)], 'sent');
       await this.update(item, { state: 'sent', lastError: null });
       this.events.onMoved();
     } catch (error) {
+      const demand = postageDemand(error);
+      if (demand !== undefined && item.attempts <= MAX_POSTAGE_ROUNDS) {
+        const stamped = await this.withPostage(item, payload, demand.bits);
+        await this.update(item, {
+          draftJson: JSON.stringify(stamped),
+          state: 'queued',
+          nextAttemptAt: new Date(),
+          lastError: null,
+        });
+        throw new NewSessionNeeded();
+      }
       if (isPermanent(error)) {
         await this.update(item, {
           state: 'failed',

@@ -1,14 +1,19 @@
-import type { ClientSession, MailboxEntry, MailboxFlag } from '../../protocol/index.ts';
+import type {
+  ClientSession,
+  MailboxEntry,
+  MailboxFlag,
+  MailboxListing,
+} from '../../protocol/index.ts';
 import { MAILBOX_FLAGS } from '../../protocol/index.ts';
 import type { FlagChange, LocalStoreProxy, ServerStateUpdate } from '../store/index.ts';
-import { incomingMessage, type IncomingMessage, type PulledMessage } from './incoming-message.ts';
+import { incomingMessage, type IncomingMessage } from './incoming-message.ts';
 import type { CmsRecipient } from '../../identity/index.ts';
 
 /** The one server mailbox of a user (MT2 has no server folders). */
 export const SERVER_MAILBOX = 'inbox';
 
 /** Entries asked per LIST; the server may cut it lower. */
-export const LIST_PAGE_ENTRIES = 2000;
+export const LIST_PAGE_ENTRIES = 1000;
 
 /** Flag changes pushed per round. */
 const FLAG_BATCH = 500;
@@ -102,13 +107,48 @@ function serverUpdate(entry: MailboxEntry): ServerStateUpdate {
   };
 }
 
+/** One LIST page with the parts of its new messages. */
+interface FetchedPage {
+  readonly listing: MailboxListing;
+  /** Entries not expunged. */
+  readonly live: readonly MailboxEntry[];
+  /** The live entries new to the store. */
+  readonly fresh: readonly MailboxEntry[];
+  readonly envelopes: ReadonlyMap<string, Uint8Array>;
+  readonly headers: ReadonlyMap<string, Uint8Array>;
+}
+
+async function fetchPage(
+  session: ClientSession,
+  context: MailboxSyncContext,
+  cursor: number,
+): Promise<FetchedPage> {
+  const listing = await session.list(cursor, LIST_PAGE_ENTRIES);
+  const live = listing.entries.filter((entry) => !entry.expunged);
+  const missing = new Set(
+    await context.store.missingMessageIds(
+      context.accountId,
+      live.map((entry) => entry.msgId),
+    ),
+  );
+  const fresh = live.filter((entry) => missing.has(entry.msgId));
+  const ids = fresh.map((entry) => entry.msgId);
+  context.onProgress('headers', 0, ids.length);
+  const [envelopes, headers] = await Promise.all([
+    pullParts(session, 'message/envelope', ids),
+    pullParts(session, 'message/headers', ids),
+  ]);
+  return { listing, live, fresh, envelopes, headers };
+}
+
 /**
  * One sync of the account's mailbox (docs/client-engine.md, "Sync"): push local flag
  * changes, then LIST from the stored cursor page by page; for each page, PULL the
  * envelopes and headers (never bodies) of the messages new to the store, pipelined, and
  * apply the page (new messages, flag changes, expunged ones, the new cursor) in one
- * store transaction. A connection lost mid-page leaves the cursor where it was, so the
- * page is listed again; messages are keyed by msg-id, so nothing is stored twice.
+ * store transaction. The next page is listed and pulled while this one is decoded and
+ * stored. A connection lost mid-page leaves the cursor where it was, so the page is
+ * listed again; messages are keyed by msg-id, so nothing is stored twice.
  */
 export async function syncMailbox(
   session: ClientSession,
@@ -117,56 +157,49 @@ export async function syncMailbox(
   const { store, accountId } = context;
   const flagsPushed = await pushFlags(session, context);
   let cursor = await store.listCursor(accountId, SERVER_MAILBOX);
-  let listed = 0;
-  let added = 0;
-  let updated = 0;
-  let removed = 0;
+  const totals = { listed: 0, added: 0, updated: 0, removed: 0 };
+  context.onProgress('listing', 0, 0);
+  let next: Promise<FetchedPage> = fetchPage(session, context, cursor);
   for (;;) {
-    context.onProgress('listing', listed, listed);
-    const listing = await session.list(cursor, LIST_PAGE_ENTRIES);
-    listed += listing.entries.length;
-    const live = listing.entries.filter((entry) => !entry.expunged);
-    const missing = new Set(
-      await store.missingMessageIds(
-        accountId,
-        live.map((entry) => entry.msgId),
+    const page = await next;
+    const { listing } = page;
+    if (listing.more) {
+      next = fetchPage(session, context, listing.cursor);
+      // Awaited on the next turn of the loop; a failure there must not go unhandled now.
+      next.catch(() => undefined);
+    }
+    totals.listed += listing.entries.length;
+    const incoming = page.fresh.map((entry) =>
+      incomingMessage(
+        {
+          accountId,
+          msgId: entry.msgId,
+          server: { mailbox: SERVER_MAILBOX, uid: entry.uid, modseq: entry.modseq },
+          sizes: entry.partSizes,
+          serverFlags: [...entry.flags],
+          envelope: page.envelopes.get(entry.msgId),
+          headers: page.headers.get(entry.msgId),
+        },
+        context.reader,
       ),
     );
-    const fresh = live.filter((entry) => missing.has(entry.msgId));
-    const ids = fresh.map((entry) => entry.msgId);
-    context.onProgress('headers', 0, ids.length);
-    const [envelopes, headers] = await Promise.all([
-      pullParts(session, 'message/envelope', ids),
-      pullParts(session, 'message/headers', ids),
-    ]);
-    const incoming = fresh.map((entry) => {
-      const pulled: PulledMessage = {
-        accountId,
-        msgId: entry.msgId,
-        server: { mailbox: SERVER_MAILBOX, uid: entry.uid, modseq: entry.modseq },
-        sizes: entry.partSizes,
-        serverFlags: [...entry.flags],
-        envelope: envelopes.get(entry.msgId),
-        headers: headers.get(entry.msgId),
-      };
-      return incomingMessage(pulled, context.reader);
-    });
+    const freshIds = new Set(page.fresh.map((entry) => entry.msgId));
     const result = await store.applyListPage({
       accountId,
       mailbox: SERVER_MAILBOX,
       cursor: listing.cursor,
       messages: incoming.map((message) => message.input),
-      updates: live.filter((entry) => !missing.has(entry.msgId)).map(serverUpdate),
+      updates: page.live.filter((entry) => !freshIds.has(entry.msgId)).map(serverUpdate),
       removed: listing.entries.filter((entry) => entry.expunged).map((entry) => entry.msgId),
     });
-    added += result.inserted;
-    updated += result.updated;
-    removed += result.removed;
-    context.onProgress('headers', ids.length, ids.length);
+    totals.added += result.inserted;
+    totals.updated += result.updated;
+    totals.removed += result.removed;
+    context.onProgress('headers', incoming.length, incoming.length);
     cursor = listing.cursor;
     await context.onStored(incoming);
     if (!listing.more) break;
   }
-  context.onProgress('done', listed, listed);
-  return { listed, added, updated, removed, flagsPushed, cursor };
+  context.onProgress('done', totals.listed, totals.listed);
+  return { ...totals, flagsPushed, cursor };
 }

@@ -2,7 +2,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DraftInput } from '../../../../src/api/index.ts';
-import { appendTrace, certificatesToPem } from '../../../../src/identity/index.ts';
+import {
+  appendTrace,
+  certificatesToPem,
+  parseCertificate,
+} from '../../../../src/identity/index.ts';
 import { composeMessage } from '../../../../src/client/send/compose.ts';
 import { accountValidator } from '../../../../src/client/security/validator.ts';
 import { securityView, verifyIncoming } from '../../../../src/client/security/verify-incoming.ts';
@@ -174,5 +178,29 @@ describe('composeMessage', () => {
       ),
       { code: 'ENGINE_NO_RECIPIENT_CERTIFICATE' },
     );
+  });
+});
+
+describe('CachingValidator', () => {
+  test('reuses a verdict for the same chain, but never past the chain’s expiry', async () => {
+    const pki = await enginePki();
+    const validator = accountValidator(
+      certificatesToPem([pki.ca.certificate]),
+      DEFAULT_SETTINGS.trust,
+    );
+    const chain = [parseCertificate(pki.alice.certificate.raw)];
+    const expected = { kind: 'user' as const, address: 'alice@alpha.test' };
+    const first = await validator.validate({ chain, expected });
+    assert.equal(first.valid, true);
+    assert.equal(await validator.validate({ chain, expected }), first);
+    const afterExpiry = new Date((chain[0]?.notAfter.getTime() ?? 0) + 1000);
+    const late = await validator.validate({ chain, expected, at: afterExpiry });
+    assert.equal(late.valid, false);
+    assert.ok(late.validityReasons.some((reason) => reason.code === 'EXPIRED'));
+    const other = await validator.validate({
+      chain,
+      expected: { kind: 'user', address: 'bob@alpha.test' },
+    });
+    assert.equal(other.valid, false);
   });
 });
