@@ -1,0 +1,184 @@
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
+import type { AccountId, DraftInput } from '../../src/api/index.ts';
+import { describeError } from '../api/client.ts';
+import { useApi } from '../api/context.tsx';
+import { ErrorAlert } from '../app/ErrorAlert.tsx';
+import { fileToBase64 } from '../onboarding/file-base64.ts';
+import type { ComposeSeed } from './compose-seed.ts';
+import { byteSize, parseAddressList } from './format.ts';
+
+interface ComposerProps {
+  readonly accountId: AccountId;
+  readonly seed: ComposeSeed;
+  readonly onClose: () => void;
+}
+
+/** The composer, as a modal dialog. Sending queues the message in the outbox. */
+export function Composer({ accountId, seed, onClose }: ComposerProps) {
+  const api = useApi();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [to, setTo] = useState(seed.to);
+  const [cc, setCc] = useState(seed.cc);
+  const [subject, setSubject] = useState(seed.subject);
+  const [text, setText] = useState(seed.text);
+  const [files, setFiles] = useState<readonly File[]>([]);
+  const [sign, setSign] = useState(true);
+  const [encrypt, setEncrypt] = useState(false);
+  const [readNotification, setReadNotification] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  const submit = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const attachments = await Promise.all(
+        files.map(async (file) => ({
+          filename: file.name,
+          contentType: file.type === '' ? 'application/octet-stream' : file.type,
+          data: await fileToBase64(file),
+        })),
+      );
+      const draft: DraftInput = {
+        accountId,
+        to: parseAddressList(to),
+        cc: parseAddressList(cc),
+        subject,
+        text,
+        attachments,
+        sign,
+        encrypt,
+        requestReadNotification: readNotification,
+        ...(seed.inReplyTo === undefined ? {} : { inReplyTo: seed.inReplyTo }),
+        ...(seed.forwardOf === undefined ? {} : { forwardOf: seed.forwardOf }),
+      };
+      await api.call('send', draft);
+      onClose();
+    } catch (failure) {
+      setError(describeError(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      className="composer"
+      aria-label="Compose message"
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          To
+          <input
+            autoFocus={seed.to === ''}
+            value={to}
+            onChange={(e) => {
+              setTo(e.target.value);
+            }}
+            required
+          />
+        </label>
+        <label>
+          Cc
+          <input
+            value={cc}
+            onChange={(e) => {
+              setCc(e.target.value);
+            }}
+          />
+        </label>
+        <label>
+          Subject
+          <input
+            maxLength={998}
+            value={subject}
+            onChange={(e) => {
+              setSubject(e.target.value);
+            }}
+          />
+        </label>
+        <label className="text">
+          Message
+          <textarea
+            autoFocus={seed.to !== ''}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+            }}
+            rows={14}
+          />
+        </label>
+        <label>
+          Attachments
+          <input
+            type="file"
+            multiple
+            onChange={(e) => {
+              setFiles(Array.from(e.target.files ?? []));
+            }}
+          />
+        </label>
+        {files.length > 0 ? (
+          <ul aria-label="Attached files">
+            {files.map((file) => (
+              <li key={file.name}>
+                {file.name} ({byteSize(file.size)})
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <fieldset className="options">
+          <legend>Options</legend>
+          <label>
+            <input
+              type="checkbox"
+              checked={sign}
+              onChange={(e) => {
+                setSign(e.target.checked);
+              }}
+            />{' '}
+            Sign
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={encrypt}
+              onChange={(e) => {
+                setEncrypt(e.target.checked);
+              }}
+            />{' '}
+            Encrypt
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={readNotification}
+              onChange={(e) => {
+                setReadNotification(e.target.checked);
+              }}
+            />{' '}
+            Ask for a read notification
+          </label>
+        </fieldset>
+        <ErrorAlert message={error} />
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Discard
+          </button>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Sending…' : 'Send'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,198 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type {
+  AppStatus,
+  BodyView,
+  FolderId,
+  MessageRef,
+  MessageView,
+} from '../../src/api/index.ts';
+import { describeError } from '../api/client.ts';
+import { useApi, useApiEvents } from '../api/context.tsx';
+import { Composer } from './Composer.tsx';
+import { EMPTY_SEED, forwardSeed, replySeed, type ComposeSeed } from './compose-seed.ts';
+import { FolderPane } from './FolderPane.tsx';
+import { commandForKey, type MailCommand } from './keyboard.ts';
+import { MessageList } from './MessageList.tsx';
+import { Reader } from './Reader.tsx';
+import { SearchBox } from './SearchBox.tsx';
+import { isTyping } from './typing-target.ts';
+import { useMessagePages, type ListSource } from './use-message-pages.ts';
+
+interface MailboxProps {
+  readonly status: AppStatus;
+  readonly themeToggle: ReactNode;
+}
+
+/** The three panes (folders, list, reader), the search box and the composer. */
+export function Mailbox({ status, themeToggle }: MailboxProps) {
+  const api = useApi();
+  const account = status.accounts[0];
+  const [folder, setFolder] = useState<FolderId>('inbox');
+  const [query, setQuery] = useState('');
+  const source: ListSource = query === '' ? { kind: 'folder', folder } : { kind: 'search', query };
+  const pages = useMessagePages(source);
+  const [selected, setSelected] = useState(-1);
+  const [openRef, setOpenRef] = useState<MessageRef>();
+  const opened = useRef<{ message: MessageView; body: BodyView | undefined }>(undefined);
+  const [seed, setSeed] = useState<ComposeSeed>();
+  const [notice, setNotice] = useState<string>();
+  const searchInput = useRef<HTMLInputElement>(null);
+
+  useApiEvents((event) => {
+    if (event.type === 'notice') setNotice(event.text);
+  });
+
+  const pickFolder = (next: FolderId) => {
+    setFolder(next);
+    setQuery('');
+    setSelected(-1);
+    setOpenRef(undefined);
+  };
+  const open = useCallback(
+    (index: number) => {
+      const message = pages.items[index];
+      if (message === undefined) return;
+      setSelected(index);
+      setOpenRef(message.ref);
+    },
+    [pages.items],
+  );
+  const onLoaded = useCallback((message: MessageView, body: BodyView | undefined) => {
+    opened.current = { message, body };
+  }, []);
+
+  const run = (command: MailCommand) => {
+    switch (command) {
+      case 'next':
+        setSelected((index) => Math.min(index + 1, pages.items.length - 1));
+        return;
+      case 'previous':
+        setSelected((index) => Math.max(index - 1, 0));
+        return;
+      case 'open':
+        open(selected);
+        return;
+      case 'reply':
+      case 'forward':
+        if (opened.current !== undefined && opened.current.message.summary.ref === openRef) {
+          const { message, body } = opened.current;
+          setSeed(command === 'reply' ? replySeed(message, body) : forwardSeed(message, body));
+        }
+        return;
+      case 'compose':
+        setSeed(EMPTY_SEED);
+        return;
+      case 'search':
+        searchInput.current?.focus();
+        return;
+      case 'escape':
+        if (document.activeElement === searchInput.current) {
+          searchInput.current?.blur();
+          setQuery('');
+        } else if (openRef !== undefined) setOpenRef(undefined);
+        return;
+    }
+  };
+  const runRef = useRef(run);
+  useEffect(() => {
+    runRef.current = run;
+  });
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (seed !== undefined) return; // the composer dialog has the keyboard
+      const command = commandForKey(event, isTyping(event.target));
+      if (command === undefined) return;
+      event.preventDefault();
+      runRef.current(command);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [seed]);
+
+  if (account === undefined) return <p role="alert">No account.</p>;
+  return (
+    <div className="mailbox">
+      <header className="toolbar">
+        <h1 className="app-name">MT2</h1>
+        <SearchBox
+          inputRef={searchInput}
+          onSearch={(text) => {
+            setQuery(text);
+            setSelected(-1);
+          }}
+        />
+        <button
+          type="button"
+          onClick={() => {
+            setSeed(EMPTY_SEED);
+          }}
+        >
+          Compose
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            api.call('syncNow', {}).catch((failure: unknown) => {
+              setNotice(describeError(failure));
+            });
+          }}
+        >
+          Get mail
+        </button>
+        <button
+          type="button"
+          disabled={openRef === undefined}
+          onClick={() => {
+            run('reply');
+          }}
+        >
+          Reply
+        </button>
+        <button
+          type="button"
+          disabled={openRef === undefined}
+          onClick={() => {
+            run('forward');
+          }}
+        >
+          Forward
+        </button>
+        <span className="account" title={account.connection.error ?? account.connection.state}>
+          {account.address} · {account.connection.state}
+        </span>
+        {themeToggle}
+      </header>
+      {notice === undefined ? null : (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <FolderPane current={query === '' ? folder : undefined} onPick={pickFolder} />
+      <MessageList
+        label={query === '' ? `Messages in ${folder}` : `Search results for ${query}`}
+        pages={pages}
+        selected={selected}
+        onSelect={setSelected}
+        onOpen={open}
+      />
+      {openRef === undefined ? (
+        <section className="reader empty" aria-label="Message">
+          <p>Select a message and press Enter to read it.</p>
+        </section>
+      ) : (
+        <Reader messageRef={openRef} onLoaded={onLoaded} />
+      )}
+      {seed === undefined ? null : (
+        <Composer
+          accountId={account.id}
+          seed={seed}
+          onClose={() => {
+            setSeed(undefined);
+          }}
+        />
+      )}
+    </div>
+  );
+}

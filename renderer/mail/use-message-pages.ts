@@ -1,0 +1,92 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { FolderId, MessageSummaryView, Page } from '../../src/api/index.ts';
+import { describeError } from '../api/client.ts';
+import { useApi, useApiEvents } from '../api/context.tsx';
+
+/** What the list shows: a folder, or the results of a search. */
+export type ListSource =
+  | { readonly kind: 'folder'; readonly folder: FolderId }
+  | { readonly kind: 'search'; readonly query: string };
+
+export const PAGE_SIZE = 100;
+
+export interface MessagePages {
+  readonly items: readonly MessageSummaryView[];
+  readonly complete: boolean;
+  readonly loading: boolean;
+  readonly error: string | undefined;
+  /** Fetches the next page (keyset: after the last cursor) unless one is already coming. */
+  loadMore(): void;
+}
+
+/** Keyset paging over a folder or a search, reloaded when the engine says the folder changed. */
+export function useMessagePages(source: ListSource): MessagePages {
+  const api = useApi();
+  const [items, setItems] = useState<readonly MessageSummaryView[]>([]);
+  const [complete, setComplete] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+  const cursor = useRef<string | undefined>(undefined);
+  const generation = useRef(0);
+  const inFlight = useRef(false);
+  const folder = source.kind === 'folder' ? source.folder : undefined;
+  const query = source.kind === 'search' ? source.query : undefined;
+
+  const fetchPage = useCallback(
+    (after: string | undefined): Promise<Page<MessageSummaryView>> => {
+      const paging = after === undefined ? {} : { after };
+      return folder === undefined
+        ? api.call('search', { query: query ?? '', limit: PAGE_SIZE, ...paging })
+        : api.call('listMessages', { folder, limit: PAGE_SIZE, ...paging });
+    },
+    [api, folder, query],
+  );
+
+  const load = useCallback(
+    (reset: boolean) => {
+      if (inFlight.current && !reset) return;
+      const mine = reset ? ++generation.current : generation.current;
+      inFlight.current = true;
+      setLoading(true);
+      fetchPage(reset ? undefined : cursor.current).then(
+        (page) => {
+          if (mine !== generation.current) return;
+          inFlight.current = false;
+          cursor.current = page.next;
+          setItems((previous) => (reset ? page.items : [...previous, ...page.items]));
+          setComplete(page.next === undefined);
+          setLoading(false);
+          setError(undefined);
+        },
+        (failure: unknown) => {
+          if (mine !== generation.current) return;
+          inFlight.current = false;
+          setLoading(false);
+          setError(describeError(failure));
+        },
+      );
+    },
+    [fetchPage],
+  );
+
+  useEffect(() => {
+    cursor.current = undefined;
+    setComplete(false);
+    load(true);
+  }, [load]);
+
+  useApiEvents((event) => {
+    if (event.type !== 'messages-changed') return;
+    if (folder === undefined || event.folders.includes(folder)) load(true);
+  });
+
+  return {
+    items,
+    complete,
+    loading,
+    error,
+    loadMore: () => {
+      if (!complete) load(false);
+    },
+  };
+}

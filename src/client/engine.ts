@@ -1,0 +1,807 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  AccountView,
+  ApiEvent,
+  ApiParams,
+  AppStatus,
+  BodyView,
+  ConnectionView,
+  FolderView,
+  MessageSummaryView,
+  MessageView,
+  Mt2Api,
+  Page,
+  TrustSettingsView,
+} from '../api/index.ts';
+import {
+  decodeEnvelope,
+  decodeHeaders,
+  encodeEnvelope,
+  parseBody,
+  summarizeHeaders,
+} from '../message/index.ts';
+import {
+  decryptPart,
+  encryptedPartsOf,
+  parseCertificate,
+  readCertificate,
+} from '../identity/index.ts';
+import { AccountRuntime } from './account-runtime.ts';
+import { accountView } from './accounts/account-record.ts';
+import { Accounts, type UnlockedAccount } from './accounts/accounts.ts';
+import {
+  certifyLocalUser,
+  embeddedHostname,
+  initEmbeddedServer,
+  startEmbeddedServer,
+  EMBEDDED_DIR,
+  type EmbeddedServerHandle,
+  type EmbeddedServerHost,
+} from './accounts/embedded-server.ts';
+import type { KeyFileOptions } from './accounts/key-file.ts';
+import { Certificates } from './certificates.ts';
+import type { BackoffOptions } from './connection/backoff.ts';
+import { ENGINE_ERROR, engineError } from './errors.ts';
+import { FOLDER_NAMES, readVerification, summaryView } from './message-views.ts';
+import { messageRef, outgoingKey, parseRef, wireMsgId, type MessageKey } from './refs.ts';
+import { composeMessage } from './send/compose.ts';
+import { Outbox } from './send/outbox.ts';
+import { verdictView } from './security/certificate-summary.ts';
+import { securityView, verifyIncoming } from './security/verify-incoming.ts';
+import { ConfSettings, type Settings } from './settings/settings.ts';
+import {
+  openLocalStoreWorker,
+  type LocalStoreProxy,
+  type MessageSummary,
+  type StoredMessage,
+} from './store/index.ts';
+import type { SyncReport } from './sync/mailbox-sync.ts';
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /** The user-data folder: settings, keys, the local store, the embedded mt2d. */
+  readonly dataDir: string;
+  /** src/server's functions, for the embedded mt2d (see EmbeddedServerHost). */
+  readonly embeddedServer?: EmbeddedServerHost;
+  /** Settings store; default conf in `dataDir/settings.json` (Electron passes electron-store). */
+  readonly settings?: Settings;
+  /** How often an idle connection syncs again, in ms. Default 30000. */
+  readonly pollIntervalMs?: number;
+  /** How long syncNow and openBody wait for a connection, in ms. Default 15000. */
+  readonly connectWaitMs?: number;
+  readonly backoff?: BackoffOptions;
+  /**
+   * Addresses to connect to instead of resolving a server's name, like a hosts file
+   * (tests run servers named mt2.alpha.test on 127.0.0.1). The certificate is still
+   * checked against the name.
+   */
+  readonly hostAliases?: Readonly<Record<string, string>>;
+  /** The local store's worker script (default: the store's own; see LocalStoreWorkerOptions). */
+  readonly storeWorkerUrl?: URL;
+  /** PBKDF2 rounds for keys at rest (default 600,000; tests lower it). */
+  readonly keyFile?: KeyFileOptions;
+}
+
+/** The engine: the API, its events, and close(). */
+export interface Engine extends Mt2Api {
+  /** Subscribes to events; returns the unsubscribe function. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Stops connections, the embedded server and the store. */
+  close(): Promise<void>;
+  /** For tests and diagnostics: an account's runtime (connection, last sync report). */
+  runtime(accountId: string): {
+    readonly lastReport: SyncReport | undefined;
+    dropConnection(): void;
+  };
+  /** The embedded server's address, when it runs. */
+  readonly embeddedAddress: { readonly host: string; readonly port: number } | undefined;
+}
+
+const STORE_FILE = 'cache.sqlite';
+const REMOTE_CONTENT = /\b(?:src|href|background)\s*=\s*["']?\s*https?:/i;
+
+/** Creates the engine on a data folder; starts the embedded server if there is one. */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const settings = options.settings ?? new ConfSettings(options.dataDir);
+  const store = await openLocalStoreWorker({
+    path: join(options.dataDir, STORE_FILE),
+    ...(options.storeWorkerUrl === undefined ? {} : { workerUrl: options.storeWorkerUrl }),
+  });
+  const engine = new Mt2Engine(options, settings, store);
+  try {
+    await engine.start();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return engine;
+}
+
+class Mt2Engine implements Engine {
+  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  private readonly accounts: Accounts;
+  private readonly runtimes = new Map<string, AccountRuntime>();
+  private readonly connections = new Map<string, ConnectionView>();
+  private readonly outbox: Outbox;
+  private readonly certificates: Certificates;
+  private readonly remoteAllowed = new Set<string>();
+  private server: EmbeddedServerHandle | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly settings: Settings,
+    private readonly store: LocalStoreProxy,
+  ) {
+    this.accounts = new Accounts(options.dataDir, settings, options.keyFile);
+    this.outbox = new Outbox(store, {
+      onStatus: (accountId, msgId, send) => {
+        this.emit({ type: 'send-status', ref: messageRef({ accountId, msgId }), send });
+      },
+      onMoved: () => {
+        this.emit({ type: 'messages-changed', folders: ['outbox', 'sent'] });
+      },
+    });
+    this.certificates = new Certificates(
+      store,
+      () => this.accounts.all(),
+      (id) => this.runtimeOf(id).validator,
+    );
+  }
+
+  get embeddedAddress() {
+    return this.server?.address;
+  }
+
+  async start(): Promise<void> {
+    await this.outbox.recover();
+    const embedded = this.settings.get('embedded');
+    if (embedded !== null && this.accounts.records().length > 0) await this.startServer();
+  }
+
+  // ---- events ----
+
+  onEvent(listener: (event: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: ApiEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  // ---- accounts ----
+
+  private host(): EmbeddedServerHost {
+    const host = this.options.embeddedServer;
+    if (host === undefined) {
+      throw engineError(
+        ENGINE_ERROR.EMBEDDED_SERVER,
+        'This build has no local mail server; add an account instead.',
+      );
+    }
+    return host;
+  }
+
+  private async startServer(): Promise<void> {
+    const embedded = this.settings.get('embedded');
+    if (embedded === null || this.server !== undefined) return;
+    this.server = await startEmbeddedServer(this.host(), this.options.dataDir, embedded);
+    const port = this.server.address.port;
+    if (port !== embedded.port) {
+      this.settings.set('embedded', { ...embedded, port });
+      for (const record of this.accounts.records()) {
+        if (record.kind === 'embedded') this.accounts.moveServer(record.id, port);
+      }
+    }
+  }
+
+  private accountViewOf(id: string): AccountView {
+    const record = this.accounts.record(id);
+    return accountView(record, this.connections.get(id) ?? { state: 'offline' });
+  }
+
+  status(): Promise<AppStatus> {
+    return Promise.resolve({
+      phase: this.accounts.phase,
+      accounts: this.accounts.records().map((record) => this.accountViewOf(record.id)),
+    });
+  }
+
+  private async run(account: UnlockedAccount): Promise<AccountView> {
+    await this.store.ensureAccount(account.record.id);
+    const runtime = new AccountRuntime(account, {
+      store: this.store,
+      outbox: this.outbox,
+      emit: (event) => {
+        this.emit(event);
+      },
+      trust: () => this.settings.get('trust'),
+      pollIntervalMs: this.options.pollIntervalMs ?? 30_000,
+      hostAliases: this.options.hostAliases ?? {},
+      ...(this.options.backoff === undefined ? {} : { backoff: this.options.backoff }),
+      onConnection: (accountId, view) => {
+        if (this.closed) return;
+        this.connections.set(accountId, view);
+        this.emit({ type: 'account', account: this.accountViewOf(accountId) });
+      },
+    });
+    this.runtimes.set(account.record.id, runtime);
+    runtime.start();
+    return this.accountViewOf(account.record.id);
+  }
+
+  async createLocalIdentity(params: ApiParams<'createLocalIdentity'>): Promise<AccountView> {
+    if (this.accounts.records().length > 0) {
+      throw engineError(ENGINE_ERROR.ALREADY_SET_UP, 'This app already has an identity.');
+    }
+    const host = this.host();
+    const dataDir = this.options.dataDir;
+    // A first run that failed half-way left an unfinished server folder: start afresh.
+    await rm(join(dataDir, EMBEDDED_DIR), { recursive: true, force: true });
+    const embedded = await initEmbeddedServer(host, dataDir);
+    try {
+      const address = `${params.localPart}@${embedded.domain}`;
+      this.settings.set('embedded', embedded);
+      await this.startServer();
+      const port = this.server?.address.port ?? 0;
+      const account = await this.accounts.createWithCsr(
+        { address, displayName: params.displayName, passphrase: params.passphrase },
+        (csrPem) => certifyLocalUser(host, dataDir, embedded, address, csrPem),
+        { host: '127.0.0.1', port, serverName: embeddedHostname(embedded.domain) },
+      );
+      return await this.run(account);
+    } catch (error) {
+      await this.server?.close();
+      this.server = undefined;
+      this.settings.set('embedded', null);
+      await rm(join(dataDir, EMBEDDED_DIR), { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async importIdentity(params: ApiParams<'importIdentity'>): Promise<AccountView> {
+    const account = await this.accounts.importP12({
+      p12: Buffer.from(params.p12, 'base64'),
+      p12Password: params.p12Password,
+      passphrase: params.passphrase,
+      server: params.server,
+    });
+    return this.run(account);
+  }
+
+  async unlock(params: ApiParams<'unlock'>): Promise<AppStatus> {
+    if (this.accounts.phase === 'ready') return this.status();
+    const opened = await this.accounts.unlock(params.passphrase);
+    for (const account of opened) {
+      if (!this.runtimes.has(account.record.id)) await this.run(account);
+    }
+    return this.status();
+  }
+
+  private runtimeOf(accountId: string): AccountRuntime {
+    const runtime = this.runtimes.get(accountId);
+    if (runtime !== undefined) return runtime;
+    this.accounts.unlocked(accountId);
+    throw engineError(ENGINE_ERROR.LOCKED, 'Unlock with your passphrase first.');
+  }
+
+  private primaryId(): string {
+    const first = this.accounts.records()[0];
+    if (first === undefined)
+      throw engineError(ENGINE_ERROR.NOT_SET_UP, 'There is no identity yet.');
+    this.runtimeOf(first.id);
+    return first.id;
+  }
+
+  runtime(accountId: string) {
+    const runtime = this.runtimeOf(accountId);
+    return {
+      get lastReport() {
+        return runtime.lastReport;
+      },
+      dropConnection: () => {
+        runtime.connection.drop();
+      },
+    };
+  }
+
+  async syncNow(params: ApiParams<'syncNow'>): Promise<null> {
+    const ids = params.accountId === undefined ? [...this.runtimes.keys()] : [params.accountId];
+    if (ids.length === 0) this.primaryId();
+    await Promise.all(
+      ids.map((id) => this.runtimeOf(id).syncNow(this.options.connectWaitMs ?? 15_000)),
+    );
+    return null;
+  }
+
+  // ---- folders and messages ----
+
+  async listFolders(): Promise<readonly FolderView[]> {
+    const counts = await this.store.folderCounts(this.primaryId());
+    return (['inbox', 'sent', 'outbox', 'trash'] as const).map((id) => {
+      const count = counts.find((candidate) => candidate.folder === id);
+      return { id, name: FOLDER_NAMES[id], total: count?.total ?? 0, unread: count?.unread ?? 0 };
+    });
+  }
+
+  private async summaries(rows: readonly MessageSummary[]): Promise<MessageSummaryView[]> {
+    return Promise.all(
+      rows.map(async (row) => {
+        const stored = await this.store.message(row.accountId, row.msgId);
+        return this.summaryOf(row, stored);
+      }),
+    );
+  }
+
+  private async summaryOf(
+    row: MessageSummary,
+    stored: StoredMessage | undefined,
+  ): Promise<MessageSummaryView> {
+    const outgoing = row.folder === 'outbox' || row.folder === 'sent';
+    const item = outgoing
+      ? await this.outbox.itemFor(row.accountId, wireMsgId(row.msgId))
+      : undefined;
+    const send = item === undefined ? undefined : this.outbox.statusOf(item);
+    return summaryView(row, {
+      verification: readVerification(stored?.verificationJson),
+      ...(send === undefined ? {} : { send }),
+      ...(item?.errorReportJson === undefined || item.lastError === undefined
+        ? {}
+        : { deliveryProblem: item.lastError }),
+    });
+  }
+
+  private page(page: {
+    items: readonly MessageSummaryView[];
+    next?: string;
+  }): Page<MessageSummaryView> {
+    return page.next === undefined ? { items: page.items } : { items: page.items, next: page.next };
+  }
+
+  async listMessages(params: ApiParams<'listMessages'>): Promise<Page<MessageSummaryView>> {
+    const result = await this.store.listMessages(
+      {
+        accountId: this.primaryId(),
+        folder: params.folder,
+        ...(params.filter === undefined ? {} : { filter: params.filter }),
+      },
+      { limit: params.limit, ...(params.after === undefined ? {} : { after: params.after }) },
+    );
+    return this.page({
+      items: await this.summaries(result.items),
+      ...(result.next === undefined ? {} : { next: result.next }),
+    });
+  }
+
+  async search(params: ApiParams<'search'>): Promise<Page<MessageSummaryView>> {
+    const result = await this.store.searchMessages(
+      { accountId: this.primaryId(), text: params.query },
+      { limit: params.limit, ...(params.after === undefined ? {} : { after: params.after }) },
+    );
+    return this.page({
+      items: await this.summaries(result.items),
+      ...(result.next === undefined ? {} : { next: result.next }),
+    });
+  }
+
+  private async stored(key: MessageKey): Promise<StoredMessage> {
+    this.runtimeOf(key.accountId);
+    const stored = await this.store.message(key.accountId, key.msgId);
+    if (stored === undefined)
+      throw engineError(ENGINE_ERROR.UNKNOWN_MESSAGE, 'There is no such message.');
+    return stored;
+  }
+
+  async getMessage(params: ApiParams<'getMessage'>): Promise<MessageView> {
+    const key = parseRef(params.ref);
+    const stored = await this.stored(key);
+    const account = this.accounts.unlocked(key.accountId);
+    const summary = await this.summaryOf(stored, stored);
+    let headers;
+    try {
+      const envelope = decodeEnvelope(stored.envelopeXml);
+      if (stored.headersXml !== undefined) {
+        const octets = encryptedPartsOf(envelope).has('headers')
+          ? decryptPart(stored.headersXml, account.credentials)
+          : stored.headersXml;
+        headers = decodeHeaders(octets);
+      }
+    } catch {
+      headers = undefined;
+    }
+    const fields = headers?.fields ?? [];
+    const summaryOfHeaders = headers === undefined ? undefined : summarizeHeaders(headers);
+    const replyTo = fields.flatMap((field) => (field.kind === 'replyTo' ? field.addresses : []));
+    const inReplyTo = fields.find((field) => field.kind === 'inReplyTo');
+    const references = fields.find((field) => field.kind === 'references');
+    const body = await this.store.messageBody(key.accountId, key.msgId);
+    return {
+      summary,
+      cc: stored.display.cc.map((address) => ({ address })),
+      replyTo: replyTo
+        .flatMap((entry) => ('group' in entry ? entry.members : [entry]))
+        .map((mailbox) =>
+          mailbox.name === undefined
+            ? { address: mailbox.address }
+            : { address: mailbox.address, name: mailbox.name },
+        ),
+      messageId: summaryOfHeaders?.messageId ?? wireMsgId(key.msgId),
+      ...(inReplyTo?.kind === 'inReplyTo' && inReplyTo.ids[0] !== undefined
+        ? { inReplyTo: inReplyTo.ids[0] }
+        : {}),
+      references: references?.kind === 'references' ? [...references.ids] : [],
+      security: securityView(readVerification(stored.verificationJson)),
+      body: { state: body === undefined ? 'not-fetched' : 'fetched', size: stored.sizes.body },
+      requests: [],
+    };
+  }
+
+  /** The body's plain octets (decrypted when it came encrypted). */
+  private plainBody(
+    account: UnlockedAccount,
+    stored: StoredMessage,
+    octets: Uint8Array,
+  ): Uint8Array {
+    const envelope = decodeEnvelope(stored.envelopeXml);
+    return encryptedPartsOf(envelope).has('body')
+      ? decryptPart(octets, account.credentials)
+      : octets;
+  }
+
+  private async bodyView(
+    key: MessageKey,
+    stored: StoredMessage,
+    octets: Uint8Array,
+  ): Promise<BodyView> {
+    const account = this.accounts.unlocked(key.accountId);
+    const display = await parseBody(this.plainBody(account, stored, octets));
+    const present = display.html !== undefined && REMOTE_CONTENT.test(display.html);
+    const allowed =
+      this.remoteAllowed.has(messageRef(key)) ||
+      this.settings.get('remoteContentSenders').includes(stored.display.fromAddress.toLowerCase());
+    return {
+      ...(display.text === undefined ? {} : { text: display.text }),
+      ...(display.html === undefined ? {} : { html: display.html }),
+      attachments: display.attachments.map((attachment, index) => ({
+        index,
+        filename: attachment.filename ?? `attachment-${index + 1}`,
+        contentType: attachment.mimeType,
+        size: attachment.content.byteLength,
+      })),
+      remoteContent: { present, allowed: present && allowed },
+    };
+  }
+
+  async openBody(params: ApiParams<'openBody'>): Promise<BodyView> {
+    const key = parseRef(params.ref);
+    const stored = await this.stored(key);
+    const have = await this.store.messageBody(key.accountId, key.msgId);
+    if (have !== undefined) return this.bodyView(key, stored, have.body);
+    const runtime = this.runtimeOf(key.accountId);
+    const session = runtime.connection.session;
+    if (session === undefined) {
+      throw engineError(
+        ENGINE_ERROR.OFFLINE,
+        'Not connected: the message text can be fetched once the connection is back.',
+      );
+    }
+    const total = stored.sizes.body;
+    this.emit({ type: 'body-progress', ref: params.ref, received: 0, total });
+    let octets: Uint8Array | undefined;
+    await session.pull('message/body', [key.msgId], {
+      onPart: (_msgId, bytes) => {
+        octets = bytes;
+      },
+    });
+    if (octets === undefined) {
+      throw engineError(
+        ENGINE_ERROR.BODY_UNAVAILABLE,
+        'The server no longer has the text of this message.',
+      );
+    }
+    this.emit({ type: 'body-progress', ref: params.ref, received: octets.byteLength, total });
+    const view = await this.bodyView(key, stored, octets);
+    await this.store.putBody(key.accountId, key.msgId, { body: octets, text: view.text ?? '' });
+    if (stored.headersXml !== undefined) {
+      const verification = await verifyIncoming(
+        { envelope: decodeEnvelope(stored.envelopeXml), headers: stored.headersXml, body: octets },
+        runtime.validator,
+      );
+      await this.store.setVerification(key.accountId, key.msgId, JSON.stringify(verification));
+    }
+    return view;
+  }
+
+  async getAttachment(params: ApiParams<'getAttachment'>) {
+    const key = parseRef(params.ref);
+    const stored = await this.stored(key);
+    const body = await this.store.messageBody(key.accountId, key.msgId);
+    const account = this.accounts.unlocked(key.accountId);
+    const attachment =
+      body === undefined
+        ? undefined
+        : (await parseBody(this.plainBody(account, stored, body.body))).attachments[params.index];
+    if (attachment === undefined) {
+      throw engineError(
+        ENGINE_ERROR.NO_SUCH_ATTACHMENT,
+        'There is no such attachment (open the message first).',
+      );
+    }
+    return {
+      filename: attachment.filename ?? `attachment-${params.index + 1}`,
+      contentType: attachment.mimeType,
+      data: Buffer.from(attachment.content).toString('base64'),
+    };
+  }
+
+  async allowRemoteContent(params: ApiParams<'allowRemoteContent'>): Promise<BodyView> {
+    const key = parseRef(params.ref);
+    const stored = await this.stored(key);
+    if (params.scope === 'message') this.remoteAllowed.add(params.ref);
+    else {
+      const senders = this.settings.get('remoteContentSenders');
+      const sender = stored.display.fromAddress.toLowerCase();
+      if (!senders.includes(sender))
+        this.settings.set('remoteContentSenders', [...senders, sender]);
+    }
+    return this.openBody({ ref: params.ref });
+  }
+
+  async setFlags(params: ApiParams<'setFlags'>): Promise<null> {
+    const touched = new Set<string>();
+    for (const ref of params.refs) {
+      const key = parseRef(ref);
+      const stored = await this.stored(key);
+      const flags = new Set(stored.flags);
+      if (params.seen !== undefined) {
+        if (params.seen) flags.add('seen');
+        else flags.delete('seen');
+      }
+      if (params.flagged !== undefined) {
+        if (params.flagged) flags.add('flagged');
+        else flags.delete('flagged');
+      }
+      await this.store.setFlags(key.accountId, key.msgId, [...flags]);
+      touched.add(key.accountId);
+    }
+    for (const id of touched) this.runtimeOf(id).nudge();
+    this.emit({ type: 'messages-changed', folders: ['inbox', 'sent', 'trash'] });
+    return null;
+  }
+
+  async deleteMessages(params: ApiParams<'deleteMessages'>): Promise<null> {
+    const touched = new Set<string>();
+    for (const ref of params.refs) {
+      const key = parseRef(ref);
+      const stored = await this.stored(key);
+      if (stored.folder === 'trash') {
+        // Durable: the flag queue carries the deletion to the server (DELE), then the
+        // store forgets the message.
+        await this.store.setFlags(key.accountId, key.msgId, [...stored.flags, 'deleted']);
+        touched.add(key.accountId);
+      } else {
+        await this.store.moveMessages(key.accountId, [key.msgId], 'trash');
+      }
+    }
+    for (const id of touched) this.runtimeOf(id).nudge();
+    this.emit({ type: 'messages-changed', folders: ['inbox', 'sent', 'trash'] });
+    return null;
+  }
+
+  // ---- sending ----
+
+  async send(params: ApiParams<'send'>): Promise<MessageSummaryView> {
+    const runtime = this.runtimeOf(params.accountId);
+    const account = this.accounts.unlocked(params.accountId);
+    const contacts = new Map<string, Uint8Array>();
+    for (const address of [...params.to, ...params.cc]) {
+      const contact = await this.store.contact(address.toLowerCase());
+      if (contact?.certificate !== undefined)
+        contacts.set(address.toLowerCase(), contact.certificate);
+    }
+    // Our own certificate is known too (sending to oneself).
+    contacts.set(account.record.address.toLowerCase(), account.credentials.certificate.raw);
+    const inReplyTo = await this.threading(params.inReplyTo ?? params.forwardOf);
+    const composed = await composeMessage(params, {
+      credentials: account.credentials,
+      ...(account.record.displayName === undefined
+        ? {}
+        : { displayName: account.record.displayName }),
+      recipientCertificate: (address) => {
+        const der = contacts.get(address);
+        return der === undefined ? undefined : readCertificate(der);
+      },
+      ...(inReplyTo === undefined ? {} : { inReplyTo }),
+    });
+    const verification = await verifyIncoming(
+      { envelope: composed.envelope, headers: composed.headers, body: composed.body },
+      runtime.validator,
+    );
+    await this.store.putMessages([
+      {
+        accountId: params.accountId,
+        msgId: outgoingKey(composed.msgId),
+        folder: 'outbox',
+        sizes: {
+          envelope: 0,
+          headers: composed.headers.byteLength,
+          body: composed.body.byteLength,
+        },
+        serverFlags: ['seen'],
+        envelopeXml: encodeEnvelope(composed.envelope),
+        headersXml: composed.headers,
+        display: {
+          fromName: account.record.displayName ?? '',
+          fromAddress: account.record.address,
+          to: params.to,
+          cc: params.cc,
+          subject: params.subject,
+          date: new Date(),
+          hasAttachments: params.attachments.length > 0,
+          signed: composed.signed,
+          encrypted: composed.encrypted,
+          snippet: params.text.slice(0, 200),
+        },
+        verificationJson: JSON.stringify(verification),
+      },
+    ]);
+    const plain = encryptedPartsOf(composed.envelope).has('body')
+      ? decryptPart(composed.body, account.credentials)
+      : composed.body;
+    const text = (await parseBody(plain)).text ?? '';
+    await this.store.putBody(params.accountId, outgoingKey(composed.msgId), {
+      body: composed.body,
+      text,
+    });
+    await this.outbox.queue(params.accountId, composed);
+    this.emit({ type: 'messages-changed', folders: ['outbox'] });
+    runtime.nudge();
+    const row = await this.stored({
+      accountId: params.accountId,
+      msgId: outgoingKey(composed.msgId),
+    });
+    return this.summaryOf(row, row);
+  }
+
+  private async threading(ref: string | undefined) {
+    if (ref === undefined) return undefined;
+    const original = await this.getMessage({ ref });
+    return { messageId: original.messageId, references: original.references };
+  }
+
+  private async outboxItemOf(ref: string) {
+    const key = parseRef(ref);
+    this.runtimeOf(key.accountId);
+    const item = await this.outbox.itemFor(key.accountId, wireMsgId(key.msgId));
+    if (item === undefined)
+      throw engineError(ENGINE_ERROR.UNKNOWN_MESSAGE, 'This message is not in the outbox.');
+    return { key, item };
+  }
+
+  async retrySend(params: ApiParams<'retrySend'>): Promise<MessageSummaryView> {
+    const { key, item } = await this.outboxItemOf(params.ref);
+    if (item.state !== 'failed') {
+      throw engineError(ENGINE_ERROR.SEND_STATE, 'Only a message that failed can be sent again.');
+    }
+    await this.store.moveMessages(key.accountId, [key.msgId], 'outbox');
+    await this.outbox.retry(item);
+    this.runtimeOf(key.accountId).nudge();
+    const row = await this.stored(key);
+    return this.summaryOf(row, row);
+  }
+
+  async cancelSend(params: ApiParams<'cancelSend'>): Promise<null> {
+    const { key, item } = await this.outboxItemOf(params.ref);
+    if (item.state === 'sent' || item.state === 'sending') {
+      throw engineError(ENGINE_ERROR.SEND_STATE, 'This message is already on its way.');
+    }
+    await this.store.deleteOutboxItem(item.id);
+    await this.store.moveMessages(key.accountId, [key.msgId], 'trash');
+    this.emit({ type: 'messages-changed', folders: ['outbox', 'trash'] });
+    return null;
+  }
+
+  // ---- contacts ----
+
+  async listContacts() {
+    const validator = this.runtimeOf(this.primaryId()).validator;
+    const contacts = await this.store.findContacts('', 1000);
+    return Promise.all(
+      contacts.map(async (contact) => {
+        let certificate;
+        if (contact.certificate !== undefined) {
+          const parsed = parseCertificate(contact.certificate);
+          const verdict = await validator.validate({
+            chain: [parsed],
+            expected: { kind: 'user', address: contact.address },
+          });
+          certificate = verdictView(parsed, verdict);
+        }
+        return {
+          address: contact.address,
+          ...(contact.displayName === undefined ? {} : { name: contact.displayName }),
+          ...(certificate === undefined ? {} : { certificate }),
+          learnedFrom:
+            contact.source === 'verifiedMessage' ? ('verified-message' as const) : contact.source,
+          lastSeen: contact.lastSeen.toISOString(),
+        };
+      }),
+    );
+  }
+
+  // ---- consent (not built in this version) ----
+
+  private notBuilt(what: string): never {
+    throw engineError(ENGINE_ERROR.NOT_BUILT, `${what} is not available in this version yet.`);
+  }
+
+  listConsentRequests(): Promise<never> {
+    return Promise.resolve().then(() => this.notBuilt('The consent center'));
+  }
+  decideConsent(): Promise<never> {
+    return Promise.resolve().then(() => this.notBuilt('Deciding on extension requests'));
+  }
+  listConsentDefaults(): Promise<never> {
+    return Promise.resolve().then(() => this.notBuilt('Consent defaults'));
+  }
+  setConsentDefault(): Promise<never> {
+    return Promise.resolve().then(() => this.notBuilt('Consent defaults'));
+  }
+  auditLog(): Promise<never> {
+    return Promise.resolve().then(() => this.notBuilt('The consent audit log'));
+  }
+
+  // ---- certificates and trust ----
+
+  listCertificates() {
+    this.primaryId();
+    return this.certificates.list();
+  }
+
+  certificateDetails(params: ApiParams<'certificateDetails'>) {
+    this.primaryId();
+    return this.certificates.details(params.fingerprint);
+  }
+
+  importCertificate(params: ApiParams<'importCertificate'>) {
+    this.primaryId();
+    return this.certificates.import(params.data);
+  }
+
+  async exportIdentity(params: ApiParams<'exportIdentity'>): Promise<null> {
+    await this.certificates.exportIdentity(
+      this.accounts.unlocked(params.accountId),
+      params.path,
+      params.p12Password,
+    );
+    return null;
+  }
+
+  trustSettings(): Promise<TrustSettingsView> {
+    return Promise.resolve(this.settings.get('trust'));
+  }
+
+  setTrustSettings(params: ApiParams<'setTrustSettings'>): Promise<TrustSettingsView> {
+    if (params.delegatedValidation) {
+      this.notBuilt('Delegated CA validation (looking up other domains’ CAs)');
+    }
+    this.settings.set('trust', params);
+    for (const runtime of this.runtimes.values()) runtime.refreshTrust();
+    return Promise.resolve(params);
+  }
+
+  // ---- life cycle ----
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.runtimes.values()].map((runtime) => runtime.stop()));
+    this.runtimes.clear();
+    await this.server?.close();
+    this.server = undefined;
+    await this.store.close();
+  }
+}

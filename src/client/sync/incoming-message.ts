@@ -1,0 +1,141 @@
+import { decryptPart, encryptedPartsOf, type CmsRecipient } from '../../identity/index.ts';
+import {
+  decodeEnvelope,
+  decodeHeaders,
+  summarizeHeaders,
+  type AddressEntry,
+  type Mt2Envelope,
+  type Mt2Headers,
+} from '../../message/index.ts';
+import {
+  MAX_DISPLAY_ADDRESSES,
+  MAX_DISPLAY_CHARS,
+  type DisplayFields,
+  type MessageInput,
+  type PartSizes,
+  type ServerLocation,
+} from '../store/index.ts';
+
+/** The subject shown for a message whose parts cannot be read. */
+export const UNREADABLE_SUBJECT = '(this message cannot be read)';
+
+/** What LIST and PULL gave for one new message. */
+export interface PulledMessage {
+  readonly accountId: string;
+  readonly msgId: string;
+  readonly server: ServerLocation;
+  readonly sizes: PartSizes;
+  readonly serverFlags: readonly string[];
+  readonly envelope: Uint8Array | undefined;
+  readonly headers: Uint8Array | undefined;
+}
+
+/** A new message worked out for the store, with its decoded parts for verification. */
+export interface IncomingMessage {
+  readonly input: MessageInput;
+  /** Undefined when the envelope could not be read. */
+  readonly envelope: Mt2Envelope | undefined;
+  /** Why the message cannot be read, when it cannot. */
+  readonly problem?: string;
+}
+
+const clip = (text: string, max = MAX_DISPLAY_CHARS) =>
+  text.length > max ? text.slice(0, max) : text;
+
+function addresses(entries: readonly AddressEntry[]): string[] {
+  return entries
+    .flatMap((entry) => ('group' in entry ? entry.members : [entry]))
+    .map((mailbox) => clip(mailbox.address))
+    .slice(0, MAX_DISPLAY_ADDRESSES);
+}
+
+/** Headers as readable structure: decrypted with the account's key when encrypted. */
+function readHeaders(envelope: Mt2Envelope, octets: Uint8Array, reader: CmsRecipient): Mt2Headers {
+  const plain = encryptedPartsOf(envelope).has('headers') ? decryptPart(octets, reader) : octets;
+  return decodeHeaders(plain);
+}
+
+function display(
+  envelope: Mt2Envelope,
+  headers: Mt2Headers | undefined,
+  arrival: Date,
+): DisplayFields {
+  const summary = headers === undefined ? undefined : summarizeHeaders(headers);
+  const from = summary?.from[0];
+  const encrypted = encryptedPartsOf(envelope);
+  return {
+    fromName: clip(from?.name ?? ''),
+    fromAddress: clip(from?.address ?? envelope.sender),
+    to:
+      summary === undefined
+        ? envelope.recipients.slice(0, MAX_DISPLAY_ADDRESSES)
+        : addresses(summary.to),
+    cc: summary === undefined ? [] : addresses(summary.cc),
+    subject: clip(summary?.subject ?? ''),
+    date: summary?.date ?? arrival,
+    hasAttachments: false,
+    signed: envelope.signature !== undefined,
+    encrypted: encrypted.size > 0,
+    snippet: '',
+  };
+}
+
+function unreadable(pulled: PulledMessage, arrival: Date): DisplayFields {
+  return {
+    fromName: '',
+    fromAddress: '',
+    to: [],
+    cc: [],
+    subject: UNREADABLE_SUBJECT,
+    date: arrival,
+    hasAttachments: false,
+    signed: false,
+    encrypted: false,
+    snippet: '',
+  };
+}
+
+/**
+ * Turns what the server sent for a new message into the store's input. A part that
+ * cannot be read does not lose the message: it is stored with what could be read and
+ * the problem, and shown as failed.
+ */
+export function incomingMessage(
+  pulled: PulledMessage,
+  reader: CmsRecipient,
+  arrival: Date = new Date(),
+): IncomingMessage {
+  const base = {
+    accountId: pulled.accountId,
+    msgId: pulled.msgId,
+    folder: 'inbox' as const,
+    server: pulled.server,
+    sizes: pulled.sizes,
+    serverFlags: pulled.serverFlags,
+    envelopeXml: pulled.envelope ?? new Uint8Array(0),
+  };
+  let envelope: Mt2Envelope;
+  try {
+    if (pulled.envelope === undefined) throw new Error('the server did not send the envelope');
+    envelope = decodeEnvelope(pulled.envelope);
+  } catch (error) {
+    return {
+      input: { ...base, display: unreadable(pulled, arrival) },
+      envelope: undefined,
+      problem: `The envelope cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  const withHeaders = pulled.headers === undefined ? {} : { headersXml: pulled.headers };
+  let headers: Mt2Headers | undefined;
+  let problem: string | undefined;
+  try {
+    if (pulled.headers !== undefined) headers = readHeaders(envelope, pulled.headers, reader);
+  } catch (error) {
+    problem = `The headers cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return {
+    input: { ...base, ...withHeaders, display: display(envelope, headers, arrival) },
+    envelope,
+    ...(problem === undefined ? {} : { problem }),
+  };
+}

@@ -1,0 +1,261 @@
+// The app end to end, as a person uses it, in Chromium against the web host with the
+// real engine and real mt2d processes. The steps build on each other (one data folder):
+// first run, sending to oneself, receiving and replying, the keyboard, HTML mail, and a
+// later launch that needs the passphrase.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
+import { eventually } from '../helpers/engine-harness.ts';
+import { SCREENSHOT_DIR, startAppUnderTest, type AppUnderTest } from './helpers/app-under-test.ts';
+
+/** The README's picture; refreshed only when asked (`MT2_UPDATE_SCREENSHOT=1 npm test`). */
+const README_SCREENSHOT = new URL('../../docs/screenshot.png', import.meta.url).pathname;
+const UPDATE_README_SCREENSHOT = process.env['MT2_UPDATE_SCREENSHOT'] === '1';
+const WAIT_MS = 30_000;
+
+let ui: AppUnderTest;
+let address = '';
+
+before(async () => {
+  ui = await startAppUnderTest();
+});
+after(async () => {
+  await ui.close();
+});
+
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: WAIT_MS });
+const hidden = (locator: Locator) => locator.waitFor({ state: 'hidden', timeout: WAIT_MS });
+const nameOf = async (locator: Locator) => (await locator.getAttribute('aria-label')) ?? '';
+const focusedLabel = () =>
+  ui.page.evaluate('document.activeElement?.getAttribute("aria-label") ?? ""');
+
+describe('MT2 in Chromium', () => {
+  test('first run: onboarding creates the local identity and opens the mailbox', async () => {
+    const { page } = ui;
+    await visible(page.getByRole('heading', { name: 'Welcome to MT2' }));
+    await page.getByLabel('Your name').fill('Alice Example');
+    await page.getByLabel('Address (the part before @)').fill('alice');
+    await page.getByLabel('Passphrase (protects your key on this computer)').fill('correct horse');
+    await page.getByLabel('Repeat the passphrase').fill('correct horse');
+    await page.getByRole('button', { name: 'Create identity' }).click();
+
+    await visible(
+      page
+        .getByRole('navigation', { name: 'Folders' })
+        .getByRole('button', { name: 'Inbox, 0 unread of 0' }),
+    );
+    const status = await ui.app.engine.api.status({});
+    assert.equal(status.phase, 'ready');
+    address = status.accounts[0]?.address ?? '';
+    assert.match(address, /^alice@/);
+    await visible(page.getByText(address));
+    await ui.screenshot('first-run');
+  });
+
+  test('a call with bad params from the page is refused with the API code before the engine', async () => {
+    const outcome = await ui.page.evaluate(`(async () => {
+      const url = new URL('api', location.href); url.protocol = 'ws:';
+      const socket = new WebSocket(url);
+      await new Promise((resolve) => socket.addEventListener('open', resolve));
+      const reply = new Promise((resolve) => socket.addEventListener('message', (m) => resolve(JSON.parse(m.data))));
+      socket.send(JSON.stringify({ id: 1, method: 'createLocalIdentity', params: { displayName: 'x', localPart: 'Bad Part!', passphrase: 'p' } }));
+      const answer = await reply; socket.close(); return answer;
+    })()`);
+    assert.equal((outcome as { error: { code: string } }).error.code, 'API_INVALID_PARAMS');
+    assert.equal((await ui.app.engine.api.status({})).accounts.length, 1, 'still one account');
+  });
+
+  test('sending to yourself: compose, send, and the message arrives verified', async () => {
+    const { page } = ui;
+    await page.keyboard.press('c');
+    const composer = page.getByRole('dialog', { name: 'Compose message' });
+    await visible(composer);
+    await composer.getByLabel('To').fill(address);
+    await composer.getByLabel('Subject').fill('Note to self');
+    await composer.getByLabel('Message').fill('Remember the milk.');
+    assert.equal(await composer.getByLabel('Sign').isChecked(), true, 'signed by default');
+    await composer.getByRole('button', { name: 'Send' }).click();
+    await hidden(composer);
+
+    await page.getByRole('button', { name: 'Get mail' }).click();
+    const row = page
+      .getByRole('listbox', { name: 'Messages in inbox' })
+      .getByRole('option', { name: /Note to self/ });
+    await visible(row);
+    assert.match(await nameOf(row), /^Unread, /);
+    await visible(row.getByText('Verified'));
+    await visible(row.getByRole('img', { name: 'Signed' }));
+    await visible(
+      page
+        .getByRole('navigation', { name: 'Folders' })
+        .getByRole('button', { name: 'Inbox, 1 unread of 1' }),
+    );
+    await ui.screenshot('sent-to-self');
+  });
+
+  test('receiving: opening shows headers, the security summary and the body; reply goes out', async () => {
+    const { page } = ui;
+    const list = page.getByRole('listbox', { name: 'Messages in inbox' });
+    await list.getByRole('option', { name: /Note to self/ }).click();
+    await page.keyboard.press('Enter');
+    const reader = page.getByRole('article', { name: 'Message' });
+    await visible(reader.getByRole('heading', { name: 'Note to self' }));
+    assert.match(await reader.getByRole('region', { name: 'Security' }).innerText(), /^Verified\./);
+    const body = reader.getByRole('region', { name: 'Message body' });
+    await visible(body);
+    assert.match(await body.innerText(), /Remember the milk\./);
+    await eventually(async () => {
+      assert.doesNotMatch(
+        await nameOf(list.getByRole('option', { name: /Note to self/ })),
+        /^Unread/,
+      );
+    });
+    await ui.screenshot('reader');
+    if (UPDATE_README_SCREENSHOT) {
+      await copyFile(join(SCREENSHOT_DIR, 'reader.png'), README_SCREENSHOT);
+    }
+
+    await page.keyboard.press('r');
+    const composer = page.getByRole('dialog', { name: 'Compose message' });
+    await visible(composer);
+    assert.equal(await composer.getByLabel('Subject').inputValue(), 'Re: Note to self');
+    assert.equal(await composer.getByLabel('To').inputValue(), address);
+    assert.match(await composer.getByLabel('Message').inputValue(), /> Remember the milk\./);
+    await ui.screenshot('reply');
+    await composer.getByRole('button', { name: 'Send' }).click();
+    await hidden(composer);
+
+    await page.getByRole('button', { name: 'Get mail' }).click();
+    await visible(list.getByRole('option', { name: /Re: Note to self/ }));
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    await folders.getByRole('button', { name: /^Sent,/ }).click();
+    await visible(
+      page
+        .getByRole('listbox', { name: 'Messages in sent' })
+        .getByRole('option', { name: /Re: Note to self/ }),
+    );
+    await folders.getByRole('button', { name: /^Inbox,/ }).click();
+  });
+
+  test('keyboard: j/k move, Enter opens, / searches, Escape leaves search and closes the reader', async () => {
+    const { page } = ui;
+    const list = page.getByRole('listbox', { name: 'Messages in inbox' });
+    await eventually(async () => {
+      assert.equal(await list.getByRole('option').count(), 2);
+    });
+    await page.keyboard.press('Escape');
+    await visible(page.getByText('Select a message and press Enter to read it.'));
+
+    const selected = list.getByRole('option', { selected: true });
+    const selectedIs = (name: RegExp) =>
+      eventually(async () => {
+        assert.match(await nameOf(selected), name);
+      });
+    await page.keyboard.press('j');
+    await selectedIs(/Re: Note to self/);
+    await page.keyboard.press('j');
+    await selectedIs(/Example: Note to self$/);
+    await page.keyboard.press('k');
+    await selectedIs(/Re: Note to self/);
+    await page.keyboard.press('ArrowDown');
+    await selectedIs(/Example: Note to self$/);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await visible(
+      page
+        .getByRole('article', { name: 'Message' })
+        .getByRole('heading', { name: 'Re: Note to self' }),
+    );
+
+    await page.keyboard.press('/');
+    assert.equal(await focusedLabel(), 'Search messages');
+    await page.keyboard.type('milk');
+    const results = page.getByRole('listbox', { name: 'Search results for milk' });
+    // Search covers every folder: both messages, in the inbox and as sent copies.
+    await eventually(async () => {
+      const rows = await results.getByRole('option').all();
+      assert.equal(rows.length, 4);
+      for (const row of rows) assert.match(await nameOf(row), /Note to self$/);
+    });
+    await ui.screenshot('search');
+    await page.keyboard.press('Escape');
+    await visible(page.getByRole('listbox', { name: 'Messages in inbox' }));
+    await page.keyboard.press('Escape');
+    await visible(page.getByText('Select a message and press Enter to read it.'));
+
+    const toggle = page.getByRole('button', { name: /^Switch to (dark|light) theme$/ });
+    const before = await page.evaluate('document.documentElement.dataset.theme');
+    await toggle.click();
+    assert.notEqual(await page.evaluate('document.documentElement.dataset.theme'), before);
+    await ui.screenshot('keyboard-theme');
+  });
+
+  test('HTML mail: sandboxed frame, no scripts, remote images blocked until allowed for the message', async () => {
+    const { page } = ui;
+    const remoteRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('remote.invalid')) remoteRequests.push(request.url());
+    });
+    const accountId = (await ui.app.engine.api.status({})).accounts[0]?.id ?? '';
+    await ui.app.engine.api.send({
+      accountId,
+      to: [address],
+      cc: [],
+      subject: 'HTML with a tracker',
+      text: 'Styled text',
+      html: '<p style="color:#b00">Styled text</p><img src="https://remote.invalid/pixel.png"><script>parent.document.title = "scripted"</script>',
+      attachments: [],
+      sign: true,
+      encrypt: false,
+      requestReadNotification: false,
+    });
+    await page.getByRole('button', { name: 'Get mail' }).click();
+    const row = page
+      .getByRole('listbox', { name: 'Messages in inbox' })
+      .getByRole('option', { name: /HTML with a tracker/ });
+    await visible(row);
+    await row.click();
+    await page.keyboard.press('Enter');
+
+    const frame = page.getByTitle('Message content');
+    await visible(frame);
+    assert.equal(await frame.getAttribute('sandbox'), '', 'sandboxed with no permissions');
+    assert.match((await frame.getAttribute('srcdoc')) ?? '', /img-src data:;/);
+    await visible(page.frameLocator('iframe[title="Message content"]').getByText('Styled text'));
+    const banner = page.getByRole('region', { name: 'Remote content' });
+    await visible(banner);
+    await ui.screenshot('html-blocked');
+    assert.deepEqual(remoteRequests, [], 'nothing fetched from the remote host');
+    assert.equal(await page.title(), 'MT2 Mail', 'the mail script did not run');
+
+    await banner.getByRole('button', { name: 'Load for this message' }).click();
+    await hidden(banner);
+    assert.match((await frame.getAttribute('srcdoc')) ?? '', /img-src data: https:;/);
+    await eventually(() => {
+      assert.equal(remoteRequests.length > 0, true, 'the image is requested once allowed');
+      return Promise.resolve();
+    });
+    assert.equal(await page.title(), 'MT2 Mail');
+  });
+
+  test('a later launch is locked: a wrong passphrase is refused and changes nothing, the right one opens the mail', async () => {
+    await ui.restart();
+    const { page } = ui;
+    await visible(page.getByRole('heading', { name: 'Unlock MT2' }));
+    await page.getByLabel('Passphrase').fill('wrong horse');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    const alert = page.getByRole('alert');
+    await visible(alert);
+    assert.match(await alert.innerText(), /passphrase/i);
+    assert.equal((await ui.app.engine.api.status({})).phase, 'locked');
+    await ui.screenshot('unlock-refused');
+
+    await page.getByLabel('Passphrase').fill('correct horse');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    const list = page.getByRole('listbox', { name: 'Messages in inbox' });
+    await visible(list.getByRole('option', { name: /Example: Note to self$/ }));
+    await visible(list.getByRole('option', { name: /HTML with a tracker/ }));
+  });
+});

@@ -1,0 +1,111 @@
+// Sending through a real mt2d: the outbox survives an engine restart and is then sent;
+// a server that requires postage gets a stamp minted in worker threads and accepts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DraftInput } from '../../../src/api/index.ts';
+import { decodeEnvelope } from '../../../src/message/index.ts';
+import { HASHCASH_OID } from '../../../src/extensions/index.ts';
+import {
+  PASSPHRASE,
+  remoteSetup,
+  testEngine,
+  type RemoteSetup,
+} from '../../helpers/engine-harness.ts';
+import { connectUser } from '../../helpers/mt2d-process.ts';
+
+function toAlice(setup: RemoteSetup, subject: string): DraftInput {
+  return {
+    accountId: setup.accountId,
+    to: [setup.alice.address],
+    cc: [],
+    subject,
+    text: 'Hello Alice.',
+    attachments: [],
+    sign: true,
+    encrypt: false,
+    requestReadNotification: false,
+  };
+}
+
+/** What alice's mailbox on the server holds: msg-id -> envelope. */
+async function aliceMailbox(setup: RemoteSetup) {
+  const connection = await connectUser(setup.server, setup.alice, {
+    hostname: setup.mt2d.hostname,
+  });
+  try {
+    const listing = await connection.session.list(0);
+    const envelopes = new Map<string, Uint8Array>();
+    await connection.session.pull(
+      'message/envelope',
+      listing.entries.map((entry) => entry.msgId),
+      {
+        onPart: (msgId, bytes) => {
+          envelopes.set(msgId, bytes);
+        },
+      },
+    );
+    return envelopes;
+  } finally {
+    connection.destroy();
+  }
+}
+
+test('a message queued offline survives an engine restart and is sent once online', async (t) => {
+  const setup = await remoteSetup();
+  t.after(() => setup.cleanup());
+  await setup.engine.close();
+  // Offline: the server's name now points where nothing listens.
+  const offlineOptions = {
+    ...setup.engineOptions,
+    hostAliases: { [setup.mt2d.hostname]: '127.0.0.2' },
+    connectWaitMs: 2000,
+  };
+  const offline = await testEngine(offlineOptions);
+  await offline.unlock({ passphrase: PASSPHRASE });
+  const queued = await offline.send(toAlice(setup, 'Queued while offline'));
+  assert.equal(queued.folder, 'outbox');
+  assert.equal(queued.send?.state, 'queued');
+  await assert.rejects(offline.syncNow({}), { code: 'ENGINE_OFFLINE' });
+  const outbox = await offline.listMessages({ folder: 'outbox', limit: 10 });
+  const waiting = outbox.items[0];
+  assert.ok(waiting !== undefined);
+  assert.equal(waiting.ref, queued.ref);
+  assert.equal(waiting.send?.state, 'queued');
+  await offline.close();
+
+  const online = await testEngine(setup.engineOptions);
+  t.after(() => online.close());
+  assert.equal((await online.status({})).phase, 'locked');
+  await online.unlock({ passphrase: PASSPHRASE });
+  await online.syncNow({});
+  const sent = await online.listMessages({ folder: 'sent', limit: 10 });
+  assert.equal(sent.items.length, 1);
+  assert.equal(sent.items[0]?.send?.state, 'sent');
+  assert.equal((await online.listMessages({ folder: 'outbox', limit: 10 })).items.length, 0);
+  const mailbox = await aliceMailbox(setup);
+  const msgId = queued.ref.slice(queued.ref.indexOf('/sent:') + '/sent:'.length);
+  assert.ok(mailbox.has(msgId), 'alice has the message');
+  assert.equal(mailbox.size, 1);
+});
+
+test('a server that requires postage gets a hashcash stamp and accepts', async (t) => {
+  const setup = await remoteSetup((config) => ({
+    ...config,
+    postage: { bits: 12, validityDays: 28, graceDays: 2, exemptSenders: [] },
+  }));
+  t.after(() => setup.cleanup());
+  const states: string[] = [];
+  setup.engine.onEvent((event) => {
+    if (event.type === 'send-status') states.push(event.send.state);
+  });
+  const queued = await setup.engine.send(toAlice(setup, 'Postage paid'));
+  await setup.engine.syncNow({});
+  const sent = await setup.engine.getMessage({ ref: queued.ref });
+  assert.equal(sent.summary.send?.state, 'sent', sent.summary.send?.problem);
+  assert.ok(states.includes('waiting-for-postage'), `states seen: ${states.join(', ')}`);
+  const mailbox = await aliceMailbox(setup);
+  const [envelope] = [...mailbox.values()].map((bytes) => decodeEnvelope(bytes));
+  assert.ok(envelope !== undefined);
+  const stamp = envelope.extensions.find((extension) => extension.oid === HASHCASH_OID);
+  assert.ok(stamp !== undefined, 'the delivered envelope carries the stamp');
+});

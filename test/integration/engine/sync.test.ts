@@ -1,0 +1,185 @@
+// Sync against a real mt2d process: 1,000 messages, resync of only what is new, flags
+// both ways between two engines of one user, a connection dropped mid-sync, and a
+// tampered message kept as failed.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ApiEvent, MessageSummaryView } from '../../../src/api/index.ts';
+import {
+  aliceSends,
+  nextEvent,
+  PASSPHRASE,
+  remoteSetup,
+  testEngine,
+  tempDir,
+  type RemoteSetup,
+} from '../../helpers/engine-harness.ts';
+import { buildSignedMessage } from '../../helpers/signed-message.ts';
+import { connectUser } from '../../helpers/mt2d-process.ts';
+import { option } from '../../../src/protocol/index.ts';
+
+async function allInbox(setup: RemoteSetup): Promise<MessageSummaryView[]> {
+  const items: MessageSummaryView[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await setup.engine.listMessages({
+      folder: 'inbox',
+      limit: 500,
+      ...(after === undefined ? {} : { after }),
+    });
+    items.push(...page.items);
+    if (page.next === undefined) return items;
+    after = page.next;
+  }
+}
+
+describe('sync with a real mt2d', () => {
+  let setup: RemoteSetup;
+  before(async () => {
+    setup = await remoteSetup();
+  });
+  after(() => setup.cleanup());
+
+  test('1,000 messages arrive as verified summaries, bodies not fetched', async () => {
+    const sent = await aliceSends(setup, 1000);
+    await setup.engine.syncNow({});
+    const report = setup.engine.runtime(setup.accountId).lastReport;
+    assert.equal(report?.added, 1000);
+    const inbox = await allInbox(setup);
+    assert.equal(inbox.length, 1000);
+    assert.equal(new Set(inbox.map((item) => item.ref)).size, 1000);
+    assert.deepEqual(
+      new Set(inbox.map((item) => item.ref.slice(item.ref.indexOf('/') + 1))),
+      new Set(sent),
+    );
+    assert.ok(inbox.every((item) => item.verification === 'verified'));
+    const first = inbox[0];
+    assert.ok(first !== undefined);
+    assert.equal((await setup.engine.getMessage({ ref: first.ref })).body.state, 'not-fetched');
+    const folders = await setup.engine.listFolders({});
+    assert.deepEqual(
+      folders.find((folder) => folder.id === 'inbox'),
+      {
+        id: 'inbox',
+        name: 'Inbox',
+        total: 1000,
+        unread: 1000,
+      },
+    );
+  });
+
+  test('a resync after new mail lists only the new summaries', async () => {
+    await aliceSends(setup, 3, { subject: 'Later news' });
+    await setup.engine.syncNow({});
+    const report = setup.engine.runtime(setup.accountId).lastReport;
+    assert.equal(report?.listed, 3);
+    assert.equal(report.added, 3);
+    const found = await setup.engine.search({ query: 'later news', limit: 10 });
+    assert.equal(found.items.length, 3);
+    await setup.engine.syncNow({});
+    assert.equal(setup.engine.runtime(setup.accountId).lastReport?.listed, 0);
+  });
+
+  test('opening a body fetches it with progress events and checks it against the signature', async () => {
+    const [msgId] = await aliceSends(setup, 1, { subject: 'Open me', text: 'The body text.' });
+    await setup.engine.syncNow({});
+    const ref = `${setup.accountId}/${msgId ?? ''}`;
+    const progress: ApiEvent[] = [];
+    const off = setup.engine.onEvent((event) => {
+      if (event.type === 'body-progress') progress.push(event);
+    });
+    const body = await setup.engine.openBody({ ref });
+    off();
+    assert.equal(body.text?.trim(), 'The body text.');
+    assert.ok(progress.length >= 2);
+    const last = progress.at(-1);
+    assert.ok(last?.type === 'body-progress' && last.received === last.total && last.total > 0);
+    const message = await setup.engine.getMessage({ ref });
+    assert.equal(message.body.state, 'fetched');
+    assert.equal(message.security.badge, 'verified');
+  });
+
+  test('flags go both ways: seen here reaches another engine of bob, flagged there comes back', async (t) => {
+    const [msgId] = await aliceSends(setup, 1, { subject: 'Flag me' });
+    await setup.engine.syncNow({});
+    const ref = `${setup.accountId}/${msgId ?? ''}`;
+    await setup.engine.setFlags({ refs: [ref], seen: true });
+    await setup.engine.syncNow({});
+
+    const otherData = await tempDir();
+    const other = await testEngine({ ...setup.engineOptions, dataDir: otherData.dir });
+    t.after(async () => {
+      await other.close();
+      await otherData.remove();
+    });
+    // The other engine is bob too: the same identity file imported again.
+    const account = await other.importIdentity({
+      p12: setup.bobP12.toString('base64'),
+      p12Password: setup.bobP12Password,
+      passphrase: PASSPHRASE,
+      server: { host: setup.mt2d.hostname, port: setup.server.port },
+    });
+    await other.syncNow({});
+    const otherRef = `${account.id}/${msgId ?? ''}`;
+    const there = await other.getMessage({ ref: otherRef });
+    assert.equal(there.summary.unread, false);
+    await other.setFlags({ refs: [otherRef], flagged: true });
+    await other.syncNow({});
+    await setup.engine.syncNow({});
+    const here = await setup.engine.getMessage({ ref });
+    assert.equal(here.summary.flagged, true);
+    assert.equal(here.summary.unread, false);
+  });
+
+  test('a connection dropped mid-sync resumes without losing or duplicating anything', async () => {
+    const before = (await allInbox(setup)).length;
+    const sent = await aliceSends(setup, 600, { subject: 'Batch two' });
+    const dropped = nextEvent(
+      setup.engine,
+      (event): event is Extract<ApiEvent, { type: 'sync-progress' }> =>
+        event.type === 'sync-progress' && event.phase === 'headers' && event.total > 0,
+    ).then(() => {
+      setup.engine.runtime(setup.accountId).dropConnection();
+    });
+    const syncing = setup.engine.syncNow({});
+    await dropped;
+    await syncing;
+    await setup.engine.syncNow({});
+    const inbox = await allInbox(setup);
+    assert.equal(inbox.length, before + sent.length);
+    assert.equal(new Set(inbox.map((item) => item.ref)).size, inbox.length);
+    const refs = new Set(inbox.map((item) => item.ref.slice(item.ref.indexOf('/') + 1)));
+    assert.ok(sent.every((msgId) => refs.has(msgId)));
+  });
+
+  test('a message altered after signing is stored and shown as failed, with the reason', async () => {
+    const message = await buildSignedMessage(
+      {
+        from: setup.alice.address,
+        to: ['bob@alpha.test'],
+        subject: 'Pay 10 euros',
+        text: 'Invoice.',
+      },
+      setup.alice.credentials,
+    );
+    const headers = Buffer.from(message.parts.headers);
+    headers.write('Pay 99 euros', headers.indexOf('Pay 10 euros'));
+    const connection = await connectUser(setup.server, setup.alice, {
+      hostname: setup.mt2d.hostname,
+    });
+    try {
+      await connection.session.opt([option('PIPE', 'ON')]);
+      await connection.session.transferMessage(message.msgId, { ...message.parts, headers });
+    } finally {
+      connection.destroy();
+    }
+    await setup.engine.syncNow({});
+    const view = await setup.engine.getMessage({ ref: `${setup.accountId}/${message.msgId}` });
+    assert.equal(view.summary.subject, 'Pay 99 euros');
+    assert.equal(view.summary.verification, 'failed');
+    assert.equal(view.security.signature.state, 'invalid');
+    assert.deepEqual(
+      view.security.signature.reasons.map((reason) => reason.code),
+      ['HEADERS_DIGEST_MISMATCH'],
+    );
+  });
+});
