@@ -74,9 +74,11 @@ test('importIdentity, passphrases, export and certificates', async (t) => {
   );
 
   const list = await engine.listCertificates({});
-  assert.equal(list.mine[0]?.certificate.subject, 'alice@alpha.test');
-  assert.equal(list.mine[0]?.valid, true);
-  assert.equal(list.mine[0]?.trusted, true);
+  const mine = list.mine[0];
+  assert.ok(mine !== undefined);
+  assert.equal(mine.certificate.subject, 'alice@alpha.test');
+  assert.equal(mine.valid, true);
+  assert.equal(mine.trusted, true);
   assert.equal(list.authorities[0]?.certificate.kind, 'ca');
   const imported = await engine.importCertificate({ data: pki.bob.certificate.toString() });
   assert.equal(imported.certificate.subject, 'bob@alpha.test');
