@@ -1,5 +1,7 @@
-// `npm run bench:wire`: codec throughput from memory, and 10,000 three-part messages
-// (4 KiB body) over TLS 1.3 on loopback, synchronous vs pipelined. Prints a table.
+// `npm run bench:wire`: codec throughput from memory, 10,000 three-part messages
+// (4 KiB body) over TLS 1.3 on loopback, synchronous vs pipelined, and a mailbox sync
+// (LIST + PULL of 10,000 headers) next to imapflow fetching the same headers from
+// Dovecot in the same run. Prints a table.
 import {
   Mt2Decoder,
   RESULT,
@@ -8,13 +10,19 @@ import {
   createMt2Server,
   encodeChunk,
   encodeLine,
+  mailboxExtension,
   num,
   option,
   pipeExtension,
+  type ClientSession,
+  type MailboxEntry,
   type Mt2Request,
   type ServerHooks,
+  type TransferExtension,
 } from '../src/protocol/index.ts';
+import { MemoryMailbox } from '../test/helpers/memory-mailbox.ts';
 import { issuedBy, makeThrowawayPki } from '../test/helpers/throwaway-pki.ts';
+import { PeerError, startDovecot } from './peers/index.ts';
 
 const MESSAGES = 10_000;
 const BODY_BYTES = 4096;
@@ -79,7 +87,7 @@ function benchCodec(): { formatMBs: number; parseMBs: number; octets: number } {
 /** Storage that keeps nothing: the benchmark measures the protocol, not a disk. */
 function countingHooks(): ServerHooks {
   return {
-    onHelo: () => ({ accept: true, trusted: true }),
+    onHelo: () => ({ accept: true, trusted: true, kind: 'user' }),
     onXfer: () => ({ accept: true }),
     onPartData: () => undefined,
     onPartComplete: (f) => (f.lastOfMessage ? { accept: true, committed: true } : { accept: true }),
@@ -87,12 +95,17 @@ function countingHooks(): ServerHooks {
   };
 }
 
-async function benchTls(pipelined: boolean): Promise<number> {
+/** Runs `work` in a logged-in session over TLS 1.3 on loopback; resolves with its result. */
+async function overTls<T>(
+  extensions: () => readonly TransferExtension[],
+  pipelined: boolean,
+  work: (session: ClientSession) => Promise<T>,
+): Promise<T> {
   const pki = makeThrowawayPki();
   const server = await createMt2Server({
     identity: { key: pki.server.key, cert: pki.server.cert },
     hooksFor: () => countingHooks(),
-    extensionsFor: () => [pipeExtension()],
+    extensionsFor: extensions,
   });
   try {
     const { session } = await connectMt2({
@@ -110,35 +123,126 @@ async function benchTls(pipelined: boolean): Promise<number> {
       const opt = await session.opt([option('PIPE', 'ON')]);
       if (!opt.ok) throw new Error('PIPE refused');
     }
-    const body = new Uint8Array(BODY_BYTES).fill(0x62);
-    const send = (i: number) =>
-      session.transferMessage(`m${i}@bench.example`, {
-        envelope: text.encode(`<envelope n="${i}"/>`),
-        headers: text.encode(`<headers n="${i}"/>`),
-        body,
-      });
-    const start = process.hrtime.bigint();
-    if (pipelined) {
-      const results = await Promise.all(Array.from({ length: MESSAGES }, (_, i) => send(i)));
-      if (!results.every((r) => r.committed)) throw new Error('a message was not committed');
-    } else {
-      for (let i = 0; i < MESSAGES; i++) {
-        const result = await send(i);
-        if (result.code !== RESULT.MESSAGE_COMMITTED)
-          throw new Error(`message ${i}: ${result.code}`);
-      }
-    }
-    const rate = MESSAGES / seconds(start);
+    const result = await work(session);
     await session.quit();
-    return rate;
+    return result;
   } finally {
     await server.close();
   }
 }
 
+async function benchTls(pipelined: boolean): Promise<number> {
+  return overTls(
+    () => [pipeExtension()],
+    pipelined,
+    async (session) => {
+      const body = new Uint8Array(BODY_BYTES).fill(0x62);
+      const send = (i: number) =>
+        session.transferMessage(`m${i}@bench.example`, {
+          envelope: text.encode(`<envelope n="${i}"/>`),
+          headers: text.encode(`<headers n="${i}"/>`),
+          body,
+        });
+      const start = process.hrtime.bigint();
+      if (pipelined) {
+        const results = await Promise.all(Array.from({ length: MESSAGES }, (_, i) => send(i)));
+        if (!results.every((r) => r.committed)) throw new Error('a message was not committed');
+      } else {
+        for (let i = 0; i < MESSAGES; i++) {
+          const result = await send(i);
+          if (result.code !== RESULT.MESSAGE_COMMITTED)
+            throw new Error(`message ${i}: ${result.code}`);
+        }
+      }
+      return MESSAGES / seconds(start);
+    },
+  );
+}
+
+/**
+ * The header blocks the mailbox sync moves: Dovecot's own (so both rows carry the same
+ * octets) and the seconds imapflow took to FETCH them (cached), or generated headers of
+ * the same shape and the reason when Dovecot cannot run here.
+ */
+async function dovecotHeaders(): Promise<{
+  headers: Uint8Array[];
+  seconds?: number;
+  note?: string;
+}> {
+  try {
+    const dovecot = await startDovecot({ count: MESSAGES, bodyBytes: BODY_BYTES });
+    try {
+      await dovecot.fetchAllHeaders(); // the first fetch builds Dovecot's index
+      const cached = await dovecot.fetchAllHeaders();
+      if (cached.headers.length !== MESSAGES) throw new Error('Dovecot lost messages');
+      return { headers: [...cached.headers], seconds: cached.elapsedMs / 1000 };
+    } finally {
+      await dovecot.stop();
+    }
+  } catch (error) {
+    if (!(error instanceof PeerError)) throw error;
+    const headers = Array.from({ length: MESSAGES }, (_, i) =>
+      text.encode(`Message-ID: <m${i}@bench.example>\r\nSubject: Message ${i}\r\n\r\n`),
+    );
+    return { headers, note: `Dovecot row not measured: ${error.code}: ${error.message}` };
+  }
+}
+
+/**
+ * A first mailbox sync over TLS: LIST every page from cursor 0, then PULL every header
+ * (the client's default batches), timed after HELO; messages/s.
+ */
+async function benchMailboxSync(
+  pipelined: boolean,
+  headers: readonly Uint8Array[],
+): Promise<number> {
+  const mailbox = new MemoryMailbox();
+  const body = new Uint8Array(BODY_BYTES).fill(0x62);
+  headers.forEach((header, i) => {
+    mailbox.add(`m${i}@bench.example`, {
+      envelope: text.encode(`<envelope n="${i}"/>`),
+      headers: header,
+      body,
+    });
+  });
+  return overTls(
+    () => [pipeExtension(), mailboxExtension(mailbox)],
+    pipelined,
+    async (session) => {
+      const start = process.hrtime.bigint();
+      const entries: MailboxEntry[] = [];
+      let cursor = 0;
+      for (let more = true; more;) {
+        const page = await session.list(cursor);
+        entries.push(...page.entries);
+        ({ cursor, more } = page);
+      }
+      let octets = 0;
+      const pulled = await session.pull(
+        'message/headers',
+        entries.map((entry) => entry.msgId),
+        {
+          onPart: (_id, bytes) => {
+            octets += bytes.length;
+          },
+        },
+      );
+      const expected = headers.reduce((sum, header) => sum + header.length, 0);
+      if (pulled.delivered !== MESSAGES || octets !== expected) {
+        throw new Error(`pulled ${pulled.delivered} headers, ${octets} of ${expected} octets`);
+      }
+      return MESSAGES / seconds(start);
+    },
+  );
+}
+
 const codec = benchCodec();
 const sync = await benchTls(false);
 const piped = await benchTls(true);
+const peer = await dovecotHeaders();
+const syncList = await benchMailboxSync(false, peer.headers);
+const pipedList = await benchMailboxSync(true, peer.headers);
+const dovecotRate = peer.seconds === undefined ? undefined : MESSAGES / peer.seconds;
 const rows: [string, string][] = [
   [
     `codec format (${(codec.octets / 1e6).toFixed(1)} MB of XFER lines + chunks)`,
@@ -154,8 +258,22 @@ const rows: [string, string][] = [
     `${piped.toFixed(0)} messages/s`,
   ],
   ['pipelined / synchronous', `${(piped / sync).toFixed(2)}x`],
+  [`MBOX LIST + PULL headers, synchronous, ${MESSAGES}`, `${syncList.toFixed(0)} messages/s`],
+  [`MBOX LIST + PULL headers, pipelined,   ${MESSAGES}`, `${pipedList.toFixed(0)} messages/s`],
+  ['MBOX pipelined / synchronous', `${(pipedList / syncList).toFixed(2)}x`],
+  ...(dovecotRate === undefined
+    ? []
+    : ([
+        [
+          `imapflow FETCH BODY.PEEK[HEADER] < Dovecot (cached), ${MESSAGES}`,
+          `${dovecotRate.toFixed(0)} messages/s`,
+        ],
+        ['MBOX synchronous / Dovecot', `${(syncList / dovecotRate).toFixed(2)}x`],
+        ['MBOX pipelined / Dovecot', `${(pipedList / dovecotRate).toFixed(2)}x`],
+      ] satisfies [string, string][])),
 ];
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(`${'measure'.padEnd(width)}  result`);
 console.log(`${'-'.repeat(width)}  ${'-'.repeat(18)}`);
 for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+if (peer.note !== undefined) console.log(peer.note);

@@ -1,7 +1,7 @@
 export * from './store/index.ts';
 export * from './routing/index.ts';
 export * from './postage/index.ts';
-export { DaemonError, type DaemonErrorCode } from './daemon/errors.ts';
+export { DaemonError, DAEMON_ERROR_CODES, type DaemonErrorCode } from './daemon/errors.ts';
 export {
   parseConfig,
   readConfig,
@@ -21,4 +21,6 @@ export { jsonLinesLog, SILENT_LOG, type LogFields, type ServerLog } from './daem
 export { startServer, type RunningServer, type StartServerOptions } from './daemon/start-server.ts';
 export type { ServerCredentials } from './daemon/credentials.ts';
 export { relayMailbox, type Delivered } from './accept/message-intake.ts';
+export { addressMatches, hostMatches } from './accept/patterns.ts';
+export { stampsOf, needsPostage } from './accept/postage.ts';
 export { mimeSyntaxProblem } from './accept/mime-syntax.ts';

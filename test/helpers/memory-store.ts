@@ -53,7 +53,7 @@ export class MemoryStore implements ServerHooks {
     message.parts.set(fragment.part, chunks);
   }
 
-  onPartComplete(fragment: FragmentInfo): CompleteVerdict {
+  onPartComplete(fragment: FragmentInfo): CompleteVerdict | Promise<CompleteVerdict> {
     if (this.failWrites) throw new Error('disk full');
     this.events.push(`complete ${fragment.msgId} ${fragment.part} ${fragment.pending}`);
     const control =

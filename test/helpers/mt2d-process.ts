@@ -107,11 +107,20 @@ export interface Mt2dProcess {
  */
 export async function startMt2dProcess(
   dir: string,
-  options: { routes?: readonly string[]; startTimeoutMs?: number } = {},
+  options: {
+    routes?: readonly string[];
+    startTimeoutMs?: number;
+    /** Options for node itself, e.g. `--cpu-prof` to profile the server. */
+    nodeOptions?: readonly string[];
+  } = {},
 ): Promise<Mt2dProcess> {
   const args = ['serve', '--dir', dir, '--listen', '127.0.0.1:0'];
   for (const route of options.routes ?? []) args.push('--route', route);
-  const child: ChildProcess = spawn(process.execPath, [MT2D_BIN, ...args], { stdio: 'pipe' });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeOptions ?? []), MT2D_BIN, ...args],
+    { stdio: 'pipe' },
+  );
   const events: LogEvent[] = [];
   const waiters = new Set<{ match: (e: LogEvent) => boolean; resolve: (e: LogEvent) => void }>();
   let stderr = '';

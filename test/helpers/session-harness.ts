@@ -147,3 +147,37 @@ export function sessionPair(
   server.start();
   return { client, server, store, toServer, toClient, tlsCertificate };
 }
+
+/** A client session whose server is the test: raw lines in with `say`, frames out on `wire`. */
+export function scriptedClient(options: Partial<ClientSessionOptions> = {}) {
+  const wire = new Wire();
+  const client = new ClientSession({
+    io: {
+      send: (bytes) => {
+        wire.push(bytes);
+      },
+      close: () => {
+        wire.closed = true;
+      },
+    },
+    ...options,
+  });
+  return { client, wire, say: (raw: string) => client.receive(text.encode(raw)) };
+}
+
+/** {@link scriptedClient} after `greeting` and a HELO answered OK with `offered`; wire cleared. */
+export async function scriptedClientLoggedIn(
+  greeting: string,
+  offered: string,
+  options: Partial<ClientSessionOptions> = {},
+) {
+  const s = scriptedClient(options);
+  await s.say(greeting);
+  const helo = s.client.helo(fakeCertificate(1));
+  await s.say('[1 TMP 99.0.3.2 Friend or foe!]\r\n');
+  await new Promise(setImmediate);
+  await s.say(`[1 OK 99.0.2.1 ${offered} Greetings friend.]\r\n`);
+  await helo;
+  s.wire.clear();
+  return s;
+}

@@ -25,9 +25,21 @@ export function signStatement(statement: Buffer, signer: Credentials, at: Date):
   return signCms(statement, signer, { detached: false, signingTime: at });
 }
 
+/** Parsed certificates by object: a host signs every trace entry with the same one. */
+const parsedCertificates = new WeakMap<X509Certificate, ParsedCertificate>();
+
+function parsedOnce(certificate: X509Certificate): ParsedCertificate {
+  let parsed = parsedCertificates.get(certificate);
+  if (parsed === undefined) {
+    parsed = parseCertificate(certificate.raw);
+    parsedCertificates.set(certificate, parsed);
+  }
+  return parsed;
+}
+
 /** Throws MSGSEC_NOT_CERTIFIED unless `certificate` is bound to `expected`. */
 export function assertCertifiedFor(certificate: X509Certificate, expected: ExpectedIdentity): void {
-  const reasons = checkSubjectBinding(parseCertificate(certificate.raw), expected);
+  const reasons = checkSubjectBinding(parsedOnce(certificate), expected);
   if (reasons.length > 0) {
     const name = expected.kind === 'user' ? expected.address : expected.hostname;
     throw new MessageSecurityError(

@@ -91,6 +91,10 @@ function bind(
   socket: tls.TLSSocket,
   session: { receive(bytes: Uint8Array): Promise<void>; end(): Promise<void> },
 ): void {
+  // MT2 answers are short lines; with Nagle's algorithm a final answer written behind
+  // unacknowledged data waits for the peer's delayed ACK (up to 40 ms on Linux): every
+  // pipelined PULL or XFER burst would end with that stall.
+  socket.setNoDelay(true);
   let busy = 0;
   socket.on('data', (chunk: Buffer) => {
     busy++;
@@ -116,9 +120,20 @@ function bind(
 function socketIo(socket: tls.TLSSocket): SessionIo {
   // One shared wait for 'drain', however many senders wait on it.
   let drained: Promise<void> | undefined;
+  let corked = false;
   return {
     send(bytes) {
       if (socket.destroyed) return;
+      // Lines and chunks written in one turn of the event loop leave in one TLS record
+      // and one system call, not one each (a pipelined burst writes hundreds).
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(() => {
+          corked = false;
+          socket.uncork();
+        });
+      }
       if (socket.write(bytes)) return drained;
       drained ??= new Promise<void>((resolve) => {
         // 'close' too: a writer must not wait forever on a dead connection.
@@ -238,7 +253,10 @@ export interface Mt2ConnectOptions {
   readonly checkServerCertificate: (der: Uint8Array) => void | Promise<void>;
   readonly limits?: Partial<Mt2Limits>;
   readonly extensions?: readonly TransferExtension[];
-  /** Storage for parts the server sends (mailbox PULL). */
+  /**
+   * Storage for whole messages the server sends unasked (XFER without `(PULL=tag)`);
+   * mailbox PULLs hand their parts to `ClientSession.pull` instead.
+   */
   readonly incoming?: TransferHooks;
   /** Longest connect and handshake, in ms. Default 10000. */
   readonly connectTimeoutMs?: number;

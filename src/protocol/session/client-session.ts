@@ -53,7 +53,10 @@ export interface ClientSessionOptions {
   readonly limits?: Partial<Mt2Limits>;
   /** Client halves of transfer extensions (PIPE applies the mode switch here). */
   readonly extensions?: readonly TransferExtension[];
-  /** Storage for parts the server sends (mailbox PULL). Absent: such XFERs are refused. */
+  /**
+   * Storage for whole messages the server sends unasked (XFER without `(PULL=tag)`).
+   * Absent: such XFERs are refused. Mailbox PULLs hand their parts to {@link pull}.
+   */
   readonly incoming?: TransferHooks;
   /** Default: the global timers. */
   readonly timers?: SessionTimers;
@@ -243,7 +246,7 @@ export class ClientSession {
   }
 
   /**
-   * Any other extension verb (mailbox access adds LIST, PULL, ...): sends it and
+   * Any extension verb without a method of its own: sends it and
    * resolves with its OK; `onTmp` sees intermediate responses.
    * @throws Mt2Error REFUSED on ERR.
    */

@@ -45,7 +45,7 @@ export type ExtensionVerbHandler = (
 /**
  * The extension point (docs/protocol.md section 8): a transfer extension adds OPT names
  * and verbs without changing the sessions. PIPE and STAT are built on it; mailbox
- * access (LIST, PULL, FLAG, DELE) will be.
+ * access (LIST, PULL, FLAG, DELE, transfer-extensions/mailbox.ts) too.
  */
 export interface TransferExtension {
   /** The OPT name and the name listed in HELO's OK, upper case, e.g. `PIPE`. */

@@ -61,8 +61,8 @@ export type CompleteVerdict =
 export type AbortReason = 'aborted' | 'refused' | 'failed' | 'closed';
 
 /**
- * Storage behind hooks: the receiving side of XFER (mt2d's store; the client's store
- * for mailbox PULL). Hooks may be async; the session waits, in order.
+ * Storage behind hooks: the receiving side of XFER (mt2d's store; a client's store for
+ * messages a server sends unasked). Hooks may be async; the session waits, in order.
  */
 export interface TransferHooks {
   /** Permission before any data (pre-transfer filtering). */
@@ -104,6 +104,8 @@ const REJECTED_MEMORY_PER_SLOT = 4;
 export class TransferReceiver {
   private readonly messages = new Map<string, MessageProgress>();
   private readonly active = new Map<number, ActiveTransfer>();
+  /** Fragments received whole whose storage has not answered yet (they count as in flight). */
+  private completing = 0;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -138,7 +140,7 @@ export class TransferReceiver {
     if (!pipelined && this.active.size > 0) {
       return refuse(RESULT.BAD_SEQUENCE, 'Synchronous mode: one transfer at a time.');
     }
-    if (this.active.size >= endpoint.limits.maxInFlight) {
+    if (this.active.size + this.completing >= endpoint.limits.maxInFlight) {
       return refuse(RESULT.TOO_MANY_IN_FLIGHT);
     }
     let progress = this.messages.get(id.value);
@@ -245,12 +247,9 @@ export class TransferReceiver {
     transfer.received += data.length;
     if (transfer.received < fragment.size) return;
     this.finish(transfer);
-    const verdict = await this.callHook(() => this.hooks.onPartComplete(fragment));
-    if (!verdict.accept) {
-      await this.drop(fragment.msgId, 'refused', false);
-      this.endpoint.reply(fragment.tag, verdict.code, verdict.text, verdict.options);
-      return;
-    }
+    // The message moves on now, so that the next fragment's XFER (already on its way when
+    // pipelined) is in order; the hook's verdict decides the acknowledgement, and a
+    // refusal drops the whole message.
     progress.busy = false;
     progress.messageBytes += fragment.size;
     if (fragment.pending > 0) {
@@ -259,11 +258,30 @@ export class TransferReceiver {
       progress.expectPending = null;
       progress.part++;
     }
-    if (fragment.lastOfMessage || verdict.committed === true) {
-      this.messages.delete(fragment.msgId);
-      this.endpoint.reply(fragment.tag, RESULT.MESSAGE_COMMITTED, undefined, verdict.options);
-    } else {
-      this.endpoint.reply(fragment.tag, RESULT.FRAGMENT_STORED, undefined, verdict.options);
+    const acknowledged = this.acknowledge(fragment);
+    // Pipelined, storing one fragment must not hold up reading the next: the store can
+    // then group the fsyncs of many fragments into one (docs/protocol.md section 6.4).
+    if (this.endpoint.mode !== 'pipelined') await acknowledged;
+  }
+
+  /** Asks storage to keep a received fragment and answers the XFER with its verdict. */
+  private async acknowledge(fragment: FragmentInfo): Promise<void> {
+    this.completing++;
+    try {
+      const verdict = await this.callHook(() => this.hooks.onPartComplete(fragment));
+      if (!verdict.accept) {
+        await this.drop(fragment.msgId, 'refused', false);
+        this.endpoint.reply(fragment.tag, verdict.code, verdict.text, verdict.options);
+        return;
+      }
+      if (fragment.lastOfMessage || verdict.committed === true) {
+        this.messages.delete(fragment.msgId);
+        this.endpoint.reply(fragment.tag, RESULT.MESSAGE_COMMITTED, undefined, verdict.options);
+      } else {
+        this.endpoint.reply(fragment.tag, RESULT.FRAGMENT_STORED, undefined, verdict.options);
+      }
+    } finally {
+      this.completing--;
     }
   }
 

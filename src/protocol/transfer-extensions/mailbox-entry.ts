@@ -3,7 +3,12 @@
 // with one validation for both so neither sends what the other refuses.
 import { option, type Mt2Option } from '../codec/frames.ts';
 import { isAtom, isUint } from '../codec/tokens.ts';
-import { MAILBOX_FLAGS, type MailboxEntry, type MailboxFlag } from './mailbox-types.ts';
+import {
+  MAILBOX_FLAGS,
+  type MailboxEntry,
+  type MailboxFlag,
+  type MailboxListing,
+} from './mailbox-types.ts';
 
 /** A live message: `(MSG=msg-id;uid;modseq;envelope;headers;body;flag...)`. */
 export const ENTRY_OPTION = 'MSG';
@@ -117,14 +122,16 @@ export function parseEntry(group: Mt2Option): MailboxEntry | string {
 /**
  * What is wrong with a listing asked from `since` with at most `limit` entries, or
  * undefined: every entry valid, modseqs strictly increasing and above `since`, each
- * msg-id once, the cursor at or above `since` and the last modseq.
+ * msg-id once, the cursor at or above `since` and the last modseq, and `more` only with
+ * entries (else a client asking again from the same cursor would loop forever).
  */
 export function listingProblem(
-  listing: { readonly entries: readonly MailboxEntry[]; readonly cursor: number },
+  listing: MailboxListing,
   since: number,
   limit: number,
 ): string | undefined {
   if (listing.entries.length > limit) return `${listing.entries.length} entries, limit ${limit}`;
+  if (listing.more && listing.entries.length === 0) return 'MORE with no entry';
   let last = since;
   const seen = new Set<string>();
   for (const entry of listing.entries) {

@@ -8,6 +8,12 @@ import { MAILBOX_RESULT, type MailboxPart } from './mailbox-types.ts';
 /** Reads one part from the mailbox; undefined when unknown. */
 export type PartReader = (msgId: string) => Promise<Uint8Array | undefined>;
 
+/**
+ * PULLs one session runs at once. Each holds one part read from the mailbox while it
+ * waits for a transfer slot, so this bounds what a client can make the server hold.
+ */
+export const MAX_CONCURRENT_PULLS = 4;
+
 /** How the PULL ended, before its final response. */
 type Ending = 'done' | 'aborted' | 'failed';
 
@@ -47,13 +53,18 @@ export class PullSender {
     return true;
   }
 
-  /** Starts sending; the PULL's final response follows when every XFER is answered. */
-  start(tag: number, part: MailboxPart, msgIds: readonly string[], read: PartReader): void {
+  /**
+   * Starts sending; the PULL's final response follows when every XFER is answered.
+   * @returns false when {@link MAX_CONCURRENT_PULLS} are running (nothing was started)
+   */
+  start(tag: number, part: MailboxPart, msgIds: readonly string[], read: PartReader): boolean {
+    if (this.running.size >= MAX_CONCURRENT_PULLS) return false;
     const controller = new AbortController();
     this.running.set(tag, controller);
     void this.run(tag, part, msgIds, read, controller.signal).finally(() => {
       this.running.delete(tag);
     });
+    return true;
   }
 
   private async run(

@@ -95,7 +95,7 @@ export type PullOutcome = 'delivered' | 'refused' | 'unknown';
 
 /** PULL's answer, per msg-id asked (the client's view). */
 export interface PullResult {
-  /** Every msg-id asked, with its outcome. */
+  /** Every msg-id asked, with its outcome, in the order asked. */
   readonly outcomes: ReadonlyMap<string, PullOutcome>;
   readonly delivered: number;
   readonly refused: number;
@@ -126,6 +126,8 @@ export const MAILBOX_RESULT = Object.freeze({
   OK: '120.0.2.0',
   /** LIST: a line of entries; more lines or the final OK follow. */
   ENTRIES: '120.0.3.30',
+  /** More PULLs in progress than the server runs at once; retry later. */
+  TOO_MANY_IN_FLIGHT: '120.0.4.1',
   /** The mailbox failed; retry later. */
   STORAGE_UNAVAILABLE: '120.0.4.3',
   /** Missing or wrong parameters (a bad flag, a bad LIMIT, a msg-id twice, ...). */

@@ -1,16 +1,9 @@
 import { option, type Mt2Option, type Mt2Request } from '../codec/frames.ts';
-import { isUint } from '../codec/tokens.ts';
 import { Mt2Error } from '../errors.ts';
 import type { Endpoint } from '../session/endpoint.ts';
 import type { ExtensionContext, TransferExtension } from '../session/extension.ts';
-import { PART_TYPES } from '../session/transfer-receiver.ts';
-import {
-  entryProblem,
-  formatEntry,
-  groupLength,
-  isMailboxFlag,
-  listingProblem,
-} from './mailbox-entry.ts';
+import { entryProblem, formatEntry, groupLength, listingProblem } from './mailbox-entry.ts';
+import { parseDele, parseFlag, parseList, parsePull } from './mailbox-params.ts';
 import { PullSender } from './mailbox-pull.ts';
 import {
   MAILBOX_EXTENSION_NAME,
@@ -19,8 +12,6 @@ import {
   type MailboxBackend,
   type MailboxEntry,
   type MailboxExtensionOptions,
-  type MailboxFlag,
-  type MailboxPart,
 } from './mailbox-types.ts';
 
 export * from './mailbox-types.ts';
@@ -30,99 +21,11 @@ export const MAX_LIST_ENTRIES = 5000;
 /** Default most msg-ids per PULL or DELE. */
 export const MAX_PULL_IDS = 1000;
 
-const PART_NAMES: readonly string[] = PART_TYPES;
-const FLAG_CHANGE = /^([+-])(.+)$/;
-
-/** A verb's parameters as read, or the refusal to send. */
-type Parsed<T> = T | Refusal;
-
-interface Refusal {
-  readonly refuse: string;
-  readonly text: string;
-}
-
-function refusal(text: string, code: string = MAILBOX_RESULT.BAD_PARAMETERS): Refusal {
-  return { refuse: code, text };
-}
-
-function positiveOption(value: number | undefined, name: string): number {
-  const resolved = value ?? 0;
-  if (!Number.isSafeInteger(resolved) || resolved < 1) {
+function positiveOption(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
     throw new Mt2Error('INVALID_LIMIT', `${name} must be a positive integer, got ${value}`);
   }
-  return resolved;
-}
-
-/** `LIST {since} [(LIMIT=n)]`. */
-function parseList(
-  request: Mt2Request,
-  maxEntries: number,
-): Parsed<{ since: number; limit: number }> {
-  const [since, ...extra] = request.params;
-  const usage = 'LIST {since} (LIMIT=n)';
-  if (since?.kind !== 'number' || extra.length > 0) return refusal(usage);
-  let limit = maxEntries;
-  for (const group of request.options) {
-    const [value, ...more] = group.values;
-    if (group.name !== 'LIMIT' || value === undefined || more.length > 0 || !isUint(value)) {
-      return refusal(usage);
-    }
-    if (Number(value) === 0 || request.options.length > 1) return refusal(usage);
-    // A larger page than the server's is cut to it; MORE then says to ask again.
-    limit = Math.min(Number(value), maxEntries);
-  }
-  return { since: since.value, limit };
-}
-
-/** Distinct atom msg-ids, at most `maxIds`. */
-function parseIds(params: Mt2Request['params'], maxIds: number): Parsed<{ ids: string[] }> {
-  if (params.length > maxIds) {
-    return refusal(`At most ${maxIds} msg-ids per request.`, MAILBOX_RESULT.TOO_MANY_IDS);
-  }
-  const ids: string[] = [];
-  for (const param of params) {
-    if (param.kind !== 'atom') return refusal('msg-ids are atoms');
-    ids.push(param.value);
-  }
-  if (ids.length === 0) return refusal('at least one msg-id');
-  if (new Set(ids).size !== ids.length) return refusal('a msg-id twice');
-  return { ids };
-}
-
-/** `PULL msg-id... part`. */
-function parsePull(
-  request: Mt2Request,
-  maxIds: number,
-): Parsed<{ ids: string[]; part: MailboxPart }> {
-  const last = request.params[request.params.length - 1];
-  const partIndex = last?.kind === 'atom' ? PART_NAMES.indexOf(last.value) : -1;
-  const part = PART_TYPES[partIndex];
-  if (part === undefined || request.options.length > 0) {
-    return refusal('PULL msg-id... message/envelope|message/headers|message/body');
-  }
-  const parsed = parseIds(request.params.slice(0, -1), maxIds);
-  return 'refuse' in parsed ? parsed : { ids: parsed.ids, part };
-}
-
-/** `FLAG msg-id +flag... -flag...`. */
-function parseFlag(
-  request: Mt2Request,
-): Parsed<{ msgId: string; add: MailboxFlag[]; remove: MailboxFlag[] }> {
-  const [id, ...changes] = request.params;
-  const usage = 'FLAG msg-id +flag... -flag... (seen, flagged, deleted, answered)';
-  if (id?.kind !== 'atom' || changes.length === 0 || request.options.length > 0) {
-    return refusal(usage);
-  }
-  const add: MailboxFlag[] = [];
-  const remove: MailboxFlag[] = [];
-  for (const change of changes) {
-    const match = change.kind === 'atom' ? FLAG_CHANGE.exec(change.value) : null;
-    const name = match?.[2];
-    if (name === undefined || !isMailboxFlag(name)) return refusal(usage);
-    if (add.includes(name) || remove.includes(name)) return refusal(`${name} named twice`);
-    (match?.[1] === '+' ? add : remove).push(name);
-  }
-  return { msgId: id.value, add, remove };
+  return value;
 }
 
 /**
@@ -233,7 +136,10 @@ export function mailboxExtension(
           return;
         }
         const { ids, part } = parsed;
-        senderFor(endpoint).start(request.tag, part, ids, (id) => backend.readPart(peer, id, part));
+        const read = (id: string) => backend.readPart(peer, id, part);
+        if (!senderFor(endpoint).start(request.tag, part, ids, read)) {
+          endpoint.reply(request.tag, MAILBOX_RESULT.TOO_MANY_IN_FLIGHT, 'Too many PULLs now.');
+        }
       },
 
       async FLAG(request, { endpoint, peer }) {
@@ -260,8 +166,7 @@ export function mailboxExtension(
       },
 
       async DELE(request, { endpoint, peer }) {
-        const parsed =
-          request.options.length > 0 ? refusal('DELE msg-id...') : parseIds(request.params, maxIds);
+        const parsed = parseDele(request, maxIds);
         if ('refuse' in parsed) {
           endpoint.reply(request.tag, parsed.refuse, parsed.text);
           return;

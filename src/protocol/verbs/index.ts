@@ -1,10 +1,13 @@
 import type { ClientContext } from '../session/client-context.ts';
 import type { CoreVerb } from '../session/server-verbs/index.ts';
 import { abor } from './abor.ts';
+import { dele } from './dele.ts';
+import { flag } from './flag.ts';
 import { helo } from './helo.ts';
-import { dele, flag, list, pull } from './mailbox.ts';
+import { list } from './list.ts';
 import { noop } from './noop.ts';
 import { opt } from './opt.ts';
+import { pull } from './pull.ts';
 import { quit } from './quit.ts';
 import { stat } from './stat.ts';
 import { xfer } from './xfer.ts';

@@ -64,9 +64,9 @@ function commonNames(certificate: ParsedCertificate): string[] {
 /**
  * Decides HELO (pre-transfer filtering of the peer, docs/mt2d.md): a personal
  * certificate opens a user session, a host certificate a host session. In order:
- * readable certificate; user sessions only for registered local users (99.0.5.28);
- * hosts: subject CN equal to the host name (99.0.5.20), black and white lists (99.0.5.29,
- * 99.0.5.30); then validation by the identity layer, each failure with its own code.
+ * readable certificate; user sessions only for registered local users (99.0.5.40);
+ * hosts: subject CN equal to the host name (99.0.5.20), black and white lists (99.0.5.41,
+ * 99.0.5.42); then validation by the identity layer, each failure with its own code.
  */
 export async function admitPeer(
   request: HeloRequest,

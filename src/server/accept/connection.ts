@@ -81,7 +81,7 @@ export function acceptanceSession(server: AcceptanceServer, session: string): Se
     },
     async onPartComplete(fragment): Promise<CompleteVerdict> {
       const entry = intakes.get(fragment.msgId);
-      if (entry === undefined) return refusal(RESULT.PEER_FAILURE, 'no such message in progress');
+      if (entry === undefined) return refusal(RESULT.TRANSFER_REFUSED, 'message already refused');
       const { verdict, delivered } = await entry.intake.complete(fragment);
       if (!verdict.accept) {
         log.event('refused', {

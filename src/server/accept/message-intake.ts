@@ -8,7 +8,12 @@ import {
   type Mt2Envelope,
 } from '../../message/index.ts';
 import { RESULT, type CompleteVerdict, type FragmentInfo } from '../../protocol/index.ts';
-import { StoreError, type IncomingMessage, type MessageStore } from '../store/index.ts';
+import {
+  StoreError,
+  type IncomingMessage,
+  type MessageStore,
+  type PartType,
+} from '../store/index.ts';
 import type { SessionPeer } from './admission.ts';
 import { checkEnvelope, type AcceptedEnvelope, type EnvelopeContext } from './envelope-policy.ts';
 import { mimeSyntaxProblem } from './mime-syntax.ts';
@@ -25,6 +30,12 @@ export interface IntakeContext extends EnvelopeContext {
   readonly stamps: SpentStampStore;
   /** Appends this host's signed trace entry (appendTrace with the host credentials). */
   appendTrace(envelope: Mt2Envelope, at: Date): Mt2Envelope | Promise<Mt2Envelope>;
+}
+
+/** A fragment's answer, and for the one that commits, what the message became. */
+export interface Completion {
+  readonly verdict: CompleteVerdict;
+  readonly delivered?: Delivered;
 }
 
 /** What a committed message became. */
@@ -69,6 +80,8 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 export class MessageIntake {
   #phase: Phase;
   #fragment: Uint8Array[] = [];
+  #queue: Promise<void> = Promise.resolve();
+  #discarded = false;
   #envelopeChunks: Uint8Array[] = [];
   #checked: { headers: Uint8Array[]; body: Uint8Array[]; bodyBytes: number } = {
     headers: [],
@@ -89,53 +102,84 @@ export class MessageIntake {
     this.#fragment.push(data);
   }
 
-  /** The fragment's data is complete: store or check it; the answer for its OK or ERR. */
-  async complete(
-    fragment: FragmentInfo,
-  ): Promise<{ verdict: CompleteVerdict; delivered?: Delivered }> {
+  /**
+   * The fragment's data is complete: store or check it; the answer for its OK or ERR.
+   * Its data is taken at once (the next fragment's may follow). Fragments of a message
+   * start in order, each once the one before has been handed to the store, but their
+   * fsyncs overlap, with each other and with other messages' (one group commit); each
+   * answer waits for its own fragment to be durable, the last one for the commit.
+   */
+  complete(fragment: FragmentInfo): Promise<Completion> {
     const data = concat(this.#fragment);
     this.#fragment = [];
+    const started = this.#queue.then(() =>
+      this.#discarded ? refused() : this.#start(fragment, data),
+    );
+    this.#queue = started.then(
+      () => undefined,
+      () => undefined,
+    );
+    return started.then((step) => step.done);
+  }
+
+  /** Starts a fragment's work; `done` resolves with its answer. */
+  async #start(fragment: FragmentInfo, data: Uint8Array): Promise<Step> {
     const part = PART_NAMES[fragment.part];
     if (part === 'envelope') {
       this.#envelopeChunks.push(data);
-      if (fragment.pending > 0) return { verdict: { accept: true } };
+      if (fragment.pending > 0) return answered(OK);
       return this.#onEnvelope(concat(this.#envelopeChunks));
     }
     const phase = this.#phase;
     if (phase.kind === 'duplicate') {
-      return fragment.lastOfMessage ? this.#deliveredDuplicate() : ok();
+      return { done: fragment.lastOfMessage ? this.#deliveredDuplicate() : Promise.resolve(OK) };
     }
-    if (phase.kind !== 'accepted') return { verdict: refusal(RESULT.PART_OUT_OF_ORDER, '') };
-    await phase.incoming.appendFragment(part, data);
+    if (phase.kind !== 'accepted')
+      return answered({ verdict: refusal(RESULT.PART_OUT_OF_ORDER, '') });
+    const durable = this.#write(phase.incoming, part, data);
     const problem = this.#check(part, data, fragment.pending, phase.encrypted);
-    if (problem !== undefined) return { verdict: problem };
-    return fragment.lastOfMessage ? this.#commit(phase) : ok();
+    if (problem !== undefined) return answered({ verdict: problem });
+    if (!fragment.lastOfMessage) return { done: durable.then(() => OK) };
+    // The commit's own fsync makes the fragments still on their way durable with it.
+    return { done: this.#commit(phase) };
   }
 
-  /** Nothing of the message will be committed. */
+  /** Hands a fragment to the store; the promise resolves once it is durable. */
+  #write(incoming: IncomingMessage, part: PartType, data: Uint8Array): Promise<void> {
+    const durable = incoming.appendFragment(part, data);
+    // Observed here too, so a write whose answer nobody awaits (a refused message, the
+    // last fragment, answered by the commit) is not an unhandled rejection.
+    durable.catch(() => undefined);
+    return durable;
+  }
+
+  /** Nothing of the message will be committed (fragments still queued are refused). */
   discard(): void {
+    this.#discarded = true;
     if (this.#phase.kind === 'accepted') this.#phase.incoming.discard();
     this.#fragment = [];
   }
 
-  async #onEnvelope(bytes: Uint8Array) {
+  async #onEnvelope(bytes: Uint8Array): Promise<Step> {
     this.#envelopeChunks = [];
     let envelope: Mt2Envelope;
     try {
       envelope = decodeEnvelope(bytes);
     } catch (error) {
       if (!(error instanceof MessageError)) throw error;
-      return { verdict: refusal(RESULT.ENVELOPE_MALFORMED, `${error.code}: ${error.message}`) };
+      return answered({
+        verdict: refusal(RESULT.ENVELOPE_MALFORMED, `${error.code}: ${error.message}`),
+      });
     }
     if (this.#phase.kind === 'duplicate') {
-      return envelope.control ? this.#deliveredDuplicate() : ok();
+      return { done: envelope.control ? this.#deliveredDuplicate() : Promise.resolve(OK) };
     }
     const at = new Date();
     const route = await checkEnvelope(envelope, this.msgId, this.peer, this.context, at);
-    if (!route.accept) return { verdict: route };
+    if (!route.accept) return answered({ verdict: route });
     for (const stamp of route.stamps) {
       if (!(await this.context.stamps.spend(stamp.text, stamp.expiresAt))) {
-        return { verdict: refusal(RESULT.POSTAGE_INVALID, 'HASHCASH_DOUBLE_SPENT') };
+        return answered({ verdict: refusal(RESULT.POSTAGE_INVALID, 'HASHCASH_DOUBLE_SPENT') });
       }
     }
     const traced = await this.context.appendTrace(envelope, at);
@@ -145,7 +189,7 @@ export class MessageIntake {
     } catch (error) {
       if (error instanceof StoreError && error.code === 'STORE_DUPLICATE_MESSAGE') {
         this.#phase = { kind: 'duplicate' };
-        return envelope.control ? this.#deliveredDuplicate() : ok();
+        return { done: envelope.control ? this.#deliveredDuplicate() : Promise.resolve(OK) };
       }
       throw error;
     }
@@ -157,8 +201,12 @@ export class MessageIntake {
       encrypted: encryptedPartsOf(envelope),
     };
     this.#phase = phase;
-    await incoming.appendFragment('envelope', encodeEnvelope(traced));
-    return envelope.control ? this.#commit(phase) : ok();
+    const durable = this.#write(incoming, 'envelope', encodeEnvelope(traced));
+    return {
+      done: durable.then((): Completion | Promise<Completion> =>
+        envelope.control ? this.#commit(phase) : OK,
+      ),
+    };
   }
 
   /** Headers must decode and bodies be MIME, when in the clear and within the check size. */
@@ -195,7 +243,7 @@ export class MessageIntake {
     return problem === undefined ? undefined : refusal(RESULT.MIME_SYNTAX_ERROR, problem);
   }
 
-  async #commit(phase: Extract<Phase, { kind: 'accepted' }>) {
+  async #commit(phase: Extract<Phase, { kind: 'accepted' }>): Promise<Completion> {
     const { route } = phase;
     const mailboxes = [...route.local, ...route.remoteDomains.map(relayMailbox)];
     let duplicate = false;
@@ -217,7 +265,7 @@ export class MessageIntake {
   }
 
   /** The stored copy answers the retry: its trace is the one reported. */
-  async #deliveredDuplicate() {
+  async #deliveredDuplicate(): Promise<Completion> {
     const envelope = decodeEnvelope(await this.context.store.readPart(this.msgId, 'envelope'));
     const delivered: Delivered = {
       msgId: this.msgId,
@@ -230,6 +278,17 @@ export class MessageIntake {
   }
 }
 
-function ok(): { verdict: CompleteVerdict } {
-  return { verdict: { accept: true } };
+/** A fragment's work once started: its answer comes when `done` resolves. */
+interface Step {
+  readonly done: Promise<Completion>;
+}
+
+const OK: Completion = { verdict: { accept: true } };
+
+function answered(completion: Completion): Step {
+  return { done: Promise.resolve(completion) };
+}
+
+function refused(): Step {
+  return answered({ verdict: refusal(RESULT.TRANSFER_REFUSED, 'message already refused') });
 }

@@ -17,7 +17,8 @@ interface Entity {
 }
 
 function splitEntity(text: string): Entity | string {
-  const end = /\r?\n\r?\n/.exec(text);
+  // A blank first line: no header fields at all (text/plain, RFC 2045 defaults).
+  const end = /^\r?\n/.exec(text) ?? /\r?\n\r?\n/.exec(text);
   const head = end === null ? text : text.slice(0, end.index);
   const body = end === null ? '' : text.slice(end.index + end[0].length);
   const fields = new Map<string, string>();

@@ -59,8 +59,8 @@ function postageOptions(bits: number, resource: string): Mt2Option[] {
 /**
  * Checks the postage for each recipient that needs it: a stamp whose resource is that
  * recipient, with enough bits, inside its validity window. Returns the stamps to spend,
- * or the refusal: 99.0.5.38 with (BITS) and (RESOURCE) when a stamp is missing,
- * 99.0.5.39 when one is bad. Double spending is checked when the stamps are spent.
+ * or the refusal: 99.0.5.50 with (BITS) and (RESOURCE) when a stamp is missing,
+ * 99.0.5.51 when one is bad. Double spending is checked when the stamps are spent.
  */
 export function checkPostage(
   config: ServerConfig,

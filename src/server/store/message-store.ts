@@ -94,6 +94,9 @@ interface ExpungePayload {
   readonly modseq: number;
 }
 
+/** The place of a fragment whose write has not finished (see appendFragment). */
+const UNWRITTEN: LogLocation = Object.freeze({ segment: -1, offset: -1, length: -1 });
+
 const FRAGMENT_PREFIX_BYTES = 9; // transaction id (u64) + part index (u8)
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -233,14 +236,18 @@ export class MessageStore {
     await this.#releaseLock();
   }
 
-  /** @internal used by IncomingMessage */
-  async writeFragment(tx: number, part: PartType, bytes: Uint8Array): Promise<LogLocation> {
+  /** @internal used by IncomingMessage: writes a fragment record (not yet durable). */
+  async placeFragment(tx: number, part: PartType, bytes: Uint8Array): Promise<LogLocation> {
     const prefix = new Uint8Array(FRAGMENT_PREFIX_BYTES);
     new DataView(prefix.buffer).setBigUint64(0, BigInt(tx), true);
     prefix[8] = PART_TYPES.indexOf(part);
     const at = await this.#log.append(RecordType.Fragment, [prefix, bytes]);
-    await this.#log.sync();
     return { segment: at.segment, offset: at.offset + FRAGMENT_PREFIX_BYTES, length: bytes.length };
+  }
+
+  /** @internal used by IncomingMessage: every record written so far becomes durable. */
+  flush(): Promise<void> {
+    return this.#log.sync();
   }
 
   /** @internal used by IncomingMessage */
@@ -329,6 +336,8 @@ export class IncomingMessage {
   readonly #sizes: Record<PartType, number> = { envelope: 0, headers: 0, body: 0 };
   #lastPart = 0;
   #finished = false;
+  /** Fragment writes under way (their locations are filled in when they finish). */
+  readonly #placed: Promise<void>[] = [];
 
   /** @internal created by MessageStore.begin */
   constructor(store: MessageStore, tx: number, msgId: string) {
@@ -342,7 +351,11 @@ export class IncomingMessage {
     return this.#sizes.envelope + this.#sizes.headers + this.#sizes.body;
   }
 
-  /** Stores one fragment of a part; resolves once it is durable. */
+  /**
+   * Stores one fragment of a part; resolves once it is durable. The fragment's place is
+   * taken at the call, so several fragments may be on their way at once (their fsyncs
+   * then share a group commit).
+   */
   async appendFragment(part: PartType, bytes: Uint8Array): Promise<void> {
     this.#assertOpen();
     const index = PART_TYPES.indexOf(part);
@@ -351,14 +364,29 @@ export class IncomingMessage {
     }
     this.#lastPart = index;
     this.#sizes[part] += bytes.length;
-    this.#fragments[part].push(await this.#store.writeFragment(this.#tx, part, bytes));
+    const fragments = this.#fragments[part];
+    const slot = fragments.length;
+    fragments.push(UNWRITTEN);
+    const placed = this.#store.placeFragment(this.#tx, part, bytes).then((location) => {
+      fragments[slot] = location;
+    });
+    this.#placed.push(placed);
+    await placed;
+    await this.#store.flush();
   }
 
-  /** Makes the message visible in the given mailboxes; resolves once durable. */
+  /**
+   * Makes the message visible in the given mailboxes; resolves once durable. Fragments
+   * still on their way need only be written: the commit record comes after them in the
+   * log, and its fsync makes them durable too (recovery ends the log at the first torn
+   * record, so a commit never survives a fragment before it).
+   */
   commit(mailboxes: readonly string[]): Promise<CommittedMessage> {
     this.#assertOpen();
     this.#finished = true;
-    return this.#store.commit(this.#tx, this.msgId, this.#fragments, { ...this.#sizes }, mailboxes);
+    return Promise.all(this.#placed).then(() =>
+      this.#store.commit(this.#tx, this.msgId, this.#fragments, { ...this.#sizes }, mailboxes),
+    );
   }
 
   /** Abandons the message: nothing of it becomes visible (its bytes await compaction). */

@@ -10,6 +10,10 @@ import {
   statusOfCode,
 } from '../../../src/protocol/result-codes.ts';
 import { MT2_ERROR_CODES, Mt2Error, resultForError } from '../../../src/protocol/errors.ts';
+import {
+  MAILBOX_NAMESPACE,
+  MAILBOX_RESULT,
+} from '../../../src/protocol/transfer-extensions/mailbox-types.ts';
 import { readFileSync } from 'node:fs';
 
 test('every registry code is unique, well formed, and its kind follows its class', () => {
@@ -65,5 +69,16 @@ test('docs list every error code and every result code', () => {
   const spec = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
   for (const entry of RESULT_CODES) {
     assert.ok(spec.includes(`| ${entry.code} `), `docs/protocol.md lacks ${entry.code}`);
+  }
+});
+
+test('every mailbox-access code is in namespace 120, listed in docs/protocol.md, and reuses core details with their meaning', () => {
+  const spec = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
+  for (const [name, code] of Object.entries(MAILBOX_RESULT)) {
+    assert.ok(code.startsWith(`${MAILBOX_NAMESPACE}.0.`), code);
+    assert.ok(spec.includes(`| ${code} `), `docs/protocol.md lacks ${code}`);
+    const core = lookupResult(`99${code.slice(MAILBOX_NAMESPACE.length)}`);
+    // Details of its own (3.30, 5.30) have no core twin; the others mean what the core says.
+    if (core !== undefined) assert.equal(core.name, name, code);
   }
 });

@@ -10,41 +10,22 @@ import {
   type Mt2Response,
 } from '../../../../src/protocol/index.ts';
 import { MemoryStore } from '../../../helpers/memory-store.ts';
-import { Wire, fakeCertificate, sessionPair, text } from '../../../helpers/session-harness.ts';
+import {
+  Wire,
+  fakeCertificate,
+  scriptedClient,
+  scriptedClientLoggedIn,
+  sessionPair,
+  text,
+} from '../../../helpers/session-harness.ts';
 
 const GREETING = '[* TMP 99.0.3.1 (VER=1.0) (MAXCHUNK=4) (MAXFLIGHT=8) Hi there.]\r\n';
 const flush = () => new Promise(setImmediate);
 
-/** A client whose server is the test itself: lines in, frames out. */
-function scriptClient(options: { incoming?: MemoryStore } = {}) {
-  const wire = new Wire();
-  const client = new ClientSession({
-    io: {
-      send: (bytes) => {
-        wire.push(bytes);
-      },
-      close: () => {
-        wire.closed = true;
-      },
-    },
-    extensions: [pipeExtension()],
-    ...(options.incoming === undefined ? {} : { incoming: options.incoming }),
-  });
-  return { client, wire, say: (raw: string) => client.receive(text.encode(raw)) };
-}
-
-async function loggedIn(options: { incoming?: MemoryStore } = {}) {
-  const s = scriptClient(options);
-  await s.say(GREETING);
-  const cert = fakeCertificate(1);
-  const helo = s.client.helo(cert);
-  await s.say('[1 TMP 99.0.3.2 Friend or foe!]\r\n');
-  await flush();
-  await s.say('[1 OK 99.0.2.1 (PIPE) Greetings friend.]\r\n');
-  await helo;
-  s.wire.clear();
-  return s;
-}
+const scriptClient = (options: { incoming?: MemoryStore } = {}) =>
+  scriptedClient({ extensions: [pipeExtension()], ...options });
+const loggedIn = (options: { incoming?: MemoryStore } = {}) =>
+  scriptedClientLoggedIn(GREETING, '(PIPE)', { extensions: [pipeExtension()], ...options });
 
 const isCode = (code: string, result?: string) => (error: unknown) =>
   error instanceof Mt2Error &&
@@ -265,6 +246,22 @@ describe('client session', () => {
       new TextDecoder().decode(store.committed.get('m@x')?.get('message/envelope')),
       'ok',
     );
+  });
+
+  test('the server may ABOR its own XFER mid-part; the client discards it; a bad ABOR is refused', async () => {
+    const store = new MemoryStore();
+    const s = await loggedIn({ incoming: store });
+    await s.say('[1 XFER m@x message/envelope {4} {0}]\r\n');
+    await s.client.receive(encodeChunk(1, text.encode('ab')));
+    await s.say('[2 ABOR=1]\r\n[3 ABOR {1}]\r\n[4 ABOR x]\r\n');
+    assert.deepEqual(s.wire.codes(), [
+      '1 TMP 99.0.3.5',
+      '2 OK 99.0.2.5',
+      '1 ERR 99.0.5.14',
+      '3 ERR 99.0.5.15',
+      '4 ERR 99.0.5.4',
+    ]);
+    assert.deepEqual(store.aborted, [['m@x', 'aborted']]);
   });
 
   test('QUIT closes the session; later verbs fail with SESSION_CLOSED', async () => {

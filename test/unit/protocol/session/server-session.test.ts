@@ -4,6 +4,7 @@ import {
   MAX_CHUNK_BYTES,
   RESULT,
   SESSION_TRANSITIONS,
+  type CompleteVerdict,
   type SessionTimers,
   type TransferExtension,
 } from '../../../../src/protocol/index.ts';
@@ -384,6 +385,65 @@ describe('XFER', () => {
       '3 OK 99.0.2.3',
     ]);
     assert.equal(s.server.transfersInFlight, 1);
+  });
+
+  test('pipelined: storing a fragment does not hold up reading the next; each OK waits for its own storage', async () => {
+    const s = scriptServer({ limits: { maxInFlight: 4 } });
+    const pending: (() => void)[] = [];
+    const complete = s.store.onPartComplete.bind(s.store);
+    s.store.onPartComplete = (fragment) =>
+      new Promise<CompleteVerdict>((resolve) =>
+        pending.push(() => {
+          resolve(complete(fragment));
+        }),
+      );
+    await s.login();
+    await s.send('[2 OPT (PIPE=ON)]\r\n');
+    s.wire.clear();
+    await s.send('[3 XFER a@x message/envelope {2} {0}]\r\n{3 2}\r\naa');
+    await s.send('[4 XFER a@x message/headers {2} {0}]\r\n{4 2}\r\nhh');
+    await s.send('[5 XFER a@x message/body {2} {0}]\r\n{5 2}\r\nbb');
+    // All three fragments were read while none was stored yet; nothing acknowledged.
+    assert.deepEqual(s.wire.codes(), ['3 TMP 99.0.3.5', '4 TMP 99.0.3.6', '5 TMP 99.0.3.8']);
+    assert.equal(pending.length, 3);
+    // In flight: three awaiting storage, so a fifth request over the limit of 4 waits its turn.
+    await s.send('[6 XFER b@x message/envelope {1} {0}]\r\n{6 1}\r\nx');
+    await s.send('[7 XFER c@x message/envelope {1} {0}]\r\n');
+    assert.deepEqual(s.wire.codes().slice(3), ['6 TMP 99.0.3.5', '7 ERR 99.0.4.1']);
+    for (const resolve of pending.splice(0)) resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(s.wire.codes().slice(5, 8), [
+      '3 OK 99.0.2.3',
+      '4 OK 99.0.2.3',
+      '5 OK 99.0.2.4',
+    ]);
+    assert.ok(s.store.committed.has('a@x'));
+  });
+
+  test('pipelined: a refused fragment drops the message even when later parts were already read', async () => {
+    const s = scriptServer();
+    const pending: (() => void)[] = [];
+    s.store.onPartComplete = (fragment) =>
+      new Promise<CompleteVerdict>((resolve) =>
+        pending.push(() => {
+          resolve(
+            fragment.part === 'message/envelope'
+              ? { accept: false, code: RESULT.TRANSFER_REFUSED }
+              : { accept: true },
+          );
+        }),
+      );
+    await s.login();
+    await s.send('[2 OPT (PIPE=ON)]\r\n');
+    s.wire.clear();
+    await s.send('[3 XFER a@x message/envelope {2} {0}]\r\n{3 2}\r\naa');
+    await s.send('[4 XFER a@x message/headers {2} {0}]\r\n{4 2}\r\nhh');
+    pending.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    await s.send('[5 XFER a@x message/body {2} {0}]\r\n{5 2}\r\nbb');
+    assert.deepEqual(s.wire.codes().slice(2), ['3 ERR 99.0.5.23', '5 ERR 99.0.5.23']);
+    assert.deepEqual(s.store.aborted[0], ['a@x', 'refused']);
+    assert.equal(s.store.committed.has('a@x'), false);
   });
 
   test('refused pipelined data is dropped silently; only 4 x maxInFlight such tags are remembered', async () => {

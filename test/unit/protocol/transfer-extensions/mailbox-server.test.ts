@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MAX_CONCURRENT_PULLS } from '../../../../src/protocol/transfer-extensions/mailbox-pull.ts';
 import {
   MAX_PULL_IDS,
   Mt2Error,
@@ -188,6 +189,7 @@ describe('LIST', () => {
       { entries: [{ ...first, uid: 0 }], cursor: 1, more: false },
       { entries: [first, { ...second, msgId: 'm1@x' }], cursor: 2, more: false },
       { entries: [{ ...first, msgId: 'has space' }], cursor: 1, more: false },
+      { entries: [], cursor: 0, more: true }, // MORE that makes no progress
     ];
     for (const [i, listing] of bad.entries()) {
       s.mailbox.listOverride = listing;
@@ -303,6 +305,31 @@ describe('PULL', () => {
     await flush();
     assert.deepEqual(s.wire.codes(), ['2 OK 120.0.2.0', '3 ERR 120.0.5.30', '4 ERR 120.0.5.30']);
     assert.equal(MAX_PULL_IDS, 1000);
+  });
+
+  test(`at most ${MAX_CONCURRENT_PULLS} PULLs run at once: the next gets 120.0.4.1, and is served once one is answered`, async () => {
+    const s = await mailboxServer(MAX_CONCURRENT_PULLS + 1);
+    await s.send('[2 OPT (PIPE=ON)]\r\n');
+    s.wire.clear();
+    for (let i = 1; i <= MAX_CONCURRENT_PULLS + 1; i++) {
+      await s.send(`[${i + 2} PULL m${i}@x message/headers]\r\n`);
+    }
+    await flush();
+    const tooMany = `${MAX_CONCURRENT_PULLS + 3} ERR 120.0.4.1`;
+    assert.deepEqual(
+      s.wire.codes().filter((code) => code.includes('ERR')),
+      [tooMany],
+    );
+    // The XFER of the first PULL is answered: that PULL ends, and a new one may start.
+    await s.send('[1 TMP 99.0.3.6 Go.]\r\n[1 OK 99.0.2.3 Got it.]\r\n');
+    await flush();
+    assert.ok(s.wire.codes().includes('3 OK 120.0.2.0'));
+    await s.send(`[${MAX_CONCURRENT_PULLS + 4} PULL m1@x message/headers]\r\n`);
+    await flush();
+    assert.deepEqual(
+      s.wire.codes().filter((code) => code.includes('ERR')),
+      [tooMany],
+    );
   });
 
   test('thousands of ids in one line are refused at once, without reading', async () => {

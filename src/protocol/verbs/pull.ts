@@ -1,0 +1,133 @@
+import { atom, type Mt2Response } from '../codec/frames.ts';
+import { Mt2Error } from '../errors.ts';
+import type { ClientContext } from '../session/client-context.ts';
+import { okOrThrow, requireState } from '../session/client-context.ts';
+import type { PullWaiting } from '../session/pull-receiver.ts';
+import { PART_TYPES } from '../session/transfer-receiver.ts';
+import {
+  MAILBOX_RESULT,
+  type MailboxPart,
+  type PullOptions,
+  type PullOutcome,
+  type PullResult,
+} from '../transfer-extensions/mailbox-types.ts';
+import { abor } from './abor.ts';
+import {
+  DEFAULT_IDS_PER_REQUEST,
+  batches,
+  checkCount,
+  checkIds,
+  countOf,
+  malformed,
+} from './mailbox-common.ts';
+
+/**
+ * PULL requests one client keeps in flight when pipelined: while one request's last
+ * answers travel, the next one's XFERs already flow (the server runs up to 4).
+ */
+const PIPELINED_REQUESTS = 2;
+
+/**
+ * `PULL msg-id... part` (docs/protocol.md section 8.4), in as many requests as the ids
+ * need: one after another when synchronous, two at a time when pipelined. Resolves with
+ * each id's outcome, in the order asked, once every request's final OK arrived and its
+ * counts agree with what this side saw.
+ * @throws Mt2Error ABORTED (options.signal), BAD_PARAMETERS, REFUSED, MALFORMED_RESPONSE
+ */
+export async function pull(
+  context: ClientContext,
+  part: MailboxPart,
+  msgIds: readonly string[],
+  options: PullOptions = {},
+): Promise<PullResult> {
+  requireState(context, 'PULL', 'authenticated');
+  if (!PART_TYPES.includes(part)) throw new Mt2Error('BAD_PARAMETERS', `no part type ${part}`);
+  checkIds(msgIds);
+  const perRequest = options.idsPerRequest ?? DEFAULT_IDS_PER_REQUEST;
+  checkCount(perRequest, 'idsPerRequest', 1);
+  const requests = batches(context, msgIds, perRequest, part.length + 1);
+  const answered: PullWaiting[] = [];
+  let next = 0;
+  let failed = false;
+  // Each worker takes the next request when its own is answered; after a failure none does.
+  const worker = async () => {
+    for (let at = next++; at < requests.length && !failed; at = next++) {
+      if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
+      answered[at] = await pullBatch(context, part, requests[at] ?? [], options);
+    }
+  };
+  const parallel = context.endpoint.mode === 'pipelined' ? PIPELINED_REQUESTS : 1;
+  const workers = Array.from({ length: Math.min(parallel, requests.length) }, worker);
+  try {
+    await Promise.all(workers);
+  } catch (error) {
+    failed = true;
+    await Promise.allSettled(workers);
+    throw error;
+  }
+  if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
+  const outcomes = new Map<string, PullOutcome>();
+  requests.forEach((request, at) => {
+    const waiting = answered[at];
+    for (const id of request) {
+      const outcome = waiting?.delivered.has(id)
+        ? 'delivered'
+        : waiting?.refused.has(id)
+          ? 'refused'
+          : 'unknown';
+      outcomes.set(id, outcome);
+    }
+  });
+  const tally = (outcome: PullOutcome) =>
+    [...outcomes.values()].filter((o) => o === outcome).length;
+  return {
+    outcomes,
+    delivered: tally('delivered'),
+    refused: tally('refused'),
+    unknown: tally('unknown'),
+  };
+}
+
+async function pullBatch(
+  context: ClientContext,
+  part: MailboxPart,
+  batch: readonly string[],
+  options: PullOptions,
+): Promise<PullWaiting> {
+  const { endpoint, pulls } = context;
+  const waiting: PullWaiting = {
+    part,
+    wanted: new Set(batch),
+    delivered: new Set(),
+    refused: new Set(),
+    onPart: options.onPart ?? (() => undefined),
+    accept: options.accept ?? (() => true),
+  };
+  const sent = endpoint.request('PULL', [...batch.map(atom), atom(part)]);
+  pulls.register(sent.tag, waiting);
+  const stop = () => {
+    abor(context, sent.tag).catch(() => undefined);
+  };
+  options.signal?.addEventListener('abort', stop, { once: true });
+  let response: Mt2Response;
+  try {
+    response = await sent.final;
+  } finally {
+    pulls.unregister(sent.tag);
+    options.signal?.removeEventListener('abort', stop);
+  }
+  if (response.code === MAILBOX_RESULT.TRANSFER_ABORTED) {
+    throw new Mt2Error('ABORTED', response.text, response.code);
+  }
+  okOrThrow(response);
+  const expected = {
+    DELIVERED: waiting.delivered.size,
+    REFUSED: waiting.refused.size,
+    UNKNOWN: waiting.wanted.size,
+  };
+  for (const [name, seen] of Object.entries(expected)) {
+    const said = countOf(response, name);
+    if (said !== seen) throw malformed(`PULL: ${name}=${said}, but ${seen} seen here`);
+  }
+  return waiting;
+}
