@@ -24,6 +24,22 @@ export type LocalStoreErrorCode =
   /** An unexpected failure (a bug); the message says what SQLite or the worker reported. */
   | 'LOCAL_STORE_INTERNAL';
 
+const CODE_SET: Readonly<Record<LocalStoreErrorCode, true>> = {
+  LOCAL_STORE_SCHEMA_TOO_NEW: true,
+  LOCAL_STORE_CORRUPT: true,
+  LOCAL_STORE_FOREIGN_FILE: true,
+  LOCAL_STORE_INVALID_INPUT: true,
+  LOCAL_STORE_BAD_CURSOR: true,
+  LOCAL_STORE_NOT_FOUND: true,
+  LOCAL_STORE_IO: true,
+  LOCAL_STORE_BUSY: true,
+  LOCAL_STORE_CLOSED: true,
+  LOCAL_STORE_INTERNAL: true,
+};
+
+/** Every code (a Record above, so the compiler keeps the list complete). */
+export const LOCAL_STORE_ERROR_CODES = Object.keys(CODE_SET) as readonly LocalStoreErrorCode[];
+
 /** The one error type of the local store. */
 export class LocalStoreError extends Error {
   override readonly name = 'LocalStoreError';

@@ -7,7 +7,7 @@
 // docs/client-store.md describes the schema and the design.
 export * from './types.ts';
 export * from './limits.ts';
-export { LocalStoreError, type LocalStoreErrorCode } from './errors.ts';
+export { LOCAL_STORE_ERROR_CODES, LocalStoreError, type LocalStoreErrorCode } from './errors.ts';
 export {
   LOCAL_STORE_OPERATIONS,
   type AsyncLocalStoreApi,

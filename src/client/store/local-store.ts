@@ -4,14 +4,14 @@
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { toMatchExpression } from './fts-query.ts';
 import {
-  MAX_CERTIFICATE_BYTES,
-  MAX_DISPLAY_CHARS,
   MAX_ID_CHARS,
   MAX_INDEXED_TEXT_CHARS,
   MAX_JSON_CHARS,
   MAX_STORED_BODY_BYTES,
 } from './limits.ts';
-import { checkMessageInput, checkServerLocation } from './message-input.ts';
+import { checkContactInput } from './contact-input.ts';
+import { checkListPage, checkMessageInput } from './message-input.ts';
+import { checkOutboxFilter, checkOutboxItemInput, checkOutboxUpdate } from './outbox-input.ts';
 import { openDatabase } from './open-database.ts';
 import {
   LOCAL_STORE_OPERATIONS,
@@ -70,8 +70,6 @@ export interface LocalStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
-const OUTBOX_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
-const CONTACT_SOURCES = ['verifiedMessage', 'vcard', 'import'] as const;
 const LIST_FILTERS = ['all', 'unread', 'flagged'] as const;
 
 export class LocalStore implements LocalStoreApi {
@@ -126,25 +124,7 @@ export class LocalStore implements LocalStoreApi {
 
   applyListPage(page: ListPage): WriteResult {
     const db = this.db;
-    const input = checkObject('page', page) as Partial<ListPage>;
-    const accountId = checkId('page.accountId', input.accountId);
-    const mailbox = checkId('page.mailbox', input.mailbox);
-    const cursor = checkCount('page.cursor', input.cursor);
-    const newMessages = checkList('page.messages', input.messages ?? []).map((message, index) =>
-      checkMessageInput(`page.messages[${index}]`, message),
-    );
-    const updates = checkList('page.updates', input.updates ?? []).map((value, index) => {
-      const update = checkObject(`page.updates[${index}]`, value);
-      return {
-        msgId: checkId(`page.updates[${index}].msgId`, update['msgId']),
-        server: checkServerLocation(`page.updates[${index}].server`, update['server']),
-        serverFlags: checkFlags(`page.updates[${index}].serverFlags`, update['serverFlags']),
-      };
-    });
-    const removed = checkList('page.removed', input.removed ?? []).map((msgId, index) =>
-      checkId(`page.removed[${index}]`, msgId),
-    );
-    for (const message of newMessages) this.#checkAccountOf(message.accountId, accountId);
+    const { accountId, mailbox, cursor, newMessages, updates, removed } = checkListPage(page);
     return db.transaction(() => {
       accounts.requireAccount(db, accountId);
       let inserted = 0;
@@ -165,15 +145,6 @@ export class LocalStore implements LocalStoreApi {
       accounts.writeListCursor(db, accountId, mailbox, cursor);
       return { inserted, updated, removed: removedCount };
     });
-  }
-
-  #checkAccountOf(messageAccount: string, pageAccount: string): void {
-    if (messageAccount !== pageAccount) {
-      throw new LocalStoreError(
-        'LOCAL_STORE_INVALID_INPUT',
-        `a message of account ${messageAccount} in a page of account ${pageAccount}`,
-      );
-    }
   }
 
   // ---- messages ----
@@ -336,17 +307,11 @@ export class LocalStore implements LocalStoreApi {
 
   addOutboxItem(input: OutboxItemInput): OutboxItem {
     const db = this.db;
-    const item = checkObject('item', input);
-    const accountId = checkId('item.accountId', item['accountId']);
-    const draftJson = checkJson('item.draftJson', item['draftJson'], MAX_JSON_CHARS);
     const now = Date.now();
-    const nextAttemptAt =
-      item['nextAttemptAt'] === undefined
-        ? now
-        : checkDate('item.nextAttemptAt', item['nextAttemptAt']);
+    const item = checkOutboxItemInput(input, now);
     return db.transaction(() => {
-      accounts.requireAccount(db, accountId);
-      return outbox.insertOutboxItem(db, accountId, draftJson, nextAttemptAt, now);
+      accounts.requireAccount(db, item.accountId);
+      return outbox.insertOutboxItem(db, item.accountId, item.draftJson, item.nextAttemptAtMs, now);
     });
   }
 
@@ -355,19 +320,7 @@ export class LocalStore implements LocalStoreApi {
   }
 
   listOutbox(filter: OutboxFilter): OutboxItem[] {
-    const input = checkObject('filter', filter);
-    const accountId =
-      input['accountId'] === undefined
-        ? undefined
-        : checkId('filter.accountId', input['accountId']);
-    const state =
-      input['state'] === undefined
-        ? undefined
-        : checkOneOf('filter.state', input['state'], OUTBOX_STATES);
-    return outbox.listOutbox(this.db, {
-      ...(accountId === undefined ? {} : { accountId }),
-      ...(state === undefined ? {} : { state }),
-    });
+    return outbox.listOutbox(this.db, checkOutboxFilter(filter));
   }
 
   dueOutboxItems(now: Date, limit: number): OutboxItem[] {
@@ -377,35 +330,7 @@ export class LocalStore implements LocalStoreApi {
   updateOutboxItem(id: number, update: OutboxUpdate): OutboxItem {
     const db = this.db;
     const key = checkCount('id', id);
-    const input = checkObject('update', update);
-    const nullable = (name: string, max: number, json: boolean) => {
-      const value = input[name];
-      if (value === null) return null;
-      return json
-        ? checkJson(`update.${name}`, value, max)
-        : checkText(`update.${name}`, value, max);
-    };
-    const columns: outbox.OutboxColumns = {
-      ...(input['state'] === undefined
-        ? {}
-        : { state: checkOneOf('update.state', input['state'], OUTBOX_STATES) }),
-      ...(input['attempts'] === undefined
-        ? {}
-        : { attempts: checkCount('update.attempts', input['attempts']) }),
-      ...(input['nextAttemptAt'] === undefined
-        ? {}
-        : { next_attempt_at: checkDate('update.nextAttemptAt', input['nextAttemptAt']) }),
-      ...(input['lastError'] === undefined
-        ? {}
-        : { last_error: nullable('lastError', MAX_JSON_CHARS, false) }),
-      ...(input['errorReportJson'] === undefined
-        ? {}
-        : { error_report: nullable('errorReportJson', MAX_JSON_CHARS, true) }),
-      ...(input['msgId'] === undefined ? {} : { msg_id: nullable('msgId', MAX_ID_CHARS, false) }),
-      ...(input['draftJson'] === undefined
-        ? {}
-        : { draft: checkJson('update.draftJson', input['draftJson'], MAX_JSON_CHARS) }),
-    };
+    const columns = checkOutboxUpdate(update);
     return db.transaction(() => outbox.updateOutboxItem(db, key, columns, Date.now()));
   }
 
@@ -416,23 +341,7 @@ export class LocalStore implements LocalStoreApi {
   // ---- contacts ----
 
   putContact(input: ContactInput): Contact {
-    const contact = checkObject('contact', input);
-    return contacts.upsertContact(this.db, {
-      address: checkId('contact.address', contact['address']).toLowerCase(),
-      displayName:
-        contact['displayName'] === undefined
-          ? null
-          : checkText('contact.displayName', contact['displayName'], MAX_DISPLAY_CHARS),
-      certificate:
-        contact['certificate'] === undefined
-          ? null
-          : checkBytes('contact.certificate', contact['certificate'], MAX_CERTIFICATE_BYTES),
-      source: checkOneOf('contact.source', contact['source'], CONTACT_SOURCES),
-      seenAtMs:
-        contact['seenAt'] === undefined
-          ? Date.now()
-          : checkDate('contact.seenAt', contact['seenAt']),
-    });
+    return contacts.upsertContact(this.db, checkContactInput(input, Date.now()));
   }
 
   contact(address: string): Contact | undefined {

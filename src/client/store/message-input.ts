@@ -6,7 +6,8 @@ import {
   MAX_PART_XML_BYTES,
   MAX_SNIPPET_CHARS,
 } from './limits.ts';
-import type { Folder, MessageInput, ServerLocation } from './types.ts';
+import { LocalStoreError } from './errors.ts';
+import type { Folder, ListPage, MessageInput, ServerLocation } from './types.ts';
 import {
   checkBoolean,
   checkBytes,
@@ -109,5 +110,42 @@ export function checkMessageInput(field: string, value: unknown): MessageColumns
       input.verificationJson === undefined
         ? null
         : checkJson(`${field}.verificationJson`, input.verificationJson, MAX_JSON_CHARS),
+  };
+}
+
+/** A LIST page, checked whole; every message must belong to the page's account. */
+export function checkListPage(value: unknown) {
+  const input = checkObject('page', value) as Partial<ListPage>;
+  const accountId = checkId('page.accountId', input.accountId);
+  const newMessages = checkList('page.messages', input.messages ?? []).map((message, index) => {
+    const checked = checkMessageInput(`page.messages[${index}]`, message);
+    if (checked.accountId !== accountId) {
+      throw new LocalStoreError(
+        'LOCAL_STORE_INVALID_INPUT',
+        `page.messages[${index}] is of account ${checked.accountId}, the page of ${accountId}`,
+      );
+    }
+    return checked;
+  });
+  return {
+    accountId,
+    mailbox: checkId('page.mailbox', input.mailbox),
+    cursor: checkCount('page.cursor', input.cursor),
+    newMessages,
+    updates: checkList('page.updates', input.updates ?? []).map((update, index) =>
+      checkServerStateUpdate(`page.updates[${index}]`, update),
+    ),
+    removed: checkList('page.removed', input.removed ?? []).map((msgId, index) =>
+      checkId(`page.removed[${index}]`, msgId),
+    ),
+  };
+}
+
+function checkServerStateUpdate(field: string, value: unknown) {
+  const update = checkObject(field, value);
+  return {
+    msgId: checkId(`${field}.msgId`, update['msgId']),
+    server: checkServerLocation(`${field}.server`, update['server']),
+    serverFlags: checkFlags(`${field}.serverFlags`, update['serverFlags']),
   };
 }

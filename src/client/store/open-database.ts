@@ -21,7 +21,11 @@ export function openDatabase(options: OpenOptions): StoreDb {
   try {
     raw = new Database(options.path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   } catch (error) {
-    throw toLocalStoreError(error);
+    // better-sqlite3 checks the folder itself (a TypeError); any failure here is the file's.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new LocalStoreError('LOCAL_STORE_IO', `cannot open ${options.path}: ${message}`, {
+      cause: error,
+    });
   }
   try {
     const version = checkFile(raw, options.path);

@@ -37,7 +37,10 @@ export interface LocalStoreApi {
   applyListPage(page: ListPage): WriteResult;
 
   // ---- messages ----
-  /** Inserts or replaces messages (by account and msg-id), in one transaction. */
+  /**
+   * Inserts or replaces messages (by account and msg-id), in one transaction. A replaced
+   * message keeps its body; while a local flag change is queued it keeps its local flags.
+   */
   putMessages(messages: readonly MessageInput[]): WriteResult;
   /** The msg-ids of `msgIds` that are not stored for the account, in the given order. */
   missingMessageIds(accountId: AccountId, msgIds: readonly string[]): string[];

@@ -3,7 +3,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LocalStoreError, type LocalStoreErrorCode } from './errors.ts';
+import { LOCAL_STORE_ERROR_CODES, LocalStoreError } from './errors.ts';
 import type { LocalStoreOptions } from './local-store.ts';
 import {
   LOCAL_STORE_OPERATIONS,
@@ -21,6 +21,11 @@ export interface LocalStoreWorkerOptions extends LocalStoreOptions {
   /** Operations that take longer than this are reported to onSlowOperation (ms; default 200, 0: none). */
   readonly slowOperationMs?: number;
   readonly onSlowOperation?: (operation: LocalStoreOperation, ms: number) => void;
+  /**
+   * Called (besides the call's own rejection) whenever an operation finds the file
+   * damaged, so the engine can stop syncing into it and tell the user once.
+   */
+  readonly onCorruption?: (error: LocalStoreError) => void;
 }
 
 /** The store in its worker: every operation of LocalStoreApi as a promise, and close. */
@@ -31,26 +36,28 @@ export type LocalStoreProxy = AsyncLocalStoreApi & {
 
 const DEFAULT_SLOW_OPERATION_MS = 200;
 
-const ERROR_CODES: ReadonlySet<string> = new Set<LocalStoreErrorCode>([
-  'LOCAL_STORE_SCHEMA_TOO_NEW',
-  'LOCAL_STORE_CORRUPT',
-  'LOCAL_STORE_FOREIGN_FILE',
-  'LOCAL_STORE_INVALID_INPUT',
-  'LOCAL_STORE_BAD_CURSOR',
-  'LOCAL_STORE_NOT_FOUND',
-  'LOCAL_STORE_IO',
-  'LOCAL_STORE_BUSY',
-  'LOCAL_STORE_CLOSED',
-  'LOCAL_STORE_INTERNAL',
-]);
+const ERROR_CODES: ReadonlySet<string> = new Set(LOCAL_STORE_ERROR_CODES);
 
 function revive(error: SerializedError): LocalStoreError {
+  // The worker is ours, but a code this side does not know must not pass as one.
   const code = ERROR_CODES.has(error.code) ? error.code : 'LOCAL_STORE_INTERNAL';
   return new LocalStoreError(code, error.message);
 }
 
 function defaultWorkerUrl(): URL {
   return new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+}
+
+/**
+ * Node 20 does not apply `--import` hooks inside worker threads, so a TypeScript worker
+ * (tests, `tsx` runs) is started by a bootstrap that registers tsx's loader in the
+ * thread first. A built app's JavaScript worker starts directly.
+ */
+function startWorker(url: URL, start: WorkerStart): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: start });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsx}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: start });
 }
 
 interface Pending {
@@ -65,6 +72,7 @@ class WorkerChannel {
   readonly #pending = new Map<number, Pending>();
   readonly #slowOperationMs: number;
   readonly #onSlowOperation: ((operation: LocalStoreOperation, ms: number) => void) | undefined;
+  readonly #onCorruption: ((error: LocalStoreError) => void) | undefined;
   #nextId = 1;
   #stopped: LocalStoreError | undefined;
   #closing: Promise<void> | undefined;
@@ -73,6 +81,7 @@ class WorkerChannel {
     this.#worker = worker;
     this.#slowOperationMs = options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS;
     this.#onSlowOperation = options.onSlowOperation;
+    this.#onCorruption = options.onCorruption;
     worker.on('message', (message: FromWorker) => {
       this.#receive(message);
     });
@@ -129,8 +138,13 @@ class WorkerChannel {
     if (this.#slowOperationMs > 0 && message.ms > this.#slowOperationMs) {
       this.#onSlowOperation?.(pending.op, message.ms);
     }
-    if (message.type === 'result') pending.resolve(message.value);
-    else pending.reject(revive(message.error));
+    if (message.type === 'result') {
+      pending.resolve(message.value);
+      return;
+    }
+    const error = revive(message.error);
+    if (error.code === 'LOCAL_STORE_CORRUPT') this.#onCorruption?.(error);
+    pending.reject(error);
   }
 
   #stop(reason: LocalStoreError): void {
@@ -181,7 +195,7 @@ export async function openLocalStoreWorker(
     options: storeOptions(options),
     slowOperationMs: options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS,
   };
-  const worker = new Worker(options.workerUrl ?? defaultWorkerUrl(), { workerData: start });
+  const worker = startWorker(options.workerUrl ?? defaultWorkerUrl(), start);
   await whenOpened(worker);
   const channel = new WorkerChannel(worker, options);
   const operations = Object.fromEntries(

@@ -27,6 +27,16 @@ export class StoreDb {
     return this.#db.transaction(fn)();
   }
 
+  /** Like `transaction`, but takes the write lock at the start (BEGIN IMMEDIATE). */
+  writeTransaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn).immediate();
+  }
+
+  /** The schema version recorded in the file. */
+  userVersion(): number {
+    return Number(this.#db.pragma('user_version', { simple: true }));
+  }
+
   /** Runs SQL with no parameters and no result (schema changes). */
   exec(sql: string): void {
     this.#db.exec(sql);

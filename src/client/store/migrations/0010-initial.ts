@@ -50,6 +50,33 @@ export function up(db: StoreDb): void {
     CREATE INDEX messages_unread ON messages (account_id, folder, id) WHERE unread = 1;
     CREATE INDEX messages_flagged ON messages (account_id, folder, id) WHERE flagged = 1;
 
+    -- Kept by triggers, so counts cost one lookup per folder, not a scan of the folder.
+    CREATE TABLE folder_counts (
+      account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+      folder TEXT NOT NULL,
+      total INTEGER NOT NULL,
+      unread INTEGER NOT NULL,
+      PRIMARY KEY (account_id, folder)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TRIGGER messages_counted AFTER INSERT ON messages BEGIN
+      INSERT INTO folder_counts (account_id, folder, total, unread)
+        VALUES (new.account_id, new.folder, 1, new.unread)
+        ON CONFLICT (account_id, folder)
+        DO UPDATE SET total = total + 1, unread = unread + new.unread;
+    END;
+    CREATE TRIGGER messages_uncounted AFTER DELETE ON messages BEGIN
+      UPDATE folder_counts SET total = total - 1, unread = unread - old.unread
+        WHERE account_id = old.account_id AND folder = old.folder;
+    END;
+    CREATE TRIGGER messages_recounted AFTER UPDATE OF folder, unread ON messages BEGIN
+      UPDATE folder_counts SET total = total - 1, unread = unread - old.unread
+        WHERE account_id = old.account_id AND folder = old.folder;
+      INSERT INTO folder_counts (account_id, folder, total, unread)
+        VALUES (new.account_id, new.folder, 1, new.unread)
+        ON CONFLICT (account_id, folder)
+        DO UPDATE SET total = total + 1, unread = unread + new.unread;
+    END;
+
     CREATE TABLE message_parts (
       message_id INTEGER PRIMARY KEY
         REFERENCES messages (id) ON DELETE CASCADE ON UPDATE CASCADE,

@@ -19,17 +19,21 @@ export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
  * transaction with its user_version, so a failure leaves the last good version.
  */
 export function migrate(db: StoreDb, current: number, migrations = MIGRATIONS): void {
-  let previous = 0;
-  for (const migration of migrations) {
+  migrations.forEach((migration, index) => {
+    const previous = migrations[index - 1]?.version ?? 0;
     if (migration.version <= previous) {
       throw new LocalStoreError(
         'LOCAL_STORE_INTERNAL',
         `migration ${migration.version} does not come after ${previous}`,
       );
     }
-    previous = migration.version;
+  });
+  for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
+    db.writeTransaction(() => {
+      // Another connection (the consent store's, say) may have migrated the file since
+      // `current` was read: the version read under the write lock decides.
+      if (db.userVersion() >= migration.version) return;
       migration.up(db);
       db.exec(`PRAGMA user_version = ${migration.version}`);
     });

@@ -22,6 +22,20 @@ const FILTER_CONDITION: Readonly<Record<ListFilter, string>> = {
   flagged: 'AND m.flagged = 1',
 };
 
+/** A list page: parameters account, folder, before-key, limit. */
+export function listSql(filter: ListFilter): string {
+  return `SELECT ${SUMMARY_COLUMNS} FROM messages m
+    WHERE m.account_id = ? AND m.folder = ? ${FILTER_CONDITION[filter]} AND m.id < ?
+    ORDER BY m.id DESC LIMIT ?`;
+}
+
+/** A search page: parameters match, before-key, account, [folder], limit. */
+export function searchSql(withFolder: boolean): string {
+  return `SELECT ${SUMMARY_COLUMNS} FROM message_search s CROSS JOIN messages m ON m.id = s.rowid
+    WHERE message_search MATCH ? AND s.rowid < ? AND m.account_id = ? ${withFolder ? 'AND m.folder = ?' : ''}
+    ORDER BY s.rowid DESC LIMIT ?`;
+}
+
 /** Rows fetched as limit + 1: the extra row only tells whether a next page exists. */
 function toPage(rows: SummaryRow[], limit: number): Page<MessageSummary> {
   const items = rows.slice(0, limit).map(toSummary);
@@ -40,11 +54,7 @@ export function listPage(
   limit: number,
 ): Page<MessageSummary> {
   const rows = db
-    .statement(
-      `SELECT ${SUMMARY_COLUMNS} FROM messages m
-       WHERE m.account_id = ? AND m.folder = ? ${FILTER_CONDITION[filter]} AND m.id < ?
-       ORDER BY m.id DESC LIMIT ?`,
-    )
+    .statement(listSql(filter))
     .all(accountId, folder, beforeKey, limit + 1) as SummaryRow[];
   return toPage(rows, limit);
 }
@@ -63,12 +73,7 @@ export function searchPage(
   limit: number,
 ): Page<MessageSummary> {
   const rows = db
-    .statement(
-      `SELECT ${SUMMARY_COLUMNS} FROM message_search s CROSS JOIN messages m ON m.id = s.rowid
-       WHERE message_search MATCH ? AND s.rowid < ? AND m.account_id = ?
-         ${folder === undefined ? '' : 'AND m.folder = ?'}
-       ORDER BY s.rowid DESC LIMIT ?`,
-    )
+    .statement(searchSql(folder !== undefined))
     .all(
       match,
       beforeKey,
@@ -79,26 +84,15 @@ export function searchPage(
   return toPage(rows, limit);
 }
 
-/**
- * Two counting queries, each answered from an index alone: totals from
- * messages_by_folder, unread from the partial index messages_unread.
- */
+/** Read from folder_counts, which triggers on messages keep up to date. */
 export function folderCounts(db: StoreDb, accountId: string): FolderCount[] {
-  const count = (condition: string) =>
-    new Map(
-      (
-        db
-          .statement(
-            `SELECT folder, count(*) AS n FROM messages WHERE account_id = ? ${condition} GROUP BY folder`,
-          )
-          .all(accountId) as { folder: Folder; n: number }[]
-      ).map((row) => [row.folder, row.n]),
-    );
-  const totals = count('');
-  const unread = count('AND unread = 1');
+  const rows = db
+    .statement('SELECT folder, total, unread FROM folder_counts WHERE account_id = ?')
+    .all(accountId) as FolderCount[];
+  const byFolder = new Map(rows.map((row) => [row.folder, row]));
   return FOLDERS.map((folder) => ({
     folder,
-    total: totals.get(folder) ?? 0,
-    unread: unread.get(folder) ?? 0,
+    total: byFolder.get(folder)?.total ?? 0,
+    unread: byFolder.get(folder)?.unread ?? 0,
   }));
 }

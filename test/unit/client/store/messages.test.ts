@@ -165,6 +165,9 @@ describe('messages', () => {
     assert.equal(store.message(ACCOUNT, 'm1'), undefined);
     assert.deepEqual(store.pendingFlagChanges(ACCOUNT, 10), []);
     assert.deepEqual(store.listOutbox({}), []);
+    assert.ok(
+      store.folderCounts(ACCOUNT).every((count) => count.total === 0 && count.unread === 0),
+    );
     assert.deepEqual(
       store.searchMessages({ accountId: ACCOUNT, text: 'walrus' }, { limit: 5 }).items,
       [],

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type {
-  ListFilter,
-  LocalStore,
-  MessageSummary,
-  Page,
-  PageRequest,
+import {
+  FOLDERS,
+  type ListFilter,
+  type LocalStore,
+  type MessageSummary,
+  type Page,
+  type PageRequest,
 } from '../../../../src/client/store/index.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
 import { openTempStore, tempFolder } from './fixtures/temp-store.ts';
@@ -193,6 +194,51 @@ describe('keyset paging', () => {
           store.close();
         },
       ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('folder counts', () => {
+  test('property: after any mix of puts, moves, flag changes and removals, counts match a recount', () => {
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('put' as const), id: fc.nat(9), seen: fc.boolean() }),
+      fc.record({
+        kind: fc.constant('move' as const),
+        id: fc.nat(9),
+        to: fc.constantFrom(...FOLDERS),
+      }),
+      fc.record({ kind: fc.constant('flags' as const), id: fc.nat(9), seen: fc.boolean() }),
+      fc.record({ kind: fc.constant('remove' as const), id: fc.nat(9) }),
+    );
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 30 }), (operations) => {
+        const store = openTempStore(folder);
+        store.ensureAccount(ACCOUNT);
+        store.ensureAccount('other');
+        store.putMessages([message('x', { accountId: 'other' })]);
+        for (const op of operations) {
+          const msgId = `m${op.id}`;
+          const stored = store.message(ACCOUNT, msgId) !== undefined;
+          if (op.kind === 'put')
+            store.putMessages([message(msgId, { serverFlags: op.seen ? ['seen'] : [] })]);
+          else if (op.kind === 'move') store.moveMessages(ACCOUNT, [msgId], op.to);
+          else if (op.kind === 'flags' && stored)
+            store.setFlags(ACCOUNT, msgId, op.seen ? ['seen'] : []);
+          else if (op.kind === 'remove') store.removeMessages(ACCOUNT, [msgId]);
+        }
+        const recount = store.db
+          .statement(
+            'SELECT folder, count(*) AS total, sum(unread) AS unread FROM messages WHERE account_id = ? GROUP BY folder',
+          )
+          .all(ACCOUNT) as { folder: string; total: number; unread: number }[];
+        const expected = FOLDERS.map((name) => {
+          const row = recount.find((entry) => entry.folder === name);
+          return { folder: name, total: row?.total ?? 0, unread: row?.unread ?? 0 };
+        });
+        assert.deepEqual(store.folderCounts(ACCOUNT), expected);
+        store.close();
+      }),
       { numRuns: 40 },
     );
   });

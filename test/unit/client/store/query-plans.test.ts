@@ -1,0 +1,41 @@
+// The paging and search queries must read only their page: no sort of all matching
+// rows (a temporary B-tree), and the index meant for each list. Checked with SQLite's
+// own EXPLAIN QUERY PLAN on a real store file.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { listSql, searchSql } from '../../../../src/client/store/queries/listing.ts';
+import { openTempStore } from './fixtures/temp-store.ts';
+
+const store = openTempStore();
+
+function plan(sql: string, ...params: unknown[]): string {
+  const rows = store.db.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+    detail: string;
+  }[];
+  return rows.map((row) => row.detail).join('\n');
+}
+
+describe('query plans', () => {
+  for (const [filter, index] of [
+    ['all', 'messages_by_folder'],
+    ['unread', 'messages_unread'],
+    ['flagged', 'messages_flagged'],
+  ] as const) {
+    test(`a ${filter} page walks ${index} backwards without sorting`, () => {
+      const detail = plan(listSql(filter), 'a', 'inbox', 1000, 51);
+      assert.match(detail, new RegExp(`USING (COVERING )?INDEX ${index}`));
+      assert.doesNotMatch(detail, /TEMP B-TREE/);
+    });
+  }
+
+  for (const withFolder of [false, true]) {
+    test(`a search page${withFolder ? ' in one folder' : ''} is driven by the FTS index in rowid order, without sorting`, () => {
+      const params = withFolder ? ['"x"', 1000, 'a', 'inbox', 51] : ['"x"', 1000, 'a', 51];
+      const detail = plan(searchSql(withFolder), ...params);
+      const lines = detail.split('\n');
+      assert.match(lines[0] ?? '', /VIRTUAL TABLE INDEX/, 'the FTS table is the outer loop');
+      assert.match(detail, /SEARCH m USING INTEGER PRIMARY KEY/);
+      assert.doesNotMatch(detail, /TEMP B-TREE/);
+    });
+  }
+});

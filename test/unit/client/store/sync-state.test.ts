@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { LocalStore } from '../../../../src/client/store/index.ts';
+import { ACCOUNT, message } from './fixtures/messages.ts';
+import { openTempStore, storePath, tempFolder } from './fixtures/temp-store.ts';
+
+const folder = tempFolder();
+
+function store(): LocalStore {
+  const opened = openTempStore(folder);
+  opened.ensureAccount(ACCOUNT);
+  return opened;
+}
+
+const server = (uid: number, modseq: number) => ({ mailbox: 'INBOX', uid, modseq });
+
+describe('LIST pages', () => {
+  test('a page adds, updates and removes messages and stores its cursor', () => {
+    const local = store();
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 0);
+    local.applyListPage({
+      accountId: ACCOUNT,
+      mailbox: 'INBOX',
+      cursor: 3,
+      messages: [message('a'), message('b')],
+    });
+    const result = local.applyListPage({
+      accountId: ACCOUNT,
+      mailbox: 'INBOX',
+      cursor: 7,
+      messages: [message('c')],
+      updates: [
+        { msgId: 'a', server: server(1, 6), serverFlags: ['seen'] },
+        { msgId: 'unknown', server: server(9, 6), serverFlags: [] },
+      ],
+      removed: ['b', 'unknown'],
+    });
+    assert.deepEqual(result, { inserted: 1, updated: 1, removed: 1 });
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 7);
+    assert.equal(local.listCursor(ACCOUNT, 'Other'), 0, 'cursors are per mailbox');
+    assert.deepEqual(local.message(ACCOUNT, 'a')?.server, server(1, 6));
+    assert.equal(local.message(ACCOUNT, 'a')?.unread, false);
+    assert.deepEqual(local.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), ['b']);
+  });
+
+  test('a page with one bad entry writes nothing, cursor included', () => {
+    const local = store();
+    local.applyListPage({
+      accountId: ACCOUNT,
+      mailbox: 'INBOX',
+      cursor: 3,
+      messages: [message('a')],
+    });
+    assert.throws(
+      () =>
+        local.applyListPage({
+          accountId: ACCOUNT,
+          mailbox: 'INBOX',
+          cursor: 9,
+          messages: [message('b')],
+          updates: [{ msgId: 'a', server: server(1, -2), serverFlags: [] }],
+        }),
+      { code: 'LOCAL_STORE_INVALID_INPUT' },
+    );
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 3);
+    assert.deepEqual(local.missingMessageIds(ACCOUNT, ['b']), ['b']);
+  });
+
+  test('a page that fails inside its transaction rolls back whole', () => {
+    const local = store();
+    assert.throws(
+      () =>
+        local.applyListPage({
+          accountId: 'no-such-account',
+          mailbox: 'INBOX',
+          cursor: 9,
+          messages: [message('b', { accountId: 'no-such-account' })],
+        }),
+      { code: 'LOCAL_STORE_NOT_FOUND' },
+    );
+    assert.throws(
+      () =>
+        local.applyListPage({
+          accountId: ACCOUNT,
+          mailbox: 'INBOX',
+          cursor: 9,
+          messages: [message('x', { accountId: 'b' })],
+        }),
+      { code: 'LOCAL_STORE_INVALID_INPUT' },
+      'a message of another account',
+    );
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 0);
+  });
+});
+
+describe('flags', () => {
+  test('a local change shows at once, is queued, and server reports do not undo it', () => {
+    const local = store();
+    local.putMessages([message('a')]);
+    const change = local.setFlags(ACCOUNT, 'a', ['seen', 'flagged', 'seen']);
+    assert.deepEqual(change.flags, ['flagged', 'seen']);
+    assert.deepEqual(change.server, server(1, 1));
+    assert.equal(local.message(ACCOUNT, 'a')?.unread, false);
+    local.applyListPage({
+      accountId: ACCOUNT,
+      mailbox: 'INBOX',
+      cursor: 2,
+      updates: [{ msgId: 'a', server: server(1, 2), serverFlags: [] }],
+    });
+    const stored = local.message(ACCOUNT, 'a');
+    assert.ok(stored);
+    assert.deepEqual(stored.flags, ['flagged', 'seen'], 'local change wins until acknowledged');
+    assert.deepEqual(stored.serverFlags, []);
+    assert.deepEqual(local.pendingFlagChanges(ACCOUNT, 10), [{ ...change, server: server(1, 2) }]);
+  });
+
+  test('acknowledging with an old revision keeps the newer change queued', () => {
+    const local = store();
+    local.putMessages([message('a'), message('b')]);
+    const first = local.setFlags(ACCOUNT, 'a', ['seen']);
+    local.setFlags(ACCOUNT, 'b', ['flagged']);
+    const taken = local.pendingFlagChanges(ACCOUNT, 10);
+    assert.deepEqual(
+      taken.map((change) => change.msgId),
+      ['a', 'b'],
+      'oldest first',
+    );
+    const second = local.setFlags(ACCOUNT, 'a', []);
+    assert.ok(second.revision > first.revision);
+    assert.equal(
+      local.acknowledgeFlagChanges(
+        ACCOUNT,
+        taken.map(({ msgId, revision }) => ({ msgId, revision })),
+      ),
+      1,
+    );
+    assert.deepEqual(local.pendingFlagChanges(ACCOUNT, 10), [second]);
+    assert.equal(
+      local.acknowledgeFlagChanges(ACCOUNT, [{ msgId: 'a', revision: second.revision }]),
+      1,
+    );
+    assert.deepEqual(local.pendingFlagChanges(ACCOUNT, 10), []);
+    local.applyListPage({
+      accountId: ACCOUNT,
+      mailbox: 'INBOX',
+      cursor: 2,
+      updates: [{ msgId: 'a', server: server(1, 2), serverFlags: ['answered'] }],
+    });
+    assert.deepEqual(
+      local.message(ACCOUNT, 'a')?.flags,
+      ['answered'],
+      'after the ack the server counts again',
+    );
+  });
+
+  test('queued flag changes and the outbox survive closing and opening again', () => {
+    const path = storePath(folder);
+    const first = LocalStore.open({ path });
+    first.ensureAccount(ACCOUNT);
+    first.putMessages([message('a')]);
+    const change = first.setFlags(ACCOUNT, 'a', ['seen']);
+    const item = first.addOutboxItem({ accountId: ACCOUNT, draftJson: '{"to":["b@b.example"]}' });
+    first.updateOutboxItem(item.id, { state: 'failed', attempts: 2, lastError: 'refused' });
+    first.close();
+    const second = LocalStore.open({ path });
+    try {
+      assert.deepEqual(second.pendingFlagChanges(ACCOUNT, 10), [change]);
+      const reopened = second.outboxItem(item.id);
+      assert.ok(reopened);
+      assert.equal(reopened.state, 'failed');
+      assert.equal(reopened.attempts, 2);
+      assert.equal(reopened.lastError, 'refused');
+      assert.equal(reopened.draftJson, '{"to":["b@b.example"]}');
+    } finally {
+      second.close();
+    }
+  });
+
+  test('removing a message drops its queued change', () => {
+    const local = store();
+    local.putMessages([message('a')]);
+    local.setFlags(ACCOUNT, 'a', ['seen']);
+    local.removeMessages(ACCOUNT, ['a']);
+    assert.deepEqual(local.pendingFlagChanges(ACCOUNT, 10), []);
+  });
+
+  test('too many flags or a bad revision are refused', () => {
+    const local = store();
+    local.putMessages([message('a')]);
+    assert.throws(
+      () =>
+        local.setFlags(
+          ACCOUNT,
+          'a',
+          Array.from({ length: 65 }, (_, i) => `f${i}`),
+        ),
+      {
+        code: 'LOCAL_STORE_INVALID_INPUT',
+      },
+    );
+    local.setFlags(
+      ACCOUNT,
+      'a',
+      Array.from({ length: 64 }, (_, i) => `f${i}`),
+    );
+    assert.throws(() => local.acknowledgeFlagChanges(ACCOUNT, [{ msgId: 'a', revision: -1 }]), {
+      code: 'LOCAL_STORE_INVALID_INPUT',
+    });
+  });
+});

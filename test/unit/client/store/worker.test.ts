@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import {
+  LocalStore,
+  LocalStoreError,
+  openLocalStoreWorker,
+  type LocalStoreProxy,
+} from '../../../../src/client/store/index.ts';
+import { ACCOUNT, message } from './fixtures/messages.ts';
+import { storePath, tempFolder } from './fixtures/temp-store.ts';
+
+const folder = tempFolder();
+
+async function withWorker(
+  fn: (store: LocalStoreProxy, path: string) => Promise<void>,
+): Promise<void> {
+  const path = storePath(folder);
+  const store = await openLocalStoreWorker({ path });
+  try {
+    await fn(store, path);
+  } finally {
+    await store.close();
+  }
+}
+
+async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof LocalStoreError, `not a LocalStoreError: ${String(error)}`);
+    assert.equal(error.code, code);
+    return true;
+  });
+}
+
+describe('the store in a worker thread', () => {
+  test('operations run in the worker and return the same values as the core', async () => {
+    await withWorker(async (store) => {
+      await store.ensureAccount(ACCOUNT);
+      const input = message('m1', { subject: 'worker walrus' });
+      assert.deepEqual(await store.putMessages([input]), { inserted: 1, updated: 0, removed: 0 });
+      const stored = await store.message(ACCOUNT, 'm1');
+      assert.ok(stored);
+      assert.deepEqual(stored.envelopeXml, input.envelopeXml);
+      assert.ok(stored.display.date instanceof Date);
+      assert.deepEqual(stored.display, input.display);
+      const body = new Uint8Array(1024 * 1024).fill(7);
+      await store.putBody(ACCOUNT, 'm1', { body, text: 'text' });
+      const read = await store.messageBody(ACCOUNT, 'm1');
+      assert.equal(read?.body.length, body.length);
+      const found = await store.searchMessages(
+        { accountId: ACCOUNT, text: 'walrus' },
+        { limit: 5 },
+      );
+      assert.deepEqual(
+        found.items.map((item) => item.msgId),
+        ['m1'],
+      );
+      assert.deepEqual(await store.folderCounts(ACCOUNT), [
+        { folder: 'inbox', total: 1, unread: 1 },
+        { folder: 'sent', total: 0, unread: 0 },
+        { folder: 'outbox', total: 0, unread: 0 },
+        { folder: 'drafts', total: 0, unread: 0 },
+        { folder: 'trash', total: 0, unread: 0 },
+      ]);
+    });
+  });
+
+  test('errors cross the boundary as LocalStoreError with their codes', async () => {
+    await withWorker(async (store) => {
+      await store.ensureAccount(ACCOUNT);
+      await rejectsWithCode(
+        store.putMessages([message('m1', { accountId: 'nobody' })]),
+        'LOCAL_STORE_NOT_FOUND',
+      );
+      await rejectsWithCode(
+        store.listMessages({ accountId: ACCOUNT, folder: 'inbox' }, { limit: 5, after: 'forged' }),
+        'LOCAL_STORE_BAD_CURSOR',
+      );
+      await rejectsWithCode(store.setVerification(ACCOUNT, 'm1', '{'), 'LOCAL_STORE_INVALID_INPUT');
+      // Arguments that cannot be copied to the worker are refused before they are sent.
+      const uncloneable = { accountId: ACCOUNT, draftJson: '{}', nextAttemptAt: () => 0 };
+      await rejectsWithCode(
+        store.addOutboxItem(uncloneable as unknown as { accountId: string; draftJson: string }),
+        'LOCAL_STORE_INVALID_INPUT',
+      );
+      assert.deepEqual(await store.listOutbox({}), [], 'the store still works after errors');
+    });
+  });
+
+  test('calls are answered in order, and many at once all complete', async () => {
+    await withWorker(async (store) => {
+      await store.ensureAccount(ACCOUNT);
+      const writes = Array.from({ length: 50 }, (_, index) =>
+        store.putMessages([message(`m${index}`)]),
+      );
+      const counts = store.folderCounts(ACCOUNT);
+      await Promise.all(writes);
+      assert.equal(
+        (await counts)[0]?.total,
+        50,
+        'the count ran after the 50 writes sent before it',
+      );
+    });
+  });
+
+  test('opening a damaged or newer file rejects with its code, leaving the file as it was', async () => {
+    const garbage = storePath(folder);
+    writeFileSync(garbage, 'not a database'.repeat(100));
+    const before = readFileSync(garbage);
+    await rejectsWithCode(openLocalStoreWorker({ path: garbage }), 'LOCAL_STORE_CORRUPT');
+    assert.equal(Buffer.compare(readFileSync(garbage), before), 0);
+
+    const newer = storePath(folder);
+    LocalStore.open({ path: newer }).close();
+    const raw = new Database(newer);
+    raw.pragma('user_version = 99');
+    raw.close();
+    await rejectsWithCode(openLocalStoreWorker({ path: newer }), 'LOCAL_STORE_SCHEMA_TOO_NEW');
+  });
+
+  test('after close, calls reject with LOCAL_STORE_CLOSED; calls sent before close complete', async () => {
+    const store = await openLocalStoreWorker({ path: storePath(folder) });
+    const pending = store.ensureAccount(ACCOUNT);
+    const closing = store.close();
+    await pending;
+    await closing;
+    await store.close();
+    await rejectsWithCode(store.folderCounts(ACCOUNT), 'LOCAL_STORE_CLOSED');
+  });
+
+  test('slow operations are reported with their name and duration', async () => {
+    const slow: string[] = [];
+    const store = await openLocalStoreWorker({
+      path: storePath(folder),
+      slowOperationMs: 0.000001,
+      onSlowOperation: (operation, ms) => {
+        assert.ok(ms > 0);
+        slow.push(operation);
+      },
+    });
+    try {
+      await store.ensureAccount(ACCOUNT);
+      await store.folderCounts(ACCOUNT);
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(slow, ['ensureAccount', 'folderCounts']);
+  });
+
+  test('the worker does not block the caller: timers run while a big batch is written', async () => {
+    await withWorker(async (store) => {
+      await store.ensureAccount(ACCOUNT);
+      const batch = Array.from({ length: 3000 }, (_, index) => message(`m${index}`));
+      let ticks = 0;
+      const timer = setInterval(() => {
+        ticks += 1;
+      }, 1);
+      try {
+        await store.putMessages(batch);
+      } finally {
+        clearInterval(timer);
+      }
+      assert.ok(ticks > 0, 'no timer ran while the worker wrote');
+    });
+  });
+});
+
+describe('corruption found by an operation', () => {
+  test('rejects the call with LOCAL_STORE_CORRUPT and tells onCorruption', async () => {
+    const path = storePath(folder);
+    const writer = LocalStore.open({ path });
+    writer.ensureAccount(ACCOUNT);
+    writer.putMessages(Array.from({ length: 300 }, (_, index) => message(`m${index}`)));
+    writer.close();
+    const bytes = readFileSync(path);
+    // Every page but the first: the header reads, so the store opens; the tables do not.
+    for (let offset = 4096; offset < bytes.length; offset += 4096)
+      bytes.fill(0xa5, offset + 8, offset + 200);
+    writeFileSync(path, bytes);
+    const reported: string[] = [];
+    let store: LocalStoreProxy | undefined;
+    try {
+      store = await openLocalStoreWorker({
+        path,
+        onCorruption: (error) => reported.push(error.code),
+      });
+      await rejectsWithCode(
+        store.listMessages({ accountId: ACCOUNT, folder: 'inbox' }, { limit: 1000 }),
+        'LOCAL_STORE_CORRUPT',
+      );
+      assert.deepEqual(reported, ['LOCAL_STORE_CORRUPT']);
+    } catch (error) {
+      // Should SQLite notice the damage while opening, that is the same code.
+      assert.equal(store, undefined);
+      assert.equal((error as { code?: unknown }).code, 'LOCAL_STORE_CORRUPT');
+    } finally {
+      await store?.close();
+    }
+    assert.equal(Buffer.compare(readFileSync(path), bytes), 0, 'the file was changed');
+  });
+});
