@@ -118,7 +118,10 @@ test('a refused recipient fails the message, with the server’s reason on it', 
   await setup.engine.syncNow({});
   const failed = await setup.engine.getMessage({ ref: queued.ref });
   assert.equal(failed.summary.send?.state, 'failed');
-  assert.match(failed.summary.send.problem ?? '', /^The server refused the message \(99\.0\.5\.\d+\)/);
+  assert.match(
+    failed.summary.send.problem ?? '',
+    /^The server refused the message \(99\.0\.5\.\d+\)/,
+  );
   await assert.rejects(setup.engine.cancelSend({ ref: `${setup.accountId}/sent:unknown` }), {
     code: 'ENGINE_UNKNOWN_MESSAGE',
   });
