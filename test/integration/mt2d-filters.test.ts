@@ -45,7 +45,14 @@ let alphaCa: DomainCa;
 let alice: TestUser;
 let mallory: TestUser;
 let scratch: string;
-const hosts: Record<'beta' | 'gamma' | 'delta' | 'epsilon', TestIdentity> = {} as never;
+/** Hosts of other domains: beta (blacklisted), gamma (unknown CA), delta (blacklisted issuer), epsilon (not whitelisted). */
+const hosts = new Map<string, TestIdentity>();
+
+function host(name: string): TestIdentity {
+  const identity = hosts.get(name);
+  if (identity === undefined) throw new Error(`no host ${name}`);
+  return identity;
+}
 
 async function foreignHost(domain: string): Promise<{ ca: DomainCa; identity: TestIdentity }> {
   const ca = await createDomainCa({ domain });
@@ -148,20 +155,15 @@ before(async () => {
     ]);
     if (result.code !== 0) throw new Error(result.stderr);
   }
-  const [beta, gamma, delta, epsilon] = await Promise.all(
-    ['beta.test', 'gamma.test', 'delta.test', 'epsilon.test'].map(foreignHost),
-  );
-  if (beta === undefined || gamma === undefined || delta === undefined || epsilon === undefined) {
-    throw new Error('foreign hosts');
+  let deltaCa: DomainCa | undefined;
+  for (const name of ['beta', 'gamma', 'delta', 'epsilon']) {
+    const made = await foreignHost(`${name}.test`);
+    hosts.set(name, made.identity);
+    if (name === 'delta') deltaCa = made.ca;
   }
-  Object.assign(hosts, {
-    beta: beta.identity,
-    gamma: gamma.identity,
-    delta: delta.identity,
-    epsilon: epsilon.identity,
-  });
+  if (deltaCa === undefined) throw new Error('no delta CA');
   const deltaCaFile = join(scratch, 'delta-ca.pem');
-  await writeFile(deltaCaFile, certificatesToPem([delta.ca.certificate]));
+  await writeFile(deltaCaFile, certificatesToPem([deltaCa.certificate]));
   await configure((config) => ({
     ...config,
     limits: {
@@ -220,7 +222,7 @@ describe('mt2d pre-transfer filters, each with its own code', () => {
   describe('HELO: the peer', () => {
     test('a host certificate from an unknown CA: 99.0.5.21', async () => {
       await assert.rejects(
-        connectUser(server, hosts.gamma, { hostname: alpha.hostname }),
+        connectUser(server, host('gamma'), { hostname: alpha.hostname }),
         refusedWith(RESULT.CERTIFICATE_UNTRUSTED),
       );
     });
@@ -238,7 +240,7 @@ describe('mt2d pre-transfer filters, each with its own code', () => {
     });
     test('a blacklisted issuing domain: 99.0.5.18', async () => {
       await assert.rejects(
-        connectUser(server, hosts.delta, { hostname: alpha.hostname }),
+        connectUser(server, host('delta'), { hostname: alpha.hostname }),
         refusedWith(RESULT.CERTIFICATE_REVOKED),
       );
     });
@@ -257,13 +259,13 @@ describe('mt2d pre-transfer filters, each with its own code', () => {
     });
     test('a blacklisted host: 99.0.5.41', async () => {
       await assert.rejects(
-        connectUser(server, hosts.beta, { hostname: alpha.hostname }),
+        connectUser(server, host('beta'), { hostname: alpha.hostname }),
         refusedWith(RESULT.HOST_BLACKLISTED),
       );
     });
     test('a host not on the whitelist: 99.0.5.42', async () => {
       await assert.rejects(
-        connectUser(server, hosts.epsilon, { hostname: alpha.hostname }),
+        connectUser(server, host('epsilon'), { hostname: alpha.hostname }),
         refusedWith(RESULT.HOST_NOT_WHITELISTED),
       );
     });
