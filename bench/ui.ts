@@ -38,7 +38,6 @@ const WORDS = [
   'release',
   'travel',
 ];
-const STORE_WORKER = new URL('../main/web-host/source-store-worker.mjs', import.meta.url);
 
 function messageInput(accountId: string, index: number, now: number): MessageInput {
   const word = WORDS[index % WORDS.length] ?? 'note';
@@ -119,7 +118,7 @@ async function waitForNumber(page: Page, expression: string, timeoutMs = 60_000)
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'mt2-bench-ui-'));
   const dataDir = join(dir, 'data');
-  const engineOptions = { dataDir, storeWorkerUrl: STORE_WORKER };
+  const engineOptions = { dataDir };
   try {
     const rendererBuild = buildRenderer(join(dir, 'renderer'));
     console.log(`bench:ui: first run and ${COUNT} messages into the local store...`);

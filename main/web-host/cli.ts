@@ -19,7 +19,6 @@ async function main(): Promise<void> {
   const app = await startWebApp({
     engine: {
       dataDir: process.env['MT2_DATA_DIR'] ?? join(homedir(), '.mt2-web'),
-      storeWorkerUrl: new URL('./source-store-worker.mjs', import.meta.url),
     },
     rendererDir,
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 0,

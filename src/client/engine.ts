@@ -756,19 +756,19 @@ class Mt2Engine implements Engine {
 
   // ---- certificates and trust ----
 
-  listCertificates() {
+  async listCertificates() {
     this.primaryId();
-    return this.certificates.list();
+    return await this.certificates.list();
   }
 
-  certificateDetails(params: ApiParams<'certificateDetails'>) {
+  async certificateDetails(params: ApiParams<'certificateDetails'>) {
     this.primaryId();
-    return this.certificates.details(params.fingerprint);
+    return await this.certificates.details(params.fingerprint);
   }
 
-  importCertificate(params: ApiParams<'importCertificate'>) {
+  async importCertificate(params: ApiParams<'importCertificate'>) {
     this.primaryId();
-    return this.certificates.import(params.data);
+    return await this.certificates.import(params.data);
   }
 
   async exportIdentity(params: ApiParams<'exportIdentity'>): Promise<null> {
@@ -784,13 +784,14 @@ class Mt2Engine implements Engine {
     return Promise.resolve(this.settings.get('trust'));
   }
 
-  setTrustSettings(params: ApiParams<'setTrustSettings'>): Promise<TrustSettingsView> {
+  async setTrustSettings(params: ApiParams<'setTrustSettings'>): Promise<TrustSettingsView> {
+    await Promise.resolve();
     if (params.delegatedValidation) {
       this.notBuilt('Delegated CA validation (looking up other domains’ CAs)');
     }
     this.settings.set('trust', params);
     for (const runtime of this.runtimes.values()) runtime.refreshTrust();
-    return Promise.resolve(params);
+    return params;
   }
 
   // ---- life cycle ----

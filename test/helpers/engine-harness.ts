@@ -25,9 +25,6 @@ import {
 } from './mt2d-process.ts';
 import { buildSignedMessage, type MessageDraft } from './signed-message.ts';
 
-/** The store's worker, loadable from sources (see tsx-store-worker.mjs). */
-export const TSX_STORE_WORKER = new URL('./tsx-store-worker.mjs', import.meta.url);
-
 /** PBKDF2 rounds in tests: the real 600,000 take a second per key. */
 export const TEST_KEY_ITERATIONS = 1000;
 
@@ -90,7 +87,6 @@ export function testEngine(options: EngineOptions): Promise<Engine> {
     keyFile: { iterations: TEST_KEY_ITERATIONS },
     backoff: { initialDelayMs: 100, maxDelayMs: 1000 },
     pollIntervalMs: 60_000,
-    storeWorkerUrl: TSX_STORE_WORKER,
     connectWaitMs: 20_000,
     ...options,
   });

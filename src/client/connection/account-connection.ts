@@ -37,6 +37,9 @@ export interface AccountConnectionOptions {
 }
 
 function plainWords(error: unknown): string {
+  if (error instanceof Error && error.name === 'NewSessionNeeded') {
+    return 'Reconnecting to send a message that now carries postage.';
+  }
   if (error instanceof Mt2Error && error.code === 'TLS_FAILED') {
     return `Cannot reach the server: ${error.message}`;
   }

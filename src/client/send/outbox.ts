@@ -139,11 +139,12 @@ export class Outbox {
     const item = await this.update(queued, { state: 'sending', attempts: queued.attempts + 1 });
     const payload = payloadOf(item);
     try {
-      await session.transferMessage(payload.msgId, {
-        envelope: Buffer.from(payload.envelope, 'base64'),
-        headers: Buffer.from(payload.headers, 'base64'),
-        body: Buffer.from(payload.body, 'base64'),
-      });
+      // Part by part, each acknowledged before the next: when the envelope is refused
+      // (postage, say) that refusal is the one seen, not the later parts' "already
+      // refused". Outgoing mail is few messages; the round trips do not matter.
+      for (const part of ['envelope', 'headers', 'body'] as const) {
+        await session.xfer(payload.msgId, `message/${part}`, Buffer.from(payload[part], 'base64'));
+      }
       await this.store.moveMessages(item.accountId, [outgoingKey(payload.msgId)], 'sent');
       await this.update(item, { state: 'sent', lastError: null });
       this.events.onMoved();

@@ -1,9 +1,6 @@
 import { HASHCASH_OID, MAX_STAMP_BITS, mintStamp } from '../../extensions/index.ts';
 import type { Mt2Envelope, Mt2Extension } from '../../message/index.ts';
-import { Mt2Error } from '../../protocol/index.ts';
-
-/** The detail of MT2's "postage required" result code (docs/mt2d.md, "Postage"). */
-const POSTAGE_REQUIRED_DETAIL = '5.38';
+import { Mt2Error, RESULT } from '../../protocol/index.ts';
 
 /** Most bits the engine will mint for; more would take hours (a hostile server). */
 export const MAX_POSTAGE_BITS = 28;
@@ -27,7 +24,7 @@ function optionValue(error: Mt2Error, name: string): string | undefined {
  */
 export function postageDemand(error: unknown): PostageDemand | undefined {
   if (!(error instanceof Mt2Error) || error.code !== 'REFUSED') return undefined;
-  if (!error.result.endsWith(`.${POSTAGE_REQUIRED_DETAIL}`)) return undefined;
+  if (error.result !== RESULT.POSTAGE_REQUIRED) return undefined;
   const bitsText = optionValue(error, 'BITS') ?? /(\d+) bits/.exec(error.message)?.[1];
   const bits = Number(bitsText);
   if (

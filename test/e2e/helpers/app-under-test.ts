@@ -4,11 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startWebApp, type RunningWebApp } from '../../../main/web-host/web-app.ts';
 import { buildRenderer } from '../../../tools/renderer-build.ts';
-import {
-  mt2dProcessHost,
-  TEST_KEY_ITERATIONS,
-  TSX_STORE_WORKER,
-} from '../../helpers/engine-harness.ts';
+import { mt2dProcessHost, TEST_KEY_ITERATIONS } from '../../helpers/engine-harness.ts';
 import { launchChromium } from './chromium.ts';
 
 export const SCREENSHOT_DIR = new URL('../screenshots/', import.meta.url).pathname;
@@ -48,7 +44,6 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
         dataDir: join(dir, 'data'),
         embeddedServer: host,
         keyFile: { iterations: TEST_KEY_ITERATIONS },
-        storeWorkerUrl: TSX_STORE_WORKER,
         backoff: { initialDelayMs: 100, maxDelayMs: 1000 },
         pollIntervalMs: 1000,
         connectWaitMs: 20_000,

@@ -109,3 +109,23 @@ test('a server that requires postage gets a hashcash stamp and accepts', async (
   const stamp = envelope.extensions.find((extension) => extension.oid === HASHCASH_OID);
   assert.ok(stamp !== undefined, 'the delivered envelope carries the stamp');
 });
+
+test('a refused recipient fails the message, with the server’s reason on it', async (t) => {
+  const setup = await remoteSetup();
+  t.after(() => setup.cleanup());
+  const draft = { ...toAlice(setup, 'To nobody'), to: ['nobody@alpha.test'] };
+  const queued = await setup.engine.send(draft);
+  await setup.engine.syncNow({});
+  const failed = await setup.engine.getMessage({ ref: queued.ref });
+  assert.equal(failed.summary.send?.state, 'failed');
+  assert.match(
+    failed.summary.send.problem ?? '',
+    /^The server refused the message \(99\.0\.5\.\d+\)/,
+  );
+  await assert.rejects(setup.engine.cancelSend({ ref: `${setup.accountId}/sent:unknown` }), {
+    code: 'ENGINE_UNKNOWN_MESSAGE',
+  });
+  const retried = await setup.engine.retrySend({ ref: queued.ref });
+  assert.equal(retried.send?.state, 'queued');
+  await assert.rejects(setup.engine.retrySend({ ref: queued.ref }), { code: 'ENGINE_SEND_STATE' });
+});

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addPostage, postageDemand } from '../../../../src/client/send/postage.ts';
 import { HASHCASH_OID } from '../../../../src/extensions/index.ts';
-import { Mt2Error } from '../../../../src/protocol/index.ts';
+import { Mt2Error, RESULT } from '../../../../src/protocol/index.ts';
 
 const refusal = (result: string, text: string, bits?: string) =>
   new Mt2Error(
@@ -21,21 +21,24 @@ const refusal = (result: string, text: string, bits?: string) =>
   );
 
 test('postageDemand reads BITS and RESOURCE, else the text; other refusals are not postage', () => {
-  assert.deepEqual(postageDemand(refusal('99.0.5.38', 'Postage required.', '12')), {
+  assert.deepEqual(postageDemand(refusal(RESULT.POSTAGE_REQUIRED, 'Postage required.', '12')), {
     bits: 12,
     resource: 'bob@beta.test',
   });
-  assert.deepEqual(postageDemand(refusal('99.0.5.38', 'Postage required: 9 bits for x@y.')), {
-    bits: 9,
-  });
-  assert.equal(postageDemand(refusal('99.0.5.34', 'No such mailbox.')), undefined);
-  assert.equal(postageDemand(new Error('99.0.5.38')), undefined);
+  assert.deepEqual(
+    postageDemand(refusal(RESULT.POSTAGE_REQUIRED, 'Postage required: 9 bits for x@y.')),
+    {
+      bits: 9,
+    },
+  );
+  assert.equal(postageDemand(refusal(RESULT.UNKNOWN_RECIPIENT, 'No such mailbox.')), undefined);
+  assert.equal(postageDemand(new Error(RESULT.POSTAGE_REQUIRED)), undefined);
 });
 
 test('postageDemand refuses absurd demands (a hostile server asking for hours of work)', () => {
-  assert.equal(postageDemand(refusal('99.0.5.38', 'x', '40')), undefined);
-  assert.equal(postageDemand(refusal('99.0.5.38', 'x', '0')), undefined);
-  assert.equal(postageDemand(refusal('99.0.5.38', 'x', 'many')), undefined);
+  assert.equal(postageDemand(refusal(RESULT.POSTAGE_REQUIRED, 'x', '40')), undefined);
+  assert.equal(postageDemand(refusal(RESULT.POSTAGE_REQUIRED, 'x', '0')), undefined);
+  assert.equal(postageDemand(refusal(RESULT.POSTAGE_REQUIRED, 'x', 'many')), undefined);
 });
 
 test('addPostage mints one stamp per recipient that `hashcash -cy` accepts', async () => {
