@@ -41,12 +41,14 @@ function settings() {
       count: { type: 'string', default: '10000' },
       'body-bytes': { type: 'string', default: '4096' },
       window: { type: 'string', default: String(DEFAULT_TAKETHIS_WINDOW) },
+      /** A folder for a CPU profile of the mt2d process (node --cpu-prof). */
+      profile: { type: 'string' },
     },
   });
   const count = Number(values.count);
   const bodyBytes = Number(values['body-bytes']);
   checkRun(count, bodyBytes);
-  return { count, bodyBytes, window: Number(values.window) };
+  return { count, bodyBytes, window: Number(values.window), profileDir: values.profile };
 }
 
 /** The same messages the peers get, as signed MT2 messages from alice to bob. */
@@ -94,7 +96,12 @@ function mt2Messages(alice: TestUser, count: number, bodyBytes: number) {
  * A window of `window` messages: each message is three XFERs (envelope, headers, body),
  * so both sides allow 3 * window + 1 requests in flight (TAKETHIS is one per article).
  */
-async function benchMt2d(count: number, bodyBytes: number, window: number): Promise<Row> {
+async function benchMt2d(
+  count: number,
+  bodyBytes: number,
+  window: number,
+  profileDir: string | undefined,
+): Promise<Row> {
   const maxInFlight = 3 * window + 1;
   const alpha = await initMt2dDir('alpha.test');
   try {
@@ -104,7 +111,9 @@ async function benchMt2d(count: number, bodyBytes: number, window: number): Prom
     const config = parseConfig(JSON.parse(await readFile(configPath, 'utf8')));
     await writeConfig(configPath, { ...config, limits: { ...config.limits, maxInFlight } });
     const messages = mt2Messages(alice, count, bodyBytes);
-    const server = await startMt2dProcess(alpha.dir);
+    const server = await startMt2dProcess(alpha.dir, {
+      nodeOptions: profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir],
+    });
     try {
       const { session } = await connectUser(server, alice, {
         hostname: alpha.hostname,
@@ -168,10 +177,10 @@ function print(rows: readonly Row[], count: number): void {
 }
 
 try {
-  const { count, bodyBytes, window } = settings();
+  const { count, bodyBytes, window, profileDir } = settings();
   console.log(`bench:server: ${count} messages, ${bodyBytes}-byte bodies, loopback`);
   const rows = [
-    await benchMt2d(count, bodyBytes, window),
+    await benchMt2d(count, bodyBytes, window, profileDir),
     await benchInn(count, bodyBytes, window),
     await benchSmtp(count, bodyBytes),
   ];
