@@ -36,6 +36,12 @@ function attribute(type: string, value: Uint8Array): Buffer {
   return sequence(oid(type), setOf(value));
 }
 
+// The same in every SignedData we make (read only: the DER helpers copy what they wrap).
+const SHA256_ALGORITHM = algorithmWithNull(OID_SHA256);
+const DIGEST_ALGORITHMS = setOf(SHA256_ALGORITHM);
+const CONTENT_TYPE_DATA = attribute(OID_CONTENT_TYPE, oid(OID_DATA));
+const DATA_TYPE = oid(OID_DATA);
+
 /** Makes the raw signature of the DER signed attributes with the key (sha256). */
 export type RawSigner = (signedAttributes: Buffer, privateKey: KeyObject) => Promise<Buffer>;
 
@@ -73,17 +79,27 @@ function signerConstants(signer: Credentials, options: CmsSignOptions): SignerCo
   return constants;
 }
 
+const algorithmByKey = new WeakMap<KeyObject, Buffer>();
+
+function signatureAlgorithmOf(privateKey: KeyObject): Buffer {
+  let algorithm = algorithmByKey.get(privateKey);
+  if (algorithm === undefined) {
+    algorithm = signatureAlgorithmFor(privateKey);
+    algorithmByKey.set(privateKey, algorithm);
+  }
+  return algorithm;
+}
+
 /** The signed attributes to sign, and how to wrap their signature into the SignedData. */
 function prepareSignedData(
   content: Uint8Array,
   signer: Credentials,
   options: CmsSignOptions,
 ): { readonly signedSet: Buffer; assemble(signature: Buffer): Buffer } {
-  const signatureAlgorithm = signatureAlgorithmFor(signer.privateKey); // refuses other keys first
+  const signatureAlgorithm = signatureAlgorithmOf(signer.privateKey); // refuses other keys first
   const constants = signerConstants(signer, options);
-  const digestAlgorithm = algorithmWithNull(OID_SHA256);
   const signedAttributes = [
-    attribute(OID_CONTENT_TYPE, oid(OID_DATA)),
+    CONTENT_TYPE_DATA,
     attribute(OID_SIGNING_TIME, time(options.signingTime ?? new Date())),
     attribute(OID_MESSAGE_DIGEST, octetString(createHash('sha256').update(content).digest())),
   ];
@@ -93,18 +109,18 @@ function prepareSignedData(
     const signerInfo = sequence(
       integer(1),
       constants.signerIdentifier,
-      digestAlgorithm,
+      SHA256_ALGORITHM,
       withIdentifier(0xa0, signedSet),
       signatureAlgorithm,
       octetString(signature),
     );
     const encapsulated =
       options.detached === false
-        ? sequence(oid(OID_DATA), contextConstructed(0, octetString(content)))
-        : sequence(oid(OID_DATA));
+        ? sequence(DATA_TYPE, contextConstructed(0, octetString(content)))
+        : sequence(DATA_TYPE);
     const signedData = sequence(
       integer(1),
-      setOf(digestAlgorithm),
+      DIGEST_ALGORITHMS,
       encapsulated,
       constants.certificates,
       setOf(signerInfo),
