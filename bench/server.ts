@@ -5,6 +5,7 @@
 //
 // Run: npm run bench:server [-- --count 10000 --body-bytes 4096 --window 100]
 // Needs the Debian packages of bench/peers/setup.sh (INN2, postfix).
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,25 @@ interface Row {
   readonly work: string;
   readonly ok: number;
   readonly elapsedMs: number;
+  /** CPU the server spent, all its threads and its event-loop thread alone (mt2d only). */
+  readonly cpuMs?: { readonly process: number; readonly eventLoop: number };
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+/** CPU time (user + system) of a thread of `pid`, or of the whole process, from /proc. */
+async function cpuMsOf(pid: number, thread?: number): Promise<number> {
+  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  const stat = await readFile(path, 'utf8');
+  // Fields after the command name (which may hold blanks): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The CPU of mt2d (process, event-loop thread) so far. */
+async function serverCpu(pid: number) {
+  return { process: await cpuMsOf(pid), eventLoop: await cpuMsOf(pid, pid) };
 }
 
 function settings() {
@@ -121,14 +141,21 @@ async function benchMt2d(
       });
       const opt = await session.opt([option('PIPE', 'ON')]);
       if (!opt.ok) throw new Error(`PIPE refused: ${opt.code}`);
+      const cpuBefore = await serverCpu(server.pid);
       const started = performance.now();
       const results = await Promise.all(
         messages.map((message) => session.transferMessage(message.msgId, message.parts)),
       );
       const elapsedMs = performance.now() - started;
+      const cpuAfter = await serverCpu(server.pid);
+      const cpuMs = {
+        process: cpuAfter.process - cpuBefore.process,
+        eventLoop: cpuAfter.eventLoop - cpuBefore.eventLoop,
+      };
       await session.quit();
       const ok = results.filter((result) => result.committed).length;
-      return { peer: 'mt2d', work: `MT2 TLS, PIPE, window ${window}, fsync`, ok, elapsedMs };
+      const work = `MT2 TLS, PIPE, window ${window}, fsync`;
+      return { peer: 'mt2d', work, ok, elapsedMs, cpuMs };
     } finally {
       await server.stop();
     }
@@ -174,6 +201,13 @@ function print(rows: readonly Row[], count: number): void {
     cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)));
   console.log(format(header).join('  '));
   for (const line of lines) console.log(format(line).join('  '));
+  if (mt2d?.cpuMs !== undefined) {
+    const perMessage = (ms: number) => (ms / count).toFixed(3);
+    console.log(
+      `mt2d CPU per message: ${perMessage(mt2d.cpuMs.process)} ms (all threads), ` +
+        `${perMessage(mt2d.cpuMs.eventLoop)} ms (event-loop thread)`,
+    );
+  }
 }
 
 try {
