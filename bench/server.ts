@@ -5,6 +5,7 @@
 //
 // Run: npm run bench:server [-- --count 10000 --body-bytes 4096 --window 100]
 // Needs the Debian packages of bench/peers/setup.sh (INN2, postfix).
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,25 @@ interface Row {
   readonly work: string;
   readonly ok: number;
   readonly elapsedMs: number;
+  /** CPU the server spent, all its threads and its event-loop thread alone (mt2d only). */
+  readonly cpuMs?: { readonly process: number; readonly eventLoop: number };
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+/** CPU time (user + system) of a thread of `pid`, or of the whole process, from /proc. */
+async function cpuMsOf(pid: number, thread?: number): Promise<number> {
+  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  const stat = await readFile(path, 'utf8');
+  // Fields after the command name (which may hold blanks): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The CPU of mt2d (process, event-loop thread) so far. */
+async function serverCpu(pid: number) {
+  return { process: await cpuMsOf(pid), eventLoop: await cpuMsOf(pid, pid) };
 }
 
 function settings() {
@@ -41,12 +61,14 @@ function settings() {
       count: { type: 'string', default: '10000' },
       'body-bytes': { type: 'string', default: '4096' },
       window: { type: 'string', default: String(DEFAULT_TAKETHIS_WINDOW) },
+      /** A folder for a CPU profile of the mt2d process (node --cpu-prof). */
+      profile: { type: 'string' },
     },
   });
   const count = Number(values.count);
   const bodyBytes = Number(values['body-bytes']);
   checkRun(count, bodyBytes);
-  return { count, bodyBytes, window: Number(values.window) };
+  return { count, bodyBytes, window: Number(values.window), profileDir: values.profile };
 }
 
 /** The same messages the peers get, as signed MT2 messages from alice to bob. */
@@ -94,7 +116,12 @@ function mt2Messages(alice: TestUser, count: number, bodyBytes: number) {
  * A window of `window` messages: each message is three XFERs (envelope, headers, body),
  * so both sides allow 3 * window + 1 requests in flight (TAKETHIS is one per article).
  */
-async function benchMt2d(count: number, bodyBytes: number, window: number): Promise<Row> {
+async function benchMt2d(
+  count: number,
+  bodyBytes: number,
+  window: number,
+  profileDir: string | undefined,
+): Promise<Row> {
   const maxInFlight = 3 * window + 1;
   const alpha = await initMt2dDir('alpha.test');
   try {
@@ -104,7 +131,9 @@ async function benchMt2d(count: number, bodyBytes: number, window: number): Prom
     const config = parseConfig(JSON.parse(await readFile(configPath, 'utf8')));
     await writeConfig(configPath, { ...config, limits: { ...config.limits, maxInFlight } });
     const messages = mt2Messages(alice, count, bodyBytes);
-    const server = await startMt2dProcess(alpha.dir);
+    const server = await startMt2dProcess(alpha.dir, {
+      nodeOptions: profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir],
+    });
     try {
       const { session } = await connectUser(server, alice, {
         hostname: alpha.hostname,
@@ -112,14 +141,21 @@ async function benchMt2d(count: number, bodyBytes: number, window: number): Prom
       });
       const opt = await session.opt([option('PIPE', 'ON')]);
       if (!opt.ok) throw new Error(`PIPE refused: ${opt.code}`);
+      const cpuBefore = await serverCpu(server.pid);
       const started = performance.now();
       const results = await Promise.all(
         messages.map((message) => session.transferMessage(message.msgId, message.parts)),
       );
       const elapsedMs = performance.now() - started;
+      const cpuAfter = await serverCpu(server.pid);
+      const cpuMs = {
+        process: cpuAfter.process - cpuBefore.process,
+        eventLoop: cpuAfter.eventLoop - cpuBefore.eventLoop,
+      };
       await session.quit();
       const ok = results.filter((result) => result.committed).length;
-      return { peer: 'mt2d', work: `MT2 TLS, PIPE, window ${window}, fsync`, ok, elapsedMs };
+      const work = `MT2 TLS, PIPE, window ${window}, fsync`;
+      return { peer: 'mt2d', work, ok, elapsedMs, cpuMs };
     } finally {
       await server.stop();
     }
@@ -165,13 +201,20 @@ function print(rows: readonly Row[], count: number): void {
     cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)));
   console.log(format(header).join('  '));
   for (const line of lines) console.log(format(line).join('  '));
+  if (mt2d?.cpuMs !== undefined) {
+    const perMessage = (ms: number) => (ms / count).toFixed(3);
+    console.log(
+      `mt2d CPU per message: ${perMessage(mt2d.cpuMs.process)} ms (all threads), ` +
+        `${perMessage(mt2d.cpuMs.eventLoop)} ms (event-loop thread)`,
+    );
+  }
 }
 
 try {
-  const { count, bodyBytes, window } = settings();
+  const { count, bodyBytes, window, profileDir } = settings();
   console.log(`bench:server: ${count} messages, ${bodyBytes}-byte bodies, loopback`);
   const rows = [
-    await benchMt2d(count, bodyBytes, window),
+    await benchMt2d(count, bodyBytes, window, profileDir),
     await benchInn(count, bodyBytes, window),
     await benchSmtp(count, bodyBytes),
   ];

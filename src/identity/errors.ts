@@ -18,6 +18,8 @@ export type IdentityErrorCode =
   | 'IDENTITY_ISSUE_REFUSED'
   /** The private key does not belong to the certificate. */
   | 'IDENTITY_KEY_MISMATCH'
+  /** A signing pool's worker failed or stopped, the pool is closed or full, or holds another key. */
+  | 'IDENTITY_SIGNING_FAILED'
   /** CMS input is not the expected content type. */
   | 'CMS_WRONG_CONTENT_TYPE'
   /** An algorithm (digest, signature, cipher, key transport) this module does not handle. */

@@ -7,6 +7,7 @@ export * from './csr.ts';
 export * from './issue.ts';
 export * from './pkcs12.ts';
 export * from './cms/sign.ts';
+export * from './cms/signing-pool.ts';
 export * from './cms/verify.ts';
 export * from './cms/encrypt.ts';
 export * from './cms/decrypt.ts';

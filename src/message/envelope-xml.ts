@@ -15,6 +15,7 @@ import {
   MT2_MESSAGE_NAMESPACE,
   parseXmlDocument,
   serializeXmlDocument,
+  serializeXmlElement,
   type XmlElement,
 } from './xml-tree.ts';
 import { element, indented } from './xml-write.internal.ts';
@@ -132,6 +133,18 @@ export function decodeEnvelope(
   };
 }
 
+function checkTraceHost(entry: TraceEntry, path: string): void {
+  if (!/^[^\s]+$/.test(entry.host))
+    throw new MessageError('XML_UNENCODABLE', 'host must be a non-empty token', `${path}/@host`);
+}
+
+function traceElement(entry: TraceEntry, path: string): XmlElement {
+  const signature =
+    entry.signature === undefined ? [] : [element('signature', {}, [writeBase64(entry.signature)])];
+  const time = writeDateTime(entry.time, `${path}/@time`);
+  return element('trace', { host: entry.host, time }, indented(signature, 1));
+}
+
 function checkEnvelope(envelope: Mt2Envelope): void {
   const fail = (reason: string, path: string) => {
     throw new MessageError('XML_UNENCODABLE', reason, path);
@@ -145,8 +158,7 @@ function checkEnvelope(envelope: Mt2Envelope): void {
       fail('not an address', `/envelope/recipient[${index + 1}]`);
   });
   envelope.trace.forEach((entry, index) => {
-    if (!/^[^\s]+$/.test(entry.host))
-      fail('host must be a non-empty token', `/envelope/trace[${index + 1}]/@host`);
+    checkTraceHost(entry, `/envelope/trace[${index + 1}]`);
   });
   envelope.errorReport?.results.forEach((result, index) => {
     if (!RESULT_CODE.test(result.code))
@@ -164,12 +176,7 @@ export function envelopeToXml(envelope: Mt2Envelope): XmlElement {
   if (envelope.certificate !== undefined)
     children.push(element('certificate', {}, [writeBase64(envelope.certificate)]));
   envelope.trace.forEach((entry, index) => {
-    const signature =
-      entry.signature === undefined
-        ? []
-        : [element('signature', {}, [writeBase64(entry.signature)])];
-    const time = writeDateTime(entry.time, `/envelope/trace[${index + 1}]/@time`);
-    children.push(element('trace', { host: entry.host, time }, indented(signature, 1)));
+    children.push(traceElement(entry, `/envelope/trace[${index + 1}]`));
   });
   envelope.extensions.forEach((extension, index) => {
     children.push(writeExtension(extension, `/envelope/extension[${index + 1}]`));
@@ -196,4 +203,31 @@ export function envelopeToXml(envelope: Mt2Envelope): XmlElement {
 /** Encodes an envelope as a `message/envelope` document (UTF-8 XML). */
 export function encodeEnvelope(envelope: Mt2Envelope): Uint8Array {
   return serializeXmlDocument(envelopeToXml(envelope));
+}
+
+/** The root's end tag and what may follow it here (blanks); looked for in the last octets. */
+const ENVELOPE_END = /<\/envelope[ \t\r\n]*>[ \t\r\n]*$/;
+const ENVELOPE_END_SEARCH_OCTETS = 256;
+
+/**
+ * The `message/envelope` document `encoded` (one {@link decodeEnvelope} accepted) with
+ * `entry` appended as its last trace entry, without decoding and encoding it again: the
+ * `<trace>` element goes just before the root's end tag, so it decodes as the old trace
+ * plus `entry` and everything else as it was. Undefined when the document does not end
+ * with that tag and blanks (a comment after it, say): encode the envelope instead.
+ */
+export function appendTraceEntryXml(
+  encoded: Uint8Array,
+  entry: TraceEntry,
+): Uint8Array | undefined {
+  const path = '/envelope/trace[last()]';
+  checkTraceHost(entry, path);
+  const tailStart = Math.max(0, encoded.byteLength - ENVELOPE_END_SEARCH_OCTETS);
+  const bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+  // latin1 maps each octet to one character, so the match index is an octet offset.
+  const end = ENVELOPE_END.exec(bytes.toString('latin1', tailStart));
+  if (end === null) return undefined;
+  const at = tailStart + end.index;
+  const trace = Buffer.from(`  ${serializeXmlElement(traceElement(entry, path), path)}\n`, 'utf8');
+  return Buffer.concat([bytes.subarray(0, at), trace, bytes.subarray(at)]);
 }

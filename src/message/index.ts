@@ -34,7 +34,7 @@ export {
   type MailboxGroup,
   type Mt2Headers,
 } from './headers.ts';
-export { decodeEnvelope, encodeEnvelope } from './envelope-xml.ts';
+export { appendTraceEntryXml, decodeEnvelope, encodeEnvelope } from './envelope-xml.ts';
 export { decodeHeaders, encodeHeaders } from './headers-xml.ts';
 export { mt2ToRfc5322, rfc5322ToMt2, type Mt2Message, type SmtpEnvelope } from './legacy.ts';
 export {

@@ -204,8 +204,13 @@ function toOrdered(element: XmlElement, path: string): OrderedNode {
   return node;
 }
 
+/** Writes `element` as XML text (no declaration); `path` names it in errors. */
+export function serializeXmlElement(element: XmlElement, path = `/${element.name}`): string {
+  return builder.build([toOrdered(element, path)]);
+}
+
 /** Writes `root` as a UTF-8 XML document with an XML declaration. */
 export function serializeXmlDocument(root: XmlElement): Uint8Array {
-  const body = builder.build([toOrdered(root, `/${root.name}`)]);
+  const body = serializeXmlElement(root);
   return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`, 'utf8');
 }

@@ -1,4 +1,4 @@
-import { createHash, sign, type X509Certificate } from 'node:crypto';
+import { createHash, sign, type KeyObject, type X509Certificate } from 'node:crypto';
 import { issuerAndSerialNumber } from '../certificate-fields.ts';
 import {
   contextConstructed,
@@ -36,6 +36,100 @@ function attribute(type: string, value: Uint8Array): Buffer {
   return sequence(oid(type), setOf(value));
 }
 
+// The same in every SignedData we make (read only: the DER helpers copy what they wrap).
+const SHA256_ALGORITHM = algorithmWithNull(OID_SHA256);
+const DIGEST_ALGORITHMS = setOf(SHA256_ALGORITHM);
+const CONTENT_TYPE_DATA = attribute(OID_CONTENT_TYPE, oid(OID_DATA));
+const DATA_TYPE = oid(OID_DATA);
+
+/** Makes the raw signature of the DER signed attributes with the key (sha256). */
+export type RawSigner = (signedAttributes: Buffer, privateKey: KeyObject) => Promise<Buffer>;
+
+/** The parts of a SignerInfo and SignedData that only depend on the signer (cached). */
+interface SignerConstants {
+  readonly signerIdentifier: Buffer;
+  readonly certificates: Buffer;
+}
+
+// A host signs every trace entry with the same credentials: the certificate fields are
+// read and the certificate SET OF sorted once per credentials and chain, not per message.
+const constantsBySigner = new WeakMap<
+  X509Certificate,
+  WeakMap<readonly X509Certificate[], SignerConstants>
+>();
+
+function signerConstants(signer: Credentials, options: CmsSignOptions): SignerConstants {
+  const extra = options.extraCertificates ?? signer.chain;
+  let byChain = constantsBySigner.get(signer.certificate);
+  if (byChain === undefined) {
+    byChain = new WeakMap();
+    constantsBySigner.set(signer.certificate, byChain);
+  }
+  let constants = byChain.get(extra);
+  if (constants === undefined) {
+    constants = {
+      signerIdentifier: issuerAndSerialNumber(signer.certificate),
+      certificates: withIdentifier(
+        0xa0,
+        setOf(...[signer.certificate, ...extra].map((certificate) => certificate.raw)),
+      ),
+    };
+    byChain.set(extra, constants);
+  }
+  return constants;
+}
+
+const algorithmByKey = new WeakMap<KeyObject, Buffer>();
+
+function signatureAlgorithmOf(privateKey: KeyObject): Buffer {
+  let algorithm = algorithmByKey.get(privateKey);
+  if (algorithm === undefined) {
+    algorithm = signatureAlgorithmFor(privateKey);
+    algorithmByKey.set(privateKey, algorithm);
+  }
+  return algorithm;
+}
+
+/** The signed attributes to sign, and how to wrap their signature into the SignedData. */
+function prepareSignedData(
+  content: Uint8Array,
+  signer: Credentials,
+  options: CmsSignOptions,
+): { readonly signedSet: Buffer; assemble(signature: Buffer): Buffer } {
+  const signatureAlgorithm = signatureAlgorithmOf(signer.privateKey); // refuses other keys first
+  const constants = signerConstants(signer, options);
+  const signedAttributes = [
+    CONTENT_TYPE_DATA,
+    attribute(OID_SIGNING_TIME, time(options.signingTime ?? new Date())),
+    attribute(OID_MESSAGE_DIGEST, octetString(createHash('sha256').update(content).digest())),
+  ];
+  // The signature covers the attributes as a DER SET OF; SignerInfo carries them as [0].
+  const signedSet = setOf(...signedAttributes);
+  const assemble = (signature: Buffer) => {
+    const signerInfo = sequence(
+      integer(1),
+      constants.signerIdentifier,
+      SHA256_ALGORITHM,
+      withIdentifier(0xa0, signedSet),
+      signatureAlgorithm,
+      octetString(signature),
+    );
+    const encapsulated =
+      options.detached === false
+        ? sequence(DATA_TYPE, contextConstructed(0, octetString(content)))
+        : sequence(DATA_TYPE);
+    const signedData = sequence(
+      integer(1),
+      DIGEST_ALGORITHMS,
+      encapsulated,
+      constants.certificates,
+      setOf(signerInfo),
+    );
+    return wrapContentInfo(OID_SIGNED_DATA, signedData);
+  };
+  return { signedSet, assemble };
+}
+
 /**
  * Signs arbitrary octets as CMS SignedData (RFC 5652 section 5), DER: SHA-256,
  * signed attributes contentType, signingTime and messageDigest, the signer named by
@@ -48,37 +142,20 @@ export function signCms(
   signer: Credentials,
   options: CmsSignOptions = {},
 ): Buffer {
-  const signatureAlgorithm = signatureAlgorithmFor(signer.privateKey); // refuses other keys first
-  const digestAlgorithm = algorithmWithNull(OID_SHA256);
-  const signedAttributes = [
-    attribute(OID_CONTENT_TYPE, oid(OID_DATA)),
-    attribute(OID_SIGNING_TIME, time(options.signingTime ?? new Date())),
-    attribute(OID_MESSAGE_DIGEST, octetString(createHash('sha256').update(content).digest())),
-  ];
-  // The signature covers the attributes as a DER SET OF; SignerInfo carries them as [0].
-  const signedSet = setOf(...signedAttributes);
-  const signature = sign('sha256', signedSet, signer.privateKey);
-  const signerInfo = sequence(
-    integer(1),
-    issuerAndSerialNumber(signer.certificate),
-    digestAlgorithm,
-    withIdentifier(0xa0, signedSet),
-    signatureAlgorithm,
-    octetString(signature),
-  );
-  const certificates = [signer.certificate, ...(options.extraCertificates ?? signer.chain)].map(
-    (certificate) => certificate.raw,
-  );
-  const encapsulated =
-    options.detached === false
-      ? sequence(oid(OID_DATA), contextConstructed(0, octetString(content)))
-      : sequence(oid(OID_DATA));
-  const signedData = sequence(
-    integer(1),
-    setOf(digestAlgorithm),
-    encapsulated,
-    withIdentifier(0xa0, setOf(...certificates)),
-    setOf(signerInfo),
-  );
-  return wrapContentInfo(OID_SIGNED_DATA, signedData);
+  const prepared = prepareSignedData(content, signer, options);
+  return prepared.assemble(sign('sha256', prepared.signedSet, signer.privateKey));
+}
+
+/**
+ * {@link signCms} with the raw signature made by `rawSign` (e.g. a {@link SigningPool}
+ * on another thread); the same SignedData.
+ */
+export async function signCmsWith(
+  content: Uint8Array,
+  signer: Credentials,
+  rawSign: RawSigner,
+  options: CmsSignOptions = {},
+): Promise<Buffer> {
+  const prepared = prepareSignedData(content, signer, options);
+  return prepared.assemble(await rawSign(prepared.signedSet, signer.privateKey));
 }

@@ -38,6 +38,7 @@ export {
 export {
   MAX_TRACE_ENTRIES,
   appendTrace,
+  appendTraceWith,
   verifyTraceChain,
   type TraceVerification,
 } from './trace.ts';

@@ -1,7 +1,7 @@
 // Shared by the sender signature, the trace chain and error reports: sign a statement,
 // open a received signature, and judge its signer with the IdentityValidator.
 import { X509Certificate } from 'node:crypto';
-import { signCms } from '../cms/sign.ts';
+import { signCms, signCmsWith, type RawSigner } from '../cms/sign.ts';
 import { verifyCms } from '../cms/verify.ts';
 import { IdentityError } from '../errors.ts';
 import type { Credentials } from '../issue.ts';
@@ -23,6 +23,16 @@ export const MAX_SIGNATURE_BYTES = 64 * 1024;
 /** Signs a statement as CMS SignedData with the statement embedded (it is small). */
 export function signStatement(statement: Buffer, signer: Credentials, at: Date): Buffer {
   return signCms(statement, signer, { detached: false, signingTime: at });
+}
+
+/** {@link signStatement} with the raw signature made by `rawSign` (e.g. on a worker). */
+export function signStatementWith(
+  statement: Buffer,
+  signer: Credentials,
+  at: Date,
+  rawSign: RawSigner,
+): Promise<Buffer> {
+  return signCmsWith(statement, signer, rawSign, { detached: false, signingTime: at });
 }
 
 /** Parsed certificates by object: a host signs every trace entry with the same one. */

@@ -2,6 +2,7 @@
 // signed with its host key over the signature before it (the sender's, for the first).
 import type { Mt2Envelope, TraceEntry } from '../../message/index.ts';
 import { IdentityError } from '../errors.ts';
+import type { RawSigner } from '../cms/sign.ts';
 import type { Credentials } from '../issue.ts';
 import type { IdentityValidator, Verdict } from '../validation/index.ts';
 import { MessageSecurityError, type MessageSecurityFailure } from './errors.ts';
@@ -10,6 +11,7 @@ import {
   judgeSigner,
   openSignature,
   signStatement,
+  signStatementWith,
 } from './signer.internal.ts';
 import {
   decodeTraceStatement,
@@ -53,6 +55,28 @@ function statementFor(
   };
 }
 
+/** Checks that `hostname` may append an entry; the statement its entry signs. */
+function nextTraceStatement(
+  envelope: Mt2Envelope,
+  hostCredentials: Credentials,
+  hostname: string,
+  at: Date,
+): TraceStatement {
+  if (envelope.trace.length >= MAX_TRACE_ENTRIES) {
+    throw new MessageSecurityError(
+      'MSGSEC_INPUT_TOO_LARGE',
+      `already ${MAX_TRACE_ENTRIES} trace entries`,
+    );
+  }
+  assertCertifiedFor(hostCredentials.certificate, { kind: 'host', hostname });
+  return statementFor(envelope, envelope.trace.length, hostname, at);
+}
+
+function withEntry(envelope: Mt2Envelope, statement: TraceStatement, signature: Buffer) {
+  const entry: TraceEntry = { host: statement.host, time: new Date(statement.time), signature };
+  return { ...envelope, trace: [...envelope.trace, entry] };
+}
+
 /**
  * Returns the envelope with a trace entry for `hostname` at `at` appended, signed with
  * the host's credentials over the previous entry's signature (the sender's signature
@@ -65,20 +89,26 @@ export function appendTrace(
   hostname: string,
   at: Date,
 ): Mt2Envelope {
-  if (envelope.trace.length >= MAX_TRACE_ENTRIES) {
-    throw new MessageSecurityError(
-      'MSGSEC_INPUT_TOO_LARGE',
-      `already ${MAX_TRACE_ENTRIES} trace entries`,
-    );
-  }
-  assertCertifiedFor(hostCredentials.certificate, { kind: 'host', hostname });
-  const statement = statementFor(envelope, envelope.trace.length, hostname, at);
-  const entry: TraceEntry = {
-    host: hostname,
-    time: new Date(statement.time),
-    signature: signStatement(encodeTraceStatement(statement), hostCredentials, at),
-  };
-  return { ...envelope, trace: [...envelope.trace, entry] };
+  const statement = nextTraceStatement(envelope, hostCredentials, hostname, at);
+  const signed = signStatement(encodeTraceStatement(statement), hostCredentials, at);
+  return withEntry(envelope, statement, signed);
+}
+
+/**
+ * {@link appendTrace} with the raw signature made by `rawSign` (a server passes its
+ * SigningPool, so signing runs on another thread); the same entry, the same errors.
+ */
+export async function appendTraceWith(
+  envelope: Mt2Envelope,
+  hostCredentials: Credentials,
+  hostname: string,
+  at: Date,
+  rawSign: RawSigner,
+): Promise<Mt2Envelope> {
+  const statement = nextTraceStatement(envelope, hostCredentials, hostname, at);
+  const statementDer = encodeTraceStatement(statement);
+  const signed = await signStatementWith(statementDer, hostCredentials, at, rawSign);
+  return withEntry(envelope, statement, signed);
 }
 
 /**

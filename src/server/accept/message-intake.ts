@@ -2,6 +2,7 @@ import type { SpentStampStore } from '../../extensions/index.ts';
 import { encryptedPartsOf, type EncryptablePart } from '../../identity/index.ts';
 import {
   MessageError,
+  appendTraceEntryXml,
   decodeEnvelope,
   decodeHeaders,
   encodeEnvelope,
@@ -201,7 +202,7 @@ export class MessageIntake {
       encrypted: encryptedPartsOf(envelope),
     };
     this.#phase = phase;
-    const durable = this.#write(incoming, 'envelope', encodeEnvelope(traced));
+    const durable = this.#write(incoming, 'envelope', tracedEnvelopeXml(bytes, envelope, traced));
     return {
       done: durable.then((): Completion | Promise<Completion> =>
         envelope.control ? this.#commit(phase) : OK,
@@ -276,6 +277,17 @@ export class MessageIntake {
     };
     return { verdict: { accept: true, committed: true } as const, delivered };
   }
+}
+
+/**
+ * The envelope to store: the client's document with the trace entry spliced in (it was
+ * decoded and checked already; decoding and encoding it whole again costs more than the
+ * rest of its intake), or the traced envelope encoded when the splice does not apply.
+ */
+function tracedEnvelopeXml(received: Uint8Array, envelope: Mt2Envelope, traced: Mt2Envelope) {
+  const added = traced.trace.length === envelope.trace.length + 1 ? traced.trace.at(-1) : undefined;
+  const spliced = added === undefined ? undefined : appendTraceEntryXml(received, added);
+  return spliced ?? encodeEnvelope(traced);
 }
 
 /** A fragment's work once started: its answer comes when `done` resolves. */

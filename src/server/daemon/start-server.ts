@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
   IdentityValidator,
-  appendTrace,
+  SigningPool,
+  appendTraceWith,
   caStoreOf,
   certificatesToPem,
   parseCertificates,
@@ -121,6 +122,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       options.onRelayQueued?.(domain);
     }
   };
+  // Trace signatures are made on worker threads: RSA signing overlaps with the wire and store.
+  const signing = new SigningPool(credentials.host.privateKey);
   const server: AcceptanceServer = {
     config,
     validator,
@@ -128,7 +131,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     stamps,
     log,
     isLocalUser,
-    appendTrace: (envelope, at) => appendTrace(envelope, credentials.host, config.hostname, at),
+    appendTrace: (envelope, at) =>
+      appendTraceWith(envelope, credentials.host, config.hostname, at, signing.sign),
     onDelivered,
     mailbox: mailboxExtension(new StoreMailbox(store)),
   };
@@ -155,7 +159,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       options.listen.host,
     );
   } catch (error) {
-    await Promise.all([store.close(), stamps.close()]);
+    await Promise.all([store.close(), stamps.close(), signing.close()]);
     throw error;
   }
   log.event('listening', {
@@ -178,7 +182,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       closing ??= (async () => {
         await listener.close();
         await relay.close();
-        await Promise.all([store.close(), stamps.close()]);
+        await Promise.all([store.close(), stamps.close(), signing.close()]);
         log.event('stopped', {});
       })();
       return closing;

@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   appendTrace,
+  appendTraceWith,
+  SigningPool,
   createDomainCa,
   createHostCredentials,
   encodeTraceStatement,
@@ -229,5 +231,24 @@ describe('appendTrace and verifyTraceChain', () => {
       () => appendTrace(full, host, 'mx.example.com', T0),
       (error) => error instanceof MessageSecurityError && error.code === 'MSGSEC_INPUT_TOO_LARGE',
     );
+  });
+
+  test('appendTraceWith a signing pool makes the same entry, and refuses the same way', async () => {
+    const { alice, host, validator } = await messagePki();
+    const pool = new SigningPool(host.privateKey, 1);
+    try {
+      const signed = signMessage(aliceToBob(), alice, T0);
+      const pooled = await appendTraceWith(signed, host, 'mx.example.com', later(1), pool.sign);
+      const direct = appendTrace(signed, host, 'mx.example.com', later(1));
+      assert.deepEqual(pooled.trace, direct.trace);
+      const result = await verifyTraceChain(roundTrip(pooled), validator, later(10));
+      assert.deepEqual(brokenAt(result), [undefined, undefined]);
+      await assert.rejects(
+        appendTraceWith(signed, host, 'relay.example.com', T0, pool.sign),
+        (error) => error instanceof MessageSecurityError && error.code === 'MSGSEC_NOT_CERTIFIED',
+      );
+    } finally {
+      await pool.close();
+    }
   });
 });
