@@ -27,3 +27,4 @@ export type { Delivered } from './accept/message-intake.ts';
 export { addressMatches, hostMatches } from './accept/patterns.ts';
 export { stampsOf, needsPostage } from './accept/postage.ts';
 export { mimeSyntaxProblem } from './accept/mime-syntax.ts';
+export * from './lists/index.ts';

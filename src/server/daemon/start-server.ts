@@ -13,6 +13,7 @@ import { acceptanceSession, type AcceptanceServer } from '../accept/connection.t
 import { StoreMailbox } from '../mailbox/store-mailbox.ts';
 import type { Delivered } from '../accept/message-intake.ts';
 import { SpentStampLog } from '../postage/index.ts';
+import { ListHost } from '../lists/index.ts';
 import { Relay, dnsAddressLookup } from '../relay/index.ts';
 import { RoutingTable, SrvRoutes, StaticRoutes } from '../routing/index.ts';
 import { MessageStore } from '../store/index.ts';
@@ -108,6 +109,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     log,
   });
+  const queued = (domain: string) => {
+    relay.onRelayQueued(domain);
+    options.onRelayQueued?.(domain);
+  };
+  const lists = await ListHost.open({
+    dir: options.dir,
+    store,
+    validator,
+    host: { credentials: credentials.host, hostname: config.hostname },
+    isLocalUser,
+    onRelayQueued: queued,
+    log,
+  });
   const onDelivered = (delivered: Delivered) => {
     log.event('delivered', {
       msgId: delivered.msgId,
@@ -116,10 +130,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       relay: delivered.remoteDomains.join(','),
       duplicate: delivered.duplicate,
     });
-    for (const domain of delivered.remoteDomains) {
-      relay.onRelayQueued(domain);
-      options.onRelayQueued?.(domain);
-    }
+    for (const domain of delivered.remoteDomains) queued(domain);
+    for (const address of delivered.local) lists.wake(address);
   };
   const server: AcceptanceServer = {
     config,
@@ -127,7 +139,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     store,
     stamps,
     log,
-    isLocalUser,
+    isLocalUser: (address) => isLocalUser(address) || lists.isHostedList(address),
     appendTrace: (envelope, at) => appendTrace(envelope, credentials.host, config.hostname, at),
     onDelivered,
     mailbox: mailboxExtension(new StoreMailbox(store)),
@@ -165,6 +177,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     hostname: config.hostname,
   });
   relay.start();
+  lists.start();
   let closing: Promise<void> | undefined;
   return {
     address: { host: options.listen.host, port: listener.port },
@@ -177,6 +190,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close() {
       closing ??= (async () => {
         await listener.close();
+        await lists.close();
         await relay.close();
         await Promise.all([store.close(), stamps.close()]);
         log.event('stopped', {});
