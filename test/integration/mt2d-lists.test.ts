@@ -312,9 +312,10 @@ test('a non-member post is refused with LIST_NOT_MEMBER and reaches nobody', asy
   const verification = await verifyErrorReport(report.envelope, validator, new Date());
   assert.equal(verification.valid, true, JSON.stringify(verification.failures));
   assert.equal(report.envelope.sender, LIST, 'signed by the list');
-  const [result] = report.envelope.errorReport?.results ?? [];
-  assert.equal(result?.code, '99.0.5.45');
-  assert.match(result?.text ?? '', /^LIST_NOT_MEMBER: /);
+  const result = report.envelope.errorReport?.results[0];
+  assert.ok(result !== undefined);
+  assert.equal(result.code, '99.0.5.45');
+  assert.match(result.text, /^LIST_NOT_MEMBER: /);
   await alpha.waitFor((e) => e.event === 'list.refused' && e['msgId'] === msgId);
   assert.equal(
     alpha.events.some((e) => e.event === 'list.posted' && e['msgId'] === msgId),
@@ -332,9 +333,10 @@ test('a malformed control payload is refused clearly and changes nothing', async
     token: 'abcd',
   });
   const report = await arrival(carol, (m) => m.envelope.errorReport?.messageId === msgId);
-  const [result] = report.envelope.errorReport?.results ?? [];
-  assert.equal(result?.code, '99.0.5.45');
-  assert.match(result?.text ?? '', /^LIST_CONTROL_INVALID: EXTENSION_PAYLOAD_INVALID at \/confirm/);
+  const result = report.envelope.errorReport?.results[0];
+  assert.ok(result !== undefined);
+  assert.equal(result.code, '99.0.5.45');
+  assert.match(result.text, /^LIST_CONTROL_INVALID: EXTENSION_PAYLOAD_INVALID at \/confirm/);
   const after = await readListRecord(listFiles(alphaDir.dir, LIST).state);
   assert.deepEqual(after.list, before.list, 'nothing applied');
 });

@@ -26,14 +26,9 @@ export interface ListFiles {
   readonly key: string;
 }
 
-/** The `lists/` directory of a data directory. */
-export function listsDirectory(dir: string): string {
-  return join(dir, 'lists');
-}
-
 /** The files of list `address` (canonical, lower case) in data directory `dir`. */
 export function listFiles(dir: string, address: string): ListFiles {
-  const base = join(listsDirectory(dir), address);
+  const base = join(dataDirLayout(dir).lists, address);
   return { state: `${base}.json`, certificate: `${base}.pem`, key: `${base}.key` };
 }
 
@@ -69,7 +64,7 @@ export async function addList(options: AddListOptions): Promise<string> {
   const ca = await readDomainCa(layout);
   const privateKey = await generateRsaPrivateKey();
   const certificate = issueUserCertificate(ca, createCsr(privateKey, { address }), { address });
-  await mkdir(listsDirectory(options.dir), { recursive: true, mode: 0o700 });
+  await mkdir(layout.lists, { recursive: true, mode: 0o700 });
   await writeFile(files.key, privateKeyToPem(privateKey), { mode: 0o600 });
   await writeFile(files.certificate, certificatesToPem([certificate, ca.certificate]));
   const record: ListRecord = {
@@ -114,7 +109,7 @@ export async function listMembers(options: {
 
 /** The addresses of the lists of data directory `dir` (none when `lists/` is missing). */
 export async function hostedListAddresses(dir: string): Promise<string[]> {
-  const names = await readdir(listsDirectory(dir)).catch(() => []);
+  const names = await readdir(dataDirLayout(dir).lists).catch(() => []);
   return names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -5));
 }
 
