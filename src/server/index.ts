@@ -15,6 +15,8 @@ export {
   type FilterConfig,
   type TrustConfig,
   type RelayConfig,
+  type ListsConfig,
+  DEFAULT_LIST_LIMITS,
 } from './daemon/config.ts';
 export { dataDirLayout, type DataDirLayout } from './daemon/data-dir.ts';
 export { initServerDirectory, type InitOptions } from './daemon/init.ts';

@@ -121,6 +121,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     isLocalUser,
     onRelayQueued: queued,
     log,
+    limits: config.lists,
   });
   const onDelivered = (delivered: Delivered) => {
     log.event('delivered', {

@@ -16,10 +16,4 @@ export {
 } from './list-admin.ts';
 export { derivedMessageId, listIdOf } from './list-messages.ts';
 export { MAX_ANSWERED_KEPT, readListRecord, type ListRecord } from './list-record.ts';
-export {
-  ListHost,
-  MAX_LIST_MEMBERS,
-  MAX_LIST_POSTS_PER_MINUTE,
-  type ListHostLimits,
-  type ListHostOptions,
-} from './list-host.ts';
+export { ListHost, type ListHostOptions } from './list-host.ts';

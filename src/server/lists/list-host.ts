@@ -33,6 +33,7 @@ import {
   type Mt2Headers,
 } from '../../message/index.ts';
 import { RESULT } from '../../protocol/index.ts';
+import type { ListsConfig } from '../daemon/config.ts';
 import type { ServerLog } from '../daemon/log.ts';
 import type { HostIdentity } from '../relay/index.ts';
 import { liveEntries, relayMailbox, sendErrorReport } from '../relay/index.ts';
@@ -59,26 +60,9 @@ import {
   type ListRecord,
 } from './list-record.ts';
 
-/** Most members of one list by default: 10,000; past it, subscriptions get TRY_LATER. */
-export const MAX_LIST_MEMBERS = 10_000;
-
-/**
- * Most posts one list re-originates per minute by default: 60. Further posts stay
- * queued (durably, in the list's mailbox) until the minute has passed.
- */
-export const MAX_LIST_POSTS_PER_MINUTE = 60;
-
 /** Messages taken from a list's mailbox per pass. */
 const BATCH = 100;
 const MINUTE_MS = 60_000;
-
-/** Limits of {@link ListHost}. */
-export interface ListHostLimits {
-  /** Default {@link MAX_LIST_MEMBERS}. */
-  readonly maxMembers?: number;
-  /** Default {@link MAX_LIST_POSTS_PER_MINUTE}. */
-  readonly maxPostsPerMinute?: number;
-}
 
 /** What the list host needs of the running server. */
 export interface ListHostOptions {
@@ -93,7 +77,7 @@ export interface ListHostOptions {
   /** A message was queued for relay to `domain`. */
   readonly onRelayQueued: (domain: string) => void;
   readonly log: ServerLog;
-  readonly limits?: ListHostLimits;
+  readonly limits: ListsConfig;
 }
 
 interface ServedList {
@@ -124,8 +108,8 @@ export class ListHost {
 
   private constructor(options: ListHostOptions) {
     this.#options = options;
-    this.#maxMembers = options.limits?.maxMembers ?? MAX_LIST_MEMBERS;
-    this.#maxPosts = options.limits?.maxPostsPerMinute ?? MAX_LIST_POSTS_PER_MINUTE;
+    this.#maxMembers = options.limits.maxMembers;
+    this.#maxPosts = options.limits.maxPostsPerMinute;
   }
 
   /**
