@@ -6,11 +6,7 @@
 // survives SIGKILL.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import {
-  RECIPIENT_EXTENSIONS,
-  encodePayload,
-  type ListPayload,
-} from '../../src/extensions/index.ts';
+import type { ListPayload } from '../../src/extensions/index.ts';
 import {
   IdentityValidator,
   caStoreOf,
@@ -20,13 +16,6 @@ import {
   verifyTraceChain,
 } from '../../src/identity/index.ts';
 import {
-  decodeEnvelope,
-  decodeHeaders,
-  type Mt2Envelope,
-  type Mt2Extension,
-  type Mt2Headers,
-} from '../../src/message/index.ts';
-import {
   dataDirLayout,
   listFiles,
   readConfig,
@@ -35,7 +24,16 @@ import {
   type ServerConfig,
 } from '../../src/server/index.ts';
 import {
-  connectUser,
+  listPayloadOf as listPayloadFrom,
+  readMailbox,
+  sendControl,
+  sendToList,
+  waitForMail,
+  type ListDraft,
+  type Place,
+  type Received,
+} from '../helpers/list-mail.ts';
+import {
   initMt2dDir,
   makeUser,
   runMt2d,
@@ -45,7 +43,6 @@ import {
   type TestUser,
 } from '../helpers/mt2d-process.ts';
 import { freePort } from '../helpers/servers.ts';
-import { buildSignedMessage } from '../helpers/signed-message.ts';
 
 const LIST = 'chess-club@alpha.test';
 
@@ -122,109 +119,18 @@ after(async () => {
   await Promise.all([alphaDir.remove(), betaDir.remove()]);
 });
 
-interface Place {
-  readonly server: Mt2dProcess;
-  readonly hostname: string;
-}
-
 function placeOf(user: TestUser): Place {
   return user === bob
     ? { server: beta, hostname: betaDir.hostname }
     : { server: alpha, hostname: alphaDir.hostname };
 }
 
-/** `user` sends a message to the list through their own server; returns its msg-id. */
-async function sendToList(
-  user: TestUser,
-  draft: { subject: string; headerExtensions?: readonly Mt2Extension[] },
-): Promise<string> {
-  const { server, hostname } = placeOf(user);
-  const connection = await connectUser(server, user, { hostname });
-  try {
-    const message = await buildSignedMessage(
-      { from: user.address, to: [LIST], text: `${draft.subject}.`, ...draft },
-      user.credentials,
-    );
-    const result = await connection.session.transferMessage(message.msgId, message.parts);
-    assert.equal(result.committed, true);
-    await connection.session.quit();
-    return message.msgId;
-  } finally {
-    connection.destroy();
-  }
-}
-
-function control(user: TestUser, payload: ListPayload): Promise<string> {
-  return sendToList(user, {
-    subject: payload.kind,
-    headerExtensions: [encodePayload(RECIPIENT_EXTENSIONS.mailingList, payload, 'person')],
-  });
-}
-
-interface Received {
-  readonly msgId: string;
-  readonly envelope: Mt2Envelope;
-  readonly headerBytes: Uint8Array;
-  readonly headers: Mt2Headers | undefined;
-  readonly body: Uint8Array;
-}
-
-/** Everything in `user`'s mailbox, read with MBOX LIST and PULL. */
-async function mailbox(user: TestUser): Promise<Received[]> {
-  const { server, hostname } = placeOf(user);
-  const connection = await connectUser(server, user, { hostname });
-  try {
-    const session = connection.session;
-    const ids = (await session.list(0)).entries.map((entry) => entry.msgId);
-    const parts = new Map<string, Uint8Array>();
-    if (ids.length === 0) return [];
-    for (const part of ['message/envelope', 'message/headers', 'message/body'] as const) {
-      await session.pull(part, ids, {
-        onPart: (msgId, bytes) => {
-          parts.set(`${part} ${msgId}`, bytes);
-        },
-      });
-    }
-    await session.quit();
-    return ids.map((msgId) => {
-      const envelope = decodeEnvelope(parts.get(`message/envelope ${msgId}`) ?? new Uint8Array());
-      const headerBytes = parts.get(`message/headers ${msgId}`) ?? new Uint8Array();
-      return {
-        msgId,
-        envelope,
-        headerBytes,
-        headers: envelope.control ? undefined : decodeHeaders(headerBytes),
-        body: parts.get(`message/body ${msgId}`) ?? new Uint8Array(),
-      };
-    });
-  } finally {
-    connection.destroy();
-  }
-}
-
-/** Waits until `user`'s mailbox holds a message `match` accepts (polling, 30 s at most). */
-async function arrival(user: TestUser, match: (message: Received) => boolean): Promise<Received> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const found = (await mailbox(user)).find(match);
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`nothing matching arrived for ${user.address}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** The list payload an answer from the list carries. */
-function listPayloadOf(message: Received): ListPayload | undefined {
-  const extension = message.headers?.extensions[0];
-  if (message.envelope.sender !== LIST || extension === undefined) return undefined;
-  return RECIPIENT_EXTENSIONS.mailingList.decode(extensionRoot(extension.content));
-}
-
-function extensionRoot(content: Mt2Extension['content']) {
-  const root = content.find((node) => typeof node !== 'string');
-  if (root === undefined || typeof root === 'string') throw new Error('no payload element');
-  return root;
-}
+const post = (user: TestUser, draft: ListDraft) => sendToList(placeOf(user), user, LIST, draft);
+const control = (user: TestUser, payload: ListPayload) => sendControl(placeOf(user), user, payload);
+const mailbox = (user: TestUser) => readMailbox(placeOf(user), user);
+const arrival = (user: TestUser, match: (message: Received) => boolean) =>
+  waitForMail(placeOf(user), user, match);
+const listPayloadOf = (message: Received) => listPayloadFrom(message, LIST);
 
 async function assertSignedByList(message: Received): Promise<void> {
   const { envelope, headerBytes: headers, body } = message;
@@ -281,7 +187,7 @@ test('a wrong token is refused (TOKEN_MISMATCH) and subscribes nobody', async ()
 });
 
 test('a member post reaches every member, re-originated and signed by the list', async () => {
-  const original = await sendToList(alice, { subject: 'Friday tournament' });
+  const original = await post(alice, { subject: 'Friday tournament' });
   const isPost = (m: Received) =>
     m.envelope.sender === LIST &&
     m.headers?.fields.some((f) => f.kind === 'subject' && f.text === 'Friday tournament') === true;
@@ -307,7 +213,7 @@ test('a member post reaches every member, re-originated and signed by the list',
 });
 
 test('a non-member post is refused with LIST_NOT_MEMBER and reaches nobody', async () => {
-  const msgId = await sendToList(mallory, { subject: 'Buy my chess clocks' });
+  const msgId = await post(mallory, { subject: 'Buy my chess clocks' });
   const report = await arrival(mallory, (m) => m.envelope.errorReport?.messageId === msgId);
   const verification = await verifyErrorReport(report.envelope, validator, new Date());
   assert.equal(verification.valid, true, JSON.stringify(verification.failures));
