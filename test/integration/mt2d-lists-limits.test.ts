@@ -64,6 +64,17 @@ function running(): Mt2dProcess {
   return server;
 }
 
+test('mt2d list: a taken address and an unknown list exit 1 with their codes', async () => {
+  const again = await runMt2d(['list', 'add', '--dir', dir.dir, OPEN]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /mt2d list add: MT2D_LIST_EXISTS: /);
+  const unknown = await runMt2d(['list', 'members', '--dir', dir.dir, 'nobody@alpha.test']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /mt2d list members: MT2D_LIST_UNKNOWN: /);
+  const usage = await runMt2d(['list', 'rename', '--dir', dir.dir, OPEN]);
+  assert.notEqual(usage.code, 0);
+});
+
 test('a closed list refuses subscriptions (CLOSED)', async () => {
   await sendControl(place, alice, { kind: 'subscribe', list: CLOSED });
   const answer = await waitForMail(place, alice, (m) => listPayloadOf(m, CLOSED) !== undefined);
