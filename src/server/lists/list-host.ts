@@ -260,6 +260,7 @@ export class ListHost {
     served.posts = served.posts.filter((time) => time > now.getTime() - MINUTE_MS);
     if (served.posts.length >= this.#maxPosts) {
       const oldest = served.posts[0] ?? now.getTime();
+      clearTimeout(served.timer);
       served.timer = setTimeout(
         () => {
           this.wake(list.address);
