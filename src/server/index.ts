@@ -15,6 +15,8 @@ export {
   type FilterConfig,
   type TrustConfig,
   type RelayConfig,
+  type ListsConfig,
+  DEFAULT_LIST_LIMITS,
 } from './daemon/config.ts';
 export { dataDirLayout, type DataDirLayout } from './daemon/data-dir.ts';
 export { initServerDirectory, type InitOptions } from './daemon/init.ts';
@@ -27,3 +29,4 @@ export type { Delivered } from './accept/message-intake.ts';
 export { addressMatches, hostMatches } from './accept/patterns.ts';
 export { stampsOf, needsPostage } from './accept/postage.ts';
 export { mimeSyntaxProblem } from './accept/mime-syntax.ts';
+export * from './lists/index.ts';

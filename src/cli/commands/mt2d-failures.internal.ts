@@ -1,9 +1,10 @@
-import { DaemonError, RoutingError, StoreError } from '../../server/index.ts';
+import { DaemonError, ListHostError, RoutingError, StoreError } from '../../server/index.ts';
 import type { CliIo } from '../command.ts';
 import { reportFailures } from './identity-files.internal.ts';
 
 /**
- * Runs an mt2d command body: a DaemonError, StoreError or RoutingError is printed as
+ * Runs an mt2d command body: a DaemonError, StoreError, RoutingError or ListHostError is
+ * printed as
  * `mt2d <command>: <CODE>: <message>` with exit code 1; identity and file errors as in
  * the `mt2` commands.
  */
@@ -18,6 +19,7 @@ export function reportDaemonFailures(
     } catch (error) {
       if (
         error instanceof DaemonError ||
+        error instanceof ListHostError ||
         error instanceof StoreError ||
         error instanceof RoutingError
       ) {

@@ -79,6 +79,20 @@ export interface RelayConfig {
   readonly keptSessionIdleMs: number;
 }
 
+/** Hosted mailing lists (docs/mt2d.md, "Lists"). */
+export interface ListsConfig {
+  /** Most members of one list; past it, subscriptions are refused with TRY_LATER. Default 10000. */
+  readonly maxMembers: number;
+  /**
+   * Most posts one list re-originates per minute. Default 60. Further posts wait,
+   * durably, in the list's mailbox until the minute has passed.
+   */
+  readonly maxPostsPerMinute: number;
+}
+
+/** The defaults of {@link ListsConfig}. */
+export const DEFAULT_LIST_LIMITS: ListsConfig = { maxMembers: 10_000, maxPostsPerMinute: 60 };
+
 /** The contents of `mt2d.json`. */
 export interface ServerConfig {
   readonly version: 1;
@@ -95,6 +109,7 @@ export interface ServerConfig {
   /** Static routes: destination domain to `host:port`. */
   readonly routes: Readonly<Record<string, string>>;
   readonly relay: RelayConfig;
+  readonly lists: ListsConfig;
 }
 
 const MIB = 1024 * 1024;
@@ -139,6 +154,7 @@ export function defaultConfig(domain: string, hostname: string): ServerConfig {
       maxKeptSessions: 16,
       keptSessionIdleMs: 60_000,
     },
+    lists: DEFAULT_LIST_LIMITS,
   };
 }
 
@@ -261,6 +277,10 @@ export function parseConfig(value: Json): ServerConfig {
       maxMessagesPerBatch: count(1),
       maxKeptSessions: count(0),
       keptSessionIdleMs: count(1),
+    }),
+    lists: section(root['lists'], 'lists', defaults.lists, {
+      maxMembers: count(1),
+      maxPostsPerMinute: count(1),
     }),
   };
 }

@@ -15,6 +15,8 @@ export interface DataDirLayout {
   readonly store: string;
   /** The SpentStampLog (hashcash double-spend store). */
   readonly stamps: string;
+  /** Hosted mailing lists: `<address>.json` (state; its existence makes the list), `.pem`, `.key`. */
+  readonly lists: string;
 }
 
 /** The layout of the data directory `dir`. */
@@ -30,5 +32,6 @@ export function dataDirLayout(dir: string): DataDirLayout {
     users: join(dir, 'users'),
     store: join(dir, 'store'),
     stamps: join(dir, 'stamps'),
+    lists: join(dir, 'lists'),
   };
 }

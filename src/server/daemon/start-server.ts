@@ -14,6 +14,7 @@ import { acceptanceSession, type AcceptanceServer } from '../accept/connection.t
 import { StoreMailbox } from '../mailbox/store-mailbox.ts';
 import type { Delivered } from '../accept/message-intake.ts';
 import { SpentStampLog } from '../postage/index.ts';
+import { ListHost } from '../lists/index.ts';
 import { Relay, dnsAddressLookup } from '../relay/index.ts';
 import { RoutingTable, SrvRoutes, StaticRoutes } from '../routing/index.ts';
 import { MessageStore } from '../store/index.ts';
@@ -109,6 +110,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     log,
   });
+  const queued = (domain: string) => {
+    relay.onRelayQueued(domain);
+    options.onRelayQueued?.(domain);
+  };
+  const lists = await ListHost.open({
+    dir: options.dir,
+    store,
+    validator,
+    host: { credentials: credentials.host, hostname: config.hostname },
+    isLocalUser,
+    onRelayQueued: queued,
+    log,
+    limits: config.lists,
+  });
   const onDelivered = (delivered: Delivered) => {
     log.event('delivered', {
       msgId: delivered.msgId,
@@ -117,10 +132,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       relay: delivered.remoteDomains.join(','),
       duplicate: delivered.duplicate,
     });
-    for (const domain of delivered.remoteDomains) {
-      relay.onRelayQueued(domain);
-      options.onRelayQueued?.(domain);
-    }
+    for (const domain of delivered.remoteDomains) queued(domain);
+    for (const address of delivered.local) lists.wake(address);
   };
   // Trace signatures are made on worker threads: RSA signing overlaps with the wire and store.
   const signing = new SigningPool(credentials.host.privateKey);
@@ -130,7 +143,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     store,
     stamps,
     log,
-    isLocalUser,
+    isLocalUser: (address) => isLocalUser(address) || lists.isHostedList(address),
     appendTrace: (envelope, at) =>
       appendTraceWith(envelope, credentials.host, config.hostname, at, signing.sign),
     onDelivered,
@@ -169,6 +182,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     hostname: config.hostname,
   });
   relay.start();
+  lists.start();
   let closing: Promise<void> | undefined;
   return {
     address: { host: options.listen.host, port: listener.port },
@@ -181,6 +195,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close() {
       closing ??= (async () => {
         await listener.close();
+        await lists.close();
         await relay.close();
         await Promise.all([store.close(), stamps.close(), signing.close()]);
         log.event('stopped', {});

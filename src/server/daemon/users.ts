@@ -49,11 +49,15 @@ async function prepare(dir: string, address: string) {
   const config = await readConfig(layout.config);
   const canonical = localAddress(address, config.domain);
   const path = userCertificatePath(layout, canonical);
-  const taken = await access(path).then(
-    () => true,
-    () => false,
-  );
-  if (taken) throw new DaemonError('MT2D_USER_EXISTS', `${canonical} already has a certificate`);
+  const exists = (file: string) =>
+    access(file).then(
+      () => true,
+      () => false,
+    );
+  // A hosted list's address is taken too: its mailbox is the list's input queue.
+  if ((await exists(path)) || (await exists(join(layout.lists, `${canonical}.json`)))) {
+    throw new DaemonError('MT2D_USER_EXISTS', `${canonical} already has a certificate`);
+  }
   return { path, address: canonical, ca: await readDomainCa(layout) };
 }
 

@@ -25,6 +25,7 @@ export { SessionPool, type SessionPoolOptions } from './session-pool.ts';
 export {
   RELAY_MAILBOX_PREFIX,
   domainOfRelayMailbox,
+  liveEntries,
   relayMailbox,
   type OutgoingMessage,
 } from './relay-queue.ts';

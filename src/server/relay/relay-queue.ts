@@ -29,7 +29,11 @@ export function domainOfAddress(address: string): string {
  * kept as tombstones by the store, are skipped).
  */
 export function queuedMessages(store: MessageStore, domain: string, limit: number): MailboxEntry[] {
-  const mailbox = relayMailbox(domain);
+  return liveEntries(store, relayMailbox(domain), limit);
+}
+
+/** Up to `limit` entries of `mailbox` not expunged, oldest first. */
+export function liveEntries(store: MessageStore, mailbox: string, limit: number): MailboxEntry[] {
   const waiting: MailboxEntry[] = [];
   let cursor = 0;
   for (;;) {
