@@ -149,6 +149,10 @@ class Mt2Engine implements Engine {
       store,
       () => this.accounts.all(),
       (id) => this.runtimeOf(id).validator,
+      () =>
+        [...this.runtimes.values()].flatMap(
+          (runtime) => runtime.connection.serverCertificate ?? [],
+        ),
     );
   }
 

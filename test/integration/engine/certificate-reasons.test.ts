@@ -86,6 +86,19 @@ describe('certificate failures on messages and in the manager', () => {
   });
   after(() => setup.cleanup());
 
+  test('the server the engine connected to is listed with its host certificate', async () => {
+    await setup.engine.syncNow({});
+    const { servers } = await setup.engine.listCertificates({});
+    const server = servers.find((item) => item.certificate.subject === setup.mt2d.hostname);
+    assert.ok(server !== undefined, JSON.stringify(servers.map((item) => item.certificate)));
+    assert.equal(server.certificate.kind, 'host');
+    assert.equal(server.valid, true, server.summary);
+    const details = await setup.engine.certificateDetails({
+      fingerprint: server.certificate.fingerprint,
+    });
+    assert.ok(details.subjectAltNames.some((name) => name.includes(setup.mt2d.hostname)));
+  });
+
   test('a certificate that expired: the message fails, and the manager says the same', async () => {
     await transfer(await signedBy('Expired signer', expired));
     const message = await opened('Expired signer');
