@@ -8,6 +8,7 @@ import type {
 } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
+import { CertificateManager } from '../certificates/CertificateManager.tsx';
 import { Composer } from './Composer.tsx';
 import { EMPTY_SEED, forwardSeed, replySeed, type ComposeSeed } from './compose-seed.ts';
 import { FolderPane } from './FolderPane.tsx';
@@ -36,6 +37,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
   const opened = useRef<{ message: MessageView; body: BodyView | undefined }>(undefined);
   const [seed, setSeed] = useState<ComposeSeed>();
   const [notice, setNotice] = useState<string>();
+  const [managingCertificates, setManagingCertificates] = useState(false);
   const searchInput = useRef<HTMLInputElement>(null);
 
   useApiEvents((event) => {
@@ -159,6 +161,14 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         >
           Forward
         </button>
+        <button
+          type="button"
+          onClick={() => {
+            setManagingCertificates(true);
+          }}
+        >
+          Certificates
+        </button>
         <span className="account" title={account.connection.error ?? account.connection.state}>
           {account.address} · {account.connection.state}
         </span>
@@ -184,6 +194,13 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
       ) : (
         <Reader messageRef={openRef} onLoaded={onLoaded} />
       )}
+      {managingCertificates ? (
+        <CertificateManager
+          onClose={() => {
+            setManagingCertificates(false);
+          }}
+        />
+      ) : null}
       {seed === undefined ? null : (
         <Composer
           accountId={account.id}

@@ -77,6 +77,8 @@ export class Certificates {
     private readonly store: LocalStoreProxy,
     private readonly accounts: () => readonly UnlockedAccount[],
     private readonly validatorOf: (accountId: string) => IdentityValidator,
+    /** The host certificates (DER) of the servers the engine connected to. */
+    private readonly serverCertificates: () => readonly Uint8Array[],
   ) {}
 
   private primary(): UnlockedAccount {
@@ -98,6 +100,9 @@ export class Certificates {
       for (const ca of readCertificates(account.record.trustedCaPem)) {
         known.push({ certificate: parseCertificate(ca.raw), chain: [], group: 'authorities' });
       }
+    }
+    for (const der of this.serverCertificates()) {
+      known.push({ certificate: parseCertificate(der), chain: [], group: 'servers' });
     }
     for (const contact of await this.store.findContacts('', MAX_PEOPLE)) {
       if (contact.certificate !== undefined) {

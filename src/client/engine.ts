@@ -49,6 +49,7 @@ import { composeMessage } from './send/compose.ts';
 import { Outbox } from './send/outbox.ts';
 import { verdictView } from './security/certificate-summary.ts';
 import { securityView, verifyIncoming } from './security/verify-incoming.ts';
+import { reverifyOnOpen } from './certificates-reverify.ts';
 import { ConfSettings, type Settings } from './settings/settings.ts';
 import {
   openLocalStoreWorker,
@@ -148,6 +149,10 @@ class Mt2Engine implements Engine {
       store,
       () => this.accounts.all(),
       (id) => this.runtimeOf(id).validator,
+      () =>
+        [...this.runtimes.values()].flatMap(
+          (runtime) => runtime.connection.serverCertificate ?? [],
+        ),
     );
   }
 
@@ -399,7 +404,6 @@ class Mt2Engine implements Engine {
     const key = parseRef(params.ref);
     const stored = await this.stored(key);
     const account = this.accounts.unlocked(key.accountId);
-    const summary = await this.summaryOf(stored, stored);
     let headers;
     try {
       const envelope = decodeEnvelope(stored.envelopeXml);
@@ -418,6 +422,19 @@ class Mt2Engine implements Engine {
     const inReplyTo = fields.find((field) => field.kind === 'inReplyTo');
     const references = fields.find((field) => field.kind === 'references');
     const body = await this.store.messageBody(key.accountId, key.msgId);
+    const reverified = await reverifyOnOpen(
+      stored,
+      body?.body,
+      this.runtimeOf(key.accountId).validator,
+    );
+    if (reverified !== undefined) {
+      await this.store.setVerification(key.accountId, key.msgId, JSON.stringify(reverified));
+    }
+    const current =
+      reverified === undefined
+        ? stored
+        : { ...stored, verificationJson: JSON.stringify(reverified) };
+    const summary = await this.summaryOf(current, current);
     return {
       summary,
       cc: stored.display.cc.map((address) => ({ address })),
@@ -433,7 +450,7 @@ class Mt2Engine implements Engine {
         ? { inReplyTo: inReplyTo.ids[0] }
         : {}),
       references: references?.kind === 'references' ? [...references.ids] : [],
-      security: securityView(readVerification(stored.verificationJson)),
+      security: securityView(readVerification(current.verificationJson)),
       body: { state: body === undefined ? 'not-fetched' : 'fetched', size: stored.sizes.body },
       requests: [],
     };

@@ -63,12 +63,18 @@ export class AccountConnection {
   private current: Mt2Connection | undefined;
   private state: ConnectionView = { state: 'offline' };
   private readonly waiters: ((session: ClientSession) => void)[] = [];
+  private lastServerCertificate: Uint8Array | undefined;
 
   constructor(private readonly options: AccountConnectionOptions) {}
 
   /** False once stop() was called (read after awaits, where it may have changed). */
   private get running(): boolean {
     return !this.stopped;
+  }
+
+  /** The host certificate (DER) the server last presented, valid or not (the manager shows it). */
+  get serverCertificate(): Uint8Array | undefined {
+    return this.lastServerCertificate;
   }
 
   get view(): ConnectionView {
@@ -140,6 +146,7 @@ export class AccountConnection {
         identity: { key: target.keyPem, cert: target.certificateChainPem },
         extensions: [pipeExtension()],
         checkServerCertificate: async (der) => {
+          this.lastServerCertificate = der;
           const verdict = await checkPeer(target.validator(), {
             chainDer: [der],
             expected: { kind: 'host', hostname: target.serverName },

@@ -1,0 +1,126 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type {
+  CertificateDetailsView,
+  CertificateListView,
+  CertificateVerdictView,
+} from '../../src/api/index.ts';
+import { describeError } from '../api/client.ts';
+import { useApi } from '../api/context.tsx';
+import { CertificateDetails } from './CertificateDetails.tsx';
+import { expiryNote } from './expiry.ts';
+import { TrustSettings } from './TrustSettings.tsx';
+
+type Tab = keyof CertificateListView | 'trust';
+const TABS: readonly { readonly id: Tab; readonly label: string }[] = [
+  { id: 'mine', label: 'Yours' },
+  { id: 'people', label: 'People' },
+  { id: 'servers', label: 'Servers' },
+  { id: 'authorities', label: 'Authorities' },
+  { id: 'trust', label: 'Trust settings' },
+];
+
+function CertificateRow({
+  item,
+  onOpen,
+}: {
+  readonly item: CertificateVerdictView;
+  readonly onOpen: () => void;
+}) {
+  const expiry = expiryNote(item.certificate.notAfter);
+  return (
+    <li>
+      <button type="button" onClick={onOpen} aria-label={`Details of ${item.certificate.subject}`}>
+        {item.certificate.subject}
+      </button>
+      <span className={item.valid ? 'verdict valid' : 'verdict invalid'}>{item.summary}</span>
+      {expiry === undefined ? null : <strong className="expiry"> {expiry}</strong>}
+    </li>
+  );
+}
+
+/** The certificate manager, as a modal dialog: four lists, details, trust settings. */
+export function CertificateManager({ onClose }: { readonly onClose: () => void }) {
+  const api = useApi();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [tab, setTab] = useState<Tab>('mine');
+  const [lists, setLists] = useState<CertificateListView>();
+  const [details, setDetails] = useState<CertificateDetailsView>();
+  const [error, setError] = useState<string>();
+
+  const reload = useCallback(() => {
+    api.call('listCertificates', {}).then(setLists, (failure: unknown) => {
+      setError(describeError(failure));
+    });
+  }, [api]);
+  useEffect(() => {
+    dialog.current?.showModal();
+    reload();
+  }, [reload]);
+
+  const openDetails = (fingerprint: string) => {
+    api.call('certificateDetails', { fingerprint }).then(setDetails, (failure: unknown) => {
+      setError(describeError(failure));
+    });
+  };
+  const items = tab === 'trust' ? [] : (lists?.[tab] ?? []);
+
+  return (
+    <dialog
+      ref={dialog}
+      className="composer certificate-manager"
+      aria-label="Certificates"
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <h2>Certificates</h2>
+      <div role="tablist" aria-label="Certificate lists">
+        {TABS.map((entry) => (
+          <button
+            key={entry.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === entry.id}
+            onClick={() => {
+              setTab(entry.id);
+              setDetails(undefined);
+            }}
+          >
+            {entry.label}
+          </button>
+        ))}
+      </div>
+      {error === undefined ? null : <p role="alert">{error}</p>}
+      {tab === 'trust' ? (
+        <TrustSettings onSaved={reload} />
+      ) : (
+        <section role="tabpanel" aria-label={TABS.find((entry) => entry.id === tab)?.label}>
+          {lists === undefined ? (
+            <p>Loading…</p>
+          ) : items.length === 0 ? (
+            <p>No certificates here yet.</p>
+          ) : (
+            <ul className="certificate-list">
+              {items.map((item) => (
+                <CertificateRow
+                  key={item.certificate.fingerprint}
+                  item={item}
+                  onOpen={() => {
+                    openDetails(item.certificate.fingerprint);
+                  }}
+                />
+              ))}
+            </ul>
+          )}
+          {details === undefined ? null : <CertificateDetails details={details} />}
+        </section>
+      )}
+      <div className="actions">
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </dialog>
+  );
+}

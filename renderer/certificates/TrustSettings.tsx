@@ -1,0 +1,94 @@
+import { useEffect, useState, type SyntheticEvent } from 'react';
+import type { TrustSettingsView } from '../../src/api/index.ts';
+import { describeError } from '../api/client.ts';
+import { useApi } from '../api/context.tsx';
+
+const lines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+
+/** Blacklisted issuer domains, the vouch list, trusted gateways and delegated validation. */
+export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
+  const api = useApi();
+  const [blacklist, setBlacklist] = useState('');
+  const [vouched, setVouched] = useState('');
+  const [gateways, setGateways] = useState('');
+  const [delegated, setDelegated] = useState(false);
+  const [message, setMessage] = useState<string>();
+
+  const show = (settings: TrustSettingsView) => {
+    setBlacklist(settings.blacklistedIssuerDomains.join('\n'));
+    setVouched(settings.vouchedAddresses.join('\n'));
+    setGateways(settings.trustedGatewayHosts.join('\n'));
+    setDelegated(settings.delegatedValidation);
+  };
+  useEffect(() => {
+    api.call('trustSettings', {}).then(show, (failure: unknown) => {
+      setMessage(describeError(failure));
+    });
+  }, [api]);
+
+  const save = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    try {
+      show(
+        await api.call('setTrustSettings', {
+          blacklistedIssuerDomains: lines(blacklist),
+          vouchedAddresses: lines(vouched),
+          trustedGatewayHosts: lines(gateways),
+          delegatedValidation: delegated,
+        }),
+      );
+      setMessage('Trust settings saved; messages are checked again with them.');
+      onSaved();
+    } catch (failure) {
+      setMessage(describeError(failure));
+    }
+  };
+
+  return (
+    <form className="trust-settings" aria-label="Trust settings" onSubmit={(e) => void save(e)}>
+      <label>
+        Never trust certificates issued by these domains (one a line)
+        <textarea
+          value={blacklist}
+          onChange={(e) => {
+            setBlacklist(e.target.value);
+          }}
+        />
+      </label>
+      <label>
+        Addresses I vouch for (one a line)
+        <textarea
+          value={vouched}
+          onChange={(e) => {
+            setVouched(e.target.value);
+          }}
+        />
+      </label>
+      <label>
+        Gateway hosts I trust to relay for others (one a line)
+        <textarea
+          value={gateways}
+          onChange={(e) => {
+            setGateways(e.target.value);
+          }}
+        />
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={delegated}
+          onChange={(e) => {
+            setDelegated(e.target.checked);
+          }}
+        />
+        Look up other domains’ authorities (delegated validation)
+      </label>
+      <button type="submit">Save trust settings</button>
+      {message === undefined ? null : <p role="status">{message}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,158 @@
+// The certificate manager in Chromium against the web host, the real engine and real
+// mt2d processes: the user's own certificate with its verdict and details, a blacklisted
+// issuer shown with its reason in the manager and on the message (the same words as the
+// engine's), and the identity exported as .p12 and imported into a second profile that
+// reads the same mail.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
+import { eventually, tempDir, testEngine } from '../helpers/engine-harness.ts';
+import { startAppUnderTest, type AppUnderTest } from './helpers/app-under-test.ts';
+
+const WAIT_MS = 30_000;
+const PASSPHRASE = 'correct horse';
+
+let ui: AppUnderTest;
+let address = '';
+
+before(async () => {
+  ui = await startAppUnderTest();
+});
+after(async () => {
+  await ui.close();
+});
+
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: WAIT_MS });
+
+describe('certificates in Chromium', () => {
+  test('first run, and a message to oneself arrives verified', async () => {
+    const { page } = ui;
+    await visible(page.getByRole('heading', { name: 'Welcome to MT2' }));
+    await page.getByLabel('Your name').fill('Alice Example');
+    await page.getByLabel('Address (the part before @)').fill('alice');
+    await page.getByLabel('Passphrase (protects your key on this computer)').fill(PASSPHRASE);
+    await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Create identity' }).click();
+    await visible(page.getByRole('button', { name: 'Certificates' }));
+    address = (await ui.app.engine.api.status({})).accounts[0]?.address ?? '';
+    assert.match(address, /^alice@/);
+
+    await page.keyboard.press('c');
+    const composer = page.getByRole('dialog', { name: 'Compose message' });
+    await visible(composer);
+    await composer.getByLabel('To').fill(address);
+    await composer.getByLabel('Subject').fill('Certified note');
+    await composer.getByLabel('Message').fill('Signed by me.');
+    await composer.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Get mail' }).click();
+    await visible(
+      page
+        .getByRole('listbox', { name: 'Messages in inbox' })
+        .getByRole('option', { name: /Certified note/ })
+        .getByText('Verified'),
+    );
+  });
+
+  test('the manager lists your certificate with its verdict; details show fingerprints and chain', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Certificates' }).click();
+    const manager = page.getByRole('dialog', { name: 'Certificates' });
+    await visible(manager);
+    const mine = (await ui.app.engine.api.listCertificates({})).mine[0];
+    assert.ok(mine !== undefined, 'the engine lists no certificate of yours');
+    assert.equal(mine.valid, true);
+    await visible(manager.getByText(mine.summary, { exact: true }));
+
+    await manager.getByRole('button', { name: `Details of ${address}` }).click();
+    const details = manager.getByRole('region', { name: `Certificate of ${address}` });
+    await visible(details);
+    const text = await details.innerText();
+    assert.ok(text.includes(mine.certificate.fingerprint), 'SHA-256 fingerprint shown');
+    assert.ok(text.includes(mine.certificate.issuer), 'issuer shown');
+    assert.ok((await details.getByRole('listitem').count()) >= 2, 'the chain up to the CA');
+
+    await manager.getByRole('tab', { name: 'Authorities' }).click();
+    const domain = address.split('@')[1] ?? '';
+    await visible(manager.getByRole('button', { name: `Details of ${domain}` }));
+    await ui.screenshot('certificates');
+  });
+
+  test('a blacklisted issuer: the reason in the manager and on the message, in the same words', async () => {
+    const { page } = ui;
+    const manager = page.getByRole('dialog', { name: 'Certificates' });
+    await manager.getByRole('tab', { name: 'Trust settings' }).click();
+    const domain = address.split('@')[1] ?? '';
+    await manager
+      .getByLabel('Never trust certificates issued by these domains (one a line)')
+      .fill(domain);
+    await manager.getByRole('button', { name: 'Save trust settings' }).click();
+    await visible(manager.getByText(/Trust settings saved/));
+    assert.deepEqual((await ui.app.engine.api.trustSettings({})).blacklistedIssuerDomains, [
+      domain,
+    ]);
+
+    await manager.getByRole('tab', { name: 'Yours' }).click();
+    const mine = (await ui.app.engine.api.listCertificates({})).mine[0];
+    assert.ok(mine !== undefined);
+    assert.ok(!mine.valid || !mine.trusted, 'blacklisting its issuer changed the verdict');
+    const reason = mine.reasons[0]?.text;
+    assert.ok(reason !== undefined, 'the verdict gives a reason');
+    await visible(manager.getByText(mine.summary, { exact: true }));
+    await manager.getByRole('button', { name: `Details of ${address}` }).click();
+    await visible(manager.getByText(reason, { exact: true }));
+    await ui.screenshot('certificates-blacklisted');
+    await manager.getByRole('button', { name: 'Close' }).click();
+
+    const list = page.getByRole('listbox', { name: 'Messages in inbox' });
+    await list.getByRole('option', { name: /Certified note/ }).click();
+    await page.keyboard.press('Enter');
+    const security = page.getByRole('article', { name: 'Message' }).getByRole('region', {
+      name: 'Security',
+    });
+    await visible(security);
+    await eventually(async () => {
+      assert.ok((await security.innerText()).includes(reason), 'the same reason on the message');
+    }, WAIT_MS);
+  });
+
+  test('the identity exported as .p12 opens in a second profile that reads the same mail', async () => {
+    const scratch = await tempDir('mt2-e2e-p12-');
+    try {
+      const [account] = (await ui.app.engine.api.status({})).accounts;
+      assert.ok(account !== undefined);
+      const path = join(scratch.dir, 'alice.p12');
+      await ui.app.engine.api.exportIdentity({
+        accountId: account.id,
+        path,
+        p12Password: 'transfer password',
+      });
+      // The server's host certificate names mt2.<domain>: reach it by that name.
+      const serverName = `mt2.${address.split('@')[1] ?? ''}`;
+      const second = await testEngine({
+        dataDir: join(scratch.dir, 'second'),
+        hostAliases: { [serverName]: account.server.host },
+      });
+      try {
+        const imported = await second.importIdentity({
+          p12: (await readFile(path)).toString('base64'),
+          p12Password: 'transfer password',
+          passphrase: 'second passphrase',
+          server: { host: serverName, port: account.server.port },
+        });
+        assert.equal(imported.address, address);
+        assert.equal(imported.certificate.fingerprint, account.certificate.fingerprint);
+        await eventually(async () => {
+          await second.syncNow({});
+          const inbox = await second.listMessages({ folder: 'inbox', limit: 10 });
+          assert.ok(inbox.items.some((item) => item.subject === 'Certified note'));
+        }, WAIT_MS);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await scratch.remove();
+    }
+  });
+});
