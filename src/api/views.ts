@@ -243,6 +243,8 @@ export interface ConsentRequestView {
   readonly heldBecause?: string;
   /** Message-ID of the message that carried it. */
   readonly messageId?: string;
+  /** The request's payload exactly as received (XML text). */
+  readonly payload?: string;
 }
 
 /** A chess-by-mail game; `me` is the user's side (chess.js colours). */

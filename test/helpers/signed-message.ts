@@ -21,6 +21,8 @@ export interface MessageDraft {
   readonly body?: Uint8Array;
   /** Delivery extensions (postage, ...) for the envelope. */
   readonly extensions?: readonly Mt2Extension[];
+  /** Recipient extensions for the headers. */
+  readonly headerExtensions?: readonly Mt2Extension[];
   readonly messageId?: string;
 }
 
@@ -50,7 +52,7 @@ export async function buildSignedMessage(
       { kind: 'date', date: new Date() },
       { kind: 'messageId', id: msgId },
     ],
-    extensions: [],
+    extensions: draft.headerExtensions ?? [],
   });
   const body = draft.body ?? (await buildBody({ text: draft.text ?? 'Hello from MT2.' }));
   const unsigned: Mt2Envelope = {

@@ -34,6 +34,7 @@ export function requestView(
     senderVerified: item.sender.verified,
     summary: item.summary,
     willSend,
+    payload: payloadText(item.content),
     heldBecause: item.heldBecause,
     receivedAt: item.receivedAt.toISOString(),
   };
