@@ -167,8 +167,8 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     assert.equal(last?.status, '0-1');
     const [carolGame] = await carol.engine.listChessGames({});
     assert.equal(carolGame?.status, '0-1');
-    assert.equal(carolGame?.pgn, last?.pgn);
-    const report = await checkPgn(carolGame?.pgn ?? '');
+    assert.equal(carolGame.pgn, last.pgn);
+    const report = await checkPgn(carolGame.pgn);
     assert.ok(report.accepted, report.report);
     const audit = await bob.engine.auditLog({});
     assert.ok(
@@ -208,12 +208,12 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     await carol.engine.decideConsent({ id: card.id, decision: 'approve' });
     const [contact] = await carol.engine.listVcardContacts({});
     assert.equal(contact?.fullName, 'Bob Example');
-    assert.equal(contact?.verified, true);
+    assert.equal(contact.verified, true);
     const bobCertificate = (await carol.engine.listContacts({})).find(
       (entry) => entry.address === BOB,
     )?.certificate?.certificate.fingerprint;
     assert.ok(bobCertificate !== undefined);
-    assert.equal(contact?.certificateFingerprint, bobCertificate);
+    assert.equal(contact.certificateFingerprint, bobCertificate);
   });
 
   test('an unverified sender stays pending even with "always"', async () => {
@@ -258,7 +258,7 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     const refused = (await bob.engine.auditLog({})).filter((entry) => entry.action === 'refused');
     assert.equal(refused.length, 1);
     assert.equal(refused[0]?.peer, NEWS);
-    assert.match(refused[0]?.detail ?? '', /EXTENSION_PAYLOAD_INVALID/);
+    assert.match(refused[0].detail, /EXTENSION_PAYLOAD_INVALID/);
   });
 
   test('mailing list: the confirmation waits for consent; unsubscribing is one step', async () => {
