@@ -8,6 +8,7 @@ import type {
 } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
+import { ExtensionsButton } from '../consent/ExtensionsButton.tsx';
 import { Composer } from './Composer.tsx';
 import { EMPTY_SEED, forwardSeed, replySeed, type ComposeSeed } from './compose-seed.ts';
 import { FolderPane } from './FolderPane.tsx';
@@ -159,6 +160,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         >
           Forward
         </button>
+        <ExtensionsButton />
         <span className="account" title={account.connection.error ?? account.connection.state}>
           {account.address} · {account.connection.state}
         </span>
