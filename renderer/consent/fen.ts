@@ -46,7 +46,7 @@ export function boardOf(fen: string): Square[][] {
         squares.push({
           name: `${FILES[file] ?? '?'}${rank}`,
           ...(Number.isNaN(empty) ? { piece: char } : {}),
-          dark: (file + rank) % 2 === 0,
+          dark: (file + rank) % 2 === 1,
         });
       }
     }

@@ -363,6 +363,7 @@ class Mt2Engine implements Engine {
     const send = item === undefined ? undefined : this.outbox.statusOf(item);
     return summaryView(row, {
       verification: readVerification(stored?.verificationJson),
+      pendingRequests: outgoing ? 0 : this.consent.pendingFor(row.msgId).length,
       ...(send === undefined ? {} : { send }),
       ...(item?.errorReportJson === undefined || item.lastError === undefined
         ? {}

@@ -120,6 +120,14 @@ describe('recipient extensions between two engines on a real mt2d', () => {
 
     const challenge = await onlyRequest(bob.engine, 'chess');
     assert.equal(challenge.senderVerified, true);
+    const inbox = await bob.engine.listMessages({ folder: 'inbox', limit: 10 });
+    const carrier = inbox.items.find((item) => item.pendingRequests === 1);
+    assert.ok(carrier !== undefined, 'the message shows its pending request');
+    const opened = await bob.engine.getMessage({ ref: carrier.ref });
+    assert.deepEqual(
+      opened.requests.map((request) => request.id),
+      [challenge.id],
+    );
     assert.deepEqual(await bob.engine.listChessGames({}), [], 'no game before consent');
     assert.equal(await sentCount(bob.engine), 0, 'nothing sent before consent');
 
