@@ -18,7 +18,6 @@ import {
   ConsentEngine,
   ExtensionError,
   RECIPIENT_EXTENSIONS,
-  listsImOn,
   offerChessDraw,
   playChessMove,
   requestDisposition,
@@ -257,11 +256,6 @@ export class ConsentService {
   /** Every list the user is on, joining or leaving. */
   lists(): ListMembership[] {
     return this.#store.list('listMemberships');
-  }
-
-  /** Lists the user is a member of. */
-  memberships(): ListMembership[] {
-    return listsImOn(this.#store);
   }
 
   /** The element asking `recipients` for a read notification, for a message being sent. */
