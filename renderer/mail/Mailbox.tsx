@@ -9,6 +9,7 @@ import type {
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
 import { CertificateManager } from '../certificates/CertificateManager.tsx';
+import { ExtensionsButton } from '../consent/ExtensionsButton.tsx';
 import { Composer } from './Composer.tsx';
 import { EMPTY_SEED, forwardSeed, replySeed, type ComposeSeed } from './compose-seed.ts';
 import { FolderPane } from './FolderPane.tsx';
@@ -169,6 +170,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         >
           Certificates
         </button>
+        <ExtensionsButton />
         <span className="account" title={account.connection.error ?? account.connection.state}>
           {account.address} · {account.connection.state}
         </span>

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../app/ErrorAlert.tsx';
 import { BADGE_LABEL } from './badges.ts';
 import { addressLabel, byteSize, fullDate } from './format.ts';
 import { mailSrcdoc } from './html-frame.ts';
+import { InlineRequests } from '../consent/InlineRequests.tsx';
 
 interface ReaderProps {
   readonly messageRef: MessageRef;
@@ -111,6 +112,7 @@ export function Reader({ messageRef, onLoaded }: ReaderProps) {
         )}
       </header>
       <ErrorAlert message={error} />
+      <InlineRequests requests={message.requests} />
       <BodySection
         body={body}
         state={message.body.state}

@@ -7,14 +7,18 @@ import type {
   BodyView,
   CertificateDetailsView,
   CertificateListView,
+  ChessGameView,
   ConsentDefaultView,
   ConsentRequestView,
   ContactView,
   FolderView,
+  ListMembershipView,
   MessageSummaryView,
   MessageView,
+  MyVcardView,
   Page,
   TrustSettingsView,
+  VcardContactView,
 } from './views.ts';
 
 /**
@@ -138,6 +142,29 @@ export const API_METHODS = {
   }),
   auditLog: z.strictObject({ after: z.number().int().min(0).optional() }),
 
+  // The user's own recipient-extension actions (docs/extensions.md): each sends a signed message.
+  startChessGame: z.strictObject({ opponent: address, color: z.enum(['w', 'b']) }),
+  /** A move in SAN ("Nf3") or as squares ("g1f3", "e7e8q"). */
+  chessMove: z.strictObject({ game: ref, move: z.string().min(2).max(16) }),
+  chessResign: z.strictObject({ game: ref }),
+  chessOfferDraw: z.strictObject({ game: ref }),
+  listChessGames: none,
+  requestVcard: z.strictObject({ to: address }),
+  shareVcard: z.strictObject({ to: address }),
+  myVcard: none,
+  setMyVcard: z.strictObject({
+    fullName: z.string().min(1).max(256),
+    emails: z.array(address).max(10).optional(),
+    phones: z.array(z.string().min(1).max(64)).max(10).optional(),
+    organization: short.optional(),
+    note: z.string().max(4096).optional(),
+  }),
+  /** Contacts learned from approved vCards, with the sender's certificate fingerprint. */
+  listVcardContacts: none,
+  subscribeList: z.strictObject({ list: address }),
+  unsubscribeList: z.strictObject({ list: address }),
+  listMemberships: none,
+
   listCertificates: none,
   certificateDetails: z.strictObject({ fingerprint }),
   /** Imports someone's certificate (PEM or base64 DER) into the people store. */
@@ -191,6 +218,19 @@ export interface ApiResults {
   listConsentDefaults: readonly ConsentDefaultView[];
   setConsentDefault: null;
   auditLog: readonly AuditEntryView[];
+  startChessGame: ChessGameView;
+  chessMove: ChessGameView;
+  chessResign: ChessGameView;
+  chessOfferDraw: ChessGameView;
+  listChessGames: readonly ChessGameView[];
+  requestVcard: null;
+  shareVcard: null;
+  myVcard: MyVcardView;
+  setMyVcard: MyVcardView;
+  listVcardContacts: readonly VcardContactView[];
+  subscribeList: null;
+  unsubscribeList: null;
+  listMemberships: readonly ListMembershipView[];
   listCertificates: CertificateListView;
   certificateDetails: CertificateDetailsView;
   importCertificate: CertificateDetailsView;

@@ -239,6 +239,51 @@ export interface ConsentRequestView {
   /** Exactly what approving sends, in plain words (and to whom). */
   readonly willSend: string;
   readonly receivedAt: IsoDate;
+  /** Why it waits: `POLICY_ASK`, `UNVERIFIED_SENDER` (even with "always"), `RETURN_ADDRESS_DIFFERS`, `BLOCKED`. */
+  readonly heldBecause?: string;
+  /** Message-ID of the message that carried it. */
+  readonly messageId?: string;
+  /** The request's payload exactly as received (XML text). */
+  readonly payload?: string;
+}
+
+/** A chess-by-mail game; `me` is the user's side (chess.js colours). */
+export interface ChessGameView {
+  readonly id: string;
+  readonly white: string;
+  readonly black: string;
+  readonly me: 'w' | 'b';
+  /** `challenged`, `declined`, `active`, or the result (`1-0`, `0-1`, `1/2-1/2`). */
+  readonly status: string;
+  readonly pgn: string;
+  readonly plies: number;
+  /** The position, for drawing the board. */
+  readonly fen: string;
+  readonly turn: 'w' | 'b';
+  readonly drawOfferedBy?: 'w' | 'b';
+}
+
+export interface MyVcardView {
+  /** The user's vCard 4.0 text, absent until set in settings. */
+  readonly vcard?: string;
+  readonly fullName?: string;
+}
+
+export interface VcardContactView {
+  readonly address: string;
+  readonly fullName: string;
+  readonly vcard: string;
+  readonly certificateFingerprint?: string;
+  readonly verified: boolean;
+  readonly updatedAt: IsoDate;
+}
+
+export interface ListMembershipView {
+  readonly list: string;
+  /** `joining`, `confirming`, `member` or `leaving`. */
+  readonly status: string;
+  readonly name?: string;
+  readonly since: IsoDate;
 }
 
 export interface AuditEntryView {

@@ -7,7 +7,7 @@ import type { BackoffOptions } from './connection/backoff.ts';
 import { ENGINE_ERROR, engineError } from './errors.ts';
 import type { Outbox } from './send/outbox.ts';
 import { accountValidator } from './security/validator.ts';
-import { verifyIncoming } from './security/verify-incoming.ts';
+import { verifyIncoming, type StoredVerification } from './security/verify-incoming.ts';
 import { errorReportText } from './security/vocabulary.ts';
 import type { LocalStoreProxy } from './store/index.ts';
 import type { IncomingMessage } from './sync/incoming-message.ts';
@@ -26,6 +26,11 @@ export interface RuntimeContext {
   readonly backoff?: BackoffOptions;
   /** Called when the connection state changes (the engine re-emits the account). */
   readonly onConnection: (accountId: string, view: ConnectionView) => void;
+  /** Called once a new message's signature was checked (recipient extensions go to consent). */
+  readonly onVerified?: (
+    message: IncomingMessage,
+    verification: StoredVerification,
+  ) => Promise<void>;
 }
 
 interface RoundWaiter {
@@ -242,6 +247,7 @@ export class AccountRuntime {
       this.validator,
     );
     await store.setVerification(accountId, msgId, JSON.stringify(verification));
+    await this.context.onVerified?.(message, verification);
     const certificate = envelope.certificate;
     if (
       verification.signature.state === 'valid' &&

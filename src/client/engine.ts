@@ -20,6 +20,7 @@ import {
   encodeEnvelope,
   parseBody,
   summarizeHeaders,
+  type Mt2Extension,
 } from '../message/index.ts';
 import {
   decryptPart,
@@ -58,6 +59,9 @@ import {
   type StoredMessage,
 } from './store/index.ts';
 import type { SyncReport } from './sync/mailbox-sync.ts';
+import { readHeaders, type IncomingMessage as SyncedMessage } from './sync/incoming-message.ts';
+import type { StoredVerification } from './security/verify-incoming.ts';
+import { ConsentApi, type ConsentMethod } from './consent/consent-api.ts';
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -128,6 +132,7 @@ class Mt2Engine implements Engine {
   private readonly outbox: Outbox;
   private readonly certificates: Certificates;
   private readonly remoteAllowed = new Set<string>();
+  private readonly consent: ConsentApi;
   private server: EmbeddedServerHandle | undefined;
   private closed = false;
 
@@ -143,6 +148,16 @@ class Mt2Engine implements Engine {
       },
       onMoved: () => {
         this.emit({ type: 'messages-changed', folders: ['outbox', 'sent'] });
+      },
+    });
+    this.consent = new ConsentApi({
+      dataDir: options.dataDir,
+      storePath: join(options.dataDir, STORE_FILE),
+      selfAddress: () => this.accounts.records()[0]?.address,
+      accountId: () => this.primaryId(),
+      send: (draft, extensions) => this.queueDraft(draft, extensions),
+      emit: (event) => {
+        this.emit(event);
       },
     });
     this.certificates = new Certificates(
@@ -227,6 +242,7 @@ class Mt2Engine implements Engine {
       pollIntervalMs: this.options.pollIntervalMs ?? 30_000,
       hostAliases: this.options.hostAliases ?? {},
       ...(this.options.backoff === undefined ? {} : { backoff: this.options.backoff }),
+      onVerified: (message, verification) => this.receivedForConsent(message, verification),
       onConnection: (accountId, view) => {
         if (this.closed) return;
         this.connections.set(accountId, view);
@@ -352,6 +368,7 @@ class Mt2Engine implements Engine {
     const send = item === undefined ? undefined : this.outbox.statusOf(item);
     return summaryView(row, {
       verification: readVerification(stored?.verificationJson),
+      pendingRequests: outgoing ? 0 : this.consent.pendingFor(row.msgId).length,
       ...(send === undefined ? {} : { send }),
       ...(item?.errorReportJson === undefined || item.lastError === undefined
         ? {}
@@ -452,7 +469,7 @@ class Mt2Engine implements Engine {
       references: references?.kind === 'references' ? [...references.ids] : [],
       security: securityView(readVerification(current.verificationJson)),
       body: { state: body === undefined ? 'not-fetched' : 'fetched', size: stored.sizes.body },
-      requests: [],
+      requests: this.consent.pendingFor(summaryOfHeaders?.messageId ?? wireMsgId(key.msgId)),
     };
   }
 
@@ -610,7 +627,19 @@ class Mt2Engine implements Engine {
 
   // ---- sending ----
 
-  async send(params: ApiParams<'send'>): Promise<MessageSummaryView> {
+  send(params: ApiParams<'send'>): Promise<MessageSummaryView> {
+    return this.queueDraft(params, (msgId) =>
+      params.requestReadNotification
+        ? [this.consent.readNotificationRequest(msgId, [...params.to, ...params.cc])]
+        : [],
+    );
+  }
+
+  /** Composes, signs and queues a draft; `extensions` go into its headers. */
+  private async queueDraft(
+    params: ApiParams<'send'>,
+    extensions: (msgId: string) => readonly Mt2Extension[],
+  ): Promise<MessageSummaryView> {
     const runtime = this.runtimeOf(params.accountId);
     const account = this.accounts.unlocked(params.accountId);
     const contacts = new Map<string, Uint8Array>();
@@ -632,6 +661,7 @@ class Mt2Engine implements Engine {
         return der === undefined ? undefined : readCertificate(der);
       },
       ...(inReplyTo === undefined ? {} : { inReplyTo }),
+      extensions,
     });
     const verification = await verifyIncoming(
       { envelope: composed.envelope, headers: composed.headers, body: composed.body },
@@ -749,26 +779,57 @@ class Mt2Engine implements Engine {
     );
   }
 
-  // ---- consent (not built in this version) ----
+  // ---- recipient extensions and consent (src/client/consent) ----
+
+  /** A verified new message: its recipient extensions (from decrypted headers) go to consent. */
+  private async receivedForConsent(
+    message: SyncedMessage,
+    verification: StoredVerification,
+  ): Promise<void> {
+    const { envelope, input } = message;
+    if (envelope === undefined || envelope.control || input.headersXml === undefined) return;
+    const account = this.accounts.unlocked(input.accountId);
+    const headers = readHeaders(envelope, input.headersXml, account.credentials);
+    await this.consent.receive({
+      recipient: account.record.address,
+      messageId: envelope.messageId,
+      sender: envelope.sender,
+      receivedAt: new Date(),
+      headers,
+      verification,
+    });
+  }
 
   private notBuilt(what: string): never {
     throw engineError(ENGINE_ERROR.NOT_BUILT, `${what} is not available in this version yet.`);
   }
 
-  listConsentRequests(): Promise<never> {
-    return Promise.resolve().then(() => this.notBuilt('The consent center'));
-  }
-  decideConsent(): Promise<never> {
-    return Promise.resolve().then(() => this.notBuilt('Deciding on extension requests'));
-  }
-  listConsentDefaults(): Promise<never> {
-    return Promise.resolve().then(() => this.notBuilt('Consent defaults'));
-  }
-  setConsentDefault(): Promise<never> {
-    return Promise.resolve().then(() => this.notBuilt('Consent defaults'));
-  }
-  auditLog(): Promise<never> {
-    return Promise.resolve().then(() => this.notBuilt('The consent audit log'));
+  listConsentRequests = this.consentCall('listConsentRequests');
+  decideConsent = this.consentCall('decideConsent');
+  listConsentDefaults = this.consentCall('listConsentDefaults');
+  setConsentDefault = this.consentCall('setConsentDefault');
+  auditLog = this.consentCall('auditLog');
+  startChessGame = this.consentCall('startChessGame');
+  chessMove = this.consentCall('chessMove');
+  chessResign = this.consentCall('chessResign');
+  chessOfferDraw = this.consentCall('chessOfferDraw');
+  listChessGames = this.consentCall('listChessGames');
+  requestVcard = this.consentCall('requestVcard');
+  shareVcard = this.consentCall('shareVcard');
+  myVcard = this.consentCall('myVcard');
+  setMyVcard = this.consentCall('setMyVcard');
+  listVcardContacts = this.consentCall('listVcardContacts');
+  subscribeList = this.consentCall('subscribeList');
+  unsubscribeList = this.consentCall('unsubscribeList');
+  listMemberships = this.consentCall('listMemberships');
+
+  /** The consent API's method `name`, once an identity is unlocked. */
+  private consentCall<M extends ConsentMethod>(name: M): Mt2Api[M] {
+    return ((params: ApiParams<M>) =>
+      Promise.resolve().then(() => {
+        this.primaryId();
+        return this.consent.call(name, params);
+      })) as Mt2Api[M];
   }
 
   // ---- certificates and trust ----
@@ -820,6 +881,7 @@ class Mt2Engine implements Engine {
     this.runtimes.clear();
     await this.server?.close();
     this.server = undefined;
+    this.consent.close();
     await this.store.close();
   }
 }

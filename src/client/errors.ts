@@ -37,6 +37,8 @@ export const ENGINE_ERROR = {
   BAD_CERTIFICATE: 'ENGINE_BAD_CERTIFICATE',
   /** exportIdentity could not write the file (exists already, no such folder, ...). */
   EXPORT_FAILED: 'ENGINE_EXPORT_FAILED',
+  /** A recipient-extension request or action that cannot be carried out (the reason says why; nothing was applied). */
+  CONSENT: 'ENGINE_CONSENT',
   /** The engine was closed. */
   CLOSED: 'ENGINE_CLOSED',
   /** A part of the API that this version does not implement yet. */

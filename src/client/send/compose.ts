@@ -12,6 +12,7 @@ import {
   encodeHeaders,
   type HeaderField,
   type Mt2Envelope,
+  type Mt2Extension,
 } from '../../message/index.ts';
 import { ENGINE_ERROR, engineError } from '../errors.ts';
 
@@ -34,6 +35,8 @@ export interface ComposeContext {
   /** The msg-ids of the message this answers or forwards, for threading. */
   readonly inReplyTo?: { readonly messageId: string; readonly references: readonly string[] };
   readonly now?: Date;
+  /** Recipient extensions for the headers (a consent reply, a read-notification request), given the new Message-ID. */
+  readonly extensions?: (msgId: string) => readonly Mt2Extension[];
 }
 
 function senderAddress(credentials: Credentials): string {
@@ -101,7 +104,7 @@ export async function composeMessage(
   };
   const headers = encodeHeaders({
     fields: headerFields(draft, from, msgId, context),
-    extensions: [],
+    extensions: context.extensions?.(msgId) ?? [],
   });
   const body = await buildBody({
     text: draft.text,

@@ -50,7 +50,11 @@ function addresses(entries: readonly AddressEntry[]): string[] {
 }
 
 /** Headers as readable structure: decrypted with the account's key when encrypted. */
-function readHeaders(envelope: Mt2Envelope, octets: Uint8Array, reader: CmsRecipient): Mt2Headers {
+export function readHeaders(
+  envelope: Mt2Envelope,
+  octets: Uint8Array,
+  reader: CmsRecipient,
+): Mt2Headers {
   const plain = encryptedPartsOf(envelope).has('headers') ? decryptPart(octets, reader) : octets;
   return decodeHeaders(plain);
 }

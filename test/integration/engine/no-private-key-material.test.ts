@@ -104,6 +104,19 @@ test('no API method or event hands private key material to the UI', async (t) =>
     setFlags: () => ({ refs: [ref], seen: true }),
     listContacts: () => ({}),
     listConsentRequests: () => ({}),
+    startChessGame: () => ({ opponent: alice.address, color: 'w' }),
+    chessMove: () => ({ game: 'no-such-game', move: 'e4' }),
+    chessResign: () => ({ game: 'no-such-game' }),
+    chessOfferDraw: () => ({ game: 'no-such-game' }),
+    listChessGames: () => ({}),
+    requestVcard: () => ({ to: alice.address }),
+    setMyVcard: () => ({ fullName: 'Bob Example' }),
+    myVcard: () => ({}),
+    shareVcard: () => ({ to: alice.address }),
+    listVcardContacts: () => ({}),
+    subscribeList: () => ({ list: 'club@beta.test' }),
+    unsubscribeList: () => ({ list: 'club@beta.test' }),
+    listMemberships: () => ({}),
     decideConsent: () => ({ id: 'no-such-request', decision: 'decline' }),
     listConsentDefaults: () => ({}),
     setConsentDefault: () => ({ extension: 'chess', rule: 'ask' }),
@@ -168,6 +181,10 @@ test('no API method or event hands private key material to the UI', async (t) =>
     'retrySend', // only a failed message is retried
     'createLocalIdentity', // there is an identity already
     'decideConsent', // no such request
+    'chessMove', // no such game
+    'chessResign',
+    'chessOfferDraw',
+    'unsubscribeList', // not a member yet (the subscription awaits confirmation)
     // The consent center is another piece (NOT_BUILT until it is merged).
     'listConsentRequests',
     'listConsentDefaults',

@@ -36,3 +36,15 @@ test('the CSP comes before the mail, so mail cannot add a laxer policy first', (
   const srcdoc = mailSrcdoc(html, false);
   assert.ok(srcdoc.indexOf("default-src 'none'") < srcdoc.indexOf('default-src *'));
 });
+
+test('blocked, the document holds no remote source at all; allowed, the mail is unchanged', () => {
+  const html =
+    '<img src="https://t.test/a.png"><img SRC = \'//t.test/b.png\'><img srcset="http://t.test/c.png 2x">' +
+    '<table background="https://t.test/d.png"><video poster="https://t.test/e.png"></video>' +
+    '<img src="data:image/png;base64,AAAA"><a href="https://example.test/">link</a>';
+  const blocked = mailSrcdoc(html, false);
+  assert.doesNotMatch(blocked, /\s(src|srcset|background|poster)\s*=\s*["']?\s*(https?:|\/\/)/i);
+  assert.match(blocked, /<img src="data:image\/png;base64,AAAA">/, 'inline images stay');
+  assert.match(blocked, /<a href="https:\/\/example.test\/">/, 'links stay');
+  assert.ok(mailSrcdoc(html, true).includes(html));
+});

@@ -115,6 +115,9 @@ test('importIdentity, passphrases, export and certificates', async (t) => {
     }),
     { code: 'NOT_BUILT' },
   );
-  await assert.rejects(engine.listConsentRequests({}), { code: 'NOT_BUILT' });
+  assert.deepEqual(await engine.listConsentRequests({}), []);
+  await assert.rejects(engine.chessMove({ game: 'no-such-game', move: 'e4' }), {
+    code: 'ENGINE_CONSENT',
+  });
   await assert.rejects(engine.getMessage({ ref: 'nonsense' }), { code: 'ENGINE_UNKNOWN_MESSAGE' });
 });

@@ -1,0 +1,53 @@
+// The consent engine's records as the API shows them.
+import type { AuditEntryView, ConsentRequestView } from '../../api/index.ts';
+import type { AuditEntry, PendingItem } from '../../extensions/index.ts';
+import type { XmlNode } from '../../message/index.ts';
+
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The payload exactly as it will be sent, as XML text (what "approve" sends, for the user). */
+export function payloadText(nodes: readonly XmlNode[]): string {
+  return nodes
+    .map((node) => {
+      if (typeof node === 'string') return escape(node);
+      const attributes = Object.entries(node.attributes)
+        .map(([name, value]) => ` ${name}="${escape(value)}"`)
+        .join('');
+      return `<${node.name}${attributes}>${payloadText(node.children)}</${node.name}>`;
+    })
+    .join('');
+}
+
+export function requestView(
+  item: PendingItem,
+): ConsentRequestView & { readonly messageId: string } {
+  const willSend =
+    item.declared.length === 0
+      ? 'Nothing is sent.'
+      : item.declared.map((reply) => `To ${reply.to}: ${payloadText(reply.content)}`).join('\n');
+  return {
+    id: item.id,
+    messageId: item.messageId,
+    extension: item.extension,
+    from: { address: item.sender.address },
+    senderVerified: item.sender.verified,
+    summary: item.summary,
+    willSend,
+    payload: payloadText(item.content),
+    heldBecause: item.heldBecause,
+    receivedAt: item.receivedAt.toISOString(),
+  };
+}
+
+export function auditEntryView(entry: AuditEntry): AuditEntryView {
+  return {
+    seq: entry.seq,
+    at: entry.at.toISOString(),
+    extension: entry.extension ?? '',
+    peer: entry.peer ?? '',
+    action: entry.action,
+    decidedBy: entry.approval?.by ?? 'person',
+    detail: entry.code === undefined ? entry.detail : `${entry.detail} (${entry.code})`,
+  };
+}
