@@ -24,9 +24,11 @@ import {
   DEFAULT_TAKETHIS_WINDOW,
   benchMessage,
   checkRun,
+  checkWindow,
+  formatTable,
   newRunId,
-  startInn,
-  startSmtpSink,
+  runInn,
+  runSmtpSink,
 } from './peers/index.ts';
 
 interface Row {
@@ -67,8 +69,10 @@ function settings() {
   });
   const count = Number(values.count);
   const bodyBytes = Number(values['body-bytes']);
+  const window = Number(values.window);
   checkRun(count, bodyBytes);
-  return { count, bodyBytes, window: Number(values.window), profileDir: values.profile };
+  checkWindow(window);
+  return { count, bodyBytes, window, profileDir: values.profile };
 }
 
 /** The same messages the peers get, as signed MT2 messages from alice to bob. */
@@ -165,23 +169,13 @@ async function benchMt2d(
 }
 
 async function benchInn(count: number, bodyBytes: number, window: number): Promise<Row> {
-  const inn = await startInn();
-  try {
-    const { accepted: ok, elapsedMs } = await inn.sendArticles({ count, bodyBytes, window });
-    return { peer: 'INN2 innd', work: `NNTP TAKETHIS, window ${window}`, ok, elapsedMs };
-  } finally {
-    await inn.stop();
-  }
+  const { ok, elapsedMs } = await runInn({ count, bodyBytes, window });
+  return { peer: 'INN2 innd', work: `NNTP TAKETHIS, window ${window}`, ok, elapsedMs };
 }
 
 async function benchSmtp(count: number, bodyBytes: number): Promise<Row> {
-  const sink = await startSmtpSink();
-  try {
-    const { accepted: ok, elapsedMs } = await sink.sendMessages({ count, bodyBytes });
-    return { peer: 'smtp-sink', work: 'SMTP smtp-source, 1 conn', ok, elapsedMs };
-  } finally {
-    await sink.stop();
-  }
+  const { ok, elapsedMs } = await runSmtpSink({ count, bodyBytes });
+  return { peer: 'smtp-sink', work: 'SMTP smtp-source, 1 conn', ok, elapsedMs };
 }
 
 function print(rows: readonly Row[], count: number): void {
@@ -196,11 +190,7 @@ function print(rows: readonly Row[], count: number): void {
     mt2d === undefined ? '' : (rate(mt2d) / rate(row)).toFixed(2),
   ]);
   const header = ['peer', 'work', 'ok', 'seconds', 'messages/s', 'mt2d ÷ this'];
-  const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]?.length ?? 0)));
-  const format = (cells: readonly string[]) =>
-    cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)));
-  console.log(format(header).join('  '));
-  for (const line of lines) console.log(format(line).join('  '));
+  for (const line of formatTable(header, lines)) console.log(line);
   if (mt2d?.cpuMs !== undefined) {
     const perMessage = (ms: number) => (ms / count).toFixed(3);
     console.log(

@@ -7,7 +7,7 @@
 // Run: npm run bench:sync [-- --count 10000 --body-bytes 4096]
 import { parseArgs } from 'node:util';
 import type { ApiEvent } from '../src/api/index.ts';
-import { startDovecot } from './peers/index.ts';
+import { checkRun, startDovecot } from './peers/index.ts';
 import { aliceSends, nextEvent, PASSPHRASE, remoteSetup } from '../test/helpers/engine-harness.ts';
 
 const { values } = parseArgs({
@@ -18,14 +18,7 @@ const { values } = parseArgs({
 });
 const count = Number(values.count);
 const bodyBytes = Number(values['body-bytes']);
-if (
-  !Number.isSafeInteger(count) ||
-  count < 1 ||
-  !Number.isSafeInteger(bodyBytes) ||
-  bodyBytes < 16
-) {
-  throw new Error('--count and --body-bytes must be positive integers (body at least 16 bytes)');
-}
+checkRun(count, bodyBytes);
 
 /** Messages per pipelined batch while filling the mailbox. */
 const FILL_BATCH = 1000;

@@ -48,6 +48,13 @@ export function createCallBridge(
   };
 }
 
+/** The bridge both hosts use: engine bugs logged to stderr with the method that hit them. */
+export function loggedCallBridge(api: Mt2Api): CallBridge {
+  return createCallBridge(api, (method, error) => {
+    console.error(`engine: ${method} failed`, error);
+  });
+}
+
 function failure(error: unknown): CallOutcome {
   if (error instanceof ApiError) return { ok: false, error: error.toPayload() };
   return {

@@ -1,5 +1,6 @@
 // The benchmark peers' public face, for bench/ scripts and tests.
 export { PeerError, type PeerErrorCode } from './errors.ts';
+export { formatTable, runInn, runSmtpSink, type PeerRun } from './baseline.ts';
 export {
   MAX_BODY_BYTES,
   MAX_MESSAGE_COUNT,

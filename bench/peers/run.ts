@@ -11,9 +11,10 @@ import {
   PeerError,
   checkRun,
   checkWindow,
+  formatTable,
+  runInn,
+  runSmtpSink,
   startDovecot,
-  startInn,
-  startSmtpSink,
 } from './index.ts';
 
 const PEERS = ['inn2', 'postfix', 'dovecot'] as const;
@@ -70,29 +71,18 @@ function readSettings(): Settings {
 }
 
 async function benchInn({ count, bodyBytes, window }: Settings): Promise<Row[]> {
-  const inn = await startInn();
-  try {
-    const result = await inn.sendArticles({ count, bodyBytes, window });
-    const work = `TAKETHIS stream, window ${window}`;
-    const { accepted: ok, elapsedMs } = result;
-    return [
-      { peer: 'INN2 innd', work, messages: count, ok, elapsedMs, payloadBytes: count * bodyBytes },
-    ];
-  } finally {
-    await inn.stop();
-  }
+  const { ok, elapsedMs } = await runInn({ count, bodyBytes, window });
+  const work = `TAKETHIS stream, window ${window}`;
+  return [
+    { peer: 'INN2 innd', work, messages: count, ok, elapsedMs, payloadBytes: count * bodyBytes },
+  ];
 }
 
 async function benchPostfix({ count, bodyBytes }: Settings): Promise<Row[]> {
-  const sink = await startSmtpSink();
-  try {
-    const { accepted: ok, elapsedMs } = await sink.sendMessages({ count, bodyBytes });
-    const peer = 'smtp-source > smtp-sink';
-    const work = 'SMTP, 1 conn (-d)';
-    return [{ peer, work, messages: count, ok, elapsedMs, payloadBytes: count * bodyBytes }];
-  } finally {
-    await sink.stop();
-  }
+  const { ok, elapsedMs } = await runSmtpSink({ count, bodyBytes });
+  const peer = 'smtp-source > smtp-sink';
+  const work = 'SMTP, 1 conn (-d)';
+  return [{ peer, work, messages: count, ok, elapsedMs, payloadBytes: count * bodyBytes }];
 }
 
 async function benchDovecot({ count, bodyBytes }: Settings): Promise<Row[]> {
@@ -137,19 +127,7 @@ function printTable(rows: readonly Row[]): void {
       (row.payloadBytes / 1e6 / seconds).toFixed(1),
     ];
   });
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
-  );
-  // Text columns (peer, work) align left, figures right.
-  const format = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) =>
-        column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ');
-  console.log(format(header));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const line of lines) console.log(format(line));
+  for (const line of formatTable(header, lines, { rule: true })) console.log(line);
   console.log('MB/s: payload (bodies; header blocks for the IMAP fetch), 1 MB = 10^6 bytes.');
 }
 

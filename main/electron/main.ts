@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
 import { IPC_CHANNEL } from '../../src/api/index.ts';
-import { createCallBridge, type EngineHandle } from '../bridge.ts';
+import { loggedCallBridge, type EngineHandle } from '../bridge.ts';
 import { APP_SECURITY_HEADERS } from '../csp.ts';
 import { startEngine } from '../engine.ts';
 import { createIpcCallHandler, originOf, type TrustedRenderer } from '../ipc-guard.ts';
@@ -101,9 +101,7 @@ async function run(): Promise<void> {
   const engine: EngineHandle = await startEngine({
     dataDir: join(app.getPath('userData'), 'engine'),
   });
-  const bridge = createCallBridge(engine.api, (method, error) => {
-    console.error(`engine: ${method} failed`, error);
-  });
+  const bridge = loggedCallBridge(engine.api);
   const handleCall = createIpcCallHandler(bridge, () => trusted);
   ipcMain.handle(IPC_CHANNEL.call, (event, method: unknown, params: unknown) =>
     handleCall(

@@ -1,5 +1,5 @@
 import type { EngineOptions } from '../../src/client/index.ts';
-import { createCallBridge, type EngineHandle } from '../bridge.ts';
+import { loggedCallBridge, type EngineHandle } from '../bridge.ts';
 import { startEngine } from '../engine.ts';
 import { startWebHost, type RunningWebHost } from './server.ts';
 
@@ -23,9 +23,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
   try {
     const host = await startWebHost({
       rendererDir: options.rendererDir,
-      bridge: createCallBridge(engine.api, (method, error) => {
-        console.error(`engine: ${method} failed`, error);
-      }),
+      bridge: loggedCallBridge(engine.api),
       subscribe: (listener) => engine.onEvent(listener),
       ...(options.port === undefined ? {} : { port: options.port }),
     });

@@ -1,5 +1,10 @@
 import type { WebSocket, RawData } from 'ws';
-import type { ApiErrorPayload, ApiEvent, WsServerMessage } from '../../src/api/index.ts';
+import type {
+  ApiErrorPayload,
+  ApiEvent,
+  WsCallMessage,
+  WsServerMessage,
+} from '../../src/api/index.ts';
 import type { CallBridge } from '../bridge.ts';
 import {
   CALL_BURST,
@@ -19,12 +24,6 @@ export const WEBHOST_ERROR = {
 
 /** WebSocket close codes (RFC 6455 section 7.4.1) the host uses. */
 const CLOSE = { unsupportedData: 1003, policyViolation: 1008, tryAgainLater: 1013 } as const;
-
-interface ParsedCall {
-  readonly id: number;
-  readonly method: string;
-  readonly params: unknown;
-}
 
 /**
  * One page's API connection: reads call messages, answers each through the bridge, and
@@ -101,7 +100,7 @@ function rawText(data: RawData): string {
   return data.toString('utf8');
 }
 
-function parseCall(text: string): ParsedCall | undefined {
+function parseCall(text: string): WsCallMessage | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);

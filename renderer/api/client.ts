@@ -38,7 +38,6 @@ export function createApiClient(bridge: Mt2Bridge): ApiClient {
 
 /** Words for an error caught around a call, for an alert. */
 export function describeError(error: unknown): string {
-  if (error instanceof ApiCallError) return error.message;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
 }

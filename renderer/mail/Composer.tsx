@@ -3,6 +3,7 @@ import type { AccountId, DraftInput } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
+import { TextField } from '../app/TextField.tsx';
 import { fileToBase64 } from '../onboarding/file-base64.ts';
 import type { ComposeSeed } from './compose-seed.ts';
 import { byteSize, parseAddressList } from './format.ts';
@@ -76,36 +77,9 @@ export function Composer({ accountId, seed, onClose }: ComposerProps) {
       }}
     >
       <form onSubmit={(e) => void submit(e)}>
-        <label>
-          To
-          <input
-            autoFocus={seed.to === ''}
-            value={to}
-            onChange={(e) => {
-              setTo(e.target.value);
-            }}
-            required
-          />
-        </label>
-        <label>
-          Cc
-          <input
-            value={cc}
-            onChange={(e) => {
-              setCc(e.target.value);
-            }}
-          />
-        </label>
-        <label>
-          Subject
-          <input
-            maxLength={998}
-            value={subject}
-            onChange={(e) => {
-              setSubject(e.target.value);
-            }}
-          />
-        </label>
+        <TextField label="To" autoFocus={seed.to === ''} value={to} onChange={setTo} required />
+        <TextField label="Cc" value={cc} onChange={setCc} />
+        <TextField label="Subject" maxLength={998} value={subject} onChange={setSubject} />
         <label className="text">
           Message
           <textarea

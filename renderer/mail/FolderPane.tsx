@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { FolderId, FolderView } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
+import { ErrorAlert } from '../app/ErrorAlert.tsx';
 
 interface FolderPaneProps {
   readonly current: FolderId | undefined;
@@ -45,11 +46,7 @@ export function FolderPane({ current, onPick }: FolderPaneProps) {
           </li>
         ))}
       </ul>
-      {error === undefined ? null : (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </nav>
   );
 }

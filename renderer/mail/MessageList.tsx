@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { MessageSummaryView } from '../../src/api/index.ts';
+import { ErrorAlert } from '../app/ErrorAlert.tsx';
 import { BADGE_LABEL } from './badges.ts';
 import { listDate, shortName } from './format.ts';
 import { AttachmentIcon, EncryptedIcon, SignedIcon } from './icons.tsx';
@@ -83,11 +84,7 @@ export function MessageList({ label, pages, selected, onSelect, onOpen }: Messag
           Loading messages…
         </p>
       ) : null}
-      {pages.error === undefined ? null : (
-        <p role="alert" className="error">
-          {pages.error}
-        </p>
-      )}
+      <ErrorAlert message={pages.error} />
     </div>
   );
 }

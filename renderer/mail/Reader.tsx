@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { BodyView, MessageRef, MessageView } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
@@ -115,7 +115,6 @@ export function Reader({ messageRef, onLoaded }: ReaderProps) {
       <InlineRequests requests={message.requests} />
       <BodySection
         body={body}
-        state={message.body.state}
         size={message.body.size}
         progress={progress}
         onAllow={allow}
@@ -127,7 +126,6 @@ export function Reader({ messageRef, onLoaded }: ReaderProps) {
 
 interface BodySectionProps {
   readonly body: BodyView | undefined;
-  readonly state: MessageView['body']['state'];
   readonly size: number;
   readonly progress: { received: number; total: number } | undefined;
   readonly onAllow: (scope: 'message' | 'sender') => void;
@@ -135,6 +133,13 @@ interface BodySectionProps {
 }
 
 function BodySection({ body, size, progress, onAllow, messageRef }: BodySectionProps) {
+  const html = body?.html;
+  const allowRemote = body?.remoteContent.allowed ?? false;
+  // mailSrcdoc scans the whole HTML; redo it only when the HTML or the remote-content choice changes.
+  const srcdoc = useMemo(
+    () => (html === undefined ? undefined : mailSrcdoc(html, allowRemote)),
+    [html, allowRemote],
+  );
   if (body === undefined) {
     const total = progress?.total ?? size;
     return (
@@ -175,15 +180,10 @@ function BodySection({ body, size, progress, onAllow, messageRef }: BodySectionP
           </button>
         </div>
       ) : null}
-      {body.html === undefined ? (
+      {srcdoc === undefined ? (
         <pre className="text-body">{body.text ?? ''}</pre>
       ) : (
-        <iframe
-          title="Message content"
-          sandbox=""
-          srcDoc={mailSrcdoc(body.html, body.remoteContent.allowed)}
-          className="html-body"
-        />
+        <iframe title="Message content" sandbox="" srcDoc={srcdoc} className="html-body" />
       )}
       {body.attachments.length > 0 ? (
         <ul className="attachments" aria-label="Attachments">

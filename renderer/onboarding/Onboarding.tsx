@@ -3,6 +3,7 @@ import type { AppStatus } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
+import { TextField } from '../app/TextField.tsx';
 import { fileToBase64 } from './file-base64.ts';
 
 type Mode = 'create' | 'import';
@@ -54,30 +55,22 @@ function usePassphrasePair() {
   const [repeat, setRepeat] = useState('');
   const fields = (
     <>
-      <label>
-        Passphrase (protects your key on this computer)
-        <input
-          type="password"
-          required
-          autoComplete="new-password"
-          value={passphrase}
-          onChange={(e) => {
-            setPassphrase(e.target.value);
-          }}
-        />
-      </label>
-      <label>
-        Repeat the passphrase
-        <input
-          type="password"
-          required
-          autoComplete="new-password"
-          value={repeat}
-          onChange={(e) => {
-            setRepeat(e.target.value);
-          }}
-        />
-      </label>
+      <TextField
+        label="Passphrase (protects your key on this computer)"
+        type="password"
+        required
+        autoComplete="new-password"
+        value={passphrase}
+        onChange={setPassphrase}
+      />
+      <TextField
+        label="Repeat the passphrase"
+        type="password"
+        required
+        autoComplete="new-password"
+        value={repeat}
+        onChange={setRepeat}
+      />
     </>
   );
   return { passphrase, mismatch: passphrase !== repeat, fields };
@@ -110,28 +103,22 @@ function CreateIdentity({ onDone }: { onDone: (status: AppStatus) => void }) {
 
   return (
     <form role="tabpanel" aria-label="Create a local identity" onSubmit={(e) => void submit(e)}>
-      <label>
-        Your name
-        <input
-          required
-          maxLength={256}
-          value={displayName}
-          onChange={(e) => {
-            setDisplayName(e.target.value);
-          }}
-        />
-      </label>
-      <label>
-        Address (the part before @)
-        <input
-          required
-          pattern="[a-z0-9][a-z0-9._\-]{0,63}"
-          value={localPart}
-          onChange={(e) => {
-            setLocalPart(e.target.value.toLowerCase());
-          }}
-        />
-      </label>
+      <TextField
+        label="Your name"
+        required
+        maxLength={256}
+        value={displayName}
+        onChange={setDisplayName}
+      />
+      <TextField
+        label="Address (the part before @)"
+        required
+        pattern="[a-z0-9][a-z0-9._\-]{0,63}"
+        value={localPart}
+        onChange={(value) => {
+          setLocalPart(value.toLowerCase());
+        }}
+      />
       {fields}
       <ErrorAlert message={error} />
       <button type="submit" disabled={busy}>
@@ -196,39 +183,15 @@ function ImportIdentity({ onDone }: { onDone: (status: AppStatus) => void }) {
           }}
         />
       </label>
-      <label>
-        The file's password
-        <input
-          type="password"
-          autoComplete="off"
-          value={p12Password}
-          onChange={(e) => {
-            setP12Password(e.target.value);
-          }}
-        />
-      </label>
-      <label>
-        Server host
-        <input
-          required
-          maxLength={253}
-          value={host}
-          onChange={(e) => {
-            setHost(e.target.value);
-          }}
-        />
-      </label>
-      <label>
-        Server port
-        <input
-          required
-          inputMode="numeric"
-          value={port}
-          onChange={(e) => {
-            setPort(e.target.value);
-          }}
-        />
-      </label>
+      <TextField
+        label="The file's password"
+        type="password"
+        autoComplete="off"
+        value={p12Password}
+        onChange={setP12Password}
+      />
+      <TextField label="Server host" required maxLength={253} value={host} onChange={setHost} />
+      <TextField label="Server port" required inputMode="numeric" value={port} onChange={setPort} />
       {fields}
       <ErrorAlert message={error} />
       <button type="submit" disabled={busy}>

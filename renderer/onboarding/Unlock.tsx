@@ -3,6 +3,7 @@ import type { AppStatus } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
+import { TextField } from '../app/TextField.tsx';
 
 export function Unlock({
   onDone,
@@ -35,19 +36,15 @@ export function Unlock({
         {themeToggle}
       </header>
       <form aria-label="Unlock" onSubmit={(e) => void submit(e)}>
-        <label>
-          Passphrase
-          <input
-            type="password"
-            required
-            autoFocus
-            autoComplete="current-password"
-            value={passphrase}
-            onChange={(e) => {
-              setPassphrase(e.target.value);
-            }}
-          />
-        </label>
+        <TextField
+          label="Passphrase"
+          type="password"
+          required
+          autoFocus
+          autoComplete="current-password"
+          value={passphrase}
+          onChange={setPassphrase}
+        />
         <ErrorAlert message={error} />
         <button type="submit" disabled={busy}>
           {busy ? 'Unlocking…' : 'Unlock'}

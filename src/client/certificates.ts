@@ -9,9 +9,10 @@ import {
   describeGeneralName,
   exportPkcs12,
   hostnamesOf,
-  IdentityError,
+  isPem,
   parseCertificate,
   pemEncode,
+  readCertificate,
   readCertificates,
   type IdentityValidator,
   type ParsedCertificate,
@@ -25,12 +26,16 @@ import type { LocalStoreProxy } from './store/index.ts';
 /** Most people certificates listed (the contacts that have one). */
 const MAX_PEOPLE = 1000;
 
-async function judge(
+/**
+ * The validator's verdict on `certificate` (with `chain`), checked as the certificate of
+ * `address` (by default the first address it names), else of the first host it names.
+ */
+export async function judge(
   certificate: ParsedCertificate,
   chain: readonly ParsedCertificate[],
   validator: IdentityValidator,
+  address: string | undefined = addressesOf(certificate)[0],
 ): Promise<CertificateVerdictView> {
-  const address = addressesOf(certificate)[0];
   const hostname = hostnamesOf(certificate)[0];
   const verdict = await validator.validate({
     chain: [certificate, ...chain],
@@ -155,13 +160,11 @@ export class Certificates {
   async import(data: string): Promise<CertificateDetailsView> {
     let certificate: ParsedCertificate;
     try {
-      const input = data.includes('-----BEGIN')
-        ? readCertificates(data)[0]?.raw
-        : Buffer.from(data, 'base64');
-      if (input === undefined || input.length === 0) throw new Error('no certificate in the data');
+      const input = isPem(data) ? readCertificate(data).raw : Buffer.from(data, 'base64');
+      if (input.length === 0) throw new Error('no certificate in the data');
       certificate = parseCertificate(input);
     } catch (error) {
-      if (error instanceof IdentityError || error instanceof Error) {
+      if (error instanceof Error) {
         throw engineError(
           ENGINE_ERROR.BAD_CERTIFICATE,
           `This is not a certificate that can be read: ${error.message}`,

@@ -16,11 +16,11 @@ import type {
 } from '../api/index.ts';
 import {
   decodeEnvelope,
-  decodeHeaders,
   encodeEnvelope,
   parseBody,
   summarizeHeaders,
   type Mt2Extension,
+  type Mt2Headers,
 } from '../message/index.ts';
 import {
   decryptPart,
@@ -41,14 +41,13 @@ import {
   type EmbeddedServerHost,
 } from './accounts/embedded-server.ts';
 import type { KeyFileOptions } from './accounts/key-file.ts';
-import { Certificates } from './certificates.ts';
+import { Certificates, judge } from './certificates.ts';
 import type { BackoffOptions } from './connection/backoff.ts';
 import { ENGINE_ERROR, engineError } from './errors.ts';
 import { FOLDER_NAMES, readVerification, summaryView } from './message-views.ts';
 import { messageRef, outgoingKey, parseRef, wireMsgId, type MessageKey } from './refs.ts';
 import { composeMessage } from './send/compose.ts';
 import { Outbox } from './send/outbox.ts';
-import { verdictView } from './security/certificate-summary.ts';
 import { securityView, verifyIncoming } from './security/verify-incoming.ts';
 import { reverifyOnOpen } from './certificates-reverify.ts';
 import { ConfSettings, type Settings } from './settings/settings.ts';
@@ -56,10 +55,15 @@ import {
   openLocalStoreWorker,
   type LocalStoreProxy,
   type MessageSummary,
+  type OutboxItem,
   type StoredMessage,
 } from './store/index.ts';
 import type { SyncReport } from './sync/mailbox-sync.ts';
-import { readHeaders, type IncomingMessage as SyncedMessage } from './sync/incoming-message.ts';
+import {
+  readHeaders,
+  storedHeaders,
+  type IncomingMessage as SyncedMessage,
+} from './sync/incoming-message.ts';
 import type { StoredVerification } from './security/verify-incoming.ts';
 import { ConsentApi, type ConsentMethod } from './consent/consent-api.ts';
 
@@ -105,6 +109,33 @@ export interface Engine extends Mt2Api {
 
 const STORE_FILE = 'cache.sqlite';
 const REMOTE_CONTENT = /\b(?:src|href|background)\s*=\s*["']?\s*https?:/i;
+
+/** Outgoing copies show their send status and carry no consent requests. */
+function isOutgoing(row: MessageSummary): boolean {
+  return row.folder === 'outbox' || row.folder === 'sent';
+}
+
+/** What a page of summaries reads once instead of once per row (see summaries()). */
+interface PageReads {
+  /** The row's account's outbox items, by the msg-id they send. */
+  readonly outbox?: ReadonlyMap<string, OutboxItem> | undefined;
+  /** Pending consent requests, by the message that carried them. */
+  readonly pending?: ReadonlyMap<string, readonly unknown[]> | undefined;
+}
+
+/** A message's Message-ID (its msg-id when the headers have none) and References. */
+function threadIds(
+  headers: Mt2Headers | undefined,
+  key: MessageKey,
+): { messageId: string; references: string[] } {
+  const references = headers?.fields.find((field) => field.kind === 'references');
+  return {
+    messageId:
+      (headers === undefined ? undefined : summarizeHeaders(headers).messageId) ??
+      wireMsgId(key.msgId),
+    references: references?.kind === 'references' ? [...references.ids] : [],
+  };
+}
 
 /** Creates the engine on a data folder; starts the embedded server if there is one. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -349,38 +380,45 @@ class Mt2Engine implements Engine {
   }
 
   private async summaries(rows: readonly MessageSummary[]): Promise<MessageSummaryView[]> {
+    // Once per page: the outbox of each account with outgoing rows, and the pending
+    // consent requests when there are incoming rows.
+    const outboxes = new Map<string, ReadonlyMap<string, OutboxItem>>();
+    for (const row of rows) {
+      if (isOutgoing(row) && !outboxes.has(row.accountId)) {
+        outboxes.set(row.accountId, await this.outbox.itemsByMsgId(row.accountId));
+      }
+    }
+    const pending = rows.some((row) => !isOutgoing(row))
+      ? this.consent.pendingByMessage()
+      : undefined;
     return Promise.all(
       rows.map(async (row) => {
         const stored = await this.store.message(row.accountId, row.msgId);
-        return this.summaryOf(row, stored);
+        return this.summaryOf(row, stored, { outbox: outboxes.get(row.accountId), pending });
       }),
     );
   }
 
+  /** A row's summary; what `read` does not carry is read here. */
   private async summaryOf(
     row: MessageSummary,
     stored: StoredMessage | undefined,
+    read: PageReads = {},
   ): Promise<MessageSummaryView> {
-    const outgoing = row.folder === 'outbox' || row.folder === 'sent';
+    const outgoing = isOutgoing(row);
     const item = outgoing
-      ? await this.outbox.itemFor(row.accountId, wireMsgId(row.msgId))
+      ? (read.outbox ?? (await this.outbox.itemsByMsgId(row.accountId))).get(wireMsgId(row.msgId))
       : undefined;
     const send = item === undefined ? undefined : this.outbox.statusOf(item);
+    const pending = outgoing ? undefined : (read.pending ?? this.consent.pendingByMessage());
     return summaryView(row, {
       verification: readVerification(stored?.verificationJson),
-      pendingRequests: outgoing ? 0 : this.consent.pendingFor(row.msgId).length,
+      pendingRequests: pending?.get(row.msgId)?.length ?? 0,
       ...(send === undefined ? {} : { send }),
       ...(item?.errorReportJson === undefined || item.lastError === undefined
         ? {}
         : { deliveryProblem: item.lastError }),
     });
-  }
-
-  private page(page: {
-    items: readonly MessageSummaryView[];
-    next?: string;
-  }): Page<MessageSummaryView> {
-    return page.next === undefined ? { items: page.items } : { items: page.items, next: page.next };
   }
 
   async listMessages(params: ApiParams<'listMessages'>): Promise<Page<MessageSummaryView>> {
@@ -392,10 +430,10 @@ class Mt2Engine implements Engine {
       },
       { limit: params.limit, ...(params.after === undefined ? {} : { after: params.after }) },
     );
-    return this.page({
+    return {
       items: await this.summaries(result.items),
       ...(result.next === undefined ? {} : { next: result.next }),
-    });
+    };
   }
 
   async search(params: ApiParams<'search'>): Promise<Page<MessageSummaryView>> {
@@ -403,10 +441,10 @@ class Mt2Engine implements Engine {
       { accountId: this.primaryId(), text: params.query },
       { limit: params.limit, ...(params.after === undefined ? {} : { after: params.after }) },
     );
-    return this.page({
+    return {
       items: await this.summaries(result.items),
       ...(result.next === undefined ? {} : { next: result.next }),
-    });
+    };
   }
 
   private async stored(key: MessageKey): Promise<StoredMessage> {
@@ -417,27 +455,20 @@ class Mt2Engine implements Engine {
     return stored;
   }
 
+  /** A stored message's headers, read with its account's key (undefined: none, or unreadable). */
+  private headersOf(key: MessageKey, stored: StoredMessage): Mt2Headers | undefined {
+    const account = this.accounts.unlocked(key.accountId);
+    return storedHeaders(stored.envelopeXml, stored.headersXml, account.credentials);
+  }
+
   async getMessage(params: ApiParams<'getMessage'>): Promise<MessageView> {
     const key = parseRef(params.ref);
     const stored = await this.stored(key);
-    const account = this.accounts.unlocked(key.accountId);
-    let headers;
-    try {
-      const envelope = decodeEnvelope(stored.envelopeXml);
-      if (stored.headersXml !== undefined) {
-        const octets = encryptedPartsOf(envelope).has('headers')
-          ? decryptPart(stored.headersXml, account.credentials)
-          : stored.headersXml;
-        headers = decodeHeaders(octets);
-      }
-    } catch {
-      headers = undefined;
-    }
+    const headers = this.headersOf(key, stored);
     const fields = headers?.fields ?? [];
-    const summaryOfHeaders = headers === undefined ? undefined : summarizeHeaders(headers);
     const replyTo = fields.flatMap((field) => (field.kind === 'replyTo' ? field.addresses : []));
     const inReplyTo = fields.find((field) => field.kind === 'inReplyTo');
-    const references = fields.find((field) => field.kind === 'references');
+    const thread = threadIds(headers, key);
     const body = await this.store.messageBody(key.accountId, key.msgId);
     const reverified = await reverifyOnOpen(
       stored,
@@ -451,7 +482,8 @@ class Mt2Engine implements Engine {
       reverified === undefined
         ? stored
         : { ...stored, verificationJson: JSON.stringify(reverified) };
-    const summary = await this.summaryOf(current, current);
+    const pending = this.consent.pendingByMessage();
+    const summary = await this.summaryOf(current, current, { pending });
     return {
       summary,
       cc: stored.display.cc.map((address) => ({ address })),
@@ -462,14 +494,14 @@ class Mt2Engine implements Engine {
             ? { address: mailbox.address }
             : { address: mailbox.address, name: mailbox.name },
         ),
-      messageId: summaryOfHeaders?.messageId ?? wireMsgId(key.msgId),
+      messageId: thread.messageId,
       ...(inReplyTo?.kind === 'inReplyTo' && inReplyTo.ids[0] !== undefined
         ? { inReplyTo: inReplyTo.ids[0] }
         : {}),
-      references: references?.kind === 'references' ? [...references.ids] : [],
+      references: thread.references,
       security: securityView(readVerification(current.verificationJson)),
       body: { state: body === undefined ? 'not-fetched' : 'fetched', size: stored.sizes.body },
-      requests: this.consent.pendingFor(summaryOfHeaders?.messageId ?? wireMsgId(key.msgId)),
+      requests: pending.get(thread.messageId) ?? [],
     };
   }
 
@@ -713,10 +745,11 @@ class Mt2Engine implements Engine {
     return this.summaryOf(row, row);
   }
 
+  /** The Message-ID and References a reply to (or forward of) `ref` threads under. */
   private async threading(ref: string | undefined) {
     if (ref === undefined) return undefined;
-    const original = await this.getMessage({ ref });
-    return { messageId: original.messageId, references: original.references };
+    const key = parseRef(ref);
+    return threadIds(this.headersOf(key, await this.stored(key)), key);
   }
 
   private async outboxItemOf(ref: string) {
@@ -758,15 +791,10 @@ class Mt2Engine implements Engine {
     const contacts = await this.store.findContacts('', 1000);
     return Promise.all(
       contacts.map(async (contact) => {
-        let certificate;
-        if (contact.certificate !== undefined) {
-          const parsed = parseCertificate(contact.certificate);
-          const verdict = await validator.validate({
-            chain: [parsed],
-            expected: { kind: 'user', address: contact.address },
-          });
-          certificate = verdictView(parsed, verdict);
-        }
+        const certificate =
+          contact.certificate === undefined
+            ? undefined
+            : await judge(parseCertificate(contact.certificate), [], validator, contact.address);
         return {
           address: contact.address,
           ...(contact.displayName === undefined ? {} : { name: contact.displayName }),
@@ -789,7 +817,9 @@ class Mt2Engine implements Engine {
     const { envelope, input } = message;
     if (envelope === undefined || envelope.control || input.headersXml === undefined) return;
     const account = this.accounts.unlocked(input.accountId);
-    const headers = readHeaders(envelope, input.headersXml, account.credentials);
+    // The sync decoded them already; undefined means they could not be read, and reading
+    // them again throws that error here, as it always has.
+    const headers = message.headers ?? readHeaders(envelope, input.headersXml, account.credentials);
     await this.consent.receive({
       recipient: account.record.address,
       messageId: envelope.messageId,

@@ -236,6 +236,20 @@ export async function makeUser(dir: string, address: string): Promise<TestUser> 
   }
 }
 
+/** alpha.test with alice and bob certified: the setting of most single-server tests. */
+export async function alphaWithAliceAndBob(): Promise<{
+  alpha: Mt2dDir;
+  alice: TestUser;
+  bob: TestUser;
+}> {
+  const alpha = await initMt2dDir('alpha.test');
+  const [alice, bob] = await Promise.all([
+    makeUser(alpha.dir, 'alice@alpha.test'),
+    makeUser(alpha.dir, 'bob@alpha.test'),
+  ]);
+  return { alpha, alice, bob };
+}
+
 /** Options of {@link connectUser}. */
 export interface ConnectUserOptions {
   readonly extensions?: readonly TransferExtension[];

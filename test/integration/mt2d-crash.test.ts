@@ -5,8 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { option, type ClientSession } from '../../src/protocol/index.ts';
 import {
   connectUser,
-  initMt2dDir,
-  makeUser,
+  alphaWithAliceAndBob,
   startMt2dProcess,
   type Mt2dDir,
   type Mt2dProcess,
@@ -22,11 +21,7 @@ let alice: TestUser;
 let bob: TestUser;
 
 before(async () => {
-  alpha = await initMt2dDir('alpha.test');
-  [alice, bob] = await Promise.all([
-    makeUser(alpha.dir, 'alice@alpha.test'),
-    makeUser(alpha.dir, 'bob@alpha.test'),
-  ]);
+  ({ alpha, alice, bob } = await alphaWithAliceAndBob());
 });
 
 after(async () => {

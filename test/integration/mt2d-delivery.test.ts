@@ -15,8 +15,7 @@ import { option, readTraceOption } from '../../src/protocol/index.ts';
 import { MessageStore } from '../../src/server/index.ts';
 import {
   connectUser,
-  initMt2dDir,
-  makeUser,
+  alphaWithAliceAndBob,
   startMt2dProcess,
   type Mt2dDir,
   type Mt2dProcess,
@@ -30,11 +29,7 @@ let alice: TestUser;
 let bob: TestUser;
 
 before(async () => {
-  alpha = await initMt2dDir('alpha.test');
-  [alice, bob] = await Promise.all([
-    makeUser(alpha.dir, 'alice@alpha.test'),
-    makeUser(alpha.dir, 'bob@alpha.test'),
-  ]);
+  ({ alpha, alice, bob } = await alphaWithAliceAndBob());
   server = await startMt2dProcess(alpha.dir);
 });
 

@@ -5,8 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Mt2Error, type Mt2Connection } from '../../src/protocol/index.ts';
 import {
   connectUser,
-  initMt2dDir,
-  makeUser,
+  alphaWithAliceAndBob,
   startMt2dProcess,
   type Mt2dDir,
   type Mt2dProcess,
@@ -23,11 +22,7 @@ let alice: TestUser;
 let bob: TestUser;
 
 before(async () => {
-  alpha = await initMt2dDir('alpha.test');
-  [alice, bob] = await Promise.all([
-    makeUser(alpha.dir, 'alice@alpha.test'),
-    makeUser(alpha.dir, 'bob@alpha.test'),
-  ]);
+  ({ alpha, alice, bob } = await alphaWithAliceAndBob());
   server = await startMt2dProcess(alpha.dir);
 });
 

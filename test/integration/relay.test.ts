@@ -146,6 +146,33 @@ function inbox(store: MessageStore, address: string): string[] {
     .map((entry) => entry.msgId);
 }
 
+/**
+ * Has alpha send an error report (on one of alice's messages, its sender replaced by
+ * `sender`) saying `recipient` failed; alpha has no local mailboxes here.
+ */
+function reportTo(
+  sender: string,
+  recipient: string,
+  store: MessageStore,
+  onRelayQueued: (domain: string) => void,
+) {
+  const original = decodeEnvelope(
+    aliceMessage(domains, ['bob@beta.test'], (envelope) => envelope).parts.envelope,
+  );
+  return sendErrorReport(
+    { ...original, sender },
+    [{ recipient, code: RESULT.FAILED, text: 'test' }],
+    new Date(),
+    {
+      store,
+      process: domains.alphaProcess,
+      host: { credentials: domains.alphaHost, hostname: 'mt2.alpha.test' },
+      localMailbox: () => undefined,
+      onRelayQueued,
+    },
+  );
+}
+
 async function verifiedReport(store: MessageStore, validator: IdentityValidator) {
   const [reportId, ...others] = inbox(store, 'alice@alpha.test');
   assert.ok(reportId !== undefined, 'alice got an error report');
@@ -414,26 +441,12 @@ test('no error report about an error report', async () => {
   const receiver = await beta({ refuse: () => ({ code: RESULT.FAILED, text: 'no' }) });
   const store = await alphaStore();
   // A report from alpha to a remote sender, refused at beta.
-  const original = decodeEnvelope(
-    aliceMessage(domains, ['bob@beta.test'], (envelope) => envelope).parts.envelope,
-  );
   const { relay: alpha, log } = relay(store, routeTo(receiver.port), {
     localMailbox: () => undefined,
   });
-  const sent = await sendErrorReport(
-    { ...original, sender: 'erin@beta.test' },
-    [{ recipient: 'x@alpha.test', code: RESULT.FAILED, text: 'test' }],
-    new Date(),
-    {
-      store,
-      process: domains.alphaProcess,
-      host: { credentials: domains.alphaHost, hostname: 'mt2.alpha.test' },
-      localMailbox: () => undefined,
-      onRelayQueued: (domain) => {
-        alpha.onRelayQueued(domain);
-      },
-    },
-  );
+  const sent = await reportTo('erin@beta.test', 'x@alpha.test', store, (domain) => {
+    alpha.onRelayQueued(domain);
+  });
   assert.equal(sent.sent && sent.mailbox, relayMailbox('beta.test'));
   await alpha.whenSettled();
   assert.deepEqual(pending(store), [], 'the refused report left the queue');
@@ -482,22 +495,8 @@ test('maxMessagesPerBatch splits a long queue into runs that all deliver', async
 
 test('a report for a sender of our own domain without a mailbox is not relayed back to us', async () => {
   const store = await alphaStore();
-  const original = decodeEnvelope(
-    aliceMessage(domains, ['bob@beta.test'], (envelope) => envelope).parts.envelope,
-  );
   let queued = 0;
-  const outcome = await sendErrorReport(
-    { ...original, sender: 'ghost@alpha.test' },
-    [{ recipient: 'bob@beta.test', code: RESULT.FAILED, text: 'test' }],
-    new Date(),
-    {
-      store,
-      process: domains.alphaProcess,
-      host: { credentials: domains.alphaHost, hostname: 'mt2.alpha.test' },
-      localMailbox: () => undefined,
-      onRelayQueued: () => queued++,
-    },
-  );
+  const outcome = await reportTo('ghost@alpha.test', 'bob@beta.test', store, () => queued++);
   assert.deepEqual(outcome, { sent: false, reason: 'unknown-local-sender' });
   assert.equal(queued, 0);
   assert.deepEqual(store.mailboxNames(), [], 'nothing stored');

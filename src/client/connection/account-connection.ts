@@ -62,7 +62,6 @@ export class AccountConnection {
   private timer: NodeJS.Timeout | undefined;
   private current: Mt2Connection | undefined;
   private state: ConnectionView = { state: 'offline' };
-  private readonly waiters: ((session: ClientSession) => void)[] = [];
   private lastServerCertificate: Uint8Array | undefined;
 
   constructor(private readonly options: AccountConnectionOptions) {}
@@ -84,13 +83,6 @@ export class AccountConnection {
   /** The open session, if any. */
   get session(): ClientSession | undefined {
     return this.state.state === 'online' ? this.current?.session : undefined;
-  }
-
-  /** Resolves with a session once online (now, if it is). */
-  whenOnline(): Promise<ClientSession> {
-    const open = this.session;
-    if (open !== undefined) return Promise.resolve(open);
-    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   start(): void {
@@ -176,7 +168,6 @@ export class AccountConnection {
       await connection.session.opt([option('PIPE', 'ON')]);
       this.failures = 0;
       this.setState({ state: 'online' });
-      for (const waiter of this.waiters.splice(0)) waiter(connection.session);
       await this.options.onSession(connection.session);
     } catch (error) {
       if (this.current === connection) {

@@ -85,9 +85,9 @@ export class ConsentApi {
     return this.#service.readNotificationRequest(messageId, recipients);
   }
 
-  /** Pending requests carried by message `messageId` (for the reader's inline cards). */
-  pendingFor(messageId: string) {
-    return this.#service.pendingFor(messageId);
+  /** Pending requests by the message that carried them (list counts, the reader's inline cards). */
+  pendingByMessage() {
+    return this.#service.pendingByMessage();
   }
 
   call<M extends ConsentMethod>(name: M, params: ApiParams<M>): Promise<ApiResults[M]> {

@@ -108,9 +108,18 @@ export class ConsentService {
     return this.#store.pendingCount();
   }
 
-  /** Pending requests carried by the message `messageId`. */
-  pendingFor(messageId: string): ConsentRequestView[] {
-    return this.listRequests().filter((view) => view.messageId === messageId);
+  /**
+   * Pending requests by the message that carried them, in the order of listRequests():
+   * one read of the pending items for a whole page of messages.
+   */
+  pendingByMessage(): Map<string, ConsentRequestView[]> {
+    const byMessage = new Map<string, ConsentRequestView[]>();
+    for (const view of this.listRequests()) {
+      const views = byMessage.get(view.messageId);
+      if (views === undefined) byMessage.set(view.messageId, [view]);
+      else views.push(view);
+    }
+    return byMessage;
   }
 
   /** Hands a received message's recipient extensions to the consent engine. */

@@ -1,14 +1,15 @@
 import { randomUUID, type X509Certificate } from 'node:crypto';
 import type { DraftInput } from '../../api/index.ts';
 import {
+  addressesOf,
   encryptMessageParts,
+  parseCertificate,
   signMessage,
   type Credentials,
   type MessageParts,
 } from '../../identity/index.ts';
 import {
   buildBody,
-  encodeEnvelope,
   encodeHeaders,
   type HeaderField,
   type Mt2Envelope,
@@ -39,11 +40,11 @@ export interface ComposeContext {
   readonly extensions?: (msgId: string) => readonly Mt2Extension[];
 }
 
+/** The address the account's certificate names (its first subjectAltName rfc822Name). */
 function senderAddress(credentials: Credentials): string {
-  const names = credentials.certificate.subjectAltName ?? '';
-  const match = /email:([^,\s]+)/.exec(names);
-  if (match?.[1] === undefined) throw new Error('the account certificate names no address');
-  return match[1];
+  const address = addressesOf(parseCertificate(credentials.certificate.raw))[0];
+  if (address === undefined) throw new Error('the account certificate names no address');
+  return address;
 }
 
 function headerFields(
@@ -143,9 +144,4 @@ export async function composeMessage(
     signed: draft.sign,
     encrypted: draft.encrypt,
   };
-}
-
-/** The envelope octets to transfer. */
-export function envelopeOctets(message: Pick<ComposedMessage, 'envelope'>): Uint8Array {
-  return encodeEnvelope(message.envelope);
 }

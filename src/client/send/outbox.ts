@@ -90,8 +90,16 @@ export class Outbox {
 
   /** The item that sends `msgId`, if any. */
   async itemFor(accountId: string, msgId: string): Promise<OutboxItem | undefined> {
-    const items = await this.store.listOutbox({ accountId });
-    return items.find((item) => item.msgId === msgId);
+    return (await this.itemsByMsgId(accountId)).get(msgId);
+  }
+
+  /** The account's items by the msg-id they send (the first item, if two send one). */
+  async itemsByMsgId(accountId: string): Promise<Map<string, OutboxItem>> {
+    const byMsgId = new Map<string, OutboxItem>();
+    for (const item of await this.store.listOutbox({ accountId })) {
+      if (item.msgId !== undefined && !byMsgId.has(item.msgId)) byMsgId.set(item.msgId, item);
+    }
+    return byMsgId;
   }
 
   statusOf(item: OutboxItem): SendStatusView {

@@ -191,10 +191,7 @@ function whenOpened(worker: Worker): Promise<void> {
 export async function openLocalStoreWorker(
   options: LocalStoreWorkerOptions,
 ): Promise<LocalStoreProxy> {
-  const start: WorkerStart = {
-    options: storeOptions(options),
-    slowOperationMs: options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS,
-  };
+  const start: WorkerStart = { options: storeOptions(options) };
   const worker = startWorker(options.workerUrl ?? defaultWorkerUrl(), start);
   await whenOpened(worker);
   const channel = new WorkerChannel(worker, options);

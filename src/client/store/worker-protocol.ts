@@ -6,8 +6,6 @@ import type { LocalStoreOptions } from './local-store.ts';
 /** What the worker is started with (`workerData`). */
 export interface WorkerStart {
   readonly options: LocalStoreOptions;
-  /** Operations slower than this are reported back (ms; 0: none). */
-  readonly slowOperationMs: number;
 }
 
 export interface SerializedError {

@@ -35,6 +35,8 @@ export interface IncomingMessage {
   readonly input: MessageInput;
   /** Undefined when the envelope could not be read. */
   readonly envelope: Mt2Envelope | undefined;
+  /** The headers, decrypted and decoded; undefined when absent or when they could not be read. */
+  readonly headers: Mt2Headers | undefined;
   /** Why the message cannot be read, when it cannot. */
   readonly problem?: string;
 }
@@ -57,6 +59,23 @@ export function readHeaders(
 ): Mt2Headers {
   const plain = encryptedPartsOf(envelope).has('headers') ? decryptPart(octets, reader) : octets;
   return decodeHeaders(plain);
+}
+
+/**
+ * A stored message's headers as readable structure, or undefined when it has none or
+ * they cannot be read (the envelope or the headers are damaged, or not for this key).
+ */
+export function storedHeaders(
+  envelopeXml: Uint8Array,
+  headersXml: Uint8Array | undefined,
+  reader: CmsRecipient,
+): Mt2Headers | undefined {
+  if (headersXml === undefined) return undefined;
+  try {
+    return readHeaders(decodeEnvelope(envelopeXml), headersXml, reader);
+  } catch {
+    return undefined;
+  }
 }
 
 function display(
@@ -84,7 +103,7 @@ function display(
   };
 }
 
-function unreadable(pulled: PulledMessage, arrival: Date): DisplayFields {
+function unreadable(arrival: Date): DisplayFields {
   return {
     fromName: '',
     fromAddress: '',
@@ -124,8 +143,9 @@ export function incomingMessage(
     envelope = decodeEnvelope(pulled.envelope);
   } catch (error) {
     return {
-      input: { ...base, display: unreadable(pulled, arrival) },
+      input: { ...base, display: unreadable(arrival) },
       envelope: undefined,
+      headers: undefined,
       problem: `The envelope cannot be read: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
@@ -140,6 +160,7 @@ export function incomingMessage(
   return {
     input: { ...base, ...withHeaders, display: display(envelope, headers, arrival) },
     envelope,
+    headers,
     ...(problem === undefined ? {} : { problem }),
   };
 }

@@ -13,6 +13,7 @@ import {
   type Verdict,
 } from '../../protocol/index.ts';
 import type { ServerLog } from '../daemon/log.ts';
+import { storedWireParts } from '../mailbox/part-names.ts';
 import { admitPeer, type AdmissionContext, type SessionPeer } from './admission.ts';
 import { MessageIntake, type Delivered, type IntakeContext } from './message-intake.ts';
 import { refusal } from './refusal.ts';
@@ -26,13 +27,9 @@ export interface AcceptanceServer extends IntakeContext, AdmissionContext {
   readonly mailbox: TransferExtension;
 }
 
-const PART_IN_STORE = ['message/envelope', 'message/headers', 'message/body'] as const;
-
 function storeStatus(server: AcceptanceServer, msgId: string): MessageStatus | undefined {
   if (!server.store.has(msgId)) return undefined;
-  const sizes = server.store.sizes(msgId);
-  const parts = PART_IN_STORE.filter((part) => sizes[part.slice(8) as keyof typeof sizes] > 0);
-  return { state: 'committed', parts };
+  return { state: 'committed', parts: storedWireParts(server.store.sizes(msgId)) };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type MessageStore,
   type PartType,
 } from '../store/index.ts';
+import { STORE_PART } from '../mailbox/part-names.ts';
 import type { SessionPeer } from './admission.ts';
 import { checkEnvelope, type AcceptedEnvelope, type EnvelopeContext } from './envelope-policy.ts';
 import { mimeSyntaxProblem } from './mime-syntax.ts';
@@ -59,12 +60,6 @@ type Phase =
       readonly envelope: Mt2Envelope;
       readonly encrypted: ReadonlySet<EncryptablePart>;
     };
-
-const PART_NAMES = {
-  'message/envelope': 'envelope',
-  'message/headers': 'headers',
-  'message/body': 'body',
-} as const;
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
@@ -125,7 +120,7 @@ export class MessageIntake {
 
   /** Starts a fragment's work; `done` resolves with its answer. */
   async #start(fragment: FragmentInfo, data: Uint8Array): Promise<Step> {
-    const part = PART_NAMES[fragment.part];
+    const part = STORE_PART[fragment.part];
     if (part === 'envelope') {
       this.#envelopeChunks.push(data);
       if (fragment.pending > 0) return answered(OK);
@@ -260,7 +255,7 @@ export class MessageIntake {
       envelope: phase.envelope,
       local: route.local,
       remoteDomains: route.remoteDomains,
-      duplicate,
+      duplicate: false,
     };
     return { verdict: { accept: true, committed: true } as const, delivered };
   }

@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Where everything of one mt2d lives inside its data directory (docs/mt2d.md). */
@@ -34,4 +35,12 @@ export function dataDirLayout(dir: string): DataDirLayout {
     stamps: join(dir, 'stamps'),
     lists: join(dir, 'lists'),
   };
+}
+
+/** Whether a file (or directory) of the data directory exists. */
+export async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

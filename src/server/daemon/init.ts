@@ -1,4 +1,4 @@
-import { access, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import {
   createDomainCa,
   createHostCredentials,
@@ -6,7 +6,7 @@ import {
 } from '../../identity/index.ts';
 import { defaultConfig, writeConfig } from './config.ts';
 import { writeCredentials } from './credentials.ts';
-import { dataDirLayout } from './data-dir.ts';
+import { dataDirLayout, exists } from './data-dir.ts';
 import { DaemonError } from './errors.ts';
 
 /** Options of {@link initServerDirectory}. */
@@ -17,13 +17,6 @@ export interface InitOptions {
   readonly domain: string;
   /** The host's name; default `mt2.<domain>`. */
   readonly hostname?: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /**

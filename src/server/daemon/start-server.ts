@@ -88,14 +88,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { dnsServers } = config.relay;
   const dns = dnsServers.length > 0 ? { servers: dnsServers } : {};
   const routing = new RoutingTable([new StaticRoutes(routeEntries), new SrvRoutes(dns)]);
-  const isLocalUser = (address: string) => existsSync(userCertificatePath(layout, address));
+  // A user is local when its certificate file exists. Users are added while mt2d runs
+  // (`mt2d user add`) but never removed, so only the addresses found are remembered: a
+  // user added later is still found, and a known one costs no file system call. The key
+  // is the address as asked, since that is the file name looked up.
+  const knownUsers = new Set<string>();
+  const isLocalUser = (address: string) => {
+    if (knownUsers.has(address)) return true;
+    if (!existsSync(userCertificatePath(layout, address))) return false;
+    knownUsers.add(address);
+    return true;
+  };
+  const localMailbox = (address: string) =>
+    isLocalUser(address) ? address.toLowerCase() : undefined;
   const relay = new Relay({
     store,
     routing,
     host: { credentials: credentials.host, hostname: config.hostname },
     process: credentials.process,
     validator,
-    localMailbox: (address) => (isLocalUser(address) ? address.toLowerCase() : undefined),
+    localMailbox,
     ...(dnsServers.length > 0 ? { lookup: dnsAddressLookup(dnsServers) } : {}),
     retry: {
       initialDelayMs: config.relay.initialRetryDelayMs,
@@ -119,7 +131,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     store,
     validator,
     host: { credentials: credentials.host, hostname: config.hostname },
-    isLocalUser,
+    localMailbox,
     onRelayQueued: queued,
     log,
     limits: config.lists,

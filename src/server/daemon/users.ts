@@ -1,4 +1,4 @@
-import { access, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   certificatesToPem,
@@ -9,7 +9,7 @@ import {
 } from '../../identity/index.ts';
 import { readConfig } from './config.ts';
 import { readDomainCa } from './credentials.ts';
-import { dataDirLayout, type DataDirLayout } from './data-dir.ts';
+import { dataDirLayout, exists, type DataDirLayout } from './data-dir.ts';
 import { DaemonError } from './errors.ts';
 
 /** Local parts mt2d gives mailboxes to: they name files, so a safe ASCII subset. */
@@ -49,11 +49,6 @@ async function prepare(dir: string, address: string) {
   const config = await readConfig(layout.config);
   const canonical = localAddress(address, config.domain);
   const path = userCertificatePath(layout, canonical);
-  const exists = (file: string) =>
-    access(file).then(
-      () => true,
-      () => false,
-    );
   // A hosted list's address is taken too: its mailbox is the list's input queue.
   if ((await exists(path)) || (await exists(join(layout.lists, `${canonical}.json`)))) {
     throw new DaemonError('MT2D_USER_EXISTS', `${canonical} already has a certificate`);

@@ -1,20 +1,18 @@
 // `mt2d list add | remove | members`: a list is a state file and a certificate for its
 // address issued by the domain CA (the list signs what it sends).
-import { access, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createCsr,
   generateRsaPrivateKey,
   issueUserCertificate,
-  privateKeyToPem,
   readCertificates,
   readPrivateKey,
-  certificatesToPem,
   type Credentials,
 } from '../../identity/index.ts';
 import { readConfig } from '../daemon/config.ts';
-import { readDomainCa } from '../daemon/credentials.ts';
-import { dataDirLayout } from '../daemon/data-dir.ts';
+import { readDomainCa, writeCredentials } from '../daemon/credentials.ts';
+import { dataDirLayout, exists } from '../daemon/data-dir.ts';
 import { localAddress, userCertificatePath } from '../daemon/users.ts';
 import { ListHostError } from './errors.ts';
 import { readListRecord, writeListRecord, type ListRecord } from './list-record.ts';
@@ -31,12 +29,6 @@ export function listFiles(dir: string, address: string): ListFiles {
   const base = join(dataDirLayout(dir).lists, address);
   return { state: `${base}.json`, certificate: `${base}.pem`, key: `${base}.key` };
 }
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 /** Options of {@link addList}. */
 export interface AddListOptions {
@@ -64,9 +56,12 @@ export async function addList(options: AddListOptions): Promise<string> {
   const ca = await readDomainCa(layout);
   const privateKey = await generateRsaPrivateKey();
   const certificate = issueUserCertificate(ca, createCsr(privateKey, { address }), { address });
-  await mkdir(layout.lists, { recursive: true, mode: 0o700 });
-  await writeFile(files.key, privateKeyToPem(privateKey), { mode: 0o600 });
-  await writeFile(files.certificate, certificatesToPem([certificate, ca.certificate]));
+  // Into lists/ (made 0700 if missing): the key (0600), then the certificate with the CA.
+  await writeCredentials(files.certificate, files.key, {
+    certificate,
+    chain: [ca.certificate],
+    privateKey,
+  });
   const record: ListRecord = {
     list: {
       address,

@@ -33,6 +33,7 @@ import {
   type Mt2Headers,
 } from '../../message/index.ts';
 import { RESULT } from '../../protocol/index.ts';
+import { domainOf } from '../accept/patterns.ts';
 import type { ListsConfig } from '../daemon/config.ts';
 import type { ServerLog } from '../daemon/log.ts';
 import type { HostIdentity } from '../relay/index.ts';
@@ -72,8 +73,8 @@ export interface ListHostOptions {
   readonly validator: IdentityValidator;
   /** Appends this hop's trace entry to what the list sends. */
   readonly host: HostIdentity;
-  /** Whether an address is a local user (has a mailbox). */
-  readonly isLocalUser: (address: string) => boolean;
+  /** The store mailbox of a local user, or undefined when the address has no mailbox. */
+  readonly localMailbox: (address: string) => string | undefined;
   /** A message was queued for relay to `domain`. */
   readonly onRelayQueued: (domain: string) => void;
   readonly log: ServerLog;
@@ -93,10 +94,6 @@ interface ServedList {
 }
 
 type Outcome = 'done' | 'deferred';
-
-function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-}
 
 /** The list host of one mt2d (see the top of this file). */
 export class ListHost {
@@ -386,13 +383,14 @@ export class ListHost {
    * before (a replay after a crash).
    */
   async #store(message: OutgoingListMessage, now: Date): Promise<boolean> {
-    const { store, host, isLocalUser, onRelayQueued } = this.#options;
+    const { store, host, localMailbox, onRelayQueued } = this.#options;
     const local: string[] = [];
     const remote = new Set<string>();
     for (const recipient of message.recipients) {
       const lower = recipient.toLowerCase();
       const domain = domainOf(lower);
-      if (isLocalUser(lower)) local.push(lower);
+      const mailbox = localMailbox(lower);
+      if (mailbox !== undefined) local.push(mailbox);
       // A member of this domain without a mailbox (a user since removed) gets nothing.
       else if (domain !== domainOf(message.envelope.sender)) remote.add(domain);
     }
@@ -422,7 +420,7 @@ export class ListHost {
     detail: string,
   ): Promise<void> {
     const list = served.record.list.address;
-    const { store, host, isLocalUser, onRelayQueued, log } = this.#options;
+    const { store, host, localMailbox, onRelayQueued, log } = this.#options;
     const outcome = await sendErrorReport(
       original,
       [{ recipient: list, code: RESULT.RECIPIENT_PROHIBITED, text: `${code}: ${detail}` }],
@@ -431,7 +429,7 @@ export class ListHost {
         store,
         process: served.credentials,
         host,
-        localMailbox: (address) => (isLocalUser(address) ? address.toLowerCase() : undefined),
+        localMailbox,
         onRelayQueued,
       },
     );

@@ -7,15 +7,10 @@ import {
   type MailboxPart,
   type PeerInfo,
 } from '../../protocol/index.ts';
-import type { MailboxEntry as StoredEntry, MessageStore, PartType } from '../store/index.ts';
+import type { MailboxEntry as StoredEntry, MessageStore } from '../store/index.ts';
+import { STORE_PART } from './part-names.ts';
 
 const FLAGS: ReadonlySet<string> = new Set(MAILBOX_FLAGS);
-
-const STORE_PART: Readonly<Record<MailboxPart, PartType>> = {
-  'message/envelope': 'envelope',
-  'message/headers': 'headers',
-  'message/body': 'body',
-};
 
 function toWire(entry: StoredEntry): MailboxEntry {
   return {
