@@ -9,7 +9,7 @@ import type { Outbox } from './send/outbox.ts';
 import { accountValidator } from './security/validator.ts';
 import { verifyIncoming, type StoredVerification } from './security/verify-incoming.ts';
 import { errorReportText } from './security/vocabulary.ts';
-import type { LocalStoreProxy } from './store/index.ts';
+import type { ContactInput, LocalStoreProxy } from './store/index.ts';
 import type { IncomingMessage } from './sync/incoming-message.ts';
 import { syncMailbox, type SyncReport } from './sync/mailbox-sync.ts';
 
@@ -40,6 +40,44 @@ interface RoundWaiter {
 
 /** Messages verified at once; keeps a big first sync from starving the event loop. */
 const VERIFY_CONCURRENCY = 8;
+/** Messages whose verdicts are stored in one transaction. */
+const VERIFY_BATCH = 250;
+
+/** A new message with its verdict, not stored yet. */
+interface Verified {
+  readonly message: IncomingMessage;
+  readonly verification: StoredVerification;
+  /** The message could not be read, so it was not checked (and nothing is learnt from it). */
+  readonly unreadable: boolean;
+}
+
+/**
+ * The senders whose signature and certificate were valid, as contacts with the
+ * certificate they signed with: one per address, the latest message's.
+ */
+function learntContacts(results: readonly Verified[]): ContactInput[] {
+  const learnt = new Map<string, ContactInput>();
+  for (const { message, verification } of results) {
+    const certificate = message.envelope?.certificate;
+    if (
+      verification.signature.state !== 'valid' ||
+      verification.certificate?.valid !== true ||
+      certificate === undefined ||
+      message.envelope === undefined
+    ) {
+      continue;
+    }
+    const address = message.envelope.sender;
+    const name = message.input.display.fromName;
+    learnt.set(address.toLowerCase(), {
+      address,
+      ...(name === '' ? {} : { displayName: name }),
+      certificate,
+      source: 'verifiedMessage',
+    });
+  }
+  return [...learnt.values()];
+}
 
 /**
  * One account while the engine runs: its connection, and on each session a loop of
@@ -203,41 +241,56 @@ export class AccountRuntime {
     return report;
   }
 
+  /**
+   * Verifies what a round brought, a batch at a time: each batch's verdicts and learnt
+   * contacts are stored in one transaction (a transaction per message cost a disk sync
+   * each, most of a big first sync's verification time), then shown.
+   */
   private async verifyAll(messages: readonly IncomingMessage[]): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < messages.length) {
-        const message = messages[next++];
-        if (message !== undefined) await this.verifyOne(message);
+    for (let at = 0; at < messages.length; at += VERIFY_BATCH) {
+      const batch = messages.slice(at, at + VERIFY_BATCH);
+      const results: Verified[] = [];
+      let next = 0;
+      const worker = async () => {
+        for (let index = next++; index < batch.length; index = next++) {
+          const message = batch[index];
+          if (message !== undefined) results[index] = await this.verifyOne(message);
+        }
+      };
+      await Promise.all(Array.from({ length: VERIFY_CONCURRENCY }, worker));
+      await this.context.store.storeVerifications({
+        accountId: this.id,
+        verifications: results.map((result) => ({
+          msgId: result.message.input.msgId,
+          verificationJson: JSON.stringify(result.verification),
+        })),
+        contacts: learntContacts(results),
+      });
+      for (const result of results) {
+        if (!result.unreadable)
+          await this.context.onVerified?.(result.message, result.verification);
       }
-    };
-    await Promise.all(Array.from({ length: VERIFY_CONCURRENCY }, worker));
-    if (messages.length > 0) this.context.emit({ type: 'messages-changed', folders: ['inbox'] });
+      this.context.emit({ type: 'messages-changed', folders: ['inbox'] });
+    }
   }
 
-  /** Verifies a new message, stores the result, learns the contact, files error reports. */
-  private async verifyOne(message: IncomingMessage): Promise<void> {
-    const { store } = this.context;
-    const { accountId, msgId } = message.input;
+  /** Verifies a new message and files the error report it carries (storing is the caller's). */
+  private async verifyOne(message: IncomingMessage): Promise<Verified> {
     const envelope = message.envelope;
     if (envelope === undefined || (message.input.headersXml === undefined && !envelope.control)) {
       const reason = {
         code: 'ENGINE_MESSAGE_UNREADABLE',
         text: message.problem ?? 'The message cannot be read.',
       };
-      await store.setVerification(
-        accountId,
-        msgId,
-        JSON.stringify({
-          version: 1,
-          checkedAt: new Date().toISOString(),
-          bodyChecked: false,
-          signature: { state: 'invalid', reasons: [reason] },
-          trace: { state: 'absent', hops: [], reasons: [] },
-          encryptedParts: [],
-        }),
-      );
-      return;
+      const verification: StoredVerification = {
+        version: 1,
+        checkedAt: new Date().toISOString(),
+        bodyChecked: false,
+        signature: { state: 'invalid', reasons: [reason] },
+        trace: { state: 'absent', hops: [], reasons: [] },
+        encryptedParts: [],
+      };
+      return { message, verification, unreadable: true };
     }
     if (envelope.control && envelope.errorReport !== undefined) {
       await this.fileErrorReport(envelope);
@@ -246,22 +299,7 @@ export class AccountRuntime {
       { envelope, headers: message.input.headersXml ?? new Uint8Array(0) },
       this.validator,
     );
-    await store.setVerification(accountId, msgId, JSON.stringify(verification));
-    await this.context.onVerified?.(message, verification);
-    const certificate = envelope.certificate;
-    if (
-      verification.signature.state === 'valid' &&
-      verification.certificate?.valid === true &&
-      certificate !== undefined
-    ) {
-      const name = message.input.display.fromName;
-      await store.putContact({
-        address: envelope.sender,
-        ...(name === '' ? {} : { displayName: name }),
-        certificate,
-        source: 'verifiedMessage',
-      });
-    }
+    return { message, verification, unreadable: false };
   }
 
   /** An error report about one of our messages: verified, then shown on that message. */

@@ -1,13 +1,14 @@
 import type { AddressView, ReasonView, SecurityView, TraceHopView } from '../../api/index.ts';
 import {
   encryptedPartsOf,
+  parsedCertificateOf,
   verifyMessage,
   verifyTraceChain,
   type IdentityValidator,
   type MessageSecurityFailure,
 } from '../../identity/index.ts';
 import type { Mt2Envelope } from '../../message/index.ts';
-import { parseAny, verdictView } from './certificate-summary.ts';
+import { verdictView } from './certificate-summary.ts';
 import { badgeFor, MESSAGE_CHECK_TEXT, securitySentence } from './vocabulary.ts';
 
 /**
@@ -62,7 +63,7 @@ async function checkSignature(
   const signer: AddressView = { address: envelope.sender };
   const certificate =
     verification.signer !== undefined && verification.verdict !== undefined
-      ? verdictView(parseAny(new Uint8Array(verification.signer.raw)), verification.verdict)
+      ? verdictView(parsedCertificateOf(verification.signer), verification.verdict)
       : undefined;
   return {
     signature: {

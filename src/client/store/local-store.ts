@@ -46,6 +46,7 @@ import type {
   SearchQuery,
   StoredBody,
   StoredMessage,
+  VerificationBatch,
   WriteResult,
 } from './types.ts';
 import {
@@ -205,6 +206,37 @@ export class LocalStore implements LocalStoreApi {
     const id = checkId('msgId', msgId);
     const json = checkJson('verificationJson', verificationJson, MAX_JSON_CHARS);
     messages.writeVerification(db, messages.requireMessageId(db, account, id), json);
+  }
+
+  storeVerifications(batch: VerificationBatch): number {
+    const db = this.db;
+    const input = checkObject('batch', batch) as Partial<VerificationBatch>;
+    const account = checkId('batch.accountId', input.accountId);
+    const verifications = checkList('batch.verifications', input.verifications).map(
+      (item, index) => {
+        const field = `batch.verifications[${index}]`;
+        const checked = checkObject(field, item);
+        return {
+          msgId: checkId(`${field}.msgId`, checked['msgId']),
+          json: checkJson(`${field}.verificationJson`, checked['verificationJson'], MAX_JSON_CHARS),
+        };
+      },
+    );
+    const now = Date.now();
+    const learnt = checkList('batch.contacts', input.contacts ?? []).map((contact) =>
+      checkContactInput(contact as ContactInput, now),
+    );
+    return db.transaction(() => {
+      let written = 0;
+      for (const { msgId, json } of verifications) {
+        const id = messages.findMessageId(db, account, msgId);
+        if (id === undefined) continue;
+        messages.writeVerification(db, id, json);
+        written++;
+      }
+      for (const contact of learnt) contacts.upsertContact(db, contact);
+      return written;
+    });
   }
 
   moveMessages(accountId: string, msgIds: readonly string[], folder: Folder): number {

@@ -22,6 +22,7 @@ import type {
   SearchQuery,
   StoredBody,
   StoredMessage,
+  VerificationBatch,
   WriteResult,
 } from './types.ts';
 
@@ -52,6 +53,11 @@ export interface LocalStoreApi {
   messageBody(accountId: AccountId, msgId: string): StoredBody | undefined;
   /** Replaces the verification result (JSON text) of a message. */
   setVerification(accountId: AccountId, msgId: string, verificationJson: string): void;
+  /**
+   * Stores many verification results and upserts the contacts learnt from them, in one
+   * transaction. A message removed meanwhile is skipped; returns how many were written.
+   */
+  storeVerifications(batch: VerificationBatch): number;
   /** Moves messages to a local folder; returns how many moved. */
   moveMessages(accountId: AccountId, msgIds: readonly string[], folder: Folder): number;
   /** Removes messages (and their queued flag changes); returns how many were removed. */
@@ -112,6 +118,7 @@ const OPERATION_SET: Readonly<Record<LocalStoreOperation, true>> = {
   putBody: true,
   messageBody: true,
   setVerification: true,
+  storeVerifications: true,
   moveMessages: true,
   removeMessages: true,
   setFlags: true,

@@ -121,6 +121,22 @@ export interface ListPage {
   readonly removed?: readonly string[];
 }
 
+/** One message's verification result (JSON text), for {@link VerificationBatch}. */
+export interface VerificationInput {
+  readonly msgId: string;
+  readonly verificationJson: string;
+}
+
+/**
+ * Verification results of many messages of one account and the contacts learnt from
+ * them, written in one transaction (one disk sync instead of one per message).
+ */
+export interface VerificationBatch {
+  readonly accountId: AccountId;
+  readonly verifications: readonly VerificationInput[];
+  readonly contacts?: readonly ContactInput[];
+}
+
 /** What a batch write did. */
 export interface WriteResult {
   readonly inserted: number;

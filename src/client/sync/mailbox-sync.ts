@@ -49,22 +49,6 @@ function mailboxFlags(flags: readonly string[]): MailboxFlag[] {
   return flags.filter((flag): flag is MailboxFlag => KNOWN_FLAGS.has(flag));
 }
 
-/** Pulls one part of each id, whole parts by msg-id. */
-async function pullParts(
-  session: ClientSession,
-  part: 'message/envelope' | 'message/headers',
-  msgIds: readonly string[],
-): Promise<Map<string, Uint8Array>> {
-  const parts = new Map<string, Uint8Array>();
-  if (msgIds.length === 0) return parts;
-  await session.pull(part, msgIds, {
-    onPart: (msgId, bytes) => {
-      parts.set(msgId, bytes);
-    },
-  });
-  return parts;
-}
-
 /**
  * Pushes queued local flag changes: FLAG with what was added and removed since the
  * server's state; a change that sets `deleted` is a DELE (the message leaves the
@@ -107,15 +91,73 @@ function serverUpdate(entry: MailboxEntry): ServerStateUpdate {
   };
 }
 
-/** One LIST page with the parts of its new messages. */
+/** One LIST page with its new messages, decoded. */
 interface FetchedPage {
   readonly listing: MailboxListing;
   /** Entries not expunged. */
   readonly live: readonly MailboxEntry[];
   /** The live entries new to the store. */
   readonly fresh: readonly MailboxEntry[];
-  readonly envelopes: ReadonlyMap<string, Uint8Array>;
-  readonly headers: ReadonlyMap<string, Uint8Array>;
+  /** The fresh entries' messages, in listing order. */
+  readonly incoming: readonly IncomingMessage[];
+}
+
+/**
+ * Decodes each new message as soon as its parts are in (its envelope, and its headers
+ * unless LIST said it has none), so decoding runs between the arriving XFERs while the
+ * server keeps sending, instead of all at once after the last one.
+ */
+class PageDecoder {
+  private readonly entries: ReadonlyMap<string, MailboxEntry>;
+  private readonly envelopes = new Map<string, Uint8Array>();
+  private readonly headers = new Map<string, Uint8Array>();
+  private readonly decoded = new Map<string, IncomingMessage>();
+
+  constructor(
+    private readonly fresh: readonly MailboxEntry[],
+    private readonly context: MailboxSyncContext,
+  ) {
+    this.entries = new Map(fresh.map((entry) => [entry.msgId, entry]));
+  }
+
+  readonly onEnvelope = (msgId: string, bytes: Uint8Array): void => {
+    this.envelopes.set(msgId, bytes);
+    this.offer(msgId);
+  };
+
+  readonly onHeaders = (msgId: string, bytes: Uint8Array): void => {
+    this.headers.set(msgId, bytes);
+    this.offer(msgId);
+  };
+
+  /** Every fresh message, those with a part missing decoded with what came. */
+  finish(): IncomingMessage[] {
+    return this.fresh.map((entry) => this.decoded.get(entry.msgId) ?? this.decode(entry));
+  }
+
+  private offer(msgId: string): void {
+    const entry = this.entries.get(msgId);
+    if (entry === undefined || this.decoded.has(msgId) || !this.envelopes.has(msgId)) return;
+    if (entry.partSizes.headers > 0 && !this.headers.has(msgId)) return;
+    this.decode(entry);
+  }
+
+  private decode(entry: MailboxEntry): IncomingMessage {
+    const message = incomingMessage(
+      {
+        accountId: this.context.accountId,
+        msgId: entry.msgId,
+        server: { mailbox: SERVER_MAILBOX, uid: entry.uid, modseq: entry.modseq },
+        sizes: entry.partSizes,
+        serverFlags: [...entry.flags],
+        envelope: this.envelopes.get(entry.msgId),
+        headers: this.headers.get(entry.msgId),
+      },
+      this.context.reader,
+    );
+    this.decoded.set(entry.msgId, message);
+    return message;
+  }
 }
 
 async function fetchPage(
@@ -134,20 +176,23 @@ async function fetchPage(
   const fresh = live.filter((entry) => missing.has(entry.msgId));
   const ids = fresh.map((entry) => entry.msgId);
   context.onProgress('headers', 0, ids.length);
-  const [envelopes, headers] = await Promise.all([
-    pullParts(session, 'message/envelope', ids),
-    pullParts(session, 'message/headers', ids),
-  ]);
-  return { listing, live, fresh, envelopes, headers };
+  const decoder = new PageDecoder(fresh, context);
+  if (ids.length > 0) {
+    await Promise.all([
+      session.pull('message/envelope', ids, { onPart: decoder.onEnvelope }),
+      session.pull('message/headers', ids, { onPart: decoder.onHeaders }),
+    ]);
+  }
+  return { listing, live, fresh, incoming: decoder.finish() };
 }
 
 /**
  * One sync of the account's mailbox (docs/client-engine.md, "Sync"): push local flag
  * changes, then LIST from the stored cursor page by page; for each page, PULL the
- * envelopes and headers (never bodies) of the messages new to the store, pipelined, and
- * apply the page (new messages, flag changes, expunged ones, the new cursor) in one
- * store transaction. The next page is listed and pulled while this one is decoded and
- * stored. A connection lost mid-page leaves the cursor where it was, so the page is
+ * envelopes and headers (never bodies) of the messages new to the store, pipelined,
+ * decoding each message as its parts arrive, and apply the page (new messages, flag
+ * changes, expunged ones, the new cursor) in one store transaction. The next page is
+ * listed and pulled while this one is stored. A connection lost mid-page leaves the cursor where it was, so the page is
  * listed again; messages are keyed by msg-id, so nothing is stored twice.
  */
 export async function syncMailbox(
@@ -169,20 +214,7 @@ export async function syncMailbox(
       next.catch(() => undefined);
     }
     totals.listed += listing.entries.length;
-    const incoming = page.fresh.map((entry) =>
-      incomingMessage(
-        {
-          accountId,
-          msgId: entry.msgId,
-          server: { mailbox: SERVER_MAILBOX, uid: entry.uid, modseq: entry.modseq },
-          sizes: entry.partSizes,
-          serverFlags: [...entry.flags],
-          envelope: page.envelopes.get(entry.msgId),
-          headers: page.headers.get(entry.msgId),
-        },
-        context.reader,
-      ),
-    );
+    const { incoming } = page;
     const freshIds = new Set(page.fresh.map((entry) => entry.msgId));
     const result = await store.applyListPage({
       accountId,

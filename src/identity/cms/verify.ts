@@ -1,4 +1,5 @@
-import { constants, createHash, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { constants, createHash, verify, type X509Certificate, type KeyObject } from 'node:crypto';
+import { x509Of } from './certificate-cache.ts';
 import {
   certificateIdentifiers,
   identifierNames,
@@ -88,7 +89,7 @@ function embeddedCandidate(node: DerNode): Candidate {
     ids: identifiersOf(node),
     certificate: () => {
       try {
-        parsed ??= new X509Certificate(node.raw);
+        parsed ??= x509Of(node.raw);
       } catch (error) {
         throw new IdentityError('IDENTITY_MALFORMED_INPUT', 'unreadable certificate in CMS', {
           cause: error,

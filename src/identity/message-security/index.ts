@@ -16,7 +16,7 @@ export {
   type SignedPartType,
   type TraceStatement,
 } from './statement.ts';
-export { MAX_SIGNATURE_BYTES } from './signer.internal.ts';
+export { MAX_SIGNATURE_BYTES, parsedCertificateOf } from './signer.internal.ts';
 export {
   ENCRYPTED_PARTS_OID,
   decryptPart,

@@ -1,6 +1,7 @@
 // Shared by the sender signature, the trace chain and error reports: sign a statement,
 // open a received signature, and judge its signer with the IdentityValidator.
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { x509Of } from '../cms/certificate-cache.ts';
 import { signCms, signCmsWith, type RawSigner } from '../cms/sign.ts';
 import { verifyCms } from '../cms/verify.ts';
 import { IdentityError } from '../errors.ts';
@@ -35,10 +36,14 @@ export function signStatementWith(
   return signCmsWith(statement, signer, rawSign, { detached: false, signingTime: at });
 }
 
-/** Parsed certificates by object: a host signs every trace entry with the same one. */
+/**
+ * Parsed certificates by object: a host signs every trace entry with the same one, and
+ * the verifier hands out one object per distinct certificate (certificate-cache).
+ */
 const parsedCertificates = new WeakMap<X509Certificate, ParsedCertificate>();
 
-function parsedOnce(certificate: X509Certificate): ParsedCertificate {
+/** The certificate as the validator reads it, parsed once per object. */
+export function parsedCertificateOf(certificate: X509Certificate): ParsedCertificate {
   let parsed = parsedCertificates.get(certificate);
   if (parsed === undefined) {
     parsed = parseCertificate(certificate.raw);
@@ -49,7 +54,7 @@ function parsedOnce(certificate: X509Certificate): ParsedCertificate {
 
 /** Throws MSGSEC_NOT_CERTIFIED unless `certificate` is bound to `expected`. */
 export function assertCertifiedFor(certificate: X509Certificate, expected: ExpectedIdentity): void {
-  const reasons = checkSubjectBinding(parsedOnce(certificate), expected);
+  const reasons = checkSubjectBinding(parsedCertificateOf(certificate), expected);
   if (reasons.length > 0) {
     const name = expected.kind === 'user' ? expected.address : expected.hostname;
     throw new MessageSecurityError(
@@ -96,7 +101,7 @@ export function openSignature(
         statement: verified.content,
         signer,
         signingTime: verified.signer.signingTime,
-        chain: [signer, ...others].map((certificate) => parseCertificate(certificate.raw)),
+        chain: [signer, ...others].map(parsedCertificateOf),
       },
     };
   } catch (error) {
@@ -142,7 +147,7 @@ export async function judgeSigner(
 /** The X509Certificate in `der`, or undefined when it cannot be read. */
 export function readCertificateOrUndefined(der: Uint8Array): X509Certificate | undefined {
   try {
-    return new X509Certificate(der);
+    return x509Of(der);
   } catch {
     return undefined;
   }
