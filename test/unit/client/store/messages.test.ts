@@ -232,3 +232,57 @@ describe('messages: bad input is refused whole', () => {
     );
   });
 });
+
+describe('verification batches', () => {
+  test('verdicts and learnt contacts are written together; a removed message is skipped', () => {
+    const store = storeWithAccount();
+    store.putMessages([message('v1'), message('v2')]);
+    const certificate = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]);
+    const written = store.storeVerifications({
+      accountId: ACCOUNT,
+      verifications: [
+        { msgId: 'v1', verificationJson: '{"n":1}' },
+        { msgId: 'gone', verificationJson: '{"n":0}' },
+        { msgId: 'v2', verificationJson: '{"n":2}' },
+      ],
+      contacts: [{ address: 'Alice@B.example', certificate, source: 'verifiedMessage' }],
+    });
+    assert.equal(written, 2);
+    assert.equal(store.message(ACCOUNT, 'v1')?.verificationJson, '{"n":1}');
+    assert.equal(store.message(ACCOUNT, 'v2')?.verificationJson, '{"n":2}');
+    assert.equal(store.message(ACCOUNT, 'gone'), undefined);
+    const contact = store.contact('alice@b.example');
+    assert.deepEqual(contact?.certificate, certificate);
+    assert.equal(contact?.source, 'verifiedMessage');
+  });
+
+  test('one bad item refuses the whole batch and changes nothing', () => {
+    const store = storeWithAccount();
+    store.putMessages([message('w1')]);
+    const before = store.message(ACCOUNT, 'w1')?.verificationJson;
+    assertCode(() => {
+      store.storeVerifications({
+        accountId: ACCOUNT,
+        verifications: [
+          { msgId: 'w1', verificationJson: '{"n":1}' },
+          { msgId: 'w1', verificationJson: '{"n":' },
+        ],
+      });
+    }, 'LOCAL_STORE_INVALID_INPUT');
+    assertCode(() => {
+      store.storeVerifications({
+        accountId: ACCOUNT,
+        verifications: [{ msgId: 'w1', verificationJson: '{"n":1}' }],
+        contacts: [{ address: 'carol@b.example', source: 'gossip' as 'import' }],
+      });
+    }, 'LOCAL_STORE_INVALID_INPUT');
+    assertCode(() => {
+      store.storeVerifications({
+        accountId: ACCOUNT,
+        verifications: 'w1' as unknown as [],
+      });
+    }, 'LOCAL_STORE_INVALID_INPUT');
+    assert.equal(store.message(ACCOUNT, 'w1')?.verificationJson, before);
+    assert.equal(store.contact('carol@b.example'), undefined);
+  });
+});

@@ -107,3 +107,17 @@ test('a closed log refuses appends', async () => {
   await log.close();
   assert.throws(() => log.append(1, [bytes('late')]), { code: 'STORE_CLOSED' });
 });
+
+test('small and large records read back byte for byte (small ones are read synchronously)', async () => {
+  const { log } = await reopen();
+  const small = new Uint8Array(64 * 1024).map((_, index) => index % 251);
+  const large = new Uint8Array(64 * 1024 + 1).map((_, index) => (index * 7) % 253);
+  const at = await Promise.all([log.append(1, [small]), log.append(2, [large])]);
+  await log.sync();
+  const [smallAt, largeAt] = at;
+  assert.ok(smallAt !== undefined && largeAt !== undefined);
+  assert.deepEqual(await log.read(smallAt), small);
+  assert.deepEqual(await log.read(largeAt), large);
+  await log.close();
+  await assert.rejects(log.read(smallAt), /closed/);
+});
