@@ -252,8 +252,9 @@ describe('verification batches', () => {
     assert.equal(store.message(ACCOUNT, 'v2')?.verificationJson, '{"n":2}');
     assert.equal(store.message(ACCOUNT, 'gone'), undefined);
     const contact = store.contact('alice@b.example');
-    assert.deepEqual(contact?.certificate, certificate);
-    assert.equal(contact?.source, 'verifiedMessage');
+    assert.ok(contact !== undefined);
+    assert.deepEqual(contact.certificate, certificate);
+    assert.equal(contact.source, 'verifiedMessage');
   });
 
   test('one bad item refuses the whole batch and changes nothing', () => {

@@ -112,10 +112,8 @@ test('small and large records read back byte for byte (small ones are read synch
   const { log } = await reopen();
   const small = new Uint8Array(64 * 1024).map((_, index) => index % 251);
   const large = new Uint8Array(64 * 1024 + 1).map((_, index) => (index * 7) % 253);
-  const at = await Promise.all([log.append(1, [small]), log.append(2, [large])]);
+  const [smallAt, largeAt] = await Promise.all([log.append(1, [small]), log.append(2, [large])]);
   await log.sync();
-  const [smallAt, largeAt] = at;
-  assert.ok(smallAt !== undefined && largeAt !== undefined);
   assert.deepEqual(await log.read(smallAt), small);
   assert.deepEqual(await log.read(largeAt), large);
   await log.close();
