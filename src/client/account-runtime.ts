@@ -10,7 +10,7 @@ import { accountValidator } from './security/validator.ts';
 import { verifyIncoming, type StoredVerification } from './security/verify-incoming.ts';
 import { errorReportText } from './security/vocabulary.ts';
 import type { ContactInput, LocalStoreProxy } from './store/index.ts';
-import type { IncomingMessage } from './sync/incoming-message.ts';
+import { incomingMessage, type IncomingMessage } from './sync/incoming-message.ts';
 import { syncMailbox, type SyncReport } from './sync/mailbox-sync.ts';
 
 /** What an account's runtime needs from the engine around it. */
@@ -42,6 +42,8 @@ interface RoundWaiter {
 const VERIFY_CONCURRENCY = 8;
 /** Messages whose verdicts are stored in one transaction. */
 const VERIFY_BATCH = 250;
+/** Unverified messages of an earlier run read from the store at once. */
+const LEFTOVER_PAGE = 500;
 
 /** A new message with its verdict, not stored yet. */
 interface Verified {
@@ -92,6 +94,8 @@ export class AccountRuntime {
   private waiters: RoundWaiter[] = [];
   private wake: (() => void) | undefined;
   private nudged = false;
+  /** Whether messages an earlier run stored but never verified were looked for. */
+  private leftoversVerified = false;
 
   constructor(
     readonly account: UnlockedAccount,
@@ -237,6 +241,10 @@ export class AccountRuntime {
     });
     this.lastReport = report;
     await this.verifyAll(arrived);
+    if (!this.leftoversVerified) {
+      await this.verifyLeftovers();
+      this.leftoversVerified = true;
+    }
     await this.context.outbox.run(accountId, session);
     return report;
   }
@@ -271,6 +279,42 @@ export class AccountRuntime {
           await this.context.onVerified?.(result.message, result.verification);
       }
       this.context.emit({ type: 'messages-changed', folders: ['inbox'] });
+    }
+  }
+
+  /**
+   * Verifies the messages an earlier run stored but stopped before verifying (they show
+   * "not checked yet" until then), a page at a time.
+   */
+  private async verifyLeftovers(): Promise<void> {
+    const { store } = this.context;
+    const seen = new Set<string>();
+    for (;;) {
+      const stored = await store.unverifiedMessages(this.id, LEFTOVER_PAGE);
+      const fresh = stored.filter((message) => !seen.has(message.msgId));
+      // Every message of a page gets a verdict, so a page never repeats; this only
+      // guards against looping should a verdict not land.
+      if (fresh.length === 0) return;
+      const decoded: IncomingMessage[] = [];
+      for (const message of fresh) {
+        seen.add(message.msgId);
+        if (message.server === undefined) continue;
+        decoded.push(
+          incomingMessage(
+            {
+              accountId: this.id,
+              msgId: message.msgId,
+              server: message.server,
+              sizes: message.sizes,
+              serverFlags: message.serverFlags,
+              envelope: message.envelopeXml,
+              headers: message.headersXml,
+            },
+            this.account.credentials,
+          ),
+        );
+      }
+      await this.verifyAll(decoded);
     }
   }
 

@@ -178,6 +178,14 @@ export class LocalStore implements LocalStoreApi {
     return messages.readMessage(this.db, checkId('accountId', accountId), checkId('msgId', msgId));
   }
 
+  unverifiedMessages(accountId: string, limit: number): StoredMessage[] {
+    return messages.readUnverifiedMessages(
+      this.db,
+      checkId('accountId', accountId),
+      checkLimit('limit', limit),
+    );
+  }
+
   putBody(accountId: string, msgId: string, body: StoredBody): void {
     const db = this.db;
     const account = checkId('accountId', accountId);

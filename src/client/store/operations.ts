@@ -47,6 +47,11 @@ export interface LocalStoreApi {
   missingMessageIds(accountId: AccountId, msgIds: readonly string[]): string[];
   /** Everything stored about one message but its body, or undefined. */
   message(accountId: AccountId, msgId: string): StoredMessage | undefined;
+  /**
+   * Up to `limit` messages from the server with no verification stored (an engine that
+   * stopped between storing headers and storing verdicts leaves them so).
+   */
+  unverifiedMessages(accountId: AccountId, limit: number): StoredMessage[];
   /** Stores the fetched body and the text extracted from it (indexed for search). */
   putBody(accountId: AccountId, msgId: string, body: StoredBody): void;
   /** The stored body, or undefined when it was not fetched. */
@@ -115,6 +120,7 @@ const OPERATION_SET: Readonly<Record<LocalStoreOperation, true>> = {
   putMessages: true,
   missingMessageIds: true,
   message: true,
+  unverifiedMessages: true,
   putBody: true,
   messageBody: true,
   setVerification: true,

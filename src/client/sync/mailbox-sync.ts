@@ -91,13 +91,17 @@ function serverUpdate(entry: MailboxEntry): ServerStateUpdate {
   };
 }
 
-/** One LIST page with its new messages, decoded. */
-interface FetchedPage {
+/** One LIST page, with which of its messages are new to the store. */
+interface ListedPage {
   readonly listing: MailboxListing;
   /** Entries not expunged. */
   readonly live: readonly MailboxEntry[];
   /** The live entries new to the store. */
   readonly fresh: readonly MailboxEntry[];
+}
+
+/** A listed page with its new messages pulled and decoded. */
+interface FetchedPage extends ListedPage {
   /** The fresh entries' messages, in listing order. */
   readonly incoming: readonly IncomingMessage[];
 }
@@ -160,11 +164,11 @@ class PageDecoder {
   }
 }
 
-async function fetchPage(
+async function listPage(
   session: ClientSession,
   context: MailboxSyncContext,
   cursor: number,
-): Promise<FetchedPage> {
+): Promise<ListedPage> {
   const listing = await session.list(cursor, LIST_PAGE_ENTRIES);
   const live = listing.entries.filter((entry) => !entry.expunged);
   const missing = new Set(
@@ -173,17 +177,30 @@ async function fetchPage(
       live.map((entry) => entry.msgId),
     ),
   );
-  const fresh = live.filter((entry) => missing.has(entry.msgId));
-  const ids = fresh.map((entry) => entry.msgId);
+  return { listing, live, fresh: live.filter((entry) => missing.has(entry.msgId)) };
+}
+
+async function pullPage(
+  session: ClientSession,
+  context: MailboxSyncContext,
+  listed: ListedPage,
+): Promise<FetchedPage> {
+  const ids = listed.fresh.map((entry) => entry.msgId);
   context.onProgress('headers', 0, ids.length);
-  const decoder = new PageDecoder(fresh, context);
+  const decoder = new PageDecoder(listed.fresh, context);
   if (ids.length > 0) {
     await Promise.all([
       session.pull('message/envelope', ids, { onPart: decoder.onEnvelope }),
       session.pull('message/headers', ids, { onPart: decoder.onHeaders }),
     ]);
   }
-  return { listing, live, fresh, incoming: decoder.finish() };
+  return { ...listed, incoming: decoder.finish() };
+}
+
+/** Awaited later; a failure must not count as unhandled before then. */
+function later<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /**
@@ -192,7 +209,7 @@ async function fetchPage(
  * envelopes and headers (never bodies) of the messages new to the store, pipelined,
  * decoding each message as its parts arrive, and apply the page (new messages, flag
  * changes, expunged ones, the new cursor) in one store transaction. The next page is
- * listed and pulled while this one is stored. A connection lost mid-page leaves the cursor where it was, so the page is
+ * listed while this one is pulled, and pulled while this one is stored. A connection lost mid-page leaves the cursor where it was, so the page is
  * listed again; messages are keyed by msg-id, so nothing is stored twice.
  */
 export async function syncMailbox(
@@ -204,15 +221,19 @@ export async function syncMailbox(
   let cursor = await store.listCursor(accountId, SERVER_MAILBOX);
   const totals = { listed: 0, added: 0, updated: 0, removed: 0 };
   context.onProgress('listing', 0, 0);
-  let next: Promise<FetchedPage> = fetchPage(session, context, cursor);
+  let listed: Promise<ListedPage> = listPage(session, context, cursor);
+  let pulled: Promise<FetchedPage> = later(listed.then((page) => pullPage(session, context, page)));
   for (;;) {
-    const page = await next;
-    const { listing } = page;
-    if (listing.more) {
-      next = fetchPage(session, context, listing.cursor);
-      // Awaited on the next turn of the loop; a failure there must not go unhandled now.
-      next.catch(() => undefined);
-    }
+    // The next page is listed while this one's parts arrive, and pulled as soon as they
+    // are in (the server runs few PULLs at once, so pages never pull together), while
+    // this one is stored.
+    const { listing } = await listed;
+    const nextListed = listing.more ? later(listPage(session, context, listing.cursor)) : undefined;
+    const page = await pulled;
+    const nextPulled =
+      nextListed === undefined
+        ? undefined
+        : later(nextListed.then((next) => pullPage(session, context, next)));
     totals.listed += listing.entries.length;
     const { incoming } = page;
     const freshIds = new Set(page.fresh.map((entry) => entry.msgId));
@@ -230,7 +251,9 @@ export async function syncMailbox(
     context.onProgress('headers', incoming.length, incoming.length);
     cursor = listing.cursor;
     await context.onStored(incoming);
-    if (!listing.more) break;
+    if (nextListed === undefined || nextPulled === undefined) break;
+    listed = nextListed;
+    pulled = nextPulled;
   }
   context.onProgress('done', totals.listed, totals.listed);
   return { ...totals, flagsPushed, cursor };

@@ -1,6 +1,6 @@
 // Sync against a real mt2d process: 1,000 messages, resync of only what is new, flags
-// both ways between two engines of one user, a connection dropped mid-sync, and a
-// tampered message kept as failed.
+// both ways between two engines of one user, a connection dropped mid-sync, a
+// tampered message kept as failed, and verification finished after a stop.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEvent, MessageSummaryView } from '../../../src/api/index.ts';
@@ -16,8 +16,10 @@ import {
 import { buildSignedMessage } from '../../helpers/signed-message.ts';
 import { connectUser } from '../../helpers/mt2d-process.ts';
 import { option } from '../../../src/protocol/index.ts';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 
-async function allInbox(setup: RemoteSetup): Promise<MessageSummaryView[]> {
+async function allInbox(setup: Pick<RemoteSetup, 'engine'>): Promise<MessageSummaryView[]> {
   const items: MessageSummaryView[] = [];
   let after: string | undefined;
   for (;;) {
@@ -181,5 +183,31 @@ describe('sync with a real mt2d', () => {
       view.security.signature.reasons.map((reason) => reason.code),
       ['HEADERS_DIGEST_MISMATCH'],
     );
+  });
+
+  test('messages stored but never verified (the engine stopped in between) are verified on the next start', async () => {
+    await aliceSends(setup, 50, { subject: 'Left over' });
+    await setup.engine.syncNow({});
+    await setup.engine.close();
+    // What a stop between storing the headers and storing the verdicts leaves behind.
+    const db = new Database(join(setup.data.dir, 'cache.sqlite'));
+    const cleared = db
+      .prepare(
+        `UPDATE message_parts SET verification = NULL
+         WHERE message_id IN (SELECT id FROM messages WHERE subject = 'Left over')`,
+      )
+      .run().changes;
+    db.close();
+    assert.equal(cleared, 50);
+    const engine = await setup.reopen();
+    try {
+      await engine.unlock({ passphrase: PASSPHRASE });
+      await engine.syncNow({});
+      const leftOver = (await allInbox({ engine })).filter((item) => item.subject === 'Left over');
+      assert.equal(leftOver.length, 50);
+      assert.ok(leftOver.every((item) => item.verification === 'verified'));
+    } finally {
+      await engine.close();
+    }
   });
 });

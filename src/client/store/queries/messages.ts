@@ -175,6 +175,23 @@ export function readMessage(
   return row === undefined ? undefined : toStoredMessage(row);
 }
 
+/** Messages from the server whose verification was never stored, oldest (by date) first. */
+export function readUnverifiedMessages(
+  db: StoreDb,
+  accountId: string,
+  limit: number,
+): StoredMessage[] {
+  const rows = db
+    .statement(
+      `SELECT ${SUMMARY_COLUMNS}, m.server_flags, p.envelope_xml, p.headers_xml, p.verification
+       FROM messages m JOIN message_parts p ON p.message_id = m.id
+       WHERE m.account_id = ? AND m.mailbox IS NOT NULL AND p.verification IS NULL
+       ORDER BY p.message_id LIMIT ?`,
+    )
+    .all(accountId, limit) as StoredRow[];
+  return rows.map(toStoredMessage);
+}
+
 export function writeBody(db: StoreDb, id: number, body: StoredBody): void {
   db.statement(
     `INSERT INTO message_bodies (message_id, body, text) VALUES (?, ?, ?)

@@ -286,4 +286,28 @@ describe('verification batches', () => {
     assert.equal(store.message(ACCOUNT, 'w1')?.verificationJson, before);
     assert.equal(store.contact('carol@b.example'), undefined);
   });
+
+  test('unverified server messages are found in date order; local copies are not', () => {
+    const store = storeWithAccount();
+    const { verificationJson: _verified, ...unverified } = message('u1');
+    const { server: _server, ...localOnly } = { ...unverified, msgId: 'local' };
+    store.putMessages([unverified, { ...unverified, msgId: 'u2' }, message('done'), localOnly]);
+    assert.deepEqual(
+      store.unverifiedMessages(ACCOUNT, 10).map((stored) => stored.msgId),
+      ['u1', 'u2'],
+    );
+    assert.deepEqual(
+      store.unverifiedMessages(ACCOUNT, 1).map((stored) => stored.msgId),
+      ['u1'],
+    );
+    store.storeVerifications({
+      accountId: ACCOUNT,
+      verifications: [{ msgId: 'u1', verificationJson: '{}' }],
+    });
+    assert.deepEqual(
+      store.unverifiedMessages(ACCOUNT, 10).map((stored) => stored.msgId),
+      ['u2'],
+    );
+    assertCode(() => store.unverifiedMessages(ACCOUNT, 0), 'LOCAL_STORE_INVALID_INPUT');
+  });
 });
