@@ -55,7 +55,8 @@ interface Verified {
 
 /**
  * The senders whose signature and certificate were valid, as contacts with the
- * certificate they signed with: one per address, the latest message's.
+ * certificate they signed with: one per address, the latest message's (with the latest
+ * name any of them gave).
  */
 function learntContacts(results: readonly Verified[]): ContactInput[] {
   const learnt = new Map<string, ContactInput>();
@@ -70,10 +71,11 @@ function learntContacts(results: readonly Verified[]): ContactInput[] {
       continue;
     }
     const address = message.envelope.sender;
-    const name = message.input.display.fromName;
+    // As the store merges them: a later message without a name keeps the earlier name.
+    const name = message.input.display.fromName || learnt.get(address.toLowerCase())?.displayName;
     learnt.set(address.toLowerCase(), {
       address,
-      ...(name === '' ? {} : { displayName: name }),
+      ...(name === undefined || name === '' ? {} : { displayName: name }),
       certificate,
       source: 'verifiedMessage',
     });
