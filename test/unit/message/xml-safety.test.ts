@@ -137,12 +137,13 @@ describe('hostile XML', () => {
 });
 
 describe('well-formedness, read in the same pass', () => {
-  const malformed = (input: string) =>
+  const malformed = (input: string) => {
     assert.throws(
       () => parseXmlDocument(input),
       (error: unknown) => error instanceof MessageError && error.code === 'XML_MALFORMED',
       input,
     );
+  };
 
   test('attributes must be quoted, named, separated and given once', () => {
     malformed('<a b=c/>');
