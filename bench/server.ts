@@ -36,8 +36,15 @@ interface Row {
   readonly work: string;
   readonly ok: number;
   readonly elapsedMs: number;
-  /** CPU the server spent, all its threads and its event-loop thread alone (mt2d only). */
-  readonly cpuMs?: { readonly process: number; readonly eventLoop: number };
+  /**
+   * CPU the server spent, all its threads and its event-loop thread alone, and the CPU of
+   * this process, the client (mt2d only).
+   */
+  readonly cpuMs?: {
+    readonly process: number;
+    readonly eventLoop: number;
+    readonly client: number;
+  };
 }
 
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
@@ -146,15 +153,18 @@ async function benchMt2d(
       const opt = await session.opt([option('PIPE', 'ON')]);
       if (!opt.ok) throw new Error(`PIPE refused: ${opt.code}`);
       const cpuBefore = await serverCpu(server.pid);
+      const clientBefore = process.cpuUsage();
       const started = performance.now();
       const results = await Promise.all(
         messages.map((message) => session.transferMessage(message.msgId, message.parts)),
       );
       const elapsedMs = performance.now() - started;
+      const client = process.cpuUsage(clientBefore);
       const cpuAfter = await serverCpu(server.pid);
       const cpuMs = {
         process: cpuAfter.process - cpuBefore.process,
         eventLoop: cpuAfter.eventLoop - cpuBefore.eventLoop,
+        client: (client.user + client.system) / 1000,
       };
       await session.quit();
       const ok = results.filter((result) => result.committed).length;
@@ -195,7 +205,8 @@ function print(rows: readonly Row[], count: number): void {
     const perMessage = (ms: number) => (ms / count).toFixed(3);
     console.log(
       `mt2d CPU per message: ${perMessage(mt2d.cpuMs.process)} ms (all threads), ` +
-        `${perMessage(mt2d.cpuMs.eventLoop)} ms (event-loop thread)`,
+        `${perMessage(mt2d.cpuMs.eventLoop)} ms (event-loop thread); ` +
+        `the client (this process): ${perMessage(mt2d.cpuMs.client)} ms`,
     );
   }
 }

@@ -2,6 +2,7 @@ import {
   createCipheriv,
   createPrivateKey,
   createPublicKey,
+  generateKeyPair,
   pbkdf2,
   randomBytes,
   sign,
@@ -51,6 +52,26 @@ export function generateRsaPrivateKey(): Promise<KeyObject> {
       },
     );
   });
+}
+
+/** The named curve of the EC keys this project generates (ECDSA with SHA-256). */
+export const EC_CURVE = 'P-256';
+
+/** The kinds of key pair this project generates. */
+export type KeyType = 'ec' | 'rsa';
+
+/**
+ * Generates an ECDSA P-256 key pair (node:crypto, off the event loop). Its signatures
+ * cost about a twentieth of an RSA-2048 one, which is why servers default to it.
+ */
+export async function generateEcPrivateKey(): Promise<KeyObject> {
+  const { privateKey } = await promisify(generateKeyPair)('ec', { namedCurve: EC_CURVE });
+  return privateKey;
+}
+
+/** A new private key of the given type (RSA-2048 or ECDSA P-256). */
+export function generatePrivateKey(type: KeyType): Promise<KeyObject> {
+  return type === 'ec' ? generateEcPrivateKey() : generateRsaPrivateKey();
 }
 
 /** The public key of a private key. */

@@ -31,6 +31,8 @@ export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 export const OID_RSAES_OAEP = '1.2.840.113549.1.1.7';
 /** id-mgf1, OAEP's and PSS's mask generation function. */
 export const OID_MGF1 = '1.2.840.113549.1.1.8';
+/** sha256WithRSAEncryption: the signature of the certificates a domain CA issues. */
+export const OID_SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 /** id-RSASSA-PSS signatures (RFC 4055). */
 export const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
 /** id-ecPublicKey, which some writers put in SignerInfo.signatureAlgorithm for ECDSA. */

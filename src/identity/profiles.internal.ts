@@ -1,5 +1,6 @@
 // The extensions of each certificate profile (docs/identity.md lists them all).
-import { contextPrimitive, sequence, contextConstructed } from './der.ts';
+import { contextPrimitive, sequence, contextConstructed, octetString } from './der.ts';
+import type { KeyType } from './keys.ts';
 import { OID_NAME_CONSTRAINTS } from './oids.ts';
 
 /** GeneralName CHOICE tags (RFC 5280 section 4.2.1.6) as node-forge numbers them. */
@@ -51,25 +52,44 @@ export function domainCaExtensions(domain: string, pathLength: number | undefine
   ];
 }
 
+/**
+ * The key identifiers of an end-entity certificate: the subject's computed from its
+ * public key by the issuer (node-forge computes it for RSA keys only), the authority's
+ * as node-forge gives it (a binary string).
+ */
+export interface KeyIdentifiers {
+  readonly subject: Uint8Array;
+  readonly authority: string;
+}
+
 /** Extensions every end-entity certificate shares, whatever its names and purposes. */
-function endEntityExtensions(authorityKeyId: string, domain: string): ForgeExtension[] {
+function endEntityExtensions(keyIds: KeyIdentifiers, domain: string): ForgeExtension[] {
   return [
     { name: 'basicConstraints', critical: true, cA: false },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId },
+    { name: 'subjectKeyIdentifier', value: octetString(keyIds.subject).toString('binary') },
+    { name: 'authorityKeyIdentifier', keyIdentifier: keyIds.authority },
     issuerAltName(domain),
   ];
 }
 
-/** Host certificate: dNSName = the hostname; serverAuth and clientAuth. */
+/**
+ * Host certificate: dNSName = the hostname; serverAuth and clientAuth. keyEncipherment
+ * for RSA keys only: RFC 5480 section 3 does not allow it with an EC key.
+ */
 export function hostExtensions(
   hostname: string,
-  authorityKeyId: string,
+  keyIds: KeyIdentifiers,
   domain: string,
+  keyType: KeyType,
 ): ForgeExtension[] {
   return [
-    ...endEntityExtensions(authorityKeyId, domain),
-    { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
+    ...endEntityExtensions(keyIds, domain),
+    {
+      name: 'keyUsage',
+      critical: true,
+      digitalSignature: true,
+      ...(keyType === 'rsa' ? { keyEncipherment: true } : {}),
+    },
     { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
     { name: 'subjectAltName', altNames: [{ type: DNS_NAME, value: hostname }] },
   ];
@@ -81,11 +101,11 @@ export function hostExtensions(
  */
 export function userExtensions(
   address: string,
-  authorityKeyId: string,
+  keyIds: KeyIdentifiers,
   domain: string,
 ): ForgeExtension[] {
   return [
-    ...endEntityExtensions(authorityKeyId, domain),
+    ...endEntityExtensions(keyIds, domain),
     {
       name: 'keyUsage',
       critical: true,

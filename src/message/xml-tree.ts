@@ -1,10 +1,7 @@
-import { EntityDecoder } from '@nodable/entities';
 import XmlBuilder from 'fast-xml-builder';
-import { XMLParser } from 'fast-xml-parser';
-import { SyntaxValidator } from 'fast-xml-validator';
 import { MessageError } from './errors.ts';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from './limits.ts';
-import { prescanXml } from './xml-prescan.internal.ts';
+import { parseXml } from './xml-parse.internal.ts';
 
 /** An XML element as MT2 keeps it: name (with any prefix), attributes in order, children in order. */
 export interface XmlElement {
@@ -22,21 +19,6 @@ export const MT2_MESSAGE_NAMESPACE = 'urn:mt2:message:1';
 const TEXT_KEY = '#text';
 const ATTRIBUTES_KEY = ':@';
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  removeNSPrefix: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  // DTDs never get this far (the prescan refuses them); the decoder turns character
-  // references into characters, which fast-xml-parser leaves alone by default.
-  entityDecoder: new EntityDecoder(),
-});
-
 const builder = new XmlBuilder({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -53,40 +35,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 type OrderedNode = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fromOrdered(node: OrderedNode): XmlNode | undefined {
-  const name = Object.keys(node).find((key) => key !== ATTRIBUTES_KEY);
-  if (name === undefined) return undefined;
-  const value = node[name];
-  if (name === TEXT_KEY) return String(value);
-  const rawAttributes = node[ATTRIBUTES_KEY];
-  const attributes: Record<string, string> = {};
-  if (isRecord(rawAttributes)) {
-    for (const [key, attribute] of Object.entries(rawAttributes))
-      attributes[key] = String(attribute);
-  }
-  const children: XmlNode[] = [];
-  if (Array.isArray(value)) {
-    for (const child of value as unknown[]) {
-      const converted = isRecord(child) ? fromOrdered(child) : undefined;
-      if (converted === undefined) continue;
-      // Adjacent text runs (text, then CDATA) are one text node to us.
-      const last = children.at(-1);
-      if (typeof converted === 'string' && typeof last === 'string')
-        children[children.length - 1] = last + converted;
-      else children.push(converted);
-    }
-  }
-  return { name, attributes, children };
-}
-
 /**
- * Parses an MT2 XML document safely: size, UTF-8, DTD, entity, depth, element-count
- * and attribute-length checks run first (see limits.ts), then well-formedness, then
- * fast-xml-parser. Returns the root element; throws {@link MessageError} otherwise.
+ * Parses an MT2 XML document safely: size and UTF-8 first, then one pass that checks
+ * well-formedness, DTDs, entities, depth, element count and attribute length (see
+ * limits.ts) as it builds the tree. Returns the root element; throws
+ * {@link MessageError} otherwise.
  */
 export function parseXmlDocument(
   input: Uint8Array | string,
@@ -109,37 +62,13 @@ export function parseXmlDocument(
       throw new MessageError('XML_INVALID_UTF8', 'document is not valid UTF-8');
     }
   }
-  prescanXml(text, limits);
+  const root = parseXml(text, limits);
   const declared = DECLARED_ENCODING.exec(text)?.[1];
   if (declared !== undefined && !/^utf-?8$/i.test(declared)) {
     throw new MessageError(
       'XML_MALFORMED',
       `declared encoding '${declared}': MT2 objects are UTF-8`,
     );
-  }
-  try {
-    SyntaxValidator.validate(text);
-  } catch (error) {
-    const { line, col } = error as { line?: number; col?: number };
-    const where = line === undefined ? '' : `line ${line}, column ${col ?? 0}`;
-    throw new MessageError(
-      'XML_MALFORMED',
-      error instanceof Error ? error.message : String(error),
-      where,
-    );
-  }
-  let ordered: unknown;
-  try {
-    ordered = parser.parse(text);
-  } catch (error) {
-    throw new MessageError('XML_MALFORMED', error instanceof Error ? error.message : String(error));
-  }
-  const roots = (Array.isArray(ordered) ? (ordered as unknown[]) : [])
-    .map((node) => (isRecord(node) ? fromOrdered(node) : undefined))
-    .filter((node): node is XmlElement => node !== undefined && typeof node !== 'string');
-  const [root] = roots;
-  if (root === undefined || roots.length !== 1) {
-    throw new MessageError('XML_MALFORMED', 'document must have exactly one root element');
   }
   return root;
 }

@@ -67,10 +67,24 @@ export interface Mt2dDir {
 }
 
 /** `mt2d init` in a fresh temporary directory. */
-export async function initMt2dDir(domain: string, hostname = `mt2.${domain}`): Promise<Mt2dDir> {
+export async function initMt2dDir(
+  domain: string,
+  hostname = `mt2.${domain}`,
+  keyType: 'ec' | 'rsa' = 'ec',
+): Promise<Mt2dDir> {
   const parent = await mkdtemp(join(tmpdir(), 'mt2d-test-'));
   const dir = join(parent, 'data');
-  const result = await runMt2d(['init', '--dir', dir, '--domain', domain, '--hostname', hostname]);
+  const result = await runMt2d([
+    'init',
+    '--dir',
+    dir,
+    '--domain',
+    domain,
+    '--hostname',
+    hostname,
+    '--key-type',
+    keyType,
+  ]);
   if (result.code !== 0) {
     await rm(parent, { recursive: true, force: true });
     throw new Error(`mt2d init failed (${String(result.code)}): ${result.stderr}`);

@@ -2,11 +2,14 @@
 // the message is committed once (a retry too), traced, and its signature and trace chain
 // verify at the other end.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   IdentityValidator,
   caStoreOf,
   parseCertificates,
+  readPrivateKey,
   verifyMessage,
   verifyTraceChain,
 } from '../../src/identity/index.ts';
@@ -16,6 +19,8 @@ import { MessageStore } from '../../src/server/index.ts';
 import {
   connectUser,
   alphaWithAliceAndBob,
+  initMt2dDir,
+  makeUser,
   startMt2dProcess,
   type Mt2dDir,
   type Mt2dProcess,
@@ -117,6 +122,54 @@ describe('mt2d: delivery between two users of one domain', () => {
     } finally {
       await store.close();
       server = await startMt2dProcess(alpha.dir);
+    }
+  });
+});
+
+describe('mt2d with an RSA host key (trace entries signed on worker threads)', () => {
+  test('the message is committed and its trace entry verifies', async () => {
+    const rsa = await initMt2dDir('alpha.test', 'mt2.alpha.test', 'rsa');
+    try {
+      const hostKey = readPrivateKey(await readFile(join(rsa.dir, 'host', 'host.key')));
+      assert.equal(hostKey.asymmetricKeyType, 'rsa');
+      const [sender, reader] = await Promise.all([
+        makeUser(rsa.dir, 'alice@alpha.test'),
+        makeUser(rsa.dir, 'bob@alpha.test'),
+      ]);
+      const rsaServer = await startMt2dProcess(rsa.dir);
+      try {
+        const { session } = await connectUser(rsaServer, sender, { hostname: rsa.hostname });
+        const message = await buildSignedMessage(
+          {
+            from: sender.address,
+            to: [reader.address],
+            subject: 'RSA',
+            text: 'Signed by a worker.',
+          },
+          sender.credentials,
+        );
+        assert.equal((await session.transferMessage(message.msgId, message.parts)).committed, true);
+        await session.quit();
+        const pulling = (await connectUser(rsaServer, reader, { hostname: rsa.hostname })).session;
+        let stored: Uint8Array | undefined;
+        await pulling.pull('message/envelope', [message.msgId], {
+          onPart: (_msgId, bytes) => {
+            stored = bytes;
+          },
+        });
+        await pulling.quit();
+        assert.ok(stored !== undefined);
+        const envelope = decodeEnvelope(stored);
+        const validator = new IdentityValidator({
+          store: caStoreOf(parseCertificates(reader.caCertificate.raw), true),
+        });
+        const chain = await verifyTraceChain(envelope, validator, new Date());
+        assert.equal(chain.valid, true, JSON.stringify(chain.failure));
+      } finally {
+        await rsaServer.stop();
+      }
+    } finally {
+      await rsa.remove();
     }
   });
 });

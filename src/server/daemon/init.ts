@@ -3,6 +3,7 @@ import {
   createDomainCa,
   createHostCredentials,
   createProcessCredentials,
+  type KeyType,
 } from '../../identity/index.ts';
 import { defaultConfig, writeConfig } from './config.ts';
 import { writeCredentials } from './credentials.ts';
@@ -17,6 +18,11 @@ export interface InitOptions {
   readonly domain: string;
   /** The host's name; default `mt2.<domain>`. */
   readonly hostname?: string;
+  /**
+   * The host key's type; default `ec` (ECDSA P-256): the host signs a trace entry for
+   * every message it accepts, which costs about 20 times less than with RSA-2048.
+   */
+  readonly hostKeyType?: KeyType;
 }
 
 /**
@@ -32,7 +38,9 @@ export async function initServerDirectory(options: InitOptions): Promise<void> {
   }
   const ca = await createDomainCa({ domain: options.domain });
   const hostname = (options.hostname ?? `mt2.${ca.domain}`).toLowerCase();
-  const host = await createHostCredentials(ca, hostname);
+  const host = await createHostCredentials(ca, hostname, {
+    keyType: options.hostKeyType ?? 'ec',
+  });
   const processCredentials = await createProcessCredentials(ca);
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   await mkdir(layout.users, { recursive: true });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import {
   IdentityValidator,
   SigningPool,
+  appendTrace,
   appendTraceWith,
   caStoreOf,
   certificatesToPem,
@@ -147,8 +148,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     for (const domain of delivered.remoteDomains) queued(domain);
     for (const address of delivered.local) lists.wake(address);
   };
-  // Trace signatures are made on worker threads: RSA signing overlaps with the wire and store.
-  const signing = new SigningPool(credentials.host.privateKey);
+  // RSA trace signatures (about 0.35 ms each) are made on worker threads, overlapping with
+  // the wire and the store; an ECDSA P-256 one costs about what the hand-off to a worker
+  // does, and inline it saves a thread switch per message (bench/README.md, bench:server).
+  const hostKey = credentials.host.privateKey;
+  const signing = hostKey.asymmetricKeyType === 'rsa' ? new SigningPool(hostKey) : undefined;
   const server: AcceptanceServer = {
     config,
     validator,
@@ -157,7 +161,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     isLocalUser: (address) => isLocalUser(address) || lists.isHostedList(address),
     appendTrace: (envelope, at) =>
-      appendTraceWith(envelope, credentials.host, config.hostname, at, signing.sign),
+      signing === undefined
+        ? appendTrace(envelope, credentials.host, config.hostname, at)
+        : appendTraceWith(envelope, credentials.host, config.hostname, at, signing.sign),
     onDelivered,
     mailbox: mailboxExtension(new StoreMailbox(store)),
   };
@@ -184,7 +190,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       options.listen.host,
     );
   } catch (error) {
-    await Promise.all([store.close(), stamps.close(), signing.close()]);
+    await Promise.all([store.close(), stamps.close(), signing?.close()]);
     throw error;
   }
   log.event('listening', {
@@ -209,7 +215,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await listener.close();
         await lists.close();
         await relay.close();
-        await Promise.all([store.close(), stamps.close(), signing.close()]);
+        await Promise.all([store.close(), stamps.close(), signing?.close()]);
         log.event('stopped', {});
       })();
       return closing;

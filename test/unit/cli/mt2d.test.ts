@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mt2dMain, type CliIo } from '../../../src/cli/index.ts';
-import { createCsr, generateRsaPrivateKey, readCertificates } from '../../../src/identity/index.ts';
+import {
+  createCsr,
+  generateRsaPrivateKey,
+  readCertificates,
+  readPrivateKey,
+} from '../../../src/identity/index.ts';
 
 function capture(): CliIo & { out_: string[]; err_: string[] } {
   const out_: string[] = [];
@@ -69,10 +74,29 @@ describe('the mt2d command', () => {
       ['serve', '--dir', dir, '--listen', 'nowhere'],
       ['serve', '--dir', dir, '--listen', '127.0.0.1:70000'],
       ['init', '--dir', dir],
+      ['init', '--dir', join(parent, 'dsa'), '--domain', 'alpha.test', '--key-type', 'dsa'],
     ]) {
       const io = capture();
       assert.equal(await mt2dMain(args, io), 1, args.join(' '));
       assert.match(io.err_.join(''), /usage/, args.join(' '));
+    }
+  });
+
+  test('init makes an ECDSA P-256 host key by default, an RSA one with --key-type rsa', async () => {
+    for (const [keyType, args] of [
+      ['ec', []],
+      ['rsa', ['--key-type', 'rsa']],
+    ] as const) {
+      const keyDir = join(parent, `host-${keyType}`);
+      const io = capture();
+      assert.equal(
+        await mt2dMain(['init', '--dir', keyDir, '--domain', 'alpha.test', ...args], io),
+        0,
+        io.err_.join(''),
+      );
+      const key = readPrivateKey(await readFile(join(keyDir, 'host', 'host.key')));
+      assert.equal(key.asymmetricKeyType, keyType);
+      if (keyType === 'ec') assert.equal(key.asymmetricKeyDetails?.namedCurve, 'prime256v1');
     }
   });
 });

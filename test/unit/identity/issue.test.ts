@@ -1,11 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createCsr,
   createDomainCa,
+  createHostCredentials,
   createProcessCredentials,
   domainCaFrom,
   generateRsaPrivateKey,
@@ -84,6 +85,34 @@ describe('host certificate', () => {
       0,
     );
     assert.equal(host.certificate.checkHost('mx.example.com'), 'mx.example.com');
+  });
+
+  test('an ECDSA P-256 host key: id-ecPublicKey, digitalSignature only, openssl verifies it', async () => {
+    const { ca } = await testPki();
+    const host = await createHostCredentials(ca, 'mx.example.com', { keyType: 'ec' });
+    assert.equal(host.privateKey.asymmetricKeyType, 'ec');
+    assert.ok(host.certificate.checkPrivateKey(host.privateKey));
+    const text = await x509Text(host.certificate.toString());
+    assert.match(text, /Public Key Algorithm: id-ecPublicKey/);
+    assert.match(text, /NIST CURVE: P-256/);
+    assert.match(text, /Signature Algorithm: sha256WithRSAEncryption/);
+    assert.match(text, /Key Usage: critical\s+Digital Signature\n/);
+    assert.match(text, /Subject Alternative Name:\s+DNS:mx\.example\.com/);
+    // RFC 5280 4.2.1.2 (1): SHA-1 of the public key's point (04 || x || y).
+    const jwk = host.privateKey.export({ format: 'jwk' });
+    const point = Buffer.concat([
+      Buffer.from([4]),
+      Buffer.from(jwk.x ?? '', 'base64url'),
+      Buffer.from(jwk.y ?? '', 'base64url'),
+    ]);
+    const keyId = createHash('sha1').update(point).digest('hex').toUpperCase();
+    assert.match(text.replaceAll(':', ''), new RegExp(`Subject Key Identifier\\s+${keyId}`));
+    for (const purpose of ['sslserver', 'sslclient']) {
+      assert.equal(
+        await opensslVerify(ca.certificate.toString(), host.certificate.toString(), purpose),
+        0,
+      );
+    }
   });
 
   test('a host outside the CA domain is refused', async () => {

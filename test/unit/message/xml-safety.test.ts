@@ -135,3 +135,77 @@ describe('hostile XML', () => {
     );
   });
 });
+
+describe('well-formedness, read in the same pass', () => {
+  const malformed = (input: string) => {
+    assert.throws(
+      () => parseXmlDocument(input),
+      (error: unknown) => error instanceof MessageError && error.code === 'XML_MALFORMED',
+      input,
+    );
+  };
+
+  test('attributes must be quoted, named, separated and given once', () => {
+    malformed('<a b=c/>');
+    malformed('<a b/>');
+    malformed('<a b="1"c="2"/>');
+    malformed('<a b="1" b="2"/>');
+    malformed('<a =""/>');
+    malformed('<a b="x<y"/>');
+  });
+
+  test('one root element, nothing but blanks, comments and instructions beside it', () => {
+    malformed('<a/><b/>');
+    malformed('text<a/>');
+    malformed('<a/>text');
+    malformed('<![CDATA[x]]><a/>');
+    assert.equal(parseXmlDocument('<?xml version="1.0"?>\n<!-- c --><a/>\n<?pi x?>\n').name, 'a');
+  });
+
+  test('names are XML names and end tags match their start tags', () => {
+    malformed('<1a/>');
+    malformed('<a></b>');
+    malformed('<a><b></a></b>');
+    malformed('</a>');
+    malformed('<a></a x="1">');
+    malformed('<a/ >');
+    assert.equal(parseXmlDocument('<x:a\n  y:b = "1" ></x:a >').attributes['y:b'], '1');
+  });
+
+  test('text keeps its blanks, CDATA and text around a comment are one text node', () => {
+    const root = parseXmlDocument('<a> x <![CDATA[<&>]]> y<!-- c -->z<b/>&lt;&#x41;&#66;</a>');
+    assert.deepEqual(root.children, [
+      ' x <&> yz',
+      { name: 'b', attributes: {}, children: [] },
+      '<AB',
+    ]);
+  });
+
+  test('attribute values have their references decoded; __proto__ is an ordinary name', () => {
+    const root = parseXmlDocument(`<a b="&quot;&apos;&amp;&#x9;" __proto__="p" c='"'/>`);
+    assert.equal(root.attributes['b'], `"'&\t`);
+    assert.equal(root.attributes['c'], '"');
+    assert.deepEqual(Object.keys(root.attributes), ['b', '__proto__', 'c']);
+    assert.equal(Object.getOwnPropertyDescriptor(root.attributes, '__proto__')?.value, 'p');
+  });
+
+  test('a document cut inside any construct is truncated, not malformed', () => {
+    for (const cut of [
+      '<a',
+      '<a b',
+      '<a b=',
+      '<a b="1',
+      '<a/',
+      '<a></a',
+      '<a><!-- x',
+      '<a><![CDATA[',
+      '<a><?p',
+    ]) {
+      assert.throws(
+        () => parseXmlDocument(cut),
+        (error: unknown) => error instanceof MessageError && error.code === 'XML_TRUNCATED',
+        cut,
+      );
+    }
+  });
+});

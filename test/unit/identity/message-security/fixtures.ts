@@ -22,7 +22,7 @@ import {
 } from '../../../../src/message/index.ts';
 import { testPki, type TestPki } from '../helpers.ts';
 
-/** The shared PKI plus a relay host, a process identity and an expired user. */
+/** The shared PKI plus a relay host (ECDSA P-256 key), a process identity and an expired user. */
 export interface MessagePki extends TestPki {
   readonly relay: Credentials;
   readonly process: Credentials;
@@ -53,7 +53,7 @@ export function messagePki(): Promise<MessagePki> {
     const base = await testPki();
     const now = Date.now();
     const [relay, process, expiredCarol] = await Promise.all([
-      createHostCredentials(base.ca, 'relay.example.com'),
+      createHostCredentials(base.ca, 'relay.example.com', { keyType: 'ec' }),
       createProcessCredentials(base.ca, { process: 'process' }),
       userUnder(base.ca, 'carol@example.com', {
         notBefore: new Date(now - 10 * DAY_MS),

@@ -16,7 +16,9 @@ import {
 } from '../../../../src/identity/index.ts';
 import type { Mt2Envelope, TraceEntry } from '../../../../src/message/index.ts';
 import { createHash } from 'node:crypto';
-import { flipBit } from '../helpers.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { flipBit, openssl, put, scratchDir } from '../helpers.ts';
 import { aliceToBob, messagePki, roundTrip, signatureOf } from './fixtures.ts';
 
 // Whole milliseconds, as the envelope keeps them; within the certificates' validity.
@@ -247,6 +249,57 @@ describe('appendTrace and verifyTraceChain', () => {
         appendTraceWith(signed, host, 'relay.example.com', T0, pool.sign),
         (error) => error instanceof MessageSecurityError && error.code === 'MSGSEC_NOT_CERTIFIED',
       );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("an ECDSA P-256 host's entry, signed through a signing pool, verifies with openssl cms", async () => {
+    const { ca, alice, relay, validator } = await messagePki();
+    assert.equal(relay.privateKey.asymmetricKeyType, 'ec');
+    const pool = new SigningPool(relay.privateKey, 1);
+    try {
+      const signed = signMessage(aliceToBob(), alice, T0);
+      const traced = await appendTraceWith(signed, relay, 'relay.example.com', later(1), pool.sign);
+      const result = await verifyTraceChain(roundTrip(traced), validator, later(10));
+      assert.deepEqual(brokenAt(result), [undefined, undefined]);
+      const entry = traced.trace[0]?.signature;
+      assert.ok(entry !== undefined);
+      const dir = await scratchDir();
+      const out = join(dir, 'statement.der');
+      const verified = await openssl([
+        'cms',
+        '-verify',
+        '-inform',
+        'DER',
+        '-in',
+        await put(dir, 'trace.der', entry),
+        '-CAfile',
+        await put(dir, 'ca.pem', ca.certificate.toString()),
+        '-purpose',
+        'any',
+        '-binary',
+        '-out',
+        out,
+      ]);
+      assert.equal(verified.code, 0, verified.stderr);
+      const statement = encodeTraceStatement({
+        messageId: signed.messageId,
+        host: 'relay.example.com',
+        time: later(1).toISOString(),
+        previousDigest: createHash('sha256').update(signatureOf(signed)).digest(),
+      });
+      assert.deepEqual(await readFile(out), statement);
+      const printed = await openssl([
+        'cms',
+        '-cmsout',
+        '-print',
+        '-inform',
+        'DER',
+        '-in',
+        join(dir, 'trace.der'),
+      ]);
+      assert.match(printed.stdout.toString(), /ecdsa-with-SHA256/);
     } finally {
       await pool.close();
     }
