@@ -8,7 +8,7 @@ import { unknownCriticalExtensions, type Mt2Envelope } from '../../message/index
 import { RESULT } from '../../protocol/index.ts';
 import type { ServerConfig } from '../daemon/config.ts';
 import type { SessionPeer } from './admission.ts';
-import { anyAddressMatches, domainOf } from './patterns.ts';
+import { anyAddressMatches, domainOf, normalizeAddress } from './patterns.ts';
 import { checkPostage } from './postage.ts';
 import { isRefusal, refusal, type Refusal } from './refusal.ts';
 
@@ -34,7 +34,7 @@ export interface EnvelopeContext {
 }
 
 function checkSender(envelope: Mt2Envelope, peer: SessionPeer, config: ServerConfig) {
-  const sender = envelope.sender.toLowerCase();
+  const sender = normalizeAddress(envelope.sender);
   if (peer.kind === 'user' && sender !== peer.address) {
     return refusal(RESULT.SENDER_NOT_AUTHENTICATED, `${peer.address} may not send as '${sender}'`);
   }
@@ -102,7 +102,7 @@ function routeRecipients(
   }
   const local = new Set<string>();
   const remote = new Set<string>();
-  for (const recipient of envelope.recipients.map((r) => r.toLowerCase())) {
+  for (const recipient of envelope.recipients.map(normalizeAddress)) {
     if (anyAddressMatches(config.filters.blockedRecipients, recipient)) {
       return refusal(RESULT.RECIPIENT_PROHIBITED, `${recipient} is prohibited here`);
     }

@@ -16,15 +16,11 @@ import {
   type PartType,
 } from '../store/index.ts';
 import { STORE_PART } from '../mailbox/part-names.ts';
+import { relayMailbox } from '../relay/index.ts';
 import type { SessionPeer } from './admission.ts';
 import { checkEnvelope, type AcceptedEnvelope, type EnvelopeContext } from './envelope-policy.ts';
 import { mimeSyntaxProblem } from './mime-syntax.ts';
 import { refusal } from './refusal.ts';
-
-/** The mailbox that queues messages for another domain (the relay reads it). */
-export function relayMailbox(domain: string): string {
-  return `relay:${domain}`;
-}
 
 /** What a message's intake needs of the server. */
 export interface IntakeContext extends EnvelopeContext {
