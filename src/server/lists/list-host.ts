@@ -91,6 +91,8 @@ interface ServedList {
   running: Promise<void> | undefined;
   again: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** The state file was changed by hand (`mt2d list members --add`): read it before the next pass. */
+  stale: boolean;
 }
 
 type Outcome = 'done' | 'deferred';
@@ -116,30 +118,56 @@ export class ListHost {
    */
   static async open(options: ListHostOptions): Promise<ListHost> {
     const host = new ListHost(options);
-    for (const address of await hostedListAddresses(options.dir)) {
-      const files = listFiles(options.dir, address);
-      try {
-        const [record, credentials] = await Promise.all([
-          readListRecord(files.state),
-          readListCredentials(files),
-        ]);
-        host.#lists.set(address, {
-          record,
-          files,
-          credentials,
-          posts: [],
-          running: undefined,
-          again: false,
-          timer: undefined,
-        });
-      } catch (error) {
-        options.log.event('list.unreadable', {
-          list: address,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }
+    for (const address of await hostedListAddresses(options.dir)) await host.#load(address);
     return host;
+  }
+
+  /** Starts serving list `address` from its files; logs `list.unreadable` when it cannot. */
+  async #load(address: string): Promise<void> {
+    const files = listFiles(this.#options.dir, address);
+    try {
+      const [record, credentials] = await Promise.all([
+        readListRecord(files.state),
+        readListCredentials(files),
+      ]);
+      this.#lists.set(address, {
+        record,
+        files,
+        credentials,
+        posts: [],
+        running: undefined,
+        again: false,
+        timer: undefined,
+        stale: false,
+      });
+    } catch (error) {
+      this.#options.log.event('list.unreadable', {
+        list: address,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /**
+   * Looks at the data directory again (a reload): lists added are served, lists removed
+   * are not (after their pass in progress), and the others read their state file before
+   * their next pass, which picks up members added by hand.
+   */
+  async reload(): Promise<void> {
+    const onDisk = new Set(await hostedListAddresses(this.#options.dir));
+    for (const [address, served] of this.#lists) {
+      if (onDisk.has(address)) {
+        served.stale = true;
+        continue;
+      }
+      this.#lists.delete(address);
+      clearTimeout(served.timer);
+      await served.running;
+    }
+    for (const address of onDisk) {
+      if (!this.#lists.has(address)) await this.#load(address);
+      this.wake(address);
+    }
   }
 
   /** Whether `address` is a list served here. */
@@ -186,6 +214,10 @@ export class ListHost {
   }
 
   async #pass(served: ServedList): Promise<void> {
+    if (served.stale) {
+      served.stale = false;
+      served.record = await readListRecord(served.files.state);
+    }
     const mailbox = served.record.list.address;
     for (;;) {
       const entries = liveEntries(this.#options.store, mailbox, BATCH);

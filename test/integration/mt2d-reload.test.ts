@@ -1,0 +1,237 @@
+// A real `mt2d serve` process reloaded with SIGHUP: filters, trust files, users and lists
+// are read again while a session opened before the reload goes on; a configuration that
+// does not read is refused with a log line and the running one stays. `mt2d user remove`
+// takes a user's mailbox away (refused in HELO after the reload), `--purge` empties it.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { readCertificates, readPrivateKey } from '../../src/identity/index.ts';
+import { Mt2Error, RESULT, type Mt2Connection } from '../../src/protocol/index.ts';
+import {
+  MessageStore,
+  dataDirLayout,
+  parseConfig,
+  type ServerConfig,
+} from '../../src/server/index.ts';
+import {
+  connectUser,
+  initMt2dDir,
+  makeUser,
+  runMt2d,
+  startMt2dProcess,
+  type LogEvent,
+  type Mt2dDir,
+  type Mt2dProcess,
+  type TestIdentity,
+  type TestUser,
+} from '../helpers/mt2d-process.ts';
+import { buildSignedMessage } from '../helpers/signed-message.ts';
+
+let alpha: Mt2dDir;
+let beta: Mt2dDir;
+let server: Mt2dProcess;
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+/** beta's host certificate, to open host sessions with. */
+let betaHost: TestIdentity;
+/** alice's session, opened before any reload and used across them. */
+let aliceSession: Mt2Connection;
+
+function configPath(): string {
+  return dataDirLayout(alpha.dir).config;
+}
+
+async function configure(edit: (config: ServerConfig) => ServerConfig): Promise<void> {
+  const config = parseConfig(JSON.parse(await readFile(configPath(), 'utf8')));
+  await writeFile(configPath(), JSON.stringify(edit(config), null, 2));
+}
+
+/** Sends SIGHUP and waits for the reload's own log line (`reloaded` or `reload-refused`). */
+async function hangUp(): Promise<LogEvent> {
+  const seen = server.events.length;
+  process.kill(server.pid, 'SIGHUP');
+  return server.waitFor(
+    (e) =>
+      (e.event === 'reloaded' || e.event === 'reload-refused') && server.events.indexOf(e) >= seen,
+  );
+}
+
+function refusedWith(code: string) {
+  return (error: unknown) => {
+    assert.ok(error instanceof Mt2Error, String(error));
+    assert.equal(error.result, code, `${error.result} ${error.message}`);
+    return true;
+  };
+}
+
+async function send(connection: Mt2Connection, from: TestUser, to: string): Promise<string> {
+  const message = await buildSignedMessage(
+    { from: from.address, to: [to], subject: 'Reload', text: 'Still here.' },
+    from.credentials,
+  );
+  const result = await connection.session.transferMessage(message.msgId, message.parts);
+  assert.equal(result.committed, true);
+  return message.msgId;
+}
+
+async function readBetaHost(): Promise<TestIdentity> {
+  const layout = dataDirLayout(beta.dir);
+  const [certificate, ...chain] = readCertificates(await readFile(layout.hostCertificate));
+  assert.ok(certificate !== undefined);
+  return {
+    credentials: {
+      certificate,
+      chain,
+      privateKey: readPrivateKey(await readFile(layout.hostKey)),
+    },
+    caCertificate: alice.caCertificate,
+  };
+}
+
+before(async () => {
+  [alpha, beta] = await Promise.all([initMt2dDir('alpha.test'), initMt2dDir('beta.test')]);
+  [alice, bob, carol] = await Promise.all([
+    makeUser(alpha.dir, 'alice@alpha.test'),
+    makeUser(alpha.dir, 'bob@alpha.test'),
+    makeUser(alpha.dir, 'carol@alpha.test'),
+  ]);
+  betaHost = await readBetaHost();
+  server = await startMt2dProcess(alpha.dir);
+  aliceSession = await connectUser(server, alice, { hostname: alpha.hostname });
+});
+
+after(async () => {
+  aliceSession.destroy();
+  await server.stop();
+  await Promise.all([alpha.remove(), beta.remove()]);
+});
+
+describe('mt2d: reload on SIGHUP', () => {
+  test('filters are read again; a session opened before goes on', async () => {
+    await send(aliceSession, alice, carol.address);
+    await configure((config) => ({
+      ...config,
+      filters: { ...config.filters, blockedRecipients: [carol.address] },
+    }));
+    const reloaded = await hangUp();
+    assert.equal(reloaded.event, 'reloaded', JSON.stringify(reloaded));
+    assert.equal(reloaded['needsRestart'], '');
+    await send(aliceSession, alice, bob.address);
+    await assert.rejects(
+      send(aliceSession, alice, carol.address),
+      refusedWith(RESULT.RECIPIENT_PROHIBITED),
+    );
+  });
+
+  test('a configuration that does not read is refused; the running one stays', async () => {
+    const good = await readFile(configPath(), 'utf8');
+    await writeFile(configPath(), good.replace('"filters"', '"filtres"'));
+    const refused = await hangUp();
+    assert.equal(refused.event, 'reload-refused');
+    assert.equal(refused['code'], 'MT2D_CONFIG_INVALID');
+    assert.match(String(refused['reason']), /filtres/);
+    await send(aliceSession, alice, bob.address);
+    await assert.rejects(
+      send(aliceSession, alice, carol.address),
+      refusedWith(RESULT.RECIPIENT_PROHIBITED),
+      'the filter of the running configuration still holds',
+    );
+
+    await writeFile(configPath(), good.replace('"alpha.test"', '"gamma.test"'));
+    const otherDomain = await hangUp();
+    assert.equal(otherDomain['code'], 'MT2D_RELOAD_REFUSED');
+
+    await writeFile(configPath(), good);
+    await configure((config) => ({ ...config, limits: { ...config.limits, maxSessions: 5 } }));
+    const restartOnly = await hangUp();
+    assert.equal(restartOnly.event, 'reloaded');
+    assert.equal(restartOnly['needsRestart'], 'limits.maxSessions');
+  });
+
+  test("trust files are read again: another domain's host is taken after the reload", async () => {
+    await assert.rejects(
+      connectUser(server, betaHost, { hostname: alpha.hostname }),
+      refusedWith(RESULT.CERTIFICATE_UNTRUSTED),
+    );
+    const betaCa = dataDirLayout(beta.dir).caCertificate;
+    await configure((config) => ({ ...config, trust: { ...config.trust, caFiles: [betaCa] } }));
+    assert.equal((await hangUp()).event, 'reloaded');
+    const host = await connectUser(server, betaHost, { hostname: alpha.hostname });
+    await host.session.quit();
+    host.destroy();
+
+    const missing = join(alpha.dir, 'no-such-ca.pem');
+    await configure((config) => ({ ...config, trust: { ...config.trust, caFiles: [missing] } }));
+    const refused = await hangUp();
+    assert.equal(refused['code'], 'MT2D_CONFIG_INVALID');
+    assert.match(String(refused['reason']), /no-such-ca\.pem/);
+    const still = await connectUser(server, betaHost, { hostname: alpha.hostname });
+    await still.session.quit();
+    still.destroy();
+    await configure((config) => ({ ...config, trust: { ...config.trust, caFiles: [betaCa] } }));
+  });
+
+  test('user remove: after the reload the user is refused in HELO (99.0.5.40)', async () => {
+    const bobSession = await connectUser(server, bob, { hostname: alpha.hostname });
+    await send(bobSession, bob, alice.address);
+    const purgeWhileServing = await runMt2d([
+      'user',
+      'remove',
+      '--dir',
+      alpha.dir,
+      'alice@alpha.test',
+      '--purge',
+    ]);
+    assert.equal(purgeWhileServing.code, 1);
+    assert.match(purgeWhileServing.stderr, /STORE_LOCKED/);
+    const removed = await runMt2d(['user', 'remove', '--dir', alpha.dir, 'Alice@alpha.test']);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /alice@alpha\.test: removed, mailbox kept/);
+    const again = await runMt2d(['user', 'remove', '--dir', alpha.dir, 'alice@alpha.test']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /MT2D_USER_UNKNOWN/);
+
+    assert.equal((await hangUp()).event, 'reloaded');
+    await assert.rejects(
+      connectUser(server, alice, { hostname: alpha.hostname }),
+      refusedWith(RESULT.UNAUTHORISED_CLIENT),
+    );
+    await assert.rejects(
+      send(bobSession, bob, alice.address),
+      refusedWith(RESULT.UNKNOWN_RECIPIENT),
+    );
+    const refusedHelo = server.events.find(
+      (e) => e.event === 'helo-refused' && String(e['reason']).includes('alice@alpha.test'),
+    );
+    assert.equal(refusedHelo?.['code'], RESULT.UNAUTHORISED_CLIENT);
+    await bobSession.session.quit();
+    bobSession.destroy();
+  });
+
+  test('user remove --purge with mt2d stopped empties the mailbox', async () => {
+    await server.stop();
+    const store = await MessageStore.open(dataDirLayout(alpha.dir).store);
+    const live = store.list(carol.address).entries.filter((e) => !e.expunged).length;
+    await store.close();
+    assert.ok(live > 0, 'carol has mail');
+    const purged = await runMt2d(['user', 'remove', '--dir', alpha.dir, carol.address, '--purge']);
+    assert.equal(purged.code, 0, purged.stderr);
+    assert.match(purged.stdout, new RegExp(`carol@alpha\\.test: removed, ${live} messages purged`));
+    const after = await MessageStore.open(dataDirLayout(alpha.dir).store);
+    try {
+      assert.deepEqual(
+        after.list(carol.address).entries.filter((e) => !e.expunged),
+        [],
+      );
+      assert.ok(
+        after.list(bob.address).entries.some((e) => !e.expunged),
+        "bob's mailbox is untouched",
+      );
+    } finally {
+      await after.close();
+      server = await startMt2dProcess(alpha.dir);
+    }
+  });
+});
