@@ -173,6 +173,35 @@ describe('mt2d: reload on SIGHUP', () => {
     await configure((config) => ({ ...config, trust: { ...config.trust, caFiles: [betaCa] } }));
   });
 
+  test('a list added while serving is served after the reload; the owner adds members', async () => {
+    const board = 'board@alpha.test';
+    const added = await runMt2d(['list', 'add', '--dir', alpha.dir, board, '--closed']);
+    assert.equal(added.code, 0, added.stderr);
+    await assert.rejects(send(aliceSession, alice, board), refusedWith(RESULT.UNKNOWN_RECIPIENT));
+    assert.equal((await hangUp()).event, 'reloaded');
+    await send(aliceSession, alice, board); // served now (alice is no member: refused by the list)
+    await server.waitFor((e) => e.event === 'list.refused' && e['code'] === 'LIST_NOT_MEMBER');
+
+    const members = (...add: string[]) =>
+      runMt2d(['list', 'members', '--dir', alpha.dir, board, ...add.flatMap((m) => ['--add', m])]);
+    const bad = await members(bob.address, 'not an address');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /MT2D_LIST_MEMBER_INVALID: 'not an address' is no address/);
+    assert.equal((await members()).stdout, '', 'nothing was added');
+    const ok = await members(bob.address, 'Bob@Alpha.test.', carol.address);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(ok.stdout.trim().split('\n'), [bob.address, carol.address]);
+    assert.deepEqual((await members()).stdout.trim().split('\n'), [bob.address, carol.address]);
+
+    // No reload: the list reads its state file again before its next message.
+    const bobSession = await connectUser(server, bob, { hostname: alpha.hostname });
+    const postId = await send(bobSession, bob, board);
+    await bobSession.session.quit();
+    bobSession.destroy();
+    const posted = await server.waitFor((e) => e.event === 'list.posted' && e['msgId'] === postId);
+    assert.equal(posted['members'], 2, 'the post goes to both members added by hand');
+  });
+
   test('user remove: after the reload the user is refused in HELO (99.0.5.40)', async () => {
     const bobSession = await connectUser(server, bob, { hostname: alpha.hostname });
     await send(bobSession, bob, alice.address);

@@ -91,8 +91,6 @@ interface ServedList {
   running: Promise<void> | undefined;
   again: boolean;
   timer: NodeJS.Timeout | undefined;
-  /** The state file was changed by hand (`mt2d list members --add`): read it before the next pass. */
-  stale: boolean;
 }
 
 type Outcome = 'done' | 'deferred';
@@ -138,7 +136,6 @@ export class ListHost {
         running: undefined,
         again: false,
         timer: undefined,
-        stale: false,
       });
     } catch (error) {
       this.#options.log.event('list.unreadable', {
@@ -150,22 +147,19 @@ export class ListHost {
 
   /**
    * Looks at the data directory again (a reload): lists added are served, lists removed
-   * are not (after their pass in progress), and the others read their state file before
-   * their next pass, which picks up members added by hand.
+   * are not (after their pass in progress).
    */
   async reload(): Promise<void> {
     const onDisk = new Set(await hostedListAddresses(this.#options.dir));
     for (const [address, served] of this.#lists) {
-      if (onDisk.has(address)) {
-        served.stale = true;
-        continue;
-      }
+      if (onDisk.has(address)) continue;
       this.#lists.delete(address);
       clearTimeout(served.timer);
       await served.running;
     }
     for (const address of onDisk) {
-      if (!this.#lists.has(address)) await this.#load(address);
+      if (this.#lists.has(address)) continue;
+      await this.#load(address);
       this.wake(address);
     }
   }
@@ -214,10 +208,9 @@ export class ListHost {
   }
 
   async #pass(served: ServedList): Promise<void> {
-    if (served.stale) {
-      served.stale = false;
-      served.record = await readListRecord(served.files.state);
-    }
+    // The file is read again each pass: the owner may have added members by hand
+    // (`mt2d list members --add`), and the state written here must include them.
+    served.record = await readListRecord(served.files.state);
     const mailbox = served.record.list.address;
     for (;;) {
       const entries = liveEntries(this.#options.store, mailbox, BATCH);
