@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readCertificates, readPrivateKey } from '../../src/identity/index.ts';
 import { Mt2Error, RESULT, type Mt2Connection } from '../../src/protocol/index.ts';
 import {
   MessageStore,
@@ -18,6 +17,7 @@ import {
   connectUser,
   initMt2dDir,
   makeUser,
+  readHostIdentity,
   runMt2d,
   startMt2dProcess,
   type LogEvent,
@@ -76,20 +76,6 @@ async function send(connection: Mt2Connection, from: TestUser, to: string): Prom
   return message.msgId;
 }
 
-async function readBetaHost(): Promise<TestIdentity> {
-  const layout = dataDirLayout(beta.dir);
-  const [certificate, ...chain] = readCertificates(await readFile(layout.hostCertificate));
-  assert.ok(certificate !== undefined);
-  return {
-    credentials: {
-      certificate,
-      chain,
-      privateKey: readPrivateKey(await readFile(layout.hostKey)),
-    },
-    caCertificate: alice.caCertificate,
-  };
-}
-
 before(async () => {
   [alpha, beta] = await Promise.all([initMt2dDir('alpha.test'), initMt2dDir('beta.test')]);
   [alice, bob, carol] = await Promise.all([
@@ -97,7 +83,7 @@ before(async () => {
     makeUser(alpha.dir, 'bob@alpha.test'),
     makeUser(alpha.dir, 'carol@alpha.test'),
   ]);
-  betaHost = await readBetaHost();
+  betaHost = await readHostIdentity(beta.dir, alice.caCertificate);
   server = await startMt2dProcess(alpha.dir);
   aliceSession = await connectUser(server, alice, { hostname: alpha.hostname });
 });

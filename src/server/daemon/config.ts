@@ -1,4 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { parseCaResolverSpec } from './ca-resolvers.ts';
 import { DaemonError } from './errors.ts';
 
 /** Every size, count and time bound of mt2d (docs/mt2d.md, "Limits"). */
@@ -57,6 +58,13 @@ export interface TrustConfig {
   readonly blacklistedIssuerDomains: readonly string[];
   /** Hosts trusted to have validated the identities they relay. */
   readonly trustedGateways: readonly string[];
+  /**
+   * Delegated CA lookup for CAs not in `caFiles`, asked in order: `dns:IP[:PORT]`,
+   * `ldap://HOST[:PORT]`, `file:DIR`. Empty (the default): no lookup.
+   */
+  readonly caResolvers: readonly string[];
+  /** How long a CA found by a resolver is kept, in ms. Default 3600000. */
+  readonly caResolverCacheMs: number;
 }
 
 /** The relay to other domains (docs/mt2d-relay.md). */
@@ -142,7 +150,13 @@ export function defaultConfig(domain: string, hostname: string): ServerConfig {
       refusedExtensions: [],
       checkMime: true,
     },
-    trust: { caFiles: [], blacklistedIssuerDomains: [], trustedGateways: [] },
+    trust: {
+      caFiles: [],
+      blacklistedIssuerDomains: [],
+      trustedGateways: [],
+      caResolvers: [],
+      caResolverCacheMs: 3_600_000,
+    },
     routes: {},
     relay: {
       dnsServers: [],
@@ -266,6 +280,13 @@ export function parseConfig(value: Json): ServerConfig {
       caFiles: stringsAt,
       blacklistedIssuerDomains: stringsAt,
       trustedGateways: stringsAt,
+      caResolvers: (item, path) =>
+        stringsAt(item, path).map((text, index) =>
+          parseCaResolverSpec(text) === undefined
+            ? fail(`${path}[${index}]`, 'dns:IP[:PORT], ldap://HOST[:PORT] or file:DIR')
+            : text,
+        ),
+      caResolverCacheMs: count(0),
     }),
     routes: stringMap(root['routes'], 'routes', stringAt),
     relay: section(root['relay'], 'relay', defaults.relay, {

@@ -1,6 +1,6 @@
 // What mt2d builds from its configuration and replaces as a whole on reload (SIGHUP):
-// the configuration itself, the validator (trust files), the routing table (routes,
-// DNS servers) and the address lookup.
+// the configuration itself, the validator (trust files, CA resolvers and their cache),
+// the routing table (routes, DNS servers) and the address lookup.
 import { readFile } from 'node:fs/promises';
 import {
   IdentityValidator,
@@ -10,6 +10,7 @@ import {
 } from '../../identity/index.ts';
 import { dnsAddressLookup, systemAddressLookup, type AddressLookup } from '../relay/index.ts';
 import { RoutingTable, SrvRoutes, StaticRoutes } from '../routing/index.ts';
+import { caResolverFor, parseCaResolverSpec } from './ca-resolvers.ts';
 import type { ServerConfig } from './config.ts';
 import { DaemonError } from './errors.ts';
 
@@ -33,8 +34,11 @@ async function readTrustFile(file: string): Promise<Buffer> {
 async function validatorFor(config: ServerConfig, ca: Credentials): Promise<IdentityValidator> {
   const others = await Promise.all(config.trust.caFiles.map(readTrustFile));
   const anchors = [ca.certificate.raw, ...others].flatMap((pem) => parseCertificates(pem));
+  const specs = config.trust.caResolvers.flatMap((text) => parseCaResolverSpec(text) ?? []);
+  const resolver = caResolverFor(specs, config.trust.caResolverCacheMs);
   return new IdentityValidator({
     store: caStoreOf(anchors, true),
+    ...(resolver === undefined ? {} : { resolver }),
     trust: {
       blacklistedIssuerDomains: config.trust.blacklistedIssuerDomains,
       vouchLists: [],
