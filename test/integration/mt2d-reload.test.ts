@@ -136,6 +136,41 @@ describe('mt2d: reload on SIGHUP', () => {
     assert.equal(restartOnly['needsRestart'], 'limits.maxSessions');
   });
 
+  test('encryption required: clear parts refused (99.0.5.57); a hidden Subject is not seen', async () => {
+    await configure((config) => ({
+      ...config,
+      filters: { ...config.filters, encryption: 'required', blockedSubjects: ['secret plan'] },
+    }));
+    assert.equal((await hangUp()).event, 'reloaded');
+    const bobCertificate = bob.credentials.certificate;
+    const draft = { from: alice.address, to: [bob.address], subject: 'The secret plan' };
+    const clear = await buildSignedMessage(draft, alice.credentials);
+    await assert.rejects(
+      aliceSession.session.transferMessage(clear.msgId, clear.parts),
+      refusedWith(RESULT.ENCRYPTION_REFUSED),
+    );
+    const headersOnly = await buildSignedMessage(
+      { ...draft, encrypt: { parts: ['headers'], recipients: [bobCertificate] } },
+      alice.credentials,
+    );
+    await assert.rejects(
+      aliceSession.session.transferMessage(headersOnly.msgId, headersOnly.parts),
+      refusedWith(RESULT.ENCRYPTION_REFUSED),
+      'the body is still in the clear',
+    );
+    const sealed = await buildSignedMessage(
+      { ...draft, encrypt: { parts: ['headers', 'body'], recipients: [bobCertificate] } },
+      alice.credentials,
+    );
+    const result = await aliceSession.session.transferMessage(sealed.msgId, sealed.parts);
+    assert.equal(result.committed, true, 'the server cannot read the encrypted Subject');
+    await configure((config) => ({
+      ...config,
+      filters: { ...config.filters, encryption: 'any', blockedSubjects: [] },
+    }));
+    assert.equal((await hangUp()).event, 'reloaded');
+  });
+
   test("trust files are read again: another domain's host is taken after the reload", async () => {
     await assert.rejects(
       connectUser(server, betaHost, { hostname: alpha.hostname }),

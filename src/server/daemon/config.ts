@@ -48,7 +48,19 @@ export interface FilterConfig {
   readonly refusedExtensions: readonly string[];
   /** Check the MIME syntax of unencrypted bodies. Default true. */
   readonly checkMime: boolean;
+  /** Phrases refused in the Subject of headers in the clear (case-insensitive). */
+  readonly blockedSubjects: readonly string[];
+  /** Phrases refused in the text of bodies in the clear (decoded, case-insensitive). */
+  readonly blockedContent: readonly string[];
+  /**
+   * Encryption level: `any` (default), `required` (headers and body encrypted; control
+   * messages, envelope only, pass) or `refused` (nothing encrypted, so filters can read it).
+   */
+  readonly encryption: EncryptionPolicy;
 }
+
+/** `filters.encryption`. */
+export type EncryptionPolicy = 'any' | 'required' | 'refused';
 
 /** Whom mt2d believes (docs/certificate-validation.md). */
 export interface TrustConfig {
@@ -149,6 +161,9 @@ export function defaultConfig(domain: string, hostname: string): ServerConfig {
       allowedHosts: [],
       refusedExtensions: [],
       checkMime: true,
+      blockedSubjects: [],
+      blockedContent: [],
+      encryption: 'any',
     },
     trust: {
       caFiles: [],
@@ -275,6 +290,12 @@ export function parseConfig(value: Json): ServerConfig {
       allowedHosts: stringsAt,
       refusedExtensions: stringsAt,
       checkMime: (item, path) => (typeof item === 'boolean' ? item : fail(path, 'true or false')),
+      blockedSubjects: stringsAt,
+      blockedContent: stringsAt,
+      encryption: (item, path) =>
+        item === 'any' || item === 'required' || item === 'refused'
+          ? item
+          : fail(path, '"any", "required" or "refused"'),
     }),
     trust: section(root['trust'], 'trust', defaults.trust, {
       caFiles: stringsAt,
