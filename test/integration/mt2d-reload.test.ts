@@ -58,6 +58,10 @@ async function hangUp(): Promise<LogEvent> {
   );
 }
 
+function lastHeloRefusal(): string {
+  return String(server.events.filter((e) => e.event === 'helo-refused').at(-1)?.['reason']);
+}
+
 function refusedWith(code: string) {
   return (error: unknown) => {
     assert.ok(error instanceof Mt2Error, String(error));
@@ -223,7 +227,7 @@ describe('mt2d: reload on SIGHUP', () => {
     assert.equal(posted['members'], 2, 'the post goes to both members added by hand');
   });
 
-  test('user remove: after the reload the user is refused in HELO (99.0.5.40)', async () => {
+  test('user remove: after the reload the user is refused in HELO (99.0.5.40); a new certificate replaces the old', async () => {
     const bobSession = await connectUser(server, bob, { hostname: alpha.hostname });
     await send(bobSession, bob, alice.address);
     const purgeWhileServing = await runMt2d([
@@ -256,6 +260,18 @@ describe('mt2d: reload on SIGHUP', () => {
       (e) => e.event === 'helo-refused' && String(e['reason']).includes('alice@alpha.test'),
     );
     assert.equal(refusedHelo?.['code'], RESULT.UNAUTHORISED_CLIENT);
+
+    // alice comes back with a new key: her new certificate is taken, the old one is not,
+    // though both are valid under the domain CA.
+    const newAlice = await makeUser(alpha.dir, 'alice@alpha.test');
+    const back = await connectUser(server, newAlice, { hostname: alpha.hostname });
+    await back.session.quit();
+    back.destroy();
+    await assert.rejects(
+      connectUser(server, alice, { hostname: alpha.hostname }),
+      refusedWith(RESULT.UNAUTHORISED_CLIENT),
+    );
+    assert.match(lastHeloRefusal(), /not the certificate issued to alice@alpha\.test/);
     await bobSession.session.quit();
     bobSession.destroy();
   });

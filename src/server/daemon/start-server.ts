@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import {
   SigningPool,
   appendTraceWith,
   certificatesToPem,
+  readCertificates,
   type IdentityValidator,
 } from '../../identity/index.ts';
 import { createMt2Server, mailboxExtension } from '../../protocol/index.ts';
@@ -88,6 +90,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     knownUsers.add(address);
     return true;
   };
+  // Read at each HELO (once per session), so a `user remove` counts at once there.
+  const issuedCertificate = async (address: string) => {
+    try {
+      const pem = await readFile(userCertificatePath(layout, address));
+      const raw = readCertificates(pem)[0]?.raw;
+      return raw === undefined ? undefined : new Uint8Array(raw);
+    } catch {
+      return undefined; // removed, or unreadable: no certificate is the user's
+    }
+  };
   const localMailbox = (address: string) =>
     isLocalUser(address) ? address.toLowerCase() : undefined;
   // The relay and the list host read these through getters: a reload swaps `live`.
@@ -156,6 +168,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     stamps,
     log,
     isLocalUser: (address) => isLocalUser(address) || lists.isHostedList(address),
+    issuedCertificate,
     appendTrace: (envelope, at) =>
       appendTraceWith(envelope, credentials.host, config.hostname, at, signing.sign),
     onDelivered,
