@@ -247,7 +247,12 @@ describe('mt2d: reload on SIGHUP', () => {
     assert.equal(again.code, 1);
     assert.match(again.stderr, /MT2D_USER_UNKNOWN/);
 
-    assert.equal((await hangUp()).event, 'reloaded');
+    const bobBefore = bobSession.session.state;
+    const reloaded = await hangUp();
+    assert.equal(reloaded.event, 'reloaded');
+    assert.equal(reloaded['endedSessions'], 1, "alice's session, open since the start, is ended");
+    await assert.rejects(aliceSession.session.noop());
+    assert.equal(bobSession.session.state, bobBefore, "bob's session goes on");
     await assert.rejects(
       connectUser(server, alice, { hostname: alpha.hostname }),
       refusedWith(RESULT.UNAUTHORISED_CLIENT),

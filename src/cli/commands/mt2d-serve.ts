@@ -44,8 +44,8 @@ function stopSignal(): Promise<string> {
 function reloadOnHangup(server: RunningServer, log: ServerLog): () => void {
   const reload = () => {
     server.reload().then(
-      ({ needsRestart }) => {
-        log.event('reloaded', { needsRestart: needsRestart.join(',') });
+      ({ needsRestart, endedSessions }) => {
+        log.event('reloaded', { needsRestart: needsRestart.join(','), endedSessions });
       },
       (error: unknown) => {
         const code =

@@ -7,7 +7,7 @@ import {
   readCertificates,
   type IdentityValidator,
 } from '../../identity/index.ts';
-import { createMt2Server, mailboxExtension } from '../../protocol/index.ts';
+import { Mt2Error, createMt2Server, mailboxExtension } from '../../protocol/index.ts';
 import { acceptanceSession, type AcceptanceServer } from '../accept/connection.ts';
 import { StoreMailbox } from '../mailbox/store-mailbox.ts';
 import type { Delivered } from '../accept/message-intake.ts';
@@ -52,11 +52,13 @@ export interface RunningServer {
    * Reads the configuration, trust files, users and lists again (SIGHUP) without ending
    * any session: new sessions and messages, in open sessions too, go by the new ones.
    * A configuration that does not read or build is refused and the running one stays.
-   * @returns the keys changed that only take effect at the next start.
+   * Sessions of users removed since (`mt2d user remove`) are ended.
+   * @returns the keys changed that only take effect at the next start, and the sessions
+   *   of removed users that were ended.
    * @throws DaemonError MT2D_CONFIG_INVALID, MT2D_RELOAD_REFUSED; RoutingError
    *   ROUTE_INVALID; IdentityError for a trust file that is no certificate.
    */
-  reload(): Promise<{ readonly needsRestart: readonly string[] }>;
+  reload(): Promise<{ readonly needsRestart: readonly string[]; readonly endedSessions: number }>;
   /** Stops listening, ends every session (99.0.4.4), closes the store. */
   close(): Promise<void>;
 }
@@ -232,7 +234,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         live = await buildLiveConfig(next, credentials.ca, extraRoutes);
         knownUsers.clear();
         await lists.reload();
-        return { needsRestart };
+        const removed = [...listener.sessions].filter(
+          ({ peer }) =>
+            peer.kind === 'user' && peer.identity !== undefined && !isLocalUser(peer.identity),
+        );
+        await Promise.all(
+          removed.map((session) =>
+            session.close(new Mt2Error('SESSION_CLOSED', 'the user was removed from this server')),
+          ),
+        );
+        return { needsRestart, endedSessions: removed.length };
       });
       reloads = run.then(
         () => undefined,
