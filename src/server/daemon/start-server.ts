@@ -21,7 +21,7 @@ import { readServerCredentials, type ServerCredentials } from './credentials.ts'
 import { dataDirLayout } from './data-dir.ts';
 import { buildLiveConfig, reloadableChanges } from './live-config.ts';
 import { SILENT_LOG, type ServerLog } from './log.ts';
-import { userCertificatePath } from './users.ts';
+import { isUserAddress, userCertificatePath } from './users.ts';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -88,6 +88,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const knownUsers = new Set<string>();
   const isLocalUser = (address: string) => {
     if (knownUsers.has(address)) return true;
+    // Only names `user add` could have made reach the file system (no `../` probing).
+    if (!isUserAddress(address, config.domain)) return false;
     if (!existsSync(userCertificatePath(layout, address))) return false;
     knownUsers.add(address);
     return true;

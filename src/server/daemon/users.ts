@@ -24,14 +24,19 @@ const LOCAL_PART = /^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?$/;
  */
 export function localAddress(address: string, domain: string): string {
   const lower = address.toLowerCase();
-  const at = lower.lastIndexOf('@');
-  if (at <= 0 || lower.slice(at + 1) !== domain || !LOCAL_PART.test(lower.slice(0, at))) {
+  if (!isUserAddress(lower, domain)) {
     throw new DaemonError(
       'MT2D_ADDRESS_INVALID',
       `'${address}' is not an address of ${domain} (local part: a-z 0-9 . _ + -)`,
     );
   }
   return lower;
+}
+
+/** Whether `address` can name a local user's file (see {@link localAddress}); never throws. */
+export function isUserAddress(address: string, domain: string): boolean {
+  const at = address.lastIndexOf('@');
+  return at > 0 && address.slice(at + 1) === domain && LOCAL_PART.test(address.slice(0, at));
 }
 
 /** The file holding a local user's certificate: its existence makes the user local. */
