@@ -47,7 +47,11 @@ export const mt2dUser: CliCommand = {
       throw new CliUsageError('expected: user add|remove ADDRESS');
     }
     const dir = requiredOption(values, 'dir');
+    const addOnly = ['csr', 'out', 'p12', 'password-file'].filter((name) => name in values);
     if (action === 'remove') {
+      if (addOnly.length > 0) {
+        throw new CliUsageError(`user remove takes no --${addOnly.join(', --')}`);
+      }
       const purge = values['purge'] === true;
       return reportDaemonFailures('mt2d user remove', io, async () => {
         const removed = await removeUser({ dir, address, purge });
@@ -59,6 +63,7 @@ export const mt2dUser: CliCommand = {
         return 0;
       });
     }
+    if ('purge' in values) throw new CliUsageError('--purge is for user remove');
     const csr = stringOption(values, 'csr');
     const p12 = stringOption(values, 'p12');
     if ((csr === undefined) === (p12 === undefined)) {
