@@ -97,6 +97,9 @@ const CORE = {
   ENVELOPE_MALFORMED: ['5.52', 'Envelope malformed.'],
   SENDER_NOT_AUTHENTICATED: ['5.53', 'Envelope sender is not the authenticated identity.'],
   HEADERS_MALFORMED: ['5.54', 'Headers malformed.'],
+  SUBJECT_PROHIBITED: ['5.55', 'Subject prohibited.'],
+  CONTENT_PROHIBITED: ['5.56', 'Content prohibited.'],
+  ENCRYPTION_REFUSED: ['5.57', 'Encryption level refused by policy.'],
 } as const satisfies Record<string, readonly [detail: string, meaning: string]>;
 
 /** The name of a registered core result code. */

@@ -3,7 +3,7 @@
 // client side (key and CSR through src/identity) and certified by the server's CLI.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import {
   generateRsaPrivateKey,
   parseCertificates,
   readCertificates,
+  readPrivateKey,
   type Credentials,
 } from '../../src/identity/index.ts';
 import {
@@ -248,6 +249,20 @@ export async function makeUser(dir: string, address: string): Promise<TestUser> 
   } finally {
     await rm(csrDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The host identity of an mt2d data directory (`host/host.pem`, `host/host.key`), to
+ * open host sessions with; `caCertificate` is what the server connected to must carry.
+ */
+export async function readHostIdentity(
+  dir: string,
+  caCertificate: X509Certificate,
+): Promise<TestIdentity> {
+  const [certificate, ...chain] = readCertificates(await readFile(join(dir, 'host', 'host.pem')));
+  if (certificate === undefined) throw new Error(`no host certificate in ${dir}`);
+  const privateKey = readPrivateKey(await readFile(join(dir, 'host', 'host.key')));
+  return { credentials: { certificate, chain, privateKey }, caCertificate };
 }
 
 /** alpha.test with alice and bob certified: the setting of most single-server tests. */

@@ -1,7 +1,13 @@
 // Real signed MT2 messages for server tests: headers and body built with src/message,
 // the envelope signed with src/identity's signMessage.
 import { randomBytes } from 'node:crypto';
-import { signMessage, type Credentials } from '../../src/identity/index.ts';
+import {
+  encryptMessageParts,
+  signMessage,
+  type Credentials,
+  type EncryptablePart,
+} from '../../src/identity/index.ts';
+import type { X509Certificate } from 'node:crypto';
 import {
   buildBody,
   encodeEnvelope,
@@ -24,6 +30,11 @@ export interface MessageDraft {
   /** Recipient extensions for the headers (a list control request, ...). */
   readonly headerExtensions?: readonly Mt2Extension[];
   readonly messageId?: string;
+  /** Encrypt these parts (CMS EnvelopedData) to `recipients` and the sender, then sign. */
+  readonly encrypt?: {
+    readonly parts: readonly EncryptablePart[];
+    readonly recipients: readonly X509Certificate[];
+  };
 }
 
 /** A message as transferred and as it was signed. */
@@ -63,6 +74,19 @@ export async function buildSignedMessage(
     trace: [],
     extensions: draft.extensions ?? [],
   };
-  const envelope = signMessage({ envelope: unsigned, headers, body }, sender);
-  return { msgId, envelope, parts: { envelope: encodeEnvelope(envelope), headers, body } };
+  const sealed =
+    draft.encrypt === undefined
+      ? { envelope: unsigned, headers, body }
+      : encryptMessageParts(
+          { envelope: unsigned, headers, body },
+          draft.encrypt.parts,
+          draft.encrypt.recipients,
+          sender.certificate,
+        );
+  const envelope = signMessage(sealed, sender);
+  return {
+    msgId,
+    envelope,
+    parts: { envelope: encodeEnvelope(envelope), headers: sealed.headers, body: sealed.body },
+  };
 }

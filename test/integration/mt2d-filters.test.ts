@@ -181,6 +181,9 @@ before(async () => {
       blockedHosts: ['.beta.test'],
       allowedHosts: ['.beta.test', '.gamma.test', '.delta.test'],
       refusedExtensions: ['1.3.6.1.4.1.99999.7'],
+      blockedSubjects: ['Cheap Pills'],
+      blockedContent: ['wire the money'],
+      encryption: 'refused',
     },
     trust: { ...config.trust, caFiles: [deltaCaFile], blacklistedIssuerDomains: ['delta.test'] },
   }));
@@ -403,6 +406,50 @@ describe('mt2d pre-transfer filters, each with its own code', () => {
         refusedWith(RESULT.MIME_SYNTAX_ERROR),
       );
       await assert.rejects(connection.session.stat(message.msgId), refusedWith('111.0.5.27'));
+      connection.destroy();
+    });
+  });
+
+  describe('what the message says, and how it is sealed', () => {
+    const carolCertificate = async () =>
+      readCertificate(await readFile(join(alpha.dir, 'users', 'carol@alpha.test.pem')));
+
+    test('a prohibited subject: 99.0.5.55, and nothing is committed', async () => {
+      const connection = await asAlice();
+      const message = await buildSignedMessage(
+        { from: alice.address, to: ['carol@alpha.test'], subject: 'CHEAP pills, today only' },
+        alice.credentials,
+      );
+      await assert.rejects(
+        connection.session.transferMessage(message.msgId, message.parts),
+        refusedWith(RESULT.SUBJECT_PROHIBITED),
+      );
+      await assert.rejects(connection.session.stat(message.msgId), refusedWith('111.0.5.27'));
+      connection.destroy();
+    });
+    test('prohibited content in the body text: 99.0.5.56', async () => {
+      await assert.rejects(
+        send({ to: ['carol@alpha.test'], text: 'Dear friend,\nplease Wire The Money today.' }),
+        refusedWith(RESULT.CONTENT_PROHIBITED),
+      );
+      const fine = await send({ to: ['carol@alpha.test'], text: 'Lunch at noon?' });
+      assert.equal(fine.committed, true);
+    });
+    test('an encrypted body where encryption is refused: 99.0.5.57 on the envelope', async () => {
+      const connection = await asAlice();
+      const message = await buildSignedMessage(
+        {
+          from: alice.address,
+          to: ['carol@alpha.test'],
+          text: 'Sealed.',
+          encrypt: { parts: ['body'], recipients: [await carolCertificate()] },
+        },
+        alice.credentials,
+      );
+      await assert.rejects(
+        connection.session.xfer(message.msgId, 'message/envelope', message.parts.envelope),
+        refusedWith(RESULT.ENCRYPTION_REFUSED),
+      );
       connection.destroy();
     });
   });

@@ -1,6 +1,7 @@
 // Two real `mt2d serve` processes, alpha.test and beta.test, each trusting the other's
 // CA: alice@alpha.test sends to bob@beta.test through her server, which relays to beta
-// over a host session. Beta is down at first (the relay retries), then up. A message
+// over a host session. Beta is down at first (the relay retries), then up. A recipient
+// written with a trailing dot reaches the same queue and mailbox. A message
 // beta refuses for good comes back to alice as a signed error report.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -165,6 +166,21 @@ test('beta down, then up: alpha retries; bob lists and pulls it with a two-hop t
     [alphaDir.hostname, betaDir.hostname],
   );
   assert.deepEqual(envelope.recipients, [bob.address]);
+});
+
+test('a recipient domain with a trailing dot (bob@beta.test.) is relayed to beta.test', async () => {
+  assert.ok(alpha !== undefined && beta !== undefined);
+  const msgId = await aliceSends('bob@BETA.test.', 'Fully qualified');
+  const delivered = await alpha.waitFor((e) => e.event === 'delivered' && e['msgId'] === msgId);
+  assert.equal(delivered['relay'], 'beta.test', 'queued in relay:beta.test, where the relay looks');
+  await alpha.waitFor((e) => e.event === 'relay.delivered' && e['msgId'] === msgId);
+  const atBeta = await beta.waitFor((e) => e.event === 'delivered' && e['msgId'] === msgId);
+  assert.equal(atBeta['local'], bob.address, "beta puts it into bob's mailbox");
+  const reader = await connectUser(beta, bob, { hostname: betaDir.hostname });
+  const listing = await reader.session.list(0);
+  await reader.session.quit();
+  reader.destroy();
+  assert.ok(listing.entries.some((entry) => entry.msgId === msgId));
 });
 
 test('a permanent refusal at beta: alice pulls a signed error report', async () => {

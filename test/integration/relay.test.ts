@@ -12,6 +12,7 @@ import * as tls from 'node:tls';
 import {
   appendTrace,
   certificatesToPem,
+  createHostCredentials,
   privateKeyToPem,
   verifyErrorReport,
   verifyMessage,
@@ -32,6 +33,7 @@ import {
   type RouteSource,
 } from '../../src/server/index.ts';
 import { startHostReceiver, type HostReceiver } from '../helpers/host-receiver.ts';
+import { makeIntermediateCa } from '../helpers/intermediate-ca.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { aliceMessage, relayDomains, type RelayDomains } from '../helpers/relay-domains.ts';
 import { freePort } from '../helpers/servers.ts';
@@ -435,6 +437,35 @@ test('a peer with a host certificate from an unknown CA is not sent anything', a
   assert.equal(impostor.peers.length, 0, 'no HELO was sent');
   const failed = log.find((entry) => entry.event === 'relay.route-failed');
   assert.match(String(failed?.error), /RELAY_PEER_INVALID|host certificate of mt2\.beta\.test/);
+});
+
+test("a peer's host certificate from an intermediate CA is validated with the chain it presents", async () => {
+  const issuing = await makeIntermediateCa(domains.betaCa);
+  const host = await createHostCredentials(issuing, 'mt2.beta.test');
+  assert.deepEqual(
+    host.chain.map((c) => c.fingerprint256),
+    [issuing.certificate.fingerprint256],
+  );
+
+  const alone = await beta({ credentials: { ...host, chain: [] } });
+  const store = await alphaStore();
+  const msgId = await queue(store);
+  const first = relay(store, routeTo(alone.port), { clock: new ManualClock(Date.now()) });
+  first.relay.start();
+  await first.relay.whenSettled();
+  assert.deepEqual(pending(store), [msgId], 'without the intermediate the peer is unknown');
+  const failed = first.log.find((entry) => entry.event === 'relay.route-failed');
+  assert.match(String(failed?.error), /RELAY_PEER_INVALID|host certificate of mt2\.beta\.test/);
+  await first.relay.close();
+
+  const chained = await beta({ credentials: host });
+  const second = relay(store, routeTo(chained.port));
+  second.relay.start();
+  await second.relay.whenSettled();
+  assert.deepEqual(pending(store), [], 'delivered through the presented chain');
+  assert.deepEqual(inbox(chained.store, 'bob@beta.test'), [msgId]);
+  const connected = second.log.find((entry) => entry.event === 'relay.connected');
+  assert.equal(connected?.trusted, true, "the root is a trusted anchor of alpha's validator");
 });
 
 test('no error report about an error report', async () => {

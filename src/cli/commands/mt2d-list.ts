@@ -1,29 +1,37 @@
-import { addList, listMembers, removeList } from '../../server/index.ts';
+import { addList, addListMembers, listMembers, removeList } from '../../server/index.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
 import { reportDaemonFailures } from './mt2d-failures.internal.ts';
-import { parseOptions, requiredOption, stringOption } from './identity-files.internal.ts';
+import {
+  listOption,
+  parseOptions,
+  requiredOption,
+  stringOption,
+} from './identity-files.internal.ts';
 
 const USAGE = `usage:
   mt2d list add --dir DIR ADDRESS [--name NAME] [--closed]
   mt2d list remove --dir DIR ADDRESS
-  mt2d list members --dir DIR ADDRESS
+  mt2d list members --dir DIR ADDRESS [--add MEMBER ...]
 
 Hosts a mailing list at ADDRESS (an address of this server's domain): its state and a
 certificate for the address issued by the domain CA, with which the list signs what it
 sends. People subscribe by sending it control messages (docs/extensions.md); a --closed
-list takes no subscriptions. 'members' prints one member per line. A running mt2d
-picks up added or removed lists when it is restarted.`;
+list takes no subscriptions. 'members' prints one member per line; with --add
+(repeatable) the owner adds members by hand, the way into a closed list, and the
+members added are printed; a running mt2d sends the next post to them. A running
+mt2d picks up added or removed lists when it gets SIGHUP.`;
 
 /** `mt2d list`. */
 export const mt2dList: CliCommand = {
   name: 'list',
-  summary: 'host a mailing list: add, remove, members',
+  summary: 'host a mailing list: add, remove, members (--add to add them)',
   usage: USAGE,
   run(args, io) {
     const { values, positionals } = parseOptions(args, {
       dir: { type: 'string' },
       name: { type: 'string' },
       closed: { type: 'boolean' },
+      add: { type: 'string', multiple: true },
     });
     const [action, address, ...extra] = positionals;
     if (address === undefined || extra.length > 0) {
@@ -53,7 +61,12 @@ export const mt2dList: CliCommand = {
         });
       case 'members':
         return reportDaemonFailures(command, io, async () => {
-          for (const member of await listMembers({ dir, address })) io.out(member);
+          const toAdd = listOption(values, 'add');
+          const shown =
+            toAdd.length > 0
+              ? await addListMembers({ dir, address, members: toAdd })
+              : await listMembers({ dir, address });
+          for (const member of shown) io.out(member);
           return 0;
         });
       default:

@@ -1,4 +1,9 @@
-import { jsonLinesLog, startServer } from '../../server/index.ts';
+import {
+  jsonLinesLog,
+  startServer,
+  type RunningServer,
+  type ServerLog,
+} from '../../server/index.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
 import { reportDaemonFailures } from './mt2d-failures.internal.ts';
 import { listOption, parseOptions, requiredOption } from './identity-files.internal.ts';
@@ -7,7 +12,9 @@ const USAGE = `usage: mt2d serve --dir DIR --listen HOST:PORT [--route DOMAIN=HO
 
 Serves MT2 over TLS on HOST:PORT (port 0: any free port) until SIGTERM or SIGINT, then
 ends every session and closes the store. Logs JSON lines on stdout; the first is
-{"event":"listening","port":N,...}. --route adds a static route (repeatable).`;
+{"event":"listening","port":N,...}. --route adds a static route (repeatable).
+SIGHUP reloads mt2d.json, trust files, users and lists without ending sessions; a
+configuration that does not read is refused ("reload-refused") and the old one stays.`;
 
 /** `HOST:PORT` or `[IPv6]:PORT`, port 0 to 65535 (0: any free port). */
 function parseListen(text: string): { host: string; port: number } {
@@ -33,6 +40,25 @@ function stopSignal(): Promise<string> {
   });
 }
 
+/** Reloads on every SIGHUP until `stopped`; each outcome is one log line. */
+function reloadOnHangup(server: RunningServer, log: ServerLog): () => void {
+  const reload = () => {
+    server.reload().then(
+      ({ needsRestart, endedSessions }) => {
+        log.event('reloaded', { needsRestart: needsRestart.join(','), endedSessions });
+      },
+      (error: unknown) => {
+        const code =
+          error instanceof Error && 'code' in error ? String(error.code) : 'RELOAD_FAILED';
+        const reason = error instanceof Error ? error.message : String(error);
+        log.event('reload-refused', { code, reason });
+      },
+    );
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
+}
+
 /** `mt2d serve`. */
 export const mt2dServe: CliCommand = {
   name: 'serve',
@@ -53,7 +79,9 @@ export const mt2dServe: CliCommand = {
         io.out(line);
       });
       const server = await startServer({ dir, listen, routes, log });
+      const stopReloading = reloadOnHangup(server, log);
       const signal = await stopped;
+      stopReloading();
       log.event('stopping', { signal });
       await server.close();
       return 0;

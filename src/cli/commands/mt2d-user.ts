@@ -1,4 +1,4 @@
-import { addUser, addUserWithP12 } from '../../server/index.ts';
+import { addUser, addUserWithP12, removeUser } from '../../server/index.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
 import { reportDaemonFailures } from './mt2d-failures.internal.ts';
 import {
@@ -13,12 +13,17 @@ import {
 const USAGE = `usage:
   mt2d user add --dir DIR ADDRESS --csr REQUEST.csr [--out CERT.pem]
   mt2d user add --dir DIR ADDRESS --p12 OUT.p12 --password-file FILE
+  mt2d user remove --dir DIR ADDRESS [--purge]
 
 Registers a local user (a mailbox of this server) and certifies them with the domain
 CA. With --csr, the user's own request (made where their key lives, e.g. 'mt2 csr') is
 signed; the certificate and the CA certificate are written to --out or printed. With
 --p12, a key is made here and the whole identity is written as PKCS#12, protected by
-the first line of FILE.`;
+the first line of FILE.
+
+'remove' takes the user's mailbox away: their certificate is refused from then on (a
+running mt2d sees it after SIGHUP). The messages stay in the store unless --purge,
+which expunges them and needs mt2d stopped.`;
 
 /** Largest CSR read (a CSR is a few KiB). */
 const MAX_CSR_BYTES = 64 * 1024;
@@ -26,7 +31,7 @@ const MAX_CSR_BYTES = 64 * 1024;
 /** `mt2d user add`. */
 export const mt2dUser: CliCommand = {
   name: 'user',
-  summary: 'add a local user: certify their CSR, or make a PKCS#12',
+  summary: 'add a local user (certify their CSR, or make a PKCS#12), or remove one',
   usage: USAGE,
   run(args, io) {
     const { values, positionals } = parseOptions(args, {
@@ -35,12 +40,30 @@ export const mt2dUser: CliCommand = {
       out: { type: 'string' },
       p12: { type: 'string' },
       'password-file': { type: 'string' },
+      purge: { type: 'boolean' },
     });
     const [action, address, ...extra] = positionals;
-    if (action !== 'add' || address === undefined || extra.length > 0) {
-      throw new CliUsageError('expected: user add ADDRESS');
+    if ((action !== 'add' && action !== 'remove') || address === undefined || extra.length > 0) {
+      throw new CliUsageError('expected: user add|remove ADDRESS');
     }
     const dir = requiredOption(values, 'dir');
+    const addOnly = ['csr', 'out', 'p12', 'password-file'].filter((name) => name in values);
+    if (action === 'remove') {
+      if (addOnly.length > 0) {
+        throw new CliUsageError(`user remove takes no --${addOnly.join(', --')}`);
+      }
+      const purge = values['purge'] === true;
+      return reportDaemonFailures('mt2d user remove', io, async () => {
+        const removed = await removeUser({ dir, address, purge });
+        io.out(
+          purge
+            ? `${removed.address}: removed, ${removed.purged} messages purged`
+            : `${removed.address}: removed, mailbox kept`,
+        );
+        return 0;
+      });
+    }
+    if ('purge' in values) throw new CliUsageError('--purge is for user remove');
     const csr = stringOption(values, 'csr');
     const p12 = stringOption(values, 'p12');
     if ((csr === undefined) === (p12 === undefined)) {

@@ -160,6 +160,35 @@ function peerDer(socket: tls.TLSSocket): Uint8Array | null {
   return raw === undefined || raw.length === 0 ? null : new Uint8Array(raw);
 }
 
+/** Most issuer certificates taken from a server's chain (the identity layer bounds it too). */
+const MAX_PEER_INTERMEDIATES = 16;
+
+/**
+ * The certificates above the server's own in the chain it presented (DER, nearest
+ * first), for the caller's path validation. Node links them by issuer; a self-signed
+ * end or a repeat ends the walk.
+ */
+function peerIntermediates(socket: tls.TLSSocket): Uint8Array[] {
+  // @types/node says every certificate has an issuer; node leaves it out at a chain's
+  // end that is not self-signed.
+  type Linked = Omit<tls.DetailedPeerCertificate, 'issuerCertificate'> & {
+    readonly issuerCertificate?: Linked;
+  };
+  const leaf: Linked = socket.getPeerCertificate(true);
+  const seen = new Set([leaf.fingerprint256]);
+  const chain: Uint8Array[] = [];
+  for (
+    let issuer = leaf.issuerCertificate;
+    issuer !== undefined;
+    issuer = issuer.issuerCertificate
+  ) {
+    if (seen.has(issuer.fingerprint256) || chain.length === MAX_PEER_INTERMEDIATES) break;
+    seen.add(issuer.fingerprint256);
+    chain.push(new Uint8Array(issuer.raw));
+  }
+  return chain;
+}
+
 /**
  * Listens for MT2 over implicit TLS 1.3 (docs/protocol.md section 6.1). Client
  * certificates are requested, not checked by node's web-PKI rules: the session compares
@@ -247,10 +276,14 @@ export interface Mt2ConnectOptions {
   /** The server name to ask for (SNI). Default: `host`. */
   readonly servername?: string;
   /**
-   * Validates the server's host certificate (DER), the identity layer's job handed in;
+   * Validates the server's host certificate (DER), the identity layer's job handed in,
+   * with the certificates the server sent above it (`intermediates`, nearest first);
    * throw (or reject) to refuse the server. Called before any MT2 octet is read.
    */
-  readonly checkServerCertificate: (der: Uint8Array) => void | Promise<void>;
+  readonly checkServerCertificate: (
+    der: Uint8Array,
+    intermediates: readonly Uint8Array[],
+  ) => void | Promise<void>;
   readonly limits?: Partial<Mt2Limits>;
   readonly extensions?: readonly TransferExtension[];
   /**
@@ -307,7 +340,7 @@ export async function connectMt2(options: Mt2ConnectOptions): Promise<Mt2Connect
     socket.once('timeout', silent);
     const serverCertificate = peerDer(socket);
     if (serverCertificate === null) throw new Error('the server sent no certificate');
-    await options.checkServerCertificate(serverCertificate);
+    await options.checkServerCertificate(serverCertificate, peerIntermediates(socket));
     const session = new ClientSession({
       io: socketIo(socket),
       ...(options.limits === undefined ? {} : { limits: options.limits }),

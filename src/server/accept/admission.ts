@@ -28,6 +28,8 @@ export interface AdmissionContext {
   readonly validator: IdentityValidator;
   /** Whether `address` is a registered local user. */
   isLocalUser(address: string): boolean;
+  /** The certificate (DER) issued to local user `address`, or undefined when there is none. */
+  issuedCertificate(address: string): Promise<Uint8Array | undefined>;
 }
 
 const COMMON_NAME_OID = '2.5.4.3';
@@ -64,7 +66,8 @@ function commonNames(certificate: ParsedCertificate): string[] {
 /**
  * Decides HELO (pre-transfer filtering of the peer, docs/mt2d.md): a personal
  * certificate opens a user session, a host certificate a host session. In order:
- * readable certificate; user sessions only for registered local users (99.0.5.40);
+ * readable certificate; user sessions only for registered local users presenting the
+ * certificate issued to them (99.0.5.40);
  * hosts: subject CN equal to the host name (99.0.5.20), black and white lists (99.0.5.41,
  * 99.0.5.42); then validation by the identity layer, each failure with its own code.
  */
@@ -86,6 +89,12 @@ export async function admitPeer(
     const lower = address.toLowerCase();
     if (domainOf(lower) !== context.config.domain || !context.isLocalUser(lower)) {
       return refused(RESULT.UNAUTHORISED_CLIENT, `${address} has no mailbox on this server`);
+    }
+    // Only the certificate issued last counts: one from before a `user remove` and a new
+    // `user add` of the address is valid under the CA but no longer the user's.
+    const issued = await context.issuedCertificate(lower);
+    if (issued === undefined || !Buffer.from(issued).equals(request.certificate)) {
+      return refused(RESULT.UNAUTHORISED_CLIENT, `not the certificate issued to ${address}`);
     }
     const verdict = await checkPeer(context.validator, {
       chainDer,

@@ -1,6 +1,7 @@
 import { HASHCASH_OID, type CheckedStamp } from '../../extensions/index.ts';
 import {
   ENCRYPTED_PARTS_OID,
+  encryptedPartsOf,
   verifyTraceChain,
   type IdentityValidator,
 } from '../../identity/index.ts';
@@ -8,7 +9,8 @@ import { unknownCriticalExtensions, type Mt2Envelope } from '../../message/index
 import { RESULT } from '../../protocol/index.ts';
 import type { ServerConfig } from '../daemon/config.ts';
 import type { SessionPeer } from './admission.ts';
-import { anyAddressMatches, domainOf } from './patterns.ts';
+import { encryptionLevelProblem } from './content-policy.ts';
+import { anyAddressMatches, domainOf, normalizeAddress } from './patterns.ts';
 import { checkPostage } from './postage.ts';
 import { isRefusal, refusal, type Refusal } from './refusal.ts';
 
@@ -34,7 +36,7 @@ export interface EnvelopeContext {
 }
 
 function checkSender(envelope: Mt2Envelope, peer: SessionPeer, config: ServerConfig) {
-  const sender = envelope.sender.toLowerCase();
+  const sender = normalizeAddress(envelope.sender);
   if (peer.kind === 'user' && sender !== peer.address) {
     return refusal(RESULT.SENDER_NOT_AUTHENTICATED, `${peer.address} may not send as '${sender}'`);
   }
@@ -102,7 +104,7 @@ function routeRecipients(
   }
   const local = new Set<string>();
   const remote = new Set<string>();
-  for (const recipient of envelope.recipients.map((r) => r.toLowerCase())) {
+  for (const recipient of envelope.recipients.map(normalizeAddress)) {
     if (anyAddressMatches(config.filters.blockedRecipients, recipient)) {
       return refusal(RESULT.RECIPIENT_PROHIBITED, `${recipient} is prohibited here`);
     }
@@ -124,7 +126,7 @@ function routeRecipients(
 /**
  * The envelope filters of mt2d, in order (docs/mt2d.md, "Filters"): the id, the sender
  * (authenticated, not prohibited), the trace data, the delivery extensions (unknown
- * critical, refused by policy), the recipients (known, not prohibited, no relaying for
+ * critical, refused by policy), the encryption level, the recipients (known, not prohibited, no relaying for
  * hosts), then postage. The first failing filter refuses the whole message with its code.
  */
 export async function checkEnvelope(
@@ -140,7 +142,8 @@ export async function checkEnvelope(
   const early =
     checkSender(envelope, peer, context.config) ??
     (await checkTrace(envelope, peer, context.validator, at)) ??
-    checkExtensions(envelope, context.config);
+    checkExtensions(envelope, context.config) ??
+    encryptionLevelProblem(encryptedPartsOf(envelope), envelope.control, context.config.filters);
   if (early !== undefined) return early;
   const routed = routeRecipients(envelope, peer, context);
   if (isRefusal(routed)) return routed;

@@ -16,15 +16,12 @@ import {
   type PartType,
 } from '../store/index.ts';
 import { STORE_PART } from '../mailbox/part-names.ts';
+import { relayMailbox } from '../relay/index.ts';
 import type { SessionPeer } from './admission.ts';
 import { checkEnvelope, type AcceptedEnvelope, type EnvelopeContext } from './envelope-policy.ts';
+import { contentProblem, subjectProblem } from './content-policy.ts';
 import { mimeSyntaxProblem } from './mime-syntax.ts';
-import { refusal } from './refusal.ts';
-
-/** The mailbox that queues messages for another domain (the relay reads it). */
-export function relayMailbox(domain: string): string {
-  return `relay:${domain}`;
-}
+import { refusal, type Refusal } from './refusal.ts';
 
 /** What a message's intake needs of the server. */
 export interface IntakeContext extends EnvelopeContext {
@@ -133,7 +130,7 @@ export class MessageIntake {
     if (phase.kind !== 'accepted')
       return answered({ verdict: refusal(RESULT.PART_OUT_OF_ORDER, '') });
     const durable = this.#write(phase.incoming, part, data);
-    const problem = this.#check(part, data, fragment.pending, phase.encrypted);
+    const problem = await this.#check(part, data, fragment.pending, phase.encrypted);
     if (problem !== undefined) return answered({ verdict: problem });
     if (!fragment.lastOfMessage) return { done: durable.then(() => OK) };
     // The commit's own fsync makes the fragments still on their way durable with it.
@@ -205,29 +202,31 @@ export class MessageIntake {
     };
   }
 
-  /** Headers must decode and bodies be MIME, when in the clear and within the check size. */
+  /**
+   * Headers must decode and their Subject pass, bodies be MIME and their text pass, when
+   * in the clear and (bodies) within the check size.
+   */
   #check(
     part: 'headers' | 'body',
     data: Uint8Array,
     pending: number,
     encrypted: ReadonlySet<EncryptablePart>,
-  ) {
+  ): Refusal | undefined | Promise<Refusal | undefined> {
     const { limits, filters } = this.context.config;
     if (encrypted.has(part)) return undefined;
     if (part === 'headers') {
       this.#checked.headers.push(data);
       if (pending > 0) return undefined;
       try {
-        decodeHeaders(concat(this.#checked.headers));
+        return subjectProblem(decodeHeaders(concat(this.#checked.headers)), filters);
       } catch (error) {
         if (!(error instanceof MessageError)) throw error;
         return refusal(RESULT.HEADERS_MALFORMED, `${error.code}: ${error.message}`);
       } finally {
         this.#checked.headers = [];
       }
-      return undefined;
     }
-    if (!filters.checkMime) return undefined;
+    if (!filters.checkMime && filters.blockedContent.length === 0) return undefined;
     this.#checked.bodyBytes += data.length;
     if (this.#checked.bodyBytes > limits.mimeCheckMaxBytes) {
       this.#checked.body = [];
@@ -235,8 +234,10 @@ export class MessageIntake {
     }
     this.#checked.body.push(data);
     if (pending > 0) return undefined;
-    const problem = mimeSyntaxProblem(concat(this.#checked.body));
-    return problem === undefined ? undefined : refusal(RESULT.MIME_SYNTAX_ERROR, problem);
+    const body = concat(this.#checked.body);
+    const problem = filters.checkMime ? mimeSyntaxProblem(body) : undefined;
+    if (problem !== undefined) return refusal(RESULT.MIME_SYNTAX_ERROR, problem);
+    return contentProblem(body, filters);
   }
 
   async #commit(phase: Extract<Phase, { kind: 'accepted' }>): Promise<Completion> {

@@ -1,8 +1,21 @@
-// The list patterns of mt2d.json (docs/mt2d.md, "Filters").
+// Addresses as mt2d compares them, and the list patterns of mt2d.json (docs/mt2d.md, "Filters").
+import { normalizeDomain } from '../routing/index.ts';
 
-/** The domain of an address, lower case. */
+/**
+ * The domain of an address, normalised (lower case, no trailing dot): the one place
+ * mt2d reads a domain out of an address, so `bob@beta.test.` and `bob@BETA.test` go
+ * where `bob@beta.test` goes.
+ */
 export function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  return normalizeDomain(address.slice(address.lastIndexOf('@') + 1));
+}
+
+/** An address as mt2d compares it: lower case, its domain normalised ({@link domainOf}). */
+export function normalizeAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0
+    ? address.toLowerCase()
+    : `${address.slice(0, at).toLowerCase()}@${domainOf(address)}`;
 }
 
 function withinDomain(domain: string, parent: string): boolean {

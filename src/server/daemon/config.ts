@@ -1,4 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { parseCaResolverSpec } from './ca-resolvers.ts';
 import { DaemonError } from './errors.ts';
 
 /** Every size, count and time bound of mt2d (docs/mt2d.md, "Limits"). */
@@ -47,7 +48,19 @@ export interface FilterConfig {
   readonly refusedExtensions: readonly string[];
   /** Check the MIME syntax of unencrypted bodies. Default true. */
   readonly checkMime: boolean;
+  /** Phrases refused in the Subject of headers in the clear (case-insensitive). */
+  readonly blockedSubjects: readonly string[];
+  /** Phrases refused in the text of bodies in the clear (decoded, case-insensitive). */
+  readonly blockedContent: readonly string[];
+  /**
+   * Encryption level: `any` (default), `required` (headers and body encrypted; control
+   * messages, envelope only, pass) or `refused` (nothing encrypted, so filters can read it).
+   */
+  readonly encryption: EncryptionPolicy;
 }
+
+/** `filters.encryption`. */
+export type EncryptionPolicy = 'any' | 'required' | 'refused';
 
 /** Whom mt2d believes (docs/certificate-validation.md). */
 export interface TrustConfig {
@@ -57,6 +70,13 @@ export interface TrustConfig {
   readonly blacklistedIssuerDomains: readonly string[];
   /** Hosts trusted to have validated the identities they relay. */
   readonly trustedGateways: readonly string[];
+  /**
+   * Delegated CA lookup for CAs not in `caFiles`, asked in order: `dns:IP[:PORT]`,
+   * `ldap://HOST[:PORT]`, `file:DIR`. Empty (the default): no lookup.
+   */
+  readonly caResolvers: readonly string[];
+  /** How long a CA found by a resolver is kept, in ms. Default 3600000. */
+  readonly caResolverCacheMs: number;
 }
 
 /** The relay to other domains (docs/mt2d-relay.md). */
@@ -141,8 +161,17 @@ export function defaultConfig(domain: string, hostname: string): ServerConfig {
       allowedHosts: [],
       refusedExtensions: [],
       checkMime: true,
+      blockedSubjects: [],
+      blockedContent: [],
+      encryption: 'any',
     },
-    trust: { caFiles: [], blacklistedIssuerDomains: [], trustedGateways: [] },
+    trust: {
+      caFiles: [],
+      blacklistedIssuerDomains: [],
+      trustedGateways: [],
+      caResolvers: [],
+      caResolverCacheMs: 3_600_000,
+    },
     routes: {},
     relay: {
       dnsServers: [],
@@ -261,11 +290,24 @@ export function parseConfig(value: Json): ServerConfig {
       allowedHosts: stringsAt,
       refusedExtensions: stringsAt,
       checkMime: (item, path) => (typeof item === 'boolean' ? item : fail(path, 'true or false')),
+      blockedSubjects: stringsAt,
+      blockedContent: stringsAt,
+      encryption: (item, path) =>
+        item === 'any' || item === 'required' || item === 'refused'
+          ? item
+          : fail(path, '"any", "required" or "refused"'),
     }),
     trust: section(root['trust'], 'trust', defaults.trust, {
       caFiles: stringsAt,
       blacklistedIssuerDomains: stringsAt,
       trustedGateways: stringsAt,
+      caResolvers: (item, path) =>
+        stringsAt(item, path).map((text, index) =>
+          parseCaResolverSpec(text) === undefined
+            ? fail(`${path}[${index}]`, 'dns:IP[:PORT], ldap://HOST[:PORT] or file:DIR')
+            : text,
+        ),
+      caResolverCacheMs: count(0),
     }),
     routes: stringMap(root['routes'], 'routes', stringAt),
     relay: section(root['relay'], 'relay', defaults.relay, {

@@ -1,29 +1,28 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
-  IdentityValidator,
   SigningPool,
   appendTrace,
   appendTraceWith,
-  caStoreOf,
   certificatesToPem,
-  parseCertificates,
-  type Credentials,
+  readCertificates,
+  type IdentityValidator,
 } from '../../identity/index.ts';
-import { createMt2Server, mailboxExtension } from '../../protocol/index.ts';
+import { Mt2Error, createMt2Server, mailboxExtension } from '../../protocol/index.ts';
 import { acceptanceSession, type AcceptanceServer } from '../accept/connection.ts';
 import { StoreMailbox } from '../mailbox/store-mailbox.ts';
 import type { Delivered } from '../accept/message-intake.ts';
 import { SpentStampLog } from '../postage/index.ts';
 import { ListHost } from '../lists/index.ts';
-import { Relay, dnsAddressLookup } from '../relay/index.ts';
-import { RoutingTable, SrvRoutes, StaticRoutes } from '../routing/index.ts';
+import { Relay } from '../relay/index.ts';
+import type { RoutingTable } from '../routing/index.ts';
 import { MessageStore } from '../store/index.ts';
 import { readConfig, type ServerConfig } from './config.ts';
 import { readServerCredentials, type ServerCredentials } from './credentials.ts';
 import { dataDirLayout } from './data-dir.ts';
+import { buildLiveConfig, reloadableChanges } from './live-config.ts';
 import { SILENT_LOG, type ServerLog } from './log.ts';
-import { userCertificatePath } from './users.ts';
+import { isUserAddress, userCertificatePath } from './users.ts';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -44,26 +43,25 @@ export interface RunningServer {
   readonly address: { readonly host: string; readonly port: number };
   /** The domain CA certificate (PEM): what clients of this server trust. */
   readonly caCertificatePem: string;
+  /** The configuration in force (replaced by {@link reload}). */
   readonly config: ServerConfig;
   readonly credentials: ServerCredentials;
   readonly store: MessageStore;
   readonly routing: RoutingTable;
   readonly validator: IdentityValidator;
+  /**
+   * Reads the configuration, trust files, users and lists again (SIGHUP) without ending
+   * any session: new sessions and messages, in open sessions too, go by the new ones.
+   * A configuration that does not read or build is refused and the running one stays.
+   * Sessions of users removed since (`mt2d user remove`) are ended.
+   * @returns the keys changed that only take effect at the next start, and the sessions
+   *   of removed users that were ended.
+   * @throws DaemonError MT2D_CONFIG_INVALID, MT2D_RELOAD_REFUSED; RoutingError
+   *   ROUTE_INVALID; IdentityError for a trust file that is no certificate.
+   */
+  reload(): Promise<{ readonly needsRestart: readonly string[]; readonly endedSessions: number }>;
   /** Stops listening, ends every session (99.0.4.4), closes the store. */
   close(): Promise<void>;
-}
-
-async function validatorFor(config: ServerConfig, ca: Credentials): Promise<IdentityValidator> {
-  const others = await Promise.all(config.trust.caFiles.map((file) => readFile(file)));
-  const anchors = [ca.certificate.raw, ...others].flatMap((pem) => parseCertificates(pem));
-  return new IdentityValidator({
-    store: caStoreOf(anchors, true),
-    trust: {
-      blacklistedIssuerDomains: config.trust.blacklistedIssuerDomains,
-      vouchLists: [],
-      trustedGateways: config.trust.trustedGateways,
-    },
-  });
 }
 
 /**
@@ -75,41 +73,53 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const layout = dataDirLayout(options.dir);
   const config = await readConfig(layout.config);
   const credentials = await readServerCredentials(layout);
-  const validator = await validatorFor(config, credentials.ca);
+  const extraRoutes = options.routes ?? [];
+  let live = await buildLiveConfig(config, credentials.ca, extraRoutes);
   const log = options.log ?? SILENT_LOG;
   const store = await MessageStore.open(layout.store);
   const stamps = await SpentStampLog.open(layout.stamps).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
-  const routeEntries = [
-    ...(options.routes ?? []),
-    ...Object.entries(config.routes).map(([domain, target]) => `${domain}=${target}`),
-  ];
-  const { dnsServers } = config.relay;
-  const dns = dnsServers.length > 0 ? { servers: dnsServers } : {};
-  const routing = new RoutingTable([new StaticRoutes(routeEntries), new SrvRoutes(dns)]);
   // A user is local when its certificate file exists. Users are added while mt2d runs
-  // (`mt2d user add`) but never removed, so only the addresses found are remembered: a
-  // user added later is still found, and a known one costs no file system call. The key
-  // is the address as asked, since that is the file name looked up.
+  // (`mt2d user add`) and removed only with a reload after `mt2d user remove`, so only
+  // the addresses found are remembered (until the reload): a user added later is still
+  // found, and a known one costs no file system call. The key is the address as asked,
+  // since that is the file name looked up.
   const knownUsers = new Set<string>();
   const isLocalUser = (address: string) => {
     if (knownUsers.has(address)) return true;
+    // Only names `user add` could have made reach the file system (no `../` probing).
+    if (!isUserAddress(address, config.domain)) return false;
     if (!existsSync(userCertificatePath(layout, address))) return false;
     knownUsers.add(address);
     return true;
   };
+  // Read at each HELO (once per session), so a `user remove` counts at once there.
+  const issuedCertificate = async (address: string) => {
+    try {
+      const pem = await readFile(userCertificatePath(layout, address));
+      const raw = readCertificates(pem)[0]?.raw;
+      return raw === undefined ? undefined : new Uint8Array(raw);
+    } catch {
+      return undefined; // removed, or unreadable: no certificate is the user's
+    }
+  };
   const localMailbox = (address: string) =>
     isLocalUser(address) ? address.toLowerCase() : undefined;
+  // The relay and the list host read these through getters: a reload swaps `live`.
   const relay = new Relay({
     store,
-    routing,
+    routing: { routesFor: (domain) => live.routing.routesFor(domain) },
     host: { credentials: credentials.host, hostname: config.hostname },
     process: credentials.process,
-    validator,
+    get validator() {
+      return live.validator;
+    },
     localMailbox,
-    ...(dnsServers.length > 0 ? { lookup: dnsAddressLookup(dnsServers) } : {}),
+    get lookup() {
+      return live.lookup;
+    },
     retry: {
       initialDelayMs: config.relay.initialRetryDelayMs,
       maxDelayMs: config.relay.maxRetryDelayMs,
@@ -130,7 +140,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const lists = await ListHost.open({
     dir: options.dir,
     store,
-    validator,
+    get validator() {
+      return live.validator;
+    },
     host: { credentials: credentials.host, hostname: config.hostname },
     localMailbox,
     onRelayQueued: queued,
@@ -154,12 +166,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const hostKey = credentials.host.privateKey;
   const signing = hostKey.asymmetricKeyType === 'rsa' ? new SigningPool(hostKey) : undefined;
   const server: AcceptanceServer = {
-    config,
-    validator,
+    get config() {
+      return live.config;
+    },
+    get validator() {
+      return live.validator;
+    },
     store,
     stamps,
     log,
     isLocalUser: (address) => isLocalUser(address) || lists.isHostedList(address),
+    issuedCertificate,
     appendTrace: (envelope, at) =>
       signing === undefined
         ? appendTrace(envelope, credentials.host, config.hostname, at)
@@ -202,14 +219,46 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   relay.start();
   lists.start();
   let closing: Promise<void> | undefined;
+  let reloads = Promise.resolve();
   return {
     address: { host: options.listen.host, port: listener.port },
     caCertificatePem: certificatesToPem([credentials.ca.certificate]),
-    config,
+    get config() {
+      return live.config;
+    },
     credentials,
     store,
-    routing,
-    validator,
+    get routing() {
+      return live.routing;
+    },
+    get validator() {
+      return live.validator;
+    },
+    reload() {
+      // One at a time: two SIGHUPs in a row must not interleave their swaps.
+      const run = reloads.then(async () => {
+        const next = await readConfig(layout.config);
+        const needsRestart = reloadableChanges(live.config, next);
+        live = await buildLiveConfig(next, credentials.ca, extraRoutes);
+        knownUsers.clear();
+        await lists.reload();
+        const removed = [...listener.sessions].filter(
+          ({ peer }) =>
+            peer.kind === 'user' && peer.identity !== undefined && !isLocalUser(peer.identity),
+        );
+        await Promise.all(
+          removed.map((session) =>
+            session.close(new Mt2Error('SESSION_CLOSED', 'the user was removed from this server')),
+          ),
+        );
+        return { needsRestart, endedSessions: removed.length };
+      });
+      reloads = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
+    },
     close() {
       closing ??= (async () => {
         await listener.close();

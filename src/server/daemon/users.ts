@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   certificatesToPem,
@@ -7,6 +7,8 @@ import {
   generateRsaPrivateKey,
   issueUserCertificate,
 } from '../../identity/index.ts';
+import { MessageStore } from '../store/index.ts';
+import { liveEntries } from '../relay/index.ts';
 import { readConfig } from './config.ts';
 import { readDomainCa } from './credentials.ts';
 import { dataDirLayout, exists, type DataDirLayout } from './data-dir.ts';
@@ -22,14 +24,19 @@ const LOCAL_PART = /^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?$/;
  */
 export function localAddress(address: string, domain: string): string {
   const lower = address.toLowerCase();
-  const at = lower.lastIndexOf('@');
-  if (at <= 0 || lower.slice(at + 1) !== domain || !LOCAL_PART.test(lower.slice(0, at))) {
+  if (!isUserAddress(lower, domain)) {
     throw new DaemonError(
       'MT2D_ADDRESS_INVALID',
       `'${address}' is not an address of ${domain} (local part: a-z 0-9 . _ + -)`,
     );
   }
   return lower;
+}
+
+/** Whether `address` can name a local user's file (see {@link localAddress}); never throws. */
+export function isUserAddress(address: string, domain: string): boolean {
+  const at = address.lastIndexOf('@');
+  return at > 0 && address.slice(at + 1) === domain && LOCAL_PART.test(address.slice(0, at));
 }
 
 /** The file holding a local user's certificate: its existence makes the user local. */
@@ -92,4 +99,52 @@ export async function addUserWithP12(options: {
       friendlyName: address,
     }),
   );
+}
+
+/** What `mt2d user remove` did. */
+export interface RemovedUser {
+  readonly address: string;
+  /** Messages expunged from the mailbox (`purge`); 0 when the mailbox was kept. */
+  readonly purged: number;
+}
+
+/**
+ * `mt2d user remove`: the user's certificate file goes, so the address has no mailbox
+ * here any more (its certificate is refused in HELO with 99.0.5.40, mail to it with
+ * 99.0.5.46, once a running mt2d reloads). The mailbox's messages stay in the store
+ * unless `purge`, which expunges them; purging needs the store, so mt2d must be stopped
+ * (STORE_LOCKED otherwise, and nothing is changed).
+ * @throws DaemonError MT2D_ADDRESS_INVALID, MT2D_USER_UNKNOWN, MT2D_NOT_INITIALISED;
+ *   StoreError STORE_LOCKED when purging while mt2d runs.
+ */
+export async function removeUser(options: {
+  readonly dir: string;
+  readonly address: string;
+  readonly purge?: boolean;
+}): Promise<RemovedUser> {
+  const layout = dataDirLayout(options.dir);
+  const config = await readConfig(layout.config);
+  const address = localAddress(options.address, config.domain);
+  const path = userCertificatePath(layout, address);
+  if (!(await exists(path))) {
+    throw new DaemonError('MT2D_USER_UNKNOWN', `${address} has no certificate here`);
+  }
+  if (options.purge !== true) {
+    await rm(path);
+    return { address, purged: 0 };
+  }
+  // The store first: while mt2d runs it is locked, and then nothing is removed.
+  const store = await MessageStore.open(layout.store);
+  try {
+    await rm(path);
+    let purged = 0;
+    for (let batch = liveEntries(store, address, 1000); batch.length > 0;) {
+      for (const entry of batch) await store.expunge(address, entry.uid);
+      purged += batch.length;
+      batch = liveEntries(store, address, 1000);
+    }
+    return { address, purged };
+  } finally {
+    await store.close();
+  }
 }

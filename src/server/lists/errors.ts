@@ -6,6 +6,8 @@ export const LIST_HOST_ERROR_CODES = [
   'MT2D_LIST_UNKNOWN',
   /** A list's state file does not parse or breaks its shape; the list is not served. */
   'MT2D_LIST_STATE_INVALID',
+  /** `mt2d list members --add` of something that is no address, or past `lists.maxMembers`. */
+  'MT2D_LIST_MEMBER_INVALID',
 ] as const;
 
 /** Failures of list administration and of reading a list's state. */

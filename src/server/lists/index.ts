@@ -7,6 +7,7 @@ export {
 } from './errors.ts';
 export {
   addList,
+  addListMembers,
   hostedListAddresses,
   listFiles,
   listMembers,

@@ -1,6 +1,7 @@
 // `mt2d list add | remove | members`: a list is a state file and a certificate for its
 // address issued by the domain CA (the list signs what it sends).
 import { readFile, readdir, rm } from 'node:fs/promises';
+import { addressKey } from '../../extensions/index.ts';
 import { join } from 'node:path';
 import {
   createCsr,
@@ -13,6 +14,7 @@ import {
 import { readConfig } from '../daemon/config.ts';
 import { readDomainCa, writeCredentials } from '../daemon/credentials.ts';
 import { dataDirLayout, exists } from '../daemon/data-dir.ts';
+import { normalizeAddress } from '../accept/patterns.ts';
 import { localAddress, userCertificatePath } from '../daemon/users.ts';
 import { ListHostError } from './errors.ts';
 import { readListRecord, writeListRecord, type ListRecord } from './list-record.ts';
@@ -100,6 +102,48 @@ export async function listMembers(options: {
 }): Promise<readonly string[]> {
   const files = await knownList(options.dir, options.address);
   return (await readListRecord(files.state)).list.members;
+}
+
+/** An address a list can send to: `local@domain`, no spaces, brackets or quotes. */
+const MEMBER_ADDRESS = /^[^\s@<>"]+@[^\s@<>".]+(?:\.[^\s@<>".]+)+$/;
+
+/**
+ * `mt2d list members --add`: the list owner adds members by hand (the way into a closed
+ * list). Members already there are skipped; the state file is replaced atomically, and a
+ * running mt2d reads it before the list's next pass (after SIGHUP).
+ * @returns the members added.
+ * @throws ListHostError MT2D_LIST_UNKNOWN, MT2D_LIST_MEMBER_INVALID (nothing is added).
+ */
+export async function addListMembers(options: {
+  dir: string;
+  address: string;
+  members: readonly string[];
+}): Promise<readonly string[]> {
+  const config = await readConfig(dataDirLayout(options.dir).config);
+  const files = await knownList(options.dir, options.address);
+  const record = await readListRecord(files.state);
+  const present = new Set(record.list.members.map(addressKey));
+  const added: string[] = [];
+  for (const member of options.members) {
+    const canonical = normalizeAddress(member);
+    if (!MEMBER_ADDRESS.test(canonical)) {
+      throw new ListHostError('MT2D_LIST_MEMBER_INVALID', `'${member}' is no address`);
+    }
+    if (present.has(addressKey(canonical))) continue;
+    present.add(addressKey(canonical));
+    added.push(canonical);
+  }
+  const members = [...record.list.members, ...added];
+  if (members.length > config.lists.maxMembers) {
+    throw new ListHostError(
+      'MT2D_LIST_MEMBER_INVALID',
+      `${members.length} members would be over lists.maxMembers (${config.lists.maxMembers})`,
+    );
+  }
+  if (added.length > 0) {
+    await writeListRecord(files.state, { ...record, list: { ...record.list, members } });
+  }
+  return added;
 }
 
 /** The addresses of the lists of data directory `dir` (none when `lists/` is missing). */

@@ -116,30 +116,52 @@ export class ListHost {
    */
   static async open(options: ListHostOptions): Promise<ListHost> {
     const host = new ListHost(options);
-    for (const address of await hostedListAddresses(options.dir)) {
-      const files = listFiles(options.dir, address);
-      try {
-        const [record, credentials] = await Promise.all([
-          readListRecord(files.state),
-          readListCredentials(files),
-        ]);
-        host.#lists.set(address, {
-          record,
-          files,
-          credentials,
-          posts: [],
-          running: undefined,
-          again: false,
-          timer: undefined,
-        });
-      } catch (error) {
-        options.log.event('list.unreadable', {
-          list: address,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }
+    for (const address of await hostedListAddresses(options.dir)) await host.#load(address);
     return host;
+  }
+
+  /** Starts serving list `address` from its files; logs `list.unreadable` when it cannot. */
+  async #load(address: string): Promise<void> {
+    const files = listFiles(this.#options.dir, address);
+    try {
+      const [record, credentials] = await Promise.all([
+        readListRecord(files.state),
+        readListCredentials(files),
+      ]);
+      this.#lists.set(address, {
+        record,
+        files,
+        credentials,
+        posts: [],
+        running: undefined,
+        again: false,
+        timer: undefined,
+      });
+    } catch (error) {
+      this.#options.log.event('list.unreadable', {
+        list: address,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /**
+   * Looks at the data directory again (a reload): lists added are served, lists removed
+   * are not (after their pass in progress).
+   */
+  async reload(): Promise<void> {
+    const onDisk = new Set(await hostedListAddresses(this.#options.dir));
+    for (const [address, served] of this.#lists) {
+      if (onDisk.has(address)) continue;
+      this.#lists.delete(address);
+      clearTimeout(served.timer);
+      await served.running;
+    }
+    for (const address of onDisk) {
+      if (this.#lists.has(address)) continue;
+      await this.#load(address);
+      this.wake(address);
+    }
   }
 
   /** Whether `address` is a list served here. */
@@ -186,6 +208,9 @@ export class ListHost {
   }
 
   async #pass(served: ServedList): Promise<void> {
+    // The file is read again each pass: the owner may have added members by hand
+    // (`mt2d list members --add`), and the state written here must include them.
+    served.record = await readListRecord(served.files.state);
     const mailbox = served.record.list.address;
     for (;;) {
       const entries = liveEntries(this.#options.store, mailbox, BATCH);

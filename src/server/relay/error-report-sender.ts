@@ -2,7 +2,8 @@ import { appendTrace, buildErrorReport, type Credentials } from '../../identity/
 import { encodeEnvelope, type ErrorReportResult, type Mt2Envelope } from '../../message/index.ts';
 import type { MessageStore } from '../store/index.ts';
 import type { HostIdentity } from './host-session.ts';
-import { domainOfAddress, relayMailbox } from './relay-queue.ts';
+import { domainOf } from '../accept/patterns.ts';
+import { relayMailbox } from './relay-queue.ts';
 
 /** What sending error reports needs. */
 export interface ErrorReportSenderOptions {
@@ -47,10 +48,10 @@ export async function sendErrorReport(
     at,
   );
   const local = options.localMailbox(original.sender);
-  const remoteDomain = domainOfAddress(original.sender);
+  const remoteDomain = domainOf(original.sender);
   // A sender of our own domain without a mailbox here (a user since removed): relaying
   // the report would only send it back to us.
-  if (local === undefined && remoteDomain === domainOfAddress(report.sender)) {
+  if (local === undefined && remoteDomain === domainOf(report.sender)) {
     return { sent: false, reason: 'unknown-local-sender' };
   }
   const mailbox = local ?? relayMailbox(remoteDomain);

@@ -91,8 +91,9 @@ export async function openHostSession(
       key: privateKeyToPem(credentials.privateKey),
       cert: certificatesToPem([credentials.certificate, ...credentials.chain]),
     },
-    checkServerCertificate: async (der) => {
-      judged = await judgePeer(der, byName ? route.host : undefined, domain, options.validator);
+    checkServerCertificate: async (der, intermediates) => {
+      const chain: [Uint8Array, ...Uint8Array[]] = [der, ...intermediates];
+      judged = await judgePeer(chain, byName ? route.host : undefined, domain, options.validator);
     },
     extensions: [pipeExtension()],
     connectTimeoutMs: options.connectTimeoutMs,
@@ -159,16 +160,19 @@ async function quitWithin(session: ClientSession, ms: number): Promise<void> {
   }
 }
 
-/** Validates the peer's host certificate; returns the name it is for and whether trusted. */
+/**
+ * Validates the peer's host certificate with the intermediates it presented (its own
+ * first); returns the name it is for and whether trusted.
+ */
 async function judgePeer(
-  der: Uint8Array,
+  chainDer: readonly [Uint8Array, ...Uint8Array[]],
   routeHost: string | undefined,
   domain: string,
   validator: IdentityValidator,
 ): Promise<{ host: string; trusted: boolean }> {
-  const host = routeHost ?? hostInDomain(der, domain);
+  const host = routeHost ?? hostInDomain(chainDer[0], domain);
   const verdict = await checkPeer(validator, {
-    chainDer: [der],
+    chainDer,
     expected: { kind: 'host', hostname: host },
     role: 'server',
   });

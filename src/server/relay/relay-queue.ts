@@ -1,5 +1,6 @@
 import { decodeEnvelope, encodeEnvelope, type Mt2Envelope } from '../../message/index.ts';
 import type { MessageParts } from '../../protocol/index.ts';
+import { domainOf } from '../accept/patterns.ts';
 import { normalizeDomain } from '../routing/index.ts';
 import type { MailboxEntry, MessageStore } from '../store/index.ts';
 import { RelayError } from './errors.ts';
@@ -17,11 +18,6 @@ export function domainOfRelayMailbox(mailbox: string): string | undefined {
   if (!mailbox.startsWith(RELAY_MAILBOX_PREFIX)) return undefined;
   const domain = mailbox.slice(RELAY_MAILBOX_PREFIX.length);
   return domain === '' ? undefined : domain;
-}
-
-/** The domain of an address (after its last `@`), normalised. */
-export function domainOfAddress(address: string): string {
-  return normalizeDomain(address.slice(address.lastIndexOf('@') + 1));
 }
 
 /**
@@ -59,7 +55,7 @@ export interface OutgoingMessage {
  * for a domain none of its recipients is in is sent as it is, rather than emptied).
  */
 export function recipientsIn(envelope: Mt2Envelope, domain: string): readonly string[] {
-  const inDomain = envelope.recipients.filter((r) => domainOfAddress(r) === domain);
+  const inDomain = envelope.recipients.filter((r) => domainOf(r) === domain);
   return inDomain.length > 0 ? inDomain : envelope.recipients;
 }
 

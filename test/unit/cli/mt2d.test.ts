@@ -71,6 +71,8 @@ describe('the mt2d command', () => {
     for (const args of [
       ['user', 'add', '--dir', dir, 'a@alpha.test'],
       ['user', 'remove', '--dir', dir, 'a@alpha.test', '--csr', 'x'],
+      ['user', 'add', '--dir', dir, 'a@alpha.test', '--csr', 'x', '--purge'],
+      ['user', 'rename', '--dir', dir, 'a@alpha.test'],
       ['serve', '--dir', dir, '--listen', 'nowhere'],
       ['serve', '--dir', dir, '--listen', '127.0.0.1:70000'],
       ['init', '--dir', dir],

@@ -11,6 +11,11 @@ test('address patterns: an address, @domain with its subdomains, *', () => {
   assert.equal(addressMatches('*', 'anyone@anywhere.test'), true);
 });
 
+test('a trailing dot or capitals in the domain do not escape a pattern', () => {
+  assert.equal(addressMatches('@alpha.test', 'x@Alpha.Test.'), true);
+  assert.equal(addressMatches('@alpha.test', 'x@notalpha.test.'), false);
+});
+
 test('host patterns: a name, .domain for anything under it, *', () => {
   assert.equal(hostMatches('mt2.beta.test', 'MT2.beta.test'), true);
   assert.equal(hostMatches('.beta.test', 'mt2.beta.test'), true);
