@@ -38,11 +38,23 @@ function CertificateRow({
   );
 }
 
+/** A certificate to show on opening: one of the lists', or the one a message carries. */
+export interface CertificateToShow {
+  readonly fingerprint: string;
+  /** The message that carries it: judged as that message's sender's certificate. */
+  readonly message?: string;
+}
+
+interface CertificateManagerProps {
+  readonly onClose: () => void;
+  readonly show?: CertificateToShow;
+}
+
 /** The certificate manager, as a modal dialog: four lists, details, trust settings. */
-export function CertificateManager({ onClose }: { readonly onClose: () => void }) {
+export function CertificateManager({ onClose, show }: CertificateManagerProps) {
   const api = useApi();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [tab, setTab] = useState<Tab>('mine');
+  const [tab, setTab] = useState<Tab>(show?.message === undefined ? 'mine' : 'people');
   const [lists, setLists] = useState<CertificateListView>();
   const [details, setDetails] = useState<CertificateDetailsView>();
   const [error, setError] = useState<string>();
@@ -52,16 +64,27 @@ export function CertificateManager({ onClose }: { readonly onClose: () => void }
       setError(describeError(failure));
     });
   }, [api]);
+  const openDetails = useCallback(
+    (wanted: CertificateToShow) => {
+      api.call('certificateDetails', wanted).then(setDetails, (failure: unknown) => {
+        setError(describeError(failure));
+      });
+    },
+    [api],
+  );
   useEffect(() => {
     dialog.current?.showModal();
     reload();
   }, [reload]);
-
-  const openDetails = (fingerprint: string) => {
-    api.call('certificateDetails', { fingerprint }).then(setDetails, (failure: unknown) => {
-      setError(describeError(failure));
+  const shownFingerprint = show?.fingerprint;
+  const shownMessage = show?.message;
+  useEffect(() => {
+    if (shownFingerprint === undefined) return;
+    openDetails({
+      fingerprint: shownFingerprint,
+      ...(shownMessage === undefined ? {} : { message: shownMessage }),
     });
-  };
+  }, [openDetails, shownFingerprint, shownMessage]);
   const items = tab === 'trust' ? [] : (lists?.[tab] ?? []);
 
   return (
@@ -107,7 +130,7 @@ export function CertificateManager({ onClose }: { readonly onClose: () => void }
                   key={item.certificate.fingerprint}
                   item={item}
                   onOpen={() => {
-                    openDetails(item.certificate.fingerprint);
+                    openDetails({ fingerprint: item.certificate.fingerprint });
                   }}
                 />
               ))}

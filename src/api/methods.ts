@@ -166,7 +166,11 @@ export const API_METHODS = {
   listMemberships: none,
 
   listCertificates: none,
-  certificateDetails: z.strictObject({ fingerprint }),
+  /**
+   * A certificate's details and verdict; with `message`, the certificate that message
+   * carries, judged as its sender's (the reader's verdict, in the manager).
+   */
+  certificateDetails: z.strictObject({ fingerprint, message: ref.optional() }),
   /** Imports someone's certificate (PEM or base64 DER) into the people store. */
   importCertificate: z.strictObject({
     data: z

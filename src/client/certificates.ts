@@ -154,6 +154,28 @@ export class Certificates {
   }
 
   /**
+   * The certificate a message carries (its envelope's), judged as the certificate of the
+   * message's sender: the reader's verdict, shown in the manager's details view.
+   * @throws ApiError ENGINE_UNKNOWN_CERTIFICATE when the message carries another one or none.
+   */
+  async onMessage(
+    accountId: string,
+    envelope: { readonly sender: string; readonly certificate?: Uint8Array },
+    fingerprint: string,
+  ): Promise<CertificateDetailsView> {
+    const certificate =
+      envelope.certificate === undefined ? undefined : parseCertificate(envelope.certificate);
+    if (certificate?.fingerprint !== fingerprint) {
+      throw engineError(
+        ENGINE_ERROR.UNKNOWN_CERTIFICATE,
+        'This message does not carry that certificate.',
+      );
+    }
+    const verdict = await judge(certificate, [], this.validatorOf(accountId), envelope.sender);
+    return details(certificate, [], verdict);
+  }
+
+  /**
    * Imports someone's certificate (PEM or base64 DER) as a contact's.
    * @throws ApiError ENGINE_BAD_CERTIFICATE when it cannot be read or names no address.
    */

@@ -871,6 +871,11 @@ class Mt2Engine implements Engine {
 
   async certificateDetails(params: ApiParams<'certificateDetails'>) {
     this.primaryId();
+    if (params.message !== undefined) {
+      const key = parseRef(params.message);
+      const envelope = decodeEnvelope((await this.stored(key)).envelopeXml);
+      return await this.certificates.onMessage(key.accountId, envelope, params.fingerprint);
+    }
     return await this.certificates.details(params.fingerprint);
   }
 
