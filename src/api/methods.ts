@@ -7,6 +7,7 @@ import type {
   BodyView,
   CertificateDetailsView,
   CertificateListView,
+  CertificateRequestView,
   ChessGameView,
   ConsentDefaultView,
   ConsentRequestView,
@@ -17,6 +18,7 @@ import type {
   MessageView,
   MyVcardView,
   Page,
+  RenewalView,
   TrustSettingsView,
   VcardContactView,
 } from './views.ts';
@@ -184,6 +186,29 @@ export const API_METHODS = {
     path: z.string().min(1).max(4096),
     p12Password: z.string().min(1).max(1024),
   }),
+  /**
+   * A new key for the account (encrypted at rest with the passphrase, which must be the
+   * one that unlocks the app) and its CSR, for a CA; replaces an earlier pending request.
+   */
+  createCertificateRequest: z.strictObject({ accountId: ref, passphrase }),
+  /** The account's pending certificate request, or null. */
+  certificateRequest: z.strictObject({ accountId: ref }),
+  /**
+   * Installs the certificate a CA issued for the pending request (PEM, its CA chain may
+   * follow). Refused unless it is for the pending key, names the account's address and
+   * chains to a CA the account trusts; nothing changes then. The old certificate and
+   * key are kept for old mail.
+   */
+  installCertificate: z.strictObject({
+    accountId: ref,
+    certificatePem: z
+      .string()
+      .min(1)
+      .max(256 * 1024),
+    passphrase,
+  }),
+  /** A new key and certificate: issued at once for the embedded account, else a new CSR. */
+  renewCertificate: z.strictObject({ accountId: ref, passphrase }),
   trustSettings: none,
   setTrustSettings: z.strictObject({
     blacklistedIssuerDomains: domainList,
@@ -239,6 +264,10 @@ export interface ApiResults {
   certificateDetails: CertificateDetailsView;
   importCertificate: CertificateDetailsView;
   exportIdentity: null;
+  createCertificateRequest: CertificateRequestView;
+  certificateRequest: CertificateRequestView | null;
+  installCertificate: AccountView;
+  renewCertificate: RenewalView;
   trustSettings: TrustSettingsView;
   setTrustSettings: TrustSettingsView;
 }

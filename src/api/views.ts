@@ -89,7 +89,23 @@ export interface AccountView {
   readonly server: { readonly host: string; readonly port: number };
   readonly connection: ConnectionView;
   readonly certificate: CertificateSummary;
+  /** A new key waits for its certificate (see certificateRequest). */
+  readonly pendingRequest?: boolean;
 }
+
+/** A certificate request (CSR) made for a new key of an account; the key stays in the engine. */
+export interface CertificateRequestView {
+  readonly accountId: AccountId;
+  readonly address: string;
+  /** The PKCS#10 request to hand to a CA (PEM): the public key and the address only. */
+  readonly csrPem: string;
+  readonly createdAt: string;
+}
+
+/** What renewing did: the embedded server issued a new certificate, or a CSR waits for a CA. */
+export type RenewalView =
+  | { readonly kind: 'renewed'; readonly account: AccountView }
+  | { readonly kind: 'request'; readonly request: CertificateRequestView };
 
 export interface AppStatus {
   /** `needs-onboarding`: no identity yet; `locked`: the key's passphrase is needed. */

@@ -18,7 +18,7 @@ import {
   type ParsedCertificate,
 } from '../identity/index.ts';
 import { createHash } from 'node:crypto';
-import type { UnlockedAccount } from './accounts/accounts.ts';
+import { readersOf, type UnlockedAccount } from './accounts/accounts.ts';
 import { ENGINE_ERROR, engineError } from './errors.ts';
 import { certificateSummary, verdictView } from './security/certificate-summary.ts';
 import type { LocalStoreProxy } from './store/index.ts';
@@ -96,12 +96,14 @@ export class Certificates {
   private async known(): Promise<Known[]> {
     const known: Known[] = [];
     for (const account of this.accounts()) {
-      const chain = account.credentials.chain.map((item) => parseCertificate(item.raw));
-      known.push({
-        certificate: parseCertificate(account.credentials.certificate.raw),
-        chain,
-        group: 'mine',
-      });
+      // The current certificate first, then those it replaced (kept for old mail).
+      for (const credentials of readersOf(account)) {
+        known.push({
+          certificate: parseCertificate(credentials.certificate.raw),
+          chain: credentials.chain.map((item) => parseCertificate(item.raw)),
+          group: 'mine',
+        });
+      }
       for (const ca of readCertificates(account.record.trustedCaPem)) {
         known.push({ certificate: parseCertificate(ca.raw), chain: [], group: 'authorities' });
       }

@@ -20,7 +20,13 @@ export {
 } from './daemon/config.ts';
 export { dataDirLayout, type DataDirLayout } from './daemon/data-dir.ts';
 export { initServerDirectory, type InitOptions } from './daemon/init.ts';
-export { addUser, addUserWithP12, localAddress, type IssuedUser } from './daemon/users.ts';
+export {
+  addUser,
+  addUserWithP12,
+  localAddress,
+  renewUser,
+  type IssuedUser,
+} from './daemon/users.ts';
 export { jsonLinesLog, SILENT_LOG, type LogFields, type ServerLog } from './daemon/log.ts';
 export { startServer, type RunningServer, type StartServerOptions } from './daemon/start-server.ts';
 export type { ServerCredentials } from './daemon/credentials.ts';

@@ -10,6 +10,8 @@ export const DAEMON_ERROR_CODES = [
   'MT2D_ADDRESS_INVALID',
   /** `mt2d user add` for an address that already has a certificate. */
   'MT2D_USER_EXISTS',
+  /** `mt2d user renew` for an address that is no local user. */
+  'MT2D_USER_UNKNOWN',
   /** A key or certificate file of the data directory cannot be read. */
   'MT2D_CREDENTIALS_UNREADABLE',
 ] as const;
