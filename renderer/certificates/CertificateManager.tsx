@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type {
+  AccountView,
   CertificateDetailsView,
   CertificateListView,
   CertificateVerdictView,
@@ -9,6 +10,8 @@ import { useApi } from '../api/context.tsx';
 import { CertificateDetails } from './CertificateDetails.tsx';
 import { expiryNote } from './expiry.ts';
 import { TrustSettings } from './TrustSettings.tsx';
+import { YourKey } from './YourKey.tsx';
+import { ImportIdentity } from '../onboarding/Onboarding.tsx';
 
 type Tab = keyof CertificateListView | 'trust';
 const TABS: readonly { readonly id: Tab; readonly label: string }[] = [
@@ -56,13 +59,20 @@ export function CertificateManager({ onClose, show }: CertificateManagerProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [tab, setTab] = useState<Tab>(show?.message === undefined ? 'mine' : 'people');
   const [lists, setLists] = useState<CertificateListView>();
+  const [accounts, setAccounts] = useState<readonly AccountView[]>([]);
+  // A fresh import form after each import (the form keeps its state otherwise).
+  const [imports, setImports] = useState(0);
   const [details, setDetails] = useState<CertificateDetailsView>();
   const [error, setError] = useState<string>();
 
   const reload = useCallback(() => {
-    api.call('listCertificates', {}).then(setLists, (failure: unknown) => {
+    const fail = (failure: unknown) => {
       setError(describeError(failure));
-    });
+    };
+    api.call('listCertificates', {}).then(setLists, fail);
+    api.call('status', {}).then((status) => {
+      setAccounts(status.accounts);
+    }, fail);
   }, [api]);
   const openDetails = useCallback(
     (wanted: CertificateToShow) => {
@@ -137,6 +147,23 @@ export function CertificateManager({ onClose, show }: CertificateManagerProps) {
             </ul>
           )}
           {details === undefined ? null : <CertificateDetails details={details} />}
+          {tab === 'mine' ? (
+            <>
+              {accounts.map((account) => (
+                <YourKey key={account.id} account={account} onChanged={reload} />
+              ))}
+              <details className="import-identity">
+                <summary>Import an identity (.p12)</summary>
+                <ImportIdentity
+                  key={imports}
+                  onDone={() => {
+                    setImports((count) => count + 1);
+                    reload();
+                  }}
+                />
+              </details>
+            </>
+          ) : null}
         </section>
       )}
       <div className="actions">

@@ -236,3 +236,79 @@ describe('certificates in Chromium', () => {
     }
   });
 });
+
+describe('renewing in Chromium', () => {
+  test('renew in the manager: a new certificate from the local CA, the old one kept; new mail verified', async () => {
+    const { page } = ui;
+    const engine = ui.app.engine.api;
+    // The blacklist of the test before would make every certificate of this domain fail.
+    await engine.setTrustSettings({
+      blacklistedIssuerDomains: [],
+      vouchedAddresses: [],
+      trustedGatewayHosts: [],
+      delegatedValidation: false,
+    });
+    const before = (await engine.listCertificates({})).mine.map(
+      (item) => item.certificate.fingerprint,
+    );
+    await page.getByRole('button', { name: 'Certificates' }).click();
+    const manager = page.getByRole('dialog', { name: 'Certificates' });
+    const yours = manager.getByRole('region', { name: `Your key for ${address}` });
+    await visible(yours);
+    const passphrase = yours.getByLabel(
+      'Your passphrase (opens your key for a new key or certificate)',
+    );
+
+    await passphrase.fill('not the passphrase');
+    await yours.getByRole('button', { name: 'Renew certificate' }).click();
+    await visible(yours.getByRole('alert').getByText('That passphrase does not unlock your key.'));
+    assert.deepEqual(
+      (await engine.listCertificates({})).mine.map((item) => item.certificate.fingerprint),
+      before,
+      'a wrong passphrase changed nothing',
+    );
+
+    await passphrase.fill(PASSPHRASE);
+    await yours.getByRole('button', { name: 'Renew certificate' }).click();
+    await visible(yours.getByRole('status').getByText(/^Renewed: your new certificate/));
+    const after = (await engine.listCertificates({})).mine;
+    const renewed = after[0];
+    assert.ok(renewed !== undefined);
+    assert.ok(!before.includes(renewed.certificate.fingerprint), 'a new certificate');
+    assert.equal(renewed.valid && renewed.trusted, true, renewed.summary);
+    assert.deepEqual(
+      after.slice(1).map((item) => item.certificate.fingerprint),
+      before,
+      'the old certificate is kept',
+    );
+    await eventually(async () => {
+      assert.equal(await manager.getByRole('button', { name: `Details of ${address}` }).count(), 2);
+    }, WAIT_MS);
+    await ui.screenshot('certificates-renewed');
+    await manager.getByRole('button', { name: 'Close' }).click();
+
+    await page.keyboard.press('c');
+    const composer = page.getByRole('dialog', { name: 'Compose message' });
+    await visible(composer);
+    await composer.getByLabel('To').fill(address);
+    await composer.getByLabel('Subject').fill('After renewing');
+    await composer.getByLabel('Message').fill('Signed with the new key.');
+    await composer.getByRole('button', { name: 'Send' }).click();
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Get mail' }).click();
+      await page
+        .getByRole('listbox', { name: 'Messages in inbox' })
+        .getByRole('option', { name: /After renewing/ })
+        .getByText('Verified')
+        .waitFor({ state: 'visible', timeout: 2000 });
+    }, WAIT_MS);
+    const inbox = await engine.listMessages({ folder: 'inbox', limit: 50 });
+    const item = inbox.items.find((candidate) => candidate.subject === 'After renewing');
+    assert.ok(item !== undefined);
+    const message = await engine.getMessage({ ref: item.ref });
+    assert.equal(
+      message.security.certificate?.certificate.fingerprint,
+      renewed.certificate.fingerprint,
+    );
+  });
+});
