@@ -11,6 +11,7 @@ import { CertificateDetails } from './CertificateDetails.tsx';
 import { expiryNote } from './expiry.ts';
 import { TrustSettings } from './TrustSettings.tsx';
 import { YourKey } from './YourKey.tsx';
+import { DelegatedValidation } from './DelegatedValidation.tsx';
 import { ImportIdentity } from '../onboarding/Onboarding.tsx';
 
 type Tab = keyof CertificateListView | 'trust';
@@ -164,6 +165,7 @@ export function CertificateManager({ onClose, show }: CertificateManagerProps) {
               </details>
             </>
           ) : null}
+          {tab === 'authorities' ? <DelegatedValidation onSaved={reload} /> : null}
         </section>
       )}
       <div className="actions">

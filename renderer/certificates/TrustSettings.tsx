@@ -9,13 +9,16 @@ const lines = (text: string): string[] =>
     .map((line) => line.trim())
     .filter((line) => line !== '');
 
-/** Blacklisted issuer domains, the vouch list, trusted gateways and delegated validation. */
+/**
+ * Blacklisted issuer domains, the vouch list and trusted gateways. Delegated validation
+ * is set under Authorities (DelegatedValidation); saving here keeps it as it is.
+ */
 export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
   const api = useApi();
   const [blacklist, setBlacklist] = useState('');
   const [vouched, setVouched] = useState('');
   const [gateways, setGateways] = useState('');
-  const [delegated, setDelegated] = useState(false);
+  const [delegated, setDelegated] = useState(false); // shown and changed under Authorities
   const [message, setMessage] = useState<string>();
 
   const show = (settings: TrustSettingsView) => {
@@ -76,16 +79,6 @@ export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
             setGateways(e.target.value);
           }}
         />
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          checked={delegated}
-          onChange={(e) => {
-            setDelegated(e.target.checked);
-          }}
-        />
-        Look up other domains’ authorities (delegated validation)
       </label>
       <button type="submit">Save trust settings</button>
       {message === undefined ? null : <p role="status">{message}</p>}

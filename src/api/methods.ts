@@ -49,6 +49,28 @@ const server = z.strictObject({
 });
 const domainList = z.array(z.string().min(1).max(253)).max(MAX_BATCH);
 const consentRule = z.enum(['ask', 'always', 'never']);
+const caResolver = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('static-file'),
+    // Absolute: the engine's working folder means nothing to the user.
+    folder: z
+      .string()
+      .max(4096)
+      .regex(/^(?:\/|[A-Za-z]:[\\/])/, 'an absolute folder path'),
+  }),
+  z.strictObject({
+    kind: z.literal('dns'),
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+  }),
+  z.strictObject({
+    kind: z.literal('ldap'),
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^ldaps?:\/\/[^\s/]+/, 'an ldap:// or ldaps:// URL'),
+  }),
+]);
 
 const attachment = z.strictObject({
   filename: z.string().min(1).max(255),
@@ -215,6 +237,8 @@ export const API_METHODS = {
     vouchedAddresses: z.array(address).max(MAX_BATCH),
     trustedGatewayHosts: domainList,
     delegatedValidation: z.boolean(),
+    /** Absent: the resolvers stay as they are. */
+    resolvers: z.array(caResolver).max(8).optional(),
   }),
 } as const;
 

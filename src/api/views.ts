@@ -325,8 +325,20 @@ export interface TrustSettingsView {
   readonly blacklistedIssuerDomains: readonly string[];
   readonly vouchedAddresses: readonly string[];
   readonly trustedGatewayHosts: readonly string[];
+  /** Look up other domains' CA certificates through `resolvers` (docs/identity.md). */
   readonly delegatedValidation: boolean;
+  /** Where delegated validation looks, tried in order until one finds the domain's CA. */
+  readonly resolvers: readonly CaResolverView[];
 }
+
+/** One place where other domains publish their CA certificates. */
+export type CaResolverView =
+  /** A folder of DOMAIN.pem files on this computer (private links exchange CAs by hand). */
+  | { readonly kind: 'static-file'; readonly folder: string }
+  /** A DNS server answering CERT or `_mt2ca` TXT records. */
+  | { readonly kind: 'dns'; readonly host: string; readonly port: number }
+  /** A FIRS-style LDAP directory, e.g. ldap://directory.example:389. */
+  | { readonly kind: 'ldap'; readonly url: string };
 
 export interface CertificateListView {
   readonly mine: readonly CertificateVerdictView[];

@@ -272,7 +272,7 @@ class Mt2Engine implements Engine {
       emit: (event) => {
         this.emit(event);
       },
-      trust: () => this.settings.get('trust'),
+      trust: () => this.trust(),
       pollIntervalMs: this.options.pollIntervalMs ?? 30_000,
       hostAliases: this.options.hostAliases ?? {},
       ...(this.options.backoff === undefined ? {} : { backoff: this.options.backoff }),
@@ -833,10 +833,6 @@ class Mt2Engine implements Engine {
     });
   }
 
-  private notBuilt(what: string): never {
-    throw engineError(ENGINE_ERROR.NOT_BUILT, `${what} is not available in this version yet.`);
-  }
-
   listConsentRequests = this.consentCall('listConsentRequests');
   decideConsent = this.consentCall('decideConsent');
   listConsentDefaults = this.consentCall('listConsentDefaults');
@@ -956,18 +952,32 @@ class Mt2Engine implements Engine {
     return { kind: 'renewed', account };
   }
 
+  /** The trust settings, with what settings files from before resolvers existed lack. */
+  private trust(): TrustSettingsView {
+    const stored: Omit<TrustSettingsView, 'resolvers'> &
+      Partial<Pick<TrustSettingsView, 'resolvers'>> = this.settings.get('trust');
+    return { ...stored, resolvers: stored.resolvers ?? [] };
+  }
+
   trustSettings(): Promise<TrustSettingsView> {
-    return Promise.resolve(this.settings.get('trust'));
+    return Promise.resolve(this.trust());
   }
 
   async setTrustSettings(params: ApiParams<'setTrustSettings'>): Promise<TrustSettingsView> {
     await Promise.resolve();
-    if (params.delegatedValidation) {
-      this.notBuilt('Delegated CA validation (looking up other domains’ CAs)');
+    const next: TrustSettingsView = {
+      ...params,
+      resolvers: params.resolvers ?? this.trust().resolvers,
+    };
+    if (next.delegatedValidation && next.resolvers.length === 0) {
+      throw engineError(
+        ENGINE_ERROR.BAD_TRUST_SETTINGS,
+        'Delegated validation needs somewhere to look other domains’ CAs up: a folder of CA files, a DNS server or an LDAP directory.',
+      );
     }
-    this.settings.set('trust', params);
+    this.settings.set('trust', next);
     for (const runtime of this.runtimes.values()) runtime.refreshTrust();
-    return params;
+    return next;
   }
 
   // ---- life cycle ----

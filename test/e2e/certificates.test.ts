@@ -78,6 +78,12 @@ describe('certificates in Chromium', () => {
     await manager.getByRole('tab', { name: 'Authorities' }).click();
     const domain = address.split('@')[1] ?? '';
     await visible(manager.getByRole('button', { name: `Details of ${domain}` }));
+    // Delegated validation lives here; on without anywhere to look is refused.
+    const lookup = manager.getByRole('form', { name: 'Looking up other domains’ authorities' });
+    await lookup.getByLabel('Look up other domains’ authorities (delegated validation)').check();
+    await lookup.getByRole('button', { name: 'Save authority lookup' }).click();
+    await visible(lookup.getByText(/Delegated validation needs somewhere to look/));
+    assert.equal((await ui.app.engine.api.trustSettings({})).delegatedValidation, false);
     await ui.screenshot('certificates');
   });
 
