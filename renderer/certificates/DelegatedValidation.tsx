@@ -74,6 +74,9 @@ export function DelegatedValidation({ onSaved }: { readonly onSaved: () => void 
     }
   };
 
+  if (settings === undefined) {
+    return message === undefined ? <p>Loading…</p> : <p role="alert">{message}</p>;
+  }
   return (
     <form
       className="trust-settings"
@@ -99,9 +102,7 @@ export function DelegatedValidation({ onSaved }: { readonly onSaved: () => void 
       />
       <TextField label="DNS server (host or host:port)" value={dns} onChange={setDns} />
       <TextField label="LDAP directory (ldap://host:port)" value={ldap} onChange={setLdap} />
-      <button type="submit" disabled={settings === undefined}>
-        Save authority lookup
-      </button>
+      <button type="submit">Save authority lookup</button>
       {message === undefined ? null : <p role="status">{message}</p>}
     </form>
   );

@@ -20,12 +20,15 @@ export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
   const [gateways, setGateways] = useState('');
   const [delegated, setDelegated] = useState(false); // shown and changed under Authorities
   const [message, setMessage] = useState<string>();
+  // The fields appear once loaded: typing before would be overwritten by the load.
+  const [loaded, setLoaded] = useState(false);
 
   const show = (settings: TrustSettingsView) => {
     setBlacklist(settings.blacklistedIssuerDomains.join('\n'));
     setVouched(settings.vouchedAddresses.join('\n'));
     setGateways(settings.trustedGatewayHosts.join('\n'));
     setDelegated(settings.delegatedValidation);
+    setLoaded(true);
   };
   useEffect(() => {
     api.call('trustSettings', {}).then(show, (failure: unknown) => {
@@ -51,6 +54,7 @@ export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
     }
   };
 
+  if (!loaded) return message === undefined ? <p>Loading…</p> : <p role="alert">{message}</p>;
   return (
     <form className="trust-settings" aria-label="Trust settings" onSubmit={(e) => void save(e)}>
       <label>
