@@ -37,6 +37,8 @@ function CertificateRow({
         {item.certificate.subject}
       </button>
       <span className={item.valid ? 'verdict valid' : 'verdict invalid'}>{item.summary}</span>
+      {/* Tells a renewed certificate from the earlier one it replaced. */}
+      <span className="validity">until {item.certificate.notAfter.slice(0, 10)}</span>
       {expiry === undefined ? null : <strong className="expiry"> {expiry}</strong>}
     </li>
   );
