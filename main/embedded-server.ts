@@ -1,5 +1,5 @@
 import type { EmbeddedServerHost } from '../src/client/index.ts';
-import { addUser, initServerDirectory, startServer } from '../src/server/index.ts';
+import { addUser, initServerDirectory, renewUser, startServer } from '../src/server/index.ts';
 
 /**
  * The embedded mt2d, run inside the app's own process with src/server's functions.
@@ -8,5 +8,6 @@ import { addUser, initServerDirectory, startServer } from '../src/server/index.t
 export const IN_PROCESS_SERVER: EmbeddedServerHost = {
   init: (options) => initServerDirectory(options),
   certify: (options) => addUser(options),
+  renew: (options) => renewUser(options),
   start: (options) => startServer(options),
 };

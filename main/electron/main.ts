@@ -1,11 +1,20 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  type WebContents,
+} from 'electron';
 import { IPC_CHANNEL } from '../../src/api/index.ts';
 import { loggedCallBridge, type EngineHandle } from '../bridge.ts';
 import { APP_SECURITY_HEADERS } from '../csp.ts';
 import { startEngine } from '../engine.ts';
 import { createIpcCallHandler, originOf, type TrustedRenderer } from '../ipc-guard.ts';
 import { readStaticFile } from '../static-files.ts';
+import { RememberedPassphrase, rememberingBridge } from '../remembered-passphrase.ts';
 
 const APP_ORIGIN = 'app://mt2';
 const rendererDir = join(import.meta.dirname, '../renderer');
@@ -98,10 +107,17 @@ async function run(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => {
     hardenContents(contents);
   });
-  const engine: EngineHandle = await startEngine({
-    dataDir: join(app.getPath('userData'), 'engine'),
-  });
-  const bridge = loggedCallBridge(engine.api);
+  const dataDir = join(app.getPath('userData'), 'engine');
+  const engine: EngineHandle = await startEngine({ dataDir });
+  // The OS keyring may keep the passphrase (never Electron's basic_text fallback).
+  const remembered = new RememberedPassphrase(safeStorage, process.platform, dataDir);
+  if (!remembered.decision.use) console.info(`passphrase: ${remembered.decision.reason}`);
+  const passphrase = await remembered.load();
+  if (passphrase !== undefined) {
+    // A passphrase changed since, or keys restored from elsewhere: ask the user instead.
+    await engine.api.unlock({ passphrase }).catch(() => remembered.forget());
+  }
+  const bridge = rememberingBridge(loggedCallBridge(engine.api), remembered);
   const handleCall = createIpcCallHandler(bridge, () => trusted);
   ipcMain.handle(IPC_CHANNEL.call, (event, method: unknown, params: unknown) =>
     handleCall(

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type {
+  AccountView,
   CertificateDetailsView,
   CertificateListView,
   CertificateVerdictView,
@@ -9,6 +10,9 @@ import { useApi } from '../api/context.tsx';
 import { CertificateDetails } from './CertificateDetails.tsx';
 import { expiryNote } from './expiry.ts';
 import { TrustSettings } from './TrustSettings.tsx';
+import { YourKey } from './YourKey.tsx';
+import { DelegatedValidation } from './DelegatedValidation.tsx';
+import { ImportIdentity } from '../onboarding/Onboarding.tsx';
 
 type Tab = keyof CertificateListView | 'trust';
 const TABS: readonly { readonly id: Tab; readonly label: string }[] = [
@@ -33,35 +37,67 @@ function CertificateRow({
         {item.certificate.subject}
       </button>
       <span className={item.valid ? 'verdict valid' : 'verdict invalid'}>{item.summary}</span>
+      {/* Tells a renewed certificate from the earlier one it replaced. */}
+      <span className="validity">until {item.certificate.notAfter.slice(0, 10)}</span>
       {expiry === undefined ? null : <strong className="expiry"> {expiry}</strong>}
     </li>
   );
 }
 
+/** A certificate to show on opening: one of the lists', or the one a message carries. */
+export interface CertificateToShow {
+  readonly fingerprint: string;
+  /** The message that carries it: judged as that message's sender's certificate. */
+  readonly message?: string;
+}
+
+interface CertificateManagerProps {
+  readonly onClose: () => void;
+  readonly show?: CertificateToShow;
+}
+
 /** The certificate manager, as a modal dialog: four lists, details, trust settings. */
-export function CertificateManager({ onClose }: { readonly onClose: () => void }) {
+export function CertificateManager({ onClose, show }: CertificateManagerProps) {
   const api = useApi();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [tab, setTab] = useState<Tab>('mine');
+  const [tab, setTab] = useState<Tab>(show?.message === undefined ? 'mine' : 'people');
   const [lists, setLists] = useState<CertificateListView>();
+  const [accounts, setAccounts] = useState<readonly AccountView[]>([]);
+  // A fresh import form after each import (the form keeps its state otherwise).
+  const [imports, setImports] = useState(0);
   const [details, setDetails] = useState<CertificateDetailsView>();
   const [error, setError] = useState<string>();
 
   const reload = useCallback(() => {
-    api.call('listCertificates', {}).then(setLists, (failure: unknown) => {
+    const fail = (failure: unknown) => {
       setError(describeError(failure));
-    });
+    };
+    api.call('listCertificates', {}).then(setLists, fail);
+    api.call('status', {}).then((status) => {
+      setAccounts(status.accounts);
+    }, fail);
   }, [api]);
+  const openDetails = useCallback(
+    (wanted: CertificateToShow) => {
+      api.call('certificateDetails', wanted).then(setDetails, (failure: unknown) => {
+        setError(describeError(failure));
+      });
+    },
+    [api],
+  );
   useEffect(() => {
     dialog.current?.showModal();
     reload();
   }, [reload]);
-
-  const openDetails = (fingerprint: string) => {
-    api.call('certificateDetails', { fingerprint }).then(setDetails, (failure: unknown) => {
-      setError(describeError(failure));
+  const shownFingerprint = show?.fingerprint;
+  const shownMessage = show?.message;
+  useEffect(() => {
+    if (shownFingerprint === undefined) return;
+    openDetails({
+      fingerprint: shownFingerprint,
+      ...(shownMessage === undefined ? {} : { message: shownMessage }),
     });
-  };
+  }, [openDetails, shownFingerprint, shownMessage]);
   const items = tab === 'trust' ? [] : (lists?.[tab] ?? []);
 
   return (
@@ -107,13 +143,31 @@ export function CertificateManager({ onClose }: { readonly onClose: () => void }
                   key={item.certificate.fingerprint}
                   item={item}
                   onOpen={() => {
-                    openDetails(item.certificate.fingerprint);
+                    openDetails({ fingerprint: item.certificate.fingerprint });
                   }}
                 />
               ))}
             </ul>
           )}
           {details === undefined ? null : <CertificateDetails details={details} />}
+          {tab === 'mine' ? (
+            <>
+              {accounts.map((account) => (
+                <YourKey key={account.id} account={account} onChanged={reload} />
+              ))}
+              <details className="import-identity">
+                <summary>Import an identity (.p12)</summary>
+                <ImportIdentity
+                  key={imports}
+                  onDone={() => {
+                    setImports((count) => count + 1);
+                    reload();
+                  }}
+                />
+              </details>
+            </>
+          ) : null}
+          {tab === 'authorities' ? <DelegatedValidation onSaved={reload} /> : null}
         </section>
       )}
       <div className="actions">

@@ -9,20 +9,26 @@ const lines = (text: string): string[] =>
     .map((line) => line.trim())
     .filter((line) => line !== '');
 
-/** Blacklisted issuer domains, the vouch list, trusted gateways and delegated validation. */
+/**
+ * Blacklisted issuer domains, the vouch list and trusted gateways. Delegated validation
+ * is set under Authorities (DelegatedValidation); saving here keeps it as it is.
+ */
 export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
   const api = useApi();
   const [blacklist, setBlacklist] = useState('');
   const [vouched, setVouched] = useState('');
   const [gateways, setGateways] = useState('');
-  const [delegated, setDelegated] = useState(false);
+  const [delegated, setDelegated] = useState(false); // shown and changed under Authorities
   const [message, setMessage] = useState<string>();
+  // The fields appear once loaded: typing before would be overwritten by the load.
+  const [loaded, setLoaded] = useState(false);
 
   const show = (settings: TrustSettingsView) => {
     setBlacklist(settings.blacklistedIssuerDomains.join('\n'));
     setVouched(settings.vouchedAddresses.join('\n'));
     setGateways(settings.trustedGatewayHosts.join('\n'));
     setDelegated(settings.delegatedValidation);
+    setLoaded(true);
   };
   useEffect(() => {
     api.call('trustSettings', {}).then(show, (failure: unknown) => {
@@ -48,6 +54,7 @@ export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
     }
   };
 
+  if (!loaded) return message === undefined ? <p>Loading…</p> : <p role="alert">{message}</p>;
   return (
     <form className="trust-settings" aria-label="Trust settings" onSubmit={(e) => void save(e)}>
       <label>
@@ -76,16 +83,6 @@ export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
             setGateways(e.target.value);
           }}
         />
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          checked={delegated}
-          onChange={(e) => {
-            setDelegated(e.target.checked);
-          }}
-        />
-        Look up other domains’ authorities (delegated validation)
       </label>
       <button type="submit">Save trust settings</button>
       {message === undefined ? null : <p role="status">{message}</p>}

@@ -9,6 +9,7 @@ import type {
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
 import { CertificateManager } from '../certificates/CertificateManager.tsx';
+import { CertificateExpiry } from '../certificates/CertificateExpiry.tsx';
 import { ExtensionsButton } from '../consent/ExtensionsButton.tsx';
 import { Composer } from './Composer.tsx';
 import { EMPTY_SEED, forwardSeed, replySeed, type ComposeSeed } from './compose-seed.ts';
@@ -174,6 +175,12 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         <span className="account" title={account.connection.error ?? account.connection.state}>
           {account.address} · {account.connection.state}
         </span>
+        <CertificateExpiry
+          notAfter={account.certificate.notAfter}
+          onRenew={() => {
+            setManagingCertificates(true);
+          }}
+        />
         {themeToggle}
       </header>
       {notice === undefined ? null : (

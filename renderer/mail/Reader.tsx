@@ -7,6 +7,7 @@ import { BADGE_LABEL } from './badges.ts';
 import { addressLabel, byteSize, fullDate } from './format.ts';
 import { mailSrcdoc } from './html-frame.ts';
 import { InlineRequests } from '../consent/InlineRequests.tsx';
+import { CertificateManager } from '../certificates/CertificateManager.tsx';
 
 interface ReaderProps {
   readonly messageRef: MessageRef;
@@ -21,6 +22,7 @@ export function Reader({ messageRef, onLoaded }: ReaderProps) {
   const [body, setBody] = useState<BodyView>();
   const [progress, setProgress] = useState<{ received: number; total: number }>();
   const [error, setError] = useState<string>();
+  const [showingCertificate, setShowingCertificate] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -104,7 +106,28 @@ export function Reader({ messageRef, onLoaded }: ReaderProps) {
               {reason.text}
             </p>
           ))}
+          {security.certificate === undefined ? null : (
+            <button
+              type="button"
+              onClick={() => {
+                setShowingCertificate(true);
+              }}
+            >
+              Certificate details
+            </button>
+          )}
         </section>
+        {showingCertificate && security.certificate !== undefined ? (
+          <CertificateManager
+            show={{
+              fingerprint: security.certificate.certificate.fingerprint,
+              message: messageRef,
+            }}
+            onClose={() => {
+              setShowingCertificate(false);
+            }}
+          />
+        ) : null}
         {summary.deliveryProblem === undefined ? null : (
           <p role="alert" className="error">
             {summary.deliveryProblem}

@@ -128,7 +128,7 @@ function CreateIdentity({ onDone }: { onDone: (status: AppStatus) => void }) {
   );
 }
 
-function ImportIdentity({ onDone }: { onDone: (status: AppStatus) => void }) {
+export function ImportIdentity({ onDone }: { onDone: (status: AppStatus) => void }) {
   const api = useApi();
   const [file, setFile] = useState<File>();
   const [p12Password, setP12Password] = useState('');

@@ -7,6 +7,7 @@ import type {
   BodyView,
   CertificateDetailsView,
   CertificateListView,
+  CertificateRequestView,
   ChessGameView,
   ConsentDefaultView,
   ConsentRequestView,
@@ -17,6 +18,7 @@ import type {
   MessageView,
   MyVcardView,
   Page,
+  RenewalView,
   TrustSettingsView,
   VcardContactView,
 } from './views.ts';
@@ -47,6 +49,28 @@ const server = z.strictObject({
 });
 const domainList = z.array(z.string().min(1).max(253)).max(MAX_BATCH);
 const consentRule = z.enum(['ask', 'always', 'never']);
+const caResolver = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('static-file'),
+    // Absolute: the engine's working folder means nothing to the user.
+    folder: z
+      .string()
+      .max(4096)
+      .regex(/^(?:\/|[A-Za-z]:[\\/])/, 'an absolute folder path'),
+  }),
+  z.strictObject({
+    kind: z.literal('dns'),
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+  }),
+  z.strictObject({
+    kind: z.literal('ldap'),
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^ldaps?:\/\/[^\s/]+/, 'an ldap:// or ldaps:// URL'),
+  }),
+]);
 
 const attachment = z.strictObject({
   filename: z.string().min(1).max(255),
@@ -166,7 +190,11 @@ export const API_METHODS = {
   listMemberships: none,
 
   listCertificates: none,
-  certificateDetails: z.strictObject({ fingerprint }),
+  /**
+   * A certificate's details and verdict; with `message`, the certificate that message
+   * carries, judged as its sender's (the reader's verdict, in the manager).
+   */
+  certificateDetails: z.strictObject({ fingerprint, message: ref.optional() }),
   /** Imports someone's certificate (PEM or base64 DER) into the people store. */
   importCertificate: z.strictObject({
     data: z
@@ -180,12 +208,37 @@ export const API_METHODS = {
     path: z.string().min(1).max(4096),
     p12Password: z.string().min(1).max(1024),
   }),
+  /**
+   * A new key for the account (encrypted at rest with the passphrase, which must be the
+   * one that unlocks the app) and its CSR, for a CA; replaces an earlier pending request.
+   */
+  createCertificateRequest: z.strictObject({ accountId: ref, passphrase }),
+  /** The account's pending certificate request, or null. */
+  certificateRequest: z.strictObject({ accountId: ref }),
+  /**
+   * Installs the certificate a CA issued for the pending request (PEM, its CA chain may
+   * follow). Refused unless it is for the pending key, names the account's address and
+   * chains to a CA the account trusts; nothing changes then. The old certificate and
+   * key are kept for old mail.
+   */
+  installCertificate: z.strictObject({
+    accountId: ref,
+    certificatePem: z
+      .string()
+      .min(1)
+      .max(256 * 1024),
+    passphrase,
+  }),
+  /** A new key and certificate: issued at once for the embedded account, else a new CSR. */
+  renewCertificate: z.strictObject({ accountId: ref, passphrase }),
   trustSettings: none,
   setTrustSettings: z.strictObject({
     blacklistedIssuerDomains: domainList,
     vouchedAddresses: z.array(address).max(MAX_BATCH),
     trustedGatewayHosts: domainList,
     delegatedValidation: z.boolean(),
+    /** Absent: the resolvers stay as they are. */
+    resolvers: z.array(caResolver).max(8).optional(),
   }),
 } as const;
 
@@ -235,6 +288,10 @@ export interface ApiResults {
   certificateDetails: CertificateDetailsView;
   importCertificate: CertificateDetailsView;
   exportIdentity: null;
+  createCertificateRequest: CertificateRequestView;
+  certificateRequest: CertificateRequestView | null;
+  installCertificate: AccountView;
+  renewCertificate: RenewalView;
   trustSettings: TrustSettingsView;
   setTrustSettings: TrustSettingsView;
 }

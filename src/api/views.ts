@@ -89,7 +89,23 @@ export interface AccountView {
   readonly server: { readonly host: string; readonly port: number };
   readonly connection: ConnectionView;
   readonly certificate: CertificateSummary;
+  /** A new key waits for its certificate (see certificateRequest). */
+  readonly pendingRequest?: boolean;
 }
+
+/** A certificate request (CSR) made for a new key of an account; the key stays in the engine. */
+export interface CertificateRequestView {
+  readonly accountId: AccountId;
+  readonly address: string;
+  /** The PKCS#10 request to hand to a CA (PEM): the public key and the address only. */
+  readonly csrPem: string;
+  readonly createdAt: string;
+}
+
+/** What renewing did: the embedded server issued a new certificate, or a CSR waits for a CA. */
+export type RenewalView =
+  | { readonly kind: 'renewed'; readonly account: AccountView }
+  | { readonly kind: 'request'; readonly request: CertificateRequestView };
 
 export interface AppStatus {
   /** `needs-onboarding`: no identity yet; `locked`: the key's passphrase is needed. */
@@ -309,8 +325,20 @@ export interface TrustSettingsView {
   readonly blacklistedIssuerDomains: readonly string[];
   readonly vouchedAddresses: readonly string[];
   readonly trustedGatewayHosts: readonly string[];
+  /** Look up other domains' CA certificates through `resolvers` (docs/identity.md). */
   readonly delegatedValidation: boolean;
+  /** Where delegated validation looks, tried in order until one finds the domain's CA. */
+  readonly resolvers: readonly CaResolverView[];
 }
+
+/** One place where other domains publish their CA certificates. */
+export type CaResolverView =
+  /** A folder of DOMAIN.pem files on this computer (private links exchange CAs by hand). */
+  | { readonly kind: 'static-file'; readonly folder: string }
+  /** A DNS server answering CERT or `_mt2ca` TXT records. */
+  | { readonly kind: 'dns'; readonly host: string; readonly port: number }
+  /** A FIRS-style LDAP directory, e.g. ldap://directory.example:389. */
+  | { readonly kind: 'ldap'; readonly url: string };
 
 export interface CertificateListView {
   readonly mine: readonly CertificateVerdictView[];

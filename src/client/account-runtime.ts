@@ -1,7 +1,7 @@
 import type { ApiEvent, ConnectionView, TrustSettingsView } from '../api/index.ts';
 import { certificatesToPem, verifyErrorReport, type IdentityValidator } from '../identity/index.ts';
 import type { ClientSession } from '../protocol/index.ts';
-import type { UnlockedAccount } from './accounts/accounts.ts';
+import { readersOf, type UnlockedAccount } from './accounts/accounts.ts';
 import { AccountConnection } from './connection/account-connection.ts';
 import type { BackoffOptions } from './connection/backoff.ts';
 import { ENGINE_ERROR, engineError } from './errors.ts';
@@ -231,7 +231,7 @@ export class AccountRuntime {
     const report = await syncMailbox(session, {
       accountId,
       store,
-      reader: this.account.credentials,
+      reader: readersOf(this.account),
       onProgress: (phase, done, total) => {
         emit({ type: 'sync-progress', accountId, phase, done, total });
       },

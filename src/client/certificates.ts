@@ -18,7 +18,7 @@ import {
   type ParsedCertificate,
 } from '../identity/index.ts';
 import { createHash } from 'node:crypto';
-import type { UnlockedAccount } from './accounts/accounts.ts';
+import { readersOf, type UnlockedAccount } from './accounts/accounts.ts';
 import { ENGINE_ERROR, engineError } from './errors.ts';
 import { certificateSummary, verdictView } from './security/certificate-summary.ts';
 import type { LocalStoreProxy } from './store/index.ts';
@@ -96,12 +96,14 @@ export class Certificates {
   private async known(): Promise<Known[]> {
     const known: Known[] = [];
     for (const account of this.accounts()) {
-      const chain = account.credentials.chain.map((item) => parseCertificate(item.raw));
-      known.push({
-        certificate: parseCertificate(account.credentials.certificate.raw),
-        chain,
-        group: 'mine',
-      });
+      // The current certificate first, then those it replaced (kept for old mail).
+      for (const credentials of readersOf(account)) {
+        known.push({
+          certificate: parseCertificate(credentials.certificate.raw),
+          chain: credentials.chain.map((item) => parseCertificate(item.raw)),
+          group: 'mine',
+        });
+      }
       for (const ca of readCertificates(account.record.trustedCaPem)) {
         known.push({ certificate: parseCertificate(ca.raw), chain: [], group: 'authorities' });
       }
@@ -151,6 +153,28 @@ export class Certificates {
       item.chain,
       await judge(item.certificate, item.chain, validator),
     );
+  }
+
+  /**
+   * The certificate a message carries (its envelope's), judged as the certificate of the
+   * message's sender: the reader's verdict, shown in the manager's details view.
+   * @throws ApiError ENGINE_UNKNOWN_CERTIFICATE when the message carries another one or none.
+   */
+  async onMessage(
+    accountId: string,
+    envelope: { readonly sender: string; readonly certificate?: Uint8Array },
+    fingerprint: string,
+  ): Promise<CertificateDetailsView> {
+    const certificate =
+      envelope.certificate === undefined ? undefined : parseCertificate(envelope.certificate);
+    if (certificate?.fingerprint !== fingerprint) {
+      throw engineError(
+        ENGINE_ERROR.UNKNOWN_CERTIFICATE,
+        'This message does not carry that certificate.',
+      );
+    }
+    const verdict = await judge(certificate, [], this.validatorOf(accountId), envelope.sender);
+    return details(certificate, [], verdict);
   }
 
   /**

@@ -6,12 +6,14 @@ import type {
   ApiParams,
   AppStatus,
   BodyView,
+  CertificateRequestView,
   ConnectionView,
   FolderView,
   MessageSummaryView,
   MessageView,
   Mt2Api,
   Page,
+  RenewalView,
   TrustSettingsView,
 } from '../api/index.ts';
 import {
@@ -30,10 +32,11 @@ import {
 } from '../identity/index.ts';
 import { AccountRuntime } from './account-runtime.ts';
 import { accountView } from './accounts/account-record.ts';
-import { Accounts, type UnlockedAccount } from './accounts/accounts.ts';
+import { Accounts, readersOf, type UnlockedAccount } from './accounts/accounts.ts';
 import {
   certifyLocalUser,
   embeddedHostname,
+  renewLocalUser,
   initEmbeddedServer,
   startEmbeddedServer,
   EMBEDDED_DIR,
@@ -269,7 +272,7 @@ class Mt2Engine implements Engine {
       emit: (event) => {
         this.emit(event);
       },
-      trust: () => this.settings.get('trust'),
+      trust: () => this.trust(),
       pollIntervalMs: this.options.pollIntervalMs ?? 30_000,
       hostAliases: this.options.hostAliases ?? {},
       ...(this.options.backoff === undefined ? {} : { backoff: this.options.backoff }),
@@ -458,7 +461,7 @@ class Mt2Engine implements Engine {
   /** A stored message's headers, read with its account's key (undefined: none, or unreadable). */
   private headersOf(key: MessageKey, stored: StoredMessage): Mt2Headers | undefined {
     const account = this.accounts.unlocked(key.accountId);
-    return storedHeaders(stored.envelopeXml, stored.headersXml, account.credentials);
+    return storedHeaders(stored.envelopeXml, stored.headersXml, readersOf(account));
   }
 
   async getMessage(params: ApiParams<'getMessage'>): Promise<MessageView> {
@@ -513,7 +516,7 @@ class Mt2Engine implements Engine {
   ): Uint8Array {
     const envelope = decodeEnvelope(stored.envelopeXml);
     return encryptedPartsOf(envelope).has('body')
-      ? decryptPart(octets, account.credentials)
+      ? decryptPart(octets, readersOf(account))
       : octets;
   }
 
@@ -819,7 +822,7 @@ class Mt2Engine implements Engine {
     const account = this.accounts.unlocked(input.accountId);
     // The sync decoded them already; undefined means they could not be read, and reading
     // them again throws that error here, as it always has.
-    const headers = message.headers ?? readHeaders(envelope, input.headersXml, account.credentials);
+    const headers = message.headers ?? readHeaders(envelope, input.headersXml, readersOf(account));
     await this.consent.receive({
       recipient: account.record.address,
       messageId: envelope.messageId,
@@ -828,10 +831,6 @@ class Mt2Engine implements Engine {
       headers,
       verification,
     });
-  }
-
-  private notBuilt(what: string): never {
-    throw engineError(ENGINE_ERROR.NOT_BUILT, `${what} is not available in this version yet.`);
   }
 
   listConsentRequests = this.consentCall('listConsentRequests');
@@ -871,6 +870,11 @@ class Mt2Engine implements Engine {
 
   async certificateDetails(params: ApiParams<'certificateDetails'>) {
     this.primaryId();
+    if (params.message !== undefined) {
+      const key = parseRef(params.message);
+      const envelope = decodeEnvelope((await this.stored(key)).envelopeXml);
+      return await this.certificates.onMessage(key.accountId, envelope, params.fingerprint);
+    }
     return await this.certificates.details(params.fingerprint);
   }
 
@@ -888,18 +892,92 @@ class Mt2Engine implements Engine {
     return null;
   }
 
+  // ---- your certificates: new keys, requests, renewal ----
+
+  private requestView(accountId: string): CertificateRequestView | null {
+    const record = this.accounts.record(accountId);
+    if (record.pending === undefined) return null;
+    return {
+      accountId,
+      address: record.address,
+      csrPem: record.pending.csrPem,
+      createdAt: record.pending.createdAt,
+    };
+  }
+
+  async createCertificateRequest(
+    params: ApiParams<'createCertificateRequest'>,
+  ): Promise<CertificateRequestView> {
+    await this.accounts.createRequest(params.accountId, params.passphrase);
+    this.emit({ type: 'account', account: this.accountViewOf(params.accountId) });
+    const request = this.requestView(params.accountId);
+    if (request === null) throw new Error('the request just made is not recorded');
+    return request;
+  }
+
+  certificateRequest(params: ApiParams<'certificateRequest'>) {
+    return Promise.resolve(this.requestView(params.accountId));
+  }
+
+  async installCertificate(params: ApiParams<'installCertificate'>): Promise<AccountView> {
+    const installed = await this.accounts.install(
+      params.accountId,
+      params.certificatePem,
+      params.passphrase,
+      this.runtimeOf(params.accountId).validator,
+    );
+    // The connection presents the account's key and certificate: start it over with the new ones.
+    await this.runtimeOf(params.accountId).stop();
+    this.runtimes.delete(params.accountId);
+    return this.run(installed);
+  }
+
+  async renewCertificate(params: ApiParams<'renewCertificate'>): Promise<RenewalView> {
+    const record = this.accounts.record(params.accountId);
+    const request = await this.createCertificateRequest(params);
+    const embedded = this.settings.get('embedded');
+    if (record.kind !== 'embedded' || embedded === null) return { kind: 'request', request };
+    const issued = await renewLocalUser(
+      this.host(),
+      this.options.dataDir,
+      embedded,
+      record.address,
+      request.csrPem,
+    );
+    const account = await this.installCertificate({
+      accountId: params.accountId,
+      certificatePem: issued.certificatePem + issued.chainPem,
+      passphrase: params.passphrase,
+    });
+    return { kind: 'renewed', account };
+  }
+
+  /** The trust settings, with what settings files from before resolvers existed lack. */
+  private trust(): TrustSettingsView {
+    const stored: Omit<TrustSettingsView, 'resolvers'> &
+      Partial<Pick<TrustSettingsView, 'resolvers'>> = this.settings.get('trust');
+    return { ...stored, resolvers: stored.resolvers ?? [] };
+  }
+
   trustSettings(): Promise<TrustSettingsView> {
-    return Promise.resolve(this.settings.get('trust'));
+    return Promise.resolve(this.trust());
   }
 
   async setTrustSettings(params: ApiParams<'setTrustSettings'>): Promise<TrustSettingsView> {
     await Promise.resolve();
-    if (params.delegatedValidation) {
-      this.notBuilt('Delegated CA validation (looking up other domains’ CAs)');
+    const next: TrustSettingsView = {
+      ...params,
+      resolvers: params.resolvers ?? this.trust().resolvers,
+    };
+    if (next.delegatedValidation && next.resolvers.length === 0) {
+      throw engineError(
+        ENGINE_ERROR.BAD_TRUST_SETTINGS,
+        'Delegated validation needs somewhere to look other domains’ CAs up: a folder of CA files, a DNS server or an LDAP directory.',
+      );
     }
-    this.settings.set('trust', params);
+    this.settings.set('trust', next);
     for (const runtime of this.runtimes.values()) runtime.refreshTrust();
-    return params;
+    return next;
   }
 
   // ---- life cycle ----

@@ -37,6 +37,12 @@ export const ENGINE_ERROR = {
   BAD_CERTIFICATE: 'ENGINE_BAD_CERTIFICATE',
   /** exportIdentity could not write the file (exists already, no such folder, ...). */
   EXPORT_FAILED: 'ENGINE_EXPORT_FAILED',
+  /** installCertificate without a pending certificate request for the account. */
+  NO_PENDING_REQUEST: 'ENGINE_NO_PENDING_REQUEST',
+  /** installCertificate of a certificate that does not fit the pending request (nothing changed). */
+  CERTIFICATE_REFUSED: 'ENGINE_CERTIFICATE_REFUSED',
+  /** setTrustSettings with delegated validation on and no resolver to look CAs up with. */
+  BAD_TRUST_SETTINGS: 'ENGINE_BAD_TRUST_SETTINGS',
   /** A recipient-extension request or action that cannot be carried out (the reason says why; nothing was applied). */
   CONSENT: 'ENGINE_CONSENT',
   /** The engine was closed. */

@@ -25,6 +25,7 @@ export {
   addUserWithP12,
   localAddress,
   removeUser,
+  renewUser,
   type IssuedUser,
   type RemovedUser,
 } from './daemon/users.ts';

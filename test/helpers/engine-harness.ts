@@ -1,5 +1,5 @@
-// The engine against real mt2d processes: an EmbeddedServerHost whose init, certify
-// and start run the `mt2d` command (init, user add --csr, serve), data folders in
+// The engine against real mt2d processes: an EmbeddedServerHost whose init, certify,
+// renew and start run the `mt2d` command (init, user add|renew --csr, serve), data folders in
 // temporary directories, and waiting for engine events.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,24 @@ import { buildSignedMessage, type MessageDraft } from './signed-message.ts';
 /** PBKDF2 rounds in tests: the real 600,000 take a second per key. */
 export const TEST_KEY_ITERATIONS = 1000;
 
+/** `mt2d user add|renew --csr`: the certificate and chain it prints. */
+async function certifyWithMt2d(
+  action: 'add' | 'renew',
+  dir: string,
+  address: string,
+  csrPem: string,
+): Promise<{ certificatePem: string; chainPem: string }> {
+  const csrPath = join(dir, 'engine-user.csr');
+  await writeFile(csrPath, csrPem);
+  const result = await runMt2d(['user', action, '--dir', dir, address, '--csr', csrPath]);
+  await rm(csrPath, { force: true });
+  if (result.code !== 0) throw new Error(`mt2d user ${action} failed: ${result.stderr}`);
+  const [certificate, ca] = readCertificates(result.stdout);
+  if (certificate === undefined || ca === undefined)
+    throw new Error(`mt2d user ${action} printed no certificates`);
+  return { certificatePem: certificate.toString(), chainPem: ca.toString() };
+}
+
 /** An EmbeddedServerHost that runs real `mt2d` processes; `processes` lists what it started. */
 export function mt2dProcessHost(): EmbeddedServerHost & { readonly processes: Mt2dProcess[] } {
   const processes: Mt2dProcess[] = [];
@@ -45,20 +63,8 @@ export function mt2dProcessHost(): EmbeddedServerHost & { readonly processes: Mt
       ]);
       if (result.code !== 0) throw new Error(`mt2d init failed: ${result.stderr}`);
     },
-    async certify({ dir, address, csrPem }) {
-      const csrPath = join(dir, 'engine-user.csr');
-      await writeFile(csrPath, csrPem);
-      const result = await runMt2d(['user', 'add', '--dir', dir, address, '--csr', csrPath]);
-      await rm(csrPath, { force: true });
-      if (result.code !== 0) throw new Error(`mt2d user add failed: ${result.stderr}`);
-      const [certificate, ca] = readCertificates(result.stdout);
-      if (certificate === undefined || ca === undefined)
-        throw new Error('mt2d user add printed no certificates');
-      return {
-        certificatePem: certificate.toString(),
-        chainPem: ca.toString(),
-      };
-    },
+    certify: ({ dir, address, csrPem }) => certifyWithMt2d('add', dir, address, csrPem),
+    renew: ({ dir, address, csrPem }) => certifyWithMt2d('renew', dir, address, csrPem),
     async start({ dir }) {
       // `mt2d serve` in tests always takes a fresh port (the helper listens on :0).
       const process = await startMt2dProcess(dir);

@@ -1,4 +1,4 @@
-import { addUser, addUserWithP12, removeUser } from '../../server/index.ts';
+import { addUser, addUserWithP12, removeUser, renewUser } from '../../server/index.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
 import { reportDaemonFailures } from './mt2d-failures.internal.ts';
 import {
@@ -13,13 +13,15 @@ import {
 const USAGE = `usage:
   mt2d user add --dir DIR ADDRESS --csr REQUEST.csr [--out CERT.pem]
   mt2d user add --dir DIR ADDRESS --p12 OUT.p12 --password-file FILE
+  mt2d user renew --dir DIR ADDRESS --csr REQUEST.csr [--out CERT.pem]
   mt2d user remove --dir DIR ADDRESS [--purge]
 
 Registers a local user (a mailbox of this server) and certifies them with the domain
 CA. With --csr, the user's own request (made where their key lives, e.g. 'mt2 csr') is
 signed; the certificate and the CA certificate are written to --out or printed. With
 --p12, a key is made here and the whole identity is written as PKCS#12, protected by
-the first line of FILE.
+the first line of FILE. 'user renew' certifies a new CSR of an existing user (a new key
+or a certificate about to expire); the mailbox stays.
 
 'remove' takes the user's mailbox away: their certificate is refused from then on (a
 running mt2d sees it after SIGHUP). The messages stay in the store unless --purge,
@@ -31,7 +33,7 @@ const MAX_CSR_BYTES = 64 * 1024;
 /** `mt2d user add`. */
 export const mt2dUser: CliCommand = {
   name: 'user',
-  summary: 'add a local user (certify their CSR, or make a PKCS#12), or remove one',
+  summary: 'add a local user (certify their CSR, or make a PKCS#12), renew or remove one',
   usage: USAGE,
   run(args, io) {
     const { values, positionals } = parseOptions(args, {
@@ -43,8 +45,12 @@ export const mt2dUser: CliCommand = {
       purge: { type: 'boolean' },
     });
     const [action, address, ...extra] = positionals;
-    if ((action !== 'add' && action !== 'remove') || address === undefined || extra.length > 0) {
-      throw new CliUsageError('expected: user add|remove ADDRESS');
+    if (
+      (action !== 'add' && action !== 'renew' && action !== 'remove') ||
+      address === undefined ||
+      extra.length > 0
+    ) {
+      throw new CliUsageError('expected: user add|renew|remove ADDRESS');
     }
     const dir = requiredOption(values, 'dir');
     const addOnly = ['csr', 'out', 'p12', 'password-file'].filter((name) => name in values);
@@ -69,10 +75,14 @@ export const mt2dUser: CliCommand = {
     if ((csr === undefined) === (p12 === undefined)) {
       throw new CliUsageError('give exactly one of --csr and --p12');
     }
-    return reportDaemonFailures('mt2d user add', io, async () => {
+    if (action === 'renew' && csr === undefined) {
+      throw new CliUsageError('user renew takes --csr');
+    }
+    const certify = action === 'add' ? addUser : renewUser;
+    return reportDaemonFailures(`mt2d user ${action}`, io, async () => {
       if (csr !== undefined) {
         const csrPem = (await readInput(csr, MAX_CSR_BYTES)).toString('utf8');
-        const issued = await addUser({ dir, address, csrPem });
+        const issued = await certify({ dir, address, csrPem });
         const out = stringOption(values, 'out');
         const pem = issued.certificatePem + issued.chainPem;
         if (out === undefined) io.out(pem);

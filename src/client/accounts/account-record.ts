@@ -18,6 +18,21 @@ export interface AccountRecord {
   readonly trustedCaPem: string;
   /** The key as encrypted PKCS#8 PEM, relative to the data folder. */
   readonly keyFile: string;
+  /** A new key (encrypted like keyFile) and its CSR, until the issued certificate is installed. */
+  readonly pending?: PendingRequest;
+  /** Earlier certificates with their keys (encrypted), kept so old mail stays readable. */
+  readonly previous?: readonly RetiredKey[];
+}
+
+export interface PendingRequest {
+  readonly keyFile: string;
+  readonly csrPem: string;
+  readonly createdAt: string;
+}
+
+export interface RetiredKey {
+  readonly certificatePem: string;
+  readonly keyFile: string;
 }
 
 /** The account as the UI sees it. */
@@ -30,5 +45,6 @@ export function accountView(record: AccountRecord, connection: ConnectionView): 
     server: { ...record.server },
     connection,
     certificate: certificateSummary(record.certificatePem),
+    ...(record.pending === undefined ? {} : { pendingRequest: true }),
   };
 }

@@ -1,4 +1,6 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   certificatesToPem,
   createCsr,
@@ -9,16 +11,25 @@ import {
   parseCertificate,
   readCertificates,
   type Credentials,
+  type IdentityValidator,
 } from '../../identity/index.ts';
 import { ENGINE_ERROR, engineError } from '../errors.ts';
 import type { Settings } from '../settings/settings.ts';
-import type { AccountRecord } from './account-record.ts';
+import type { AccountRecord, PendingRequest } from './account-record.ts';
+import { issuedCredentials } from './issued-certificate.ts';
 import { readKeyFile, writeKeyFile, type KeyFileOptions } from './key-file.ts';
 
 /** An account whose key is open for this run. */
 export interface UnlockedAccount {
   readonly record: AccountRecord;
   readonly credentials: Credentials;
+  /** The keys and certificates before renewals (record.previous), newest first. */
+  readonly previous?: readonly Credentials[];
+}
+
+/** Every key that may read the account's mail: the current one, then earlier ones. */
+export function readersOf(account: UnlockedAccount): readonly Credentials[] {
+  return [account.credentials, ...(account.previous ?? [])];
 }
 
 function newAccountId(): string {
@@ -27,6 +38,11 @@ function newAccountId(): string {
 
 function keyFileOf(id: string): string {
   return `keys/${id}.pem`;
+}
+
+/** A new key's file: each key of an account has its own, earlier ones stay for old mail. */
+function newKeyFileOf(id: string): string {
+  return `keys/${id}-${randomBytes(4).toString('hex')}.pem`;
 }
 
 /**
@@ -83,13 +99,19 @@ export class Accounts {
     const opened: UnlockedAccount[] = [];
     for (const record of records) {
       const privateKey = await readKeyFile(this.dataDir, record.keyFile, passphrase);
+      const chain = readCertificates(record.chainPem);
+      const previous: Credentials[] = [];
+      for (const retired of record.previous ?? []) {
+        previous.push({
+          certificate: new X509Certificate(retired.certificatePem),
+          privateKey: await readKeyFile(this.dataDir, retired.keyFile, passphrase),
+          chain,
+        });
+      }
       opened.push({
         record,
-        credentials: {
-          certificate: new X509Certificate(record.certificatePem),
-          privateKey,
-          chain: readCertificates(record.chainPem),
-        },
+        credentials: { certificate: new X509Certificate(record.certificatePem), privateKey, chain },
+        previous,
       });
     }
     for (const account of opened) this.open.set(account.record.id, account);
@@ -218,15 +240,95 @@ export class Accounts {
     return account;
   }
 
+  /** The record `id` with `change` applied, saved; the open account follows. */
+  private update(id: string, change: (record: AccountRecord) => AccountRecord): AccountRecord {
+    const records = this.records().map((record) => (record.id === id ? change(record) : record));
+    this.settings.set('accounts', records);
+    const updated = this.record(id);
+    const open = this.open.get(id);
+    if (open !== undefined) this.open.set(id, { ...open, record: updated });
+    return updated;
+  }
+
+  /**
+   * A new key for the account, encrypted at rest with the passphrase (the one that
+   * opens the account's key: one passphrase unlocks everything), and its CSR naming the
+   * account's address. Replaces an earlier pending request and its key.
+   * @throws ApiError ENGINE_WRONG_PASSPHRASE, ENGINE_LOCKED, ENGINE_UNKNOWN_ACCOUNT
+   */
+  async createRequest(id: string, passphrase: string): Promise<PendingRequest> {
+    const account = this.unlocked(id);
+    await readKeyFile(this.dataDir, account.record.keyFile, passphrase);
+    const privateKey = await generateRsaPrivateKey();
+    const keyFile = newKeyFileOf(id);
+    await writeKeyFile(this.dataDir, keyFile, privateKey, passphrase, this.keyOptions);
+    await readKeyFile(this.dataDir, keyFile, passphrase);
+    const pending: PendingRequest = {
+      keyFile,
+      csrPem: createCsr(privateKey, {
+        address: account.record.address,
+        ...(account.record.displayName === undefined
+          ? {}
+          : { displayName: account.record.displayName }),
+      }),
+      createdAt: new Date().toISOString(),
+    };
+    const earlier = account.record.pending;
+    this.update(id, (record) => ({ ...record, pending }));
+    if (earlier !== undefined) await rm(join(this.dataDir, earlier.keyFile), { force: true });
+    return pending;
+  }
+
+  /**
+   * Installs the certificate issued for the pending request (see issuedCredentials for
+   * the checks): the pending key becomes the account's key, the old certificate and key
+   * are kept in `previous`. Nothing changes when a check fails.
+   * @throws ApiError ENGINE_NO_PENDING_REQUEST, ENGINE_CERTIFICATE_REFUSED,
+   *   ENGINE_WRONG_PASSPHRASE, ENGINE_LOCKED
+   */
+  async install(
+    id: string,
+    certificatePem: string,
+    passphrase: string,
+    validator: IdentityValidator,
+  ): Promise<UnlockedAccount> {
+    const account = this.unlocked(id);
+    const pending = account.record.pending;
+    if (pending === undefined) {
+      throw engineError(
+        ENGINE_ERROR.NO_PENDING_REQUEST,
+        'There is no certificate request waiting: create one first.',
+      );
+    }
+    const pendingKey = await readKeyFile(this.dataDir, pending.keyFile, passphrase);
+    const credentials = await issuedCredentials({
+      pem: certificatePem,
+      pendingKey,
+      address: account.record.address,
+      currentChain: account.credentials.chain,
+      validator,
+    });
+    const record = this.update(id, ({ pending: _installed, ...record }) => ({
+      ...record,
+      certificatePem: certificatesToPem([credentials.certificate]),
+      chainPem: certificatesToPem(credentials.chain),
+      keyFile: pending.keyFile,
+      previous: [
+        { certificatePem: record.certificatePem, keyFile: record.keyFile },
+        ...(record.previous ?? []),
+      ],
+    }));
+    const installed = {
+      record,
+      credentials,
+      previous: [account.credentials, ...(account.previous ?? [])],
+    };
+    this.open.set(id, installed);
+    return installed;
+  }
+
   /** Changes where an account's server is (the embedded server moved to another port). */
   moveServer(id: string, port: number): AccountRecord {
-    const records = this.records().map((record) =>
-      record.id === id ? { ...record, server: { ...record.server, port } } : record,
-    );
-    this.settings.set('accounts', records);
-    const moved = this.record(id);
-    const open = this.open.get(id);
-    if (open !== undefined) this.open.set(id, { ...open, record: moved });
-    return moved;
+    return this.update(id, (record) => ({ ...record, server: { ...record.server, port } }));
   }
 }

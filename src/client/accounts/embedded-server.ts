@@ -13,11 +13,17 @@ export interface EmbeddedServerHandle {
  * How the engine sets up and runs the embedded mt2d. src/client may not import
  * src/server (architecture.md), so whoever creates the engine (main/, the web host,
  * tests) hands in src/server's functions: `{ init: initServerDirectory, certify:
- * addUser, start: startServer }` fit as they are.
+ * addUser, renew: renewUser, start: startServer }` fit as they are.
  */
 export interface EmbeddedServerHost {
   init(options: { dir: string; domain: string; hostname: string }): Promise<void>;
   certify(options: {
+    dir: string;
+    address: string;
+    csrPem: string;
+  }): Promise<{ certificatePem: string; chainPem: string }>;
+  /** Certifies a new CSR of an existing local user (renewal). */
+  renew(options: {
     dir: string;
     address: string;
     csrPem: string;
@@ -75,6 +81,24 @@ export async function certifyLocalUser(
   csrPem: string,
 ): Promise<{ certificatePem: string; chainPem: string }> {
   return host.certify({ dir: join(dataDir, settings.dir), address, csrPem });
+}
+
+/** Has the embedded server's CA certify a new CSR of a user it has (renewal). */
+export async function renewLocalUser(
+  host: EmbeddedServerHost,
+  dataDir: string,
+  settings: EmbeddedServerSettings,
+  address: string,
+  csrPem: string,
+): Promise<{ certificatePem: string; chainPem: string }> {
+  try {
+    return await host.renew({ dir: join(dataDir, settings.dir), address, csrPem });
+  } catch (error) {
+    throw engineError(
+      ENGINE_ERROR.EMBEDDED_SERVER,
+      `The local mail server could not renew the certificate: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 /**

@@ -68,7 +68,12 @@ export function verdictView(
     valid: verdict.valid,
     trusted: verdict.trusted,
     ...(trustedBy === undefined ? {} : { trustedBy }),
-    summary: certificateSentence(summary, verdict.valid, trustedBy),
+    summary: certificateSentence(
+      summary,
+      verdict.valid,
+      trustedBy,
+      verdict.source === 'delegated' ? verdict.caOrigin : undefined,
+    ),
     reasons: reasonViews(verdict),
   };
 }

@@ -8,6 +8,7 @@ import {
   type TrustPolicy,
   type Verdict,
 } from '../../identity/index.ts';
+import { delegatedResolver } from './resolvers.ts';
 
 /** How long a verdict is reused, in ms (trust settings changes replace the validator). */
 export const VERDICT_CACHE_MS = 5 * 60 * 1000;
@@ -60,7 +61,8 @@ export function trustPolicyOf(settings: TrustSettingsView): TrustPolicy {
 
 /**
  * The validator for one account: its local CA store (the CAs of its own domain, which
- * it trusts to have verified identities) and the user's trust settings.
+ * it trusts to have verified identities), the user's trust settings, and with delegated
+ * validation on, the resolvers that find other domains' CAs.
  */
 export function accountValidator(
   trustedCaPem: string,
@@ -69,5 +71,10 @@ export function accountValidator(
   const cas = readCertificates(trustedCaPem).map((certificate) =>
     parseCertificate(certificate.raw),
   );
-  return new CachingValidator({ store: caStoreOf(cas, true), trust: trustPolicyOf(trust) });
+  const resolver = trust.delegatedValidation ? delegatedResolver(trust.resolvers) : undefined;
+  return new CachingValidator({
+    store: caStoreOf(cas, true),
+    trust: trustPolicyOf(trust),
+    ...(resolver === undefined ? {} : { resolver }),
+  });
 }

@@ -46,16 +46,23 @@ export function trustedByWords(attestations: readonly TrustAttestation[]): strin
     .join(', ');
 }
 
-/** "Valid, issued by alpha.test; trusted by the CA of alpha.test." */
+/**
+ * "Valid, issued by alpha.test; trusted by the CA of alpha.test." With a CA found by
+ * delegated validation, where it was found: "Valid, issued by beta.test (its CA looked
+ * up at file:/…/beta.test.pem); nobody you trust vouches for it."
+ */
 export function certificateSentence(
   certificate: CertificateSummary,
   valid: boolean,
   trustedBy: string | undefined,
+  delegatedCaOrigin?: string,
 ): string {
   if (!valid) return `Not valid: the certificate of ${certificate.subject} cannot be relied on.`;
   const trust =
     trustedBy === undefined ? 'nobody you trust vouches for it.' : `trusted by ${trustedBy}.`;
-  return `Valid, issued by ${certificate.issuer}; ${trust}`;
+  const origin =
+    delegatedCaOrigin === undefined ? '' : ` (its CA looked up at ${delegatedCaOrigin})`;
+  return `Valid, issued by ${certificate.issuer}${origin}; ${trust}`;
 }
 
 /** The badge for a verification state. */

@@ -33,6 +33,7 @@ export const DEFAULT_SETTINGS: SettingsSchema = {
     vouchedAddresses: [],
     trustedGatewayHosts: [],
     delegatedValidation: false,
+    resolvers: [],
   },
   remoteContentSenders: [],
 };

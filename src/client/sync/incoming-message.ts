@@ -1,4 +1,4 @@
-import { decryptPart, encryptedPartsOf, type CmsRecipient } from '../../identity/index.ts';
+import { decryptPart, encryptedPartsOf, type CmsReaders } from '../../identity/index.ts';
 import {
   decodeEnvelope,
   decodeHeaders,
@@ -55,7 +55,7 @@ function addresses(entries: readonly AddressEntry[]): string[] {
 export function readHeaders(
   envelope: Mt2Envelope,
   octets: Uint8Array,
-  reader: CmsRecipient,
+  reader: CmsReaders,
 ): Mt2Headers {
   const plain = encryptedPartsOf(envelope).has('headers') ? decryptPart(octets, reader) : octets;
   return decodeHeaders(plain);
@@ -68,7 +68,7 @@ export function readHeaders(
 export function storedHeaders(
   envelopeXml: Uint8Array,
   headersXml: Uint8Array | undefined,
-  reader: CmsRecipient,
+  reader: CmsReaders,
 ): Mt2Headers | undefined {
   if (headersXml === undefined) return undefined;
   try {
@@ -125,7 +125,7 @@ function unreadable(arrival: Date): DisplayFields {
  */
 export function incomingMessage(
   pulled: PulledMessage,
-  reader: CmsRecipient,
+  reader: CmsReaders,
   arrival: Date = new Date(),
 ): IncomingMessage {
   const base = {

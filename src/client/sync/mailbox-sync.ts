@@ -7,7 +7,7 @@ import type {
 import { MAILBOX_FLAGS } from '../../protocol/index.ts';
 import type { FlagChange, LocalStoreProxy, ServerStateUpdate } from '../store/index.ts';
 import { incomingMessage, type IncomingMessage } from './incoming-message.ts';
-import type { CmsRecipient } from '../../identity/index.ts';
+import type { CmsReaders } from '../../identity/index.ts';
 
 /** The one server mailbox of a user (MT2 has no server folders). */
 export const SERVER_MAILBOX = 'inbox';
@@ -25,7 +25,7 @@ export interface MailboxSyncContext {
   readonly accountId: string;
   readonly store: LocalStoreProxy;
   /** The account's key, to read encrypted headers. */
-  readonly reader: CmsRecipient;
+  readonly reader: CmsReaders;
   readonly onProgress: (phase: SyncPhase, done: number, total: number) => void;
   /** New messages stored (for verification and contacts), page by page. */
   readonly onStored: (messages: readonly IncomingMessage[]) => Promise<void>;

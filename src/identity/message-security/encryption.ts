@@ -8,6 +8,7 @@ import {
   type Mt2Extension,
 } from '../../message/index.ts';
 import { decryptCms, type CmsRecipient } from '../cms/decrypt.ts';
+import { IdentityError } from '../errors.ts';
 import { encryptCms } from '../cms/encrypt.ts';
 import { MessageSecurityError } from './errors.ts';
 
@@ -75,12 +76,30 @@ export function encryptPart(octets: Uint8Array, recipients: readonly X509Certifi
 }
 
 /**
- * Decrypts one part with the reader's certificate and key. Errors: those of decryptCms
- * (CMS_NO_MATCHING_RECIPIENT when the part was not encrypted to this reader,
- * CMS_DECRYPTION_FAILED, CMS_WRONG_CONTENT_TYPE, IDENTITY_MALFORMED_INPUT).
+ * Who may read a part: one certificate and key, or several (a user's current key first,
+ * then earlier ones, so mail encrypted before a renewal stays readable).
  */
-export function decryptPart(octets: Uint8Array, reader: CmsRecipient): Buffer {
-  return decryptCms(octets, reader);
+export type CmsReaders = CmsRecipient | readonly CmsRecipient[];
+
+/**
+ * Decrypts one part with the reader's certificate and key (with the first of several
+ * the part names). Errors: those of decryptCms (CMS_NO_MATCHING_RECIPIENT when the part
+ * was not encrypted to any of them, CMS_DECRYPTION_FAILED, CMS_WRONG_CONTENT_TYPE,
+ * IDENTITY_MALFORMED_INPUT).
+ */
+export function decryptPart(octets: Uint8Array, readers: CmsReaders): Buffer {
+  const [first, ...others] = 'certificate' in readers ? [readers] : readers;
+  if (first === undefined) {
+    throw new IdentityError('CMS_NO_MATCHING_RECIPIENT', 'no key to decrypt with');
+  }
+  try {
+    return decryptCms(octets, first);
+  } catch (error) {
+    const notForThisKey =
+      error instanceof IdentityError && error.code === 'CMS_NO_MATCHING_RECIPIENT';
+    if (!notForThisKey || others.length === 0) throw error;
+    return decryptPart(octets, others);
+  }
 }
 
 /**

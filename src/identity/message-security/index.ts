@@ -24,6 +24,7 @@ export {
   encryptPart,
   encryptedPartsOf,
   markEncryptedParts,
+  type CmsReaders,
   type EncryptablePart,
   type MessageParts,
 } from './encryption.ts';

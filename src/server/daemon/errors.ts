@@ -12,7 +12,7 @@ export const DAEMON_ERROR_CODES = [
   'MT2D_USER_EXISTS',
   /** A key or certificate file of the data directory cannot be read. */
   'MT2D_CREDENTIALS_UNREADABLE',
-  /** `mt2d user remove` for an address that has no certificate here. */
+  /** `mt2d user remove` or `user renew` for an address that has no certificate here. */
   'MT2D_USER_UNKNOWN',
   /** A reload (SIGHUP) that would change what only a restart can (domain, host name). */
   'MT2D_RELOAD_REFUSED',

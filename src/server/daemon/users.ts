@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   certificatesToPem,
@@ -51,11 +51,15 @@ export interface IssuedUser {
   readonly chainPem: string;
 }
 
-async function prepare(dir: string, address: string) {
+async function locate(dir: string, address: string) {
   const layout = dataDirLayout(dir);
   const config = await readConfig(layout.config);
   const canonical = localAddress(address, config.domain);
-  const path = userCertificatePath(layout, canonical);
+  return { layout, canonical, path: userCertificatePath(layout, canonical) };
+}
+
+async function prepare(dir: string, address: string) {
+  const { layout, canonical, path } = await locate(dir, address);
   // A hosted list's address is taken too: its mailbox is the list's input queue.
   if ((await exists(path)) || (await exists(join(layout.lists, `${canonical}.json`)))) {
     throw new DaemonError('MT2D_USER_EXISTS', `${canonical} already has a certificate`);
@@ -78,6 +82,31 @@ export async function addUser(options: {
   const certificate = issueUserCertificate(ca, options.csrPem, { address });
   const certificatePem = certificatesToPem([certificate]);
   await writeFile(path, certificatePem, { flag: 'wx' });
+  return { certificatePem, chainPem: certificatesToPem([ca.certificate]) };
+}
+
+/**
+ * `mt2d user renew --csr`: certifies a new CSR of an existing local user (a new key, or
+ * a certificate that expires soon). The mailbox stays; only the new certificate opens a
+ * session from now on, while mail signed with an earlier one still verifies.
+ * @throws DaemonError MT2D_USER_UNKNOWN, MT2D_ADDRESS_INVALID, MT2D_NOT_INITIALISED;
+ *   IdentityError for a bad CSR or one asking for another address.
+ */
+export async function renewUser(options: {
+  readonly dir: string;
+  readonly address: string;
+  readonly csrPem: string;
+}): Promise<IssuedUser> {
+  const { layout, canonical, path } = await locate(options.dir, options.address);
+  if (!(await exists(path))) {
+    throw new DaemonError('MT2D_USER_UNKNOWN', `${canonical} is no local user here`);
+  }
+  const ca = await readDomainCa(layout);
+  const certificate = issueUserCertificate(ca, options.csrPem, { address: canonical });
+  const certificatePem = certificatesToPem([certificate]);
+  const temporary = `${path}.tmp`;
+  await writeFile(temporary, certificatePem);
+  await rename(temporary, path);
   return { certificatePem, chainPem: certificatesToPem([ca.certificate]) };
 }
 

@@ -18,6 +18,8 @@ export interface AppUnderTest {
   readonly app: RunningWebApp;
   readonly browser: Browser;
   readonly page: Page;
+  /** The engine's data folder (its embedded mt2d is in `mt2d/` there). */
+  readonly dataDir: string;
   /** Saves a screenshot as test/e2e/screenshots/<name>.png. */
   screenshot(name: string): Promise<void>;
   /** Stops the engine and the web host and starts them again on the same data, as a new launch; the page opens the new URL. */
@@ -62,6 +64,7 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
       },
       browser,
       page,
+      dataDir: options.engine.dataDir,
       screenshot: async (name) => {
         await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
       },

@@ -4,11 +4,16 @@
 // PKCS#12 DER in any encoding, and not bob's key itself in any encoding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { API_METHODS, ApiError, type ApiMethod, type ApiParams } from '../../../src/api/index.ts';
-import { importPkcs12 } from '../../../src/identity/index.ts';
+import {
+  certificatesToPem,
+  domainCaFrom,
+  importPkcs12,
+  issueUserCertificate,
+} from '../../../src/identity/index.ts';
 import { aliceSends, PASSPHRASE, remoteSetup, tempDir } from '../../helpers/engine-harness.ts';
 
 /** DER object identifiers (tag, length, value) that only key containers carry. */
@@ -87,6 +92,12 @@ test('no API method or event hands private key material to the UI', async (t) =>
   const settings = await engine.trustSettings({});
   const exportPath = join(exportDir.dir, 'bob.p12');
   let sentRef = ref;
+  let csrPem = '';
+  const ca = domainCaFrom({
+    certificate: new X509Certificate(await readFile(join(setup.mt2d.dir, 'ca', 'ca.pem'))),
+    privateKey: createPrivateKey(await readFile(join(setup.mt2d.dir, 'ca', 'ca.key'))),
+    chain: [],
+  });
 
   // One call per method; the mapped type makes a new method a compile error here.
   // Calls that change most come last.
@@ -125,6 +136,17 @@ test('no API method or event hands private key material to the UI', async (t) =>
     certificateDetails: () => ({ fingerprint }),
     importCertificate: () => ({ data: alice.credentials.certificate.toString() }),
     exportIdentity: () => ({ accountId, path: exportPath, p12Password: 'export password' }),
+    createCertificateRequest: () => ({ accountId, passphrase: PASSPHRASE }),
+    certificateRequest: () => ({ accountId }),
+    // The CA's answer to the request certificateRequest returned: installed for real.
+    installCertificate: () => ({
+      accountId,
+      certificatePem: certificatesToPem([
+        issueUserCertificate(ca, csrPem, { address: 'bob@alpha.test' }),
+      ]),
+      passphrase: PASSPHRASE,
+    }),
+    renewCertificate: () => ({ accountId, passphrase: PASSPHRASE }),
     trustSettings: () => ({}),
     setTrustSettings: () => ({
       blacklistedIssuerDomains: ['evil.test'],
@@ -168,6 +190,7 @@ test('no API method or event hands private key material to the UI', async (t) =>
     try {
       const result = await call(method);
       if (method === 'send') sentRef = (result as { ref: string }).ref;
+      if (method === 'certificateRequest') csrPem = (result as { csrPem: string }).csrPem;
       payloads.push({ label: `${method} result`, json: JSON.stringify(result ?? null) });
     } catch (error) {
       assert.ok(error instanceof ApiError, `${method} threw ${String(error)}`);

@@ -49,6 +49,25 @@ describe('the mt2d command', () => {
     assert.equal(certificates[0]?.checkEmail('alice@alpha.test'), 'alice@alpha.test');
   });
 
+  test('user renew --csr certifies a new key of an existing user; an unknown user fails', async () => {
+    const key = await generateRsaPrivateKey();
+    const csr = join(parent, 'alice-new.csr');
+    await writeFile(csr, createCsr(key, { address: 'alice@alpha.test' }));
+    const renewed = capture();
+    assert.equal(
+      await mt2dMain(['user', 'renew', '--dir', dir, 'alice@alpha.test', '--csr', csr], renewed),
+      0,
+    );
+    const [certificate] = readCertificates(renewed.out_.join(''));
+    assert.ok(certificate?.checkPrivateKey(key), 'the certificate is for the new key');
+    const unknown = capture();
+    assert.equal(
+      await mt2dMain(['user', 'renew', '--dir', dir, 'nobody@alpha.test', '--csr', csr], unknown),
+      1,
+    );
+    assert.match(unknown.err_.join(''), /^mt2d user renew: MT2D_USER_UNKNOWN: /);
+  });
+
   test('errors come as "mt2d <command>: CODE: message" with exit code 1', async () => {
     const again = capture();
     assert.equal(await mt2dMain(['init', '--dir', dir, '--domain', 'alpha.test'], again), 1);
@@ -73,6 +92,7 @@ describe('the mt2d command', () => {
       ['user', 'remove', '--dir', dir, 'a@alpha.test', '--csr', 'x'],
       ['user', 'add', '--dir', dir, 'a@alpha.test', '--csr', 'x', '--purge'],
       ['user', 'rename', '--dir', dir, 'a@alpha.test'],
+      ['user', 'renew', '--dir', dir, 'a@alpha.test', '--p12', 'x', '--password-file', 'y'],
       ['serve', '--dir', dir, '--listen', 'nowhere'],
       ['serve', '--dir', dir, '--listen', '127.0.0.1:70000'],
       ['init', '--dir', dir],

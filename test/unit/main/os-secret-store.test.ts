@@ -3,37 +3,8 @@
 // encrypts (AES-GCM) and reports the backend it is told to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  decideSecretStore,
-  passphraseKeeper,
-  type OsSecretStore,
-} from '../../../main/os-secret-store.ts';
-
-function storeWith(available: boolean, backend?: string): OsSecretStore & { calls: number } {
-  const key = randomBytes(32);
-  const store = {
-    calls: 0,
-    isEncryptionAvailable: () => available,
-    encryptString(plainText: string): Buffer {
-      store.calls += 1;
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decryptString(encrypted: Buffer): string {
-      const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(0, 12));
-      decipher.setAuthTag(encrypted.subarray(12, 28));
-      return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString(
-        'utf8',
-      );
-    },
-  };
-  return backend === undefined
-    ? store
-    : Object.assign(store, { getSelectedStorageBackend: () => backend });
-}
+import { decideSecretStore, passphraseKeeper } from '../../../main/os-secret-store.ts';
+import { storeWith } from '../../helpers/os-secret-store-stand-in.ts';
 
 test('a real keyring on Linux is used', () => {
   for (const backend of ['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6']) {

@@ -113,8 +113,9 @@ test('importIdentity, passphrases, export and certificates', async (t) => {
       trustedGatewayHosts: [],
       delegatedValidation: true,
     }),
-    { code: 'NOT_BUILT' },
+    { code: 'ENGINE_BAD_TRUST_SETTINGS' }, // on, with no resolver to look CAs up with
   );
+  assert.deepEqual((await engine.trustSettings({})).blacklistedIssuerDomains, ['alpha.test']);
   assert.deepEqual(await engine.listConsentRequests({}), []);
   await assert.rejects(engine.chessMove({ game: 'no-such-game', move: 'e4' }), {
     code: 'ENGINE_CONSENT',

@@ -17,6 +17,7 @@ import {
   initServerDirectory,
   localAddress,
   readConfig,
+  renewUser,
 } from '../../../../src/server/index.ts';
 
 const code = (expected: string) => (error: unknown) =>
@@ -59,6 +60,37 @@ describe('mt2d init and user add', () => {
     await assert.rejects(
       addUser({ dir, address: 'alice@alpha.test', csrPem }),
       code('MT2D_USER_EXISTS'),
+    );
+  });
+
+  test('renew certifies a new key of an existing user; an unknown user is refused', async () => {
+    const key = await generateRsaPrivateKey();
+    const csrPem = createCsr(key, { address: 'dora@alpha.test' });
+    await assert.rejects(
+      renewUser({ dir, address: 'dora@alpha.test', csrPem }),
+      code('MT2D_USER_UNKNOWN'),
+    );
+    const first = await addUser({ dir, address: 'dora@alpha.test', csrPem });
+    const newKey = await generateRsaPrivateKey();
+    const renewed = await renewUser({
+      dir,
+      address: 'dora@alpha.test',
+      csrPem: createCsr(newKey, { address: 'dora@alpha.test' }),
+    });
+    const certificate = readCertificates(renewed.certificatePem)[0];
+    assert.ok(certificate?.checkPrivateKey(newKey));
+    assert.notEqual(renewed.certificatePem, first.certificatePem);
+    assert.equal(
+      await readFile(join(dir, 'users', 'dora@alpha.test.pem'), 'utf8'),
+      renewed.certificatePem,
+    );
+    await assert.rejects(
+      renewUser({
+        dir,
+        address: 'dora@alpha.test',
+        csrPem: createCsr(newKey, { address: 'eve@alpha.test' }),
+      }),
+      (error: unknown) => error instanceof IdentityError,
     );
   });
 
