@@ -294,6 +294,8 @@ export interface AuditEntryView {
   readonly action: string;
   readonly decidedBy: 'person' | 'default';
   readonly detail: string;
+  /** Message-ID of the received message concerned, if any. */
+  readonly messageId?: string;
 }
 
 export interface ConsentDefaultView {

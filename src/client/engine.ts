@@ -817,17 +817,26 @@ class Mt2Engine implements Engine {
     const { envelope, input } = message;
     if (envelope === undefined || envelope.control || input.headersXml === undefined) return;
     const account = this.accounts.unlocked(input.accountId);
-    // The sync decoded them already; undefined means they could not be read, and reading
-    // them again throws that error here, as it always has.
-    const headers = message.headers ?? readHeaders(envelope, input.headersXml, account.credentials);
-    await this.consent.receive({
+    const received = {
       recipient: account.record.address,
       messageId: envelope.messageId,
       sender: envelope.sender,
       receivedAt: new Date(),
-      headers,
       verification,
-    });
+    };
+    // The sync decoded them already; undefined means they could not be read. Reading them
+    // again gives the reason, which the audit log keeps; the verification round goes on.
+    let headers = message.headers;
+    if (headers === undefined) {
+      try {
+        headers = readHeaders(envelope, input.headersXml, account.credentials);
+      } catch (error) {
+        const problem = error instanceof Error ? error.message : String(error);
+        this.consent.skipUnreadable({ ...received, problem });
+        return;
+      }
+    }
+    await this.consent.receive({ ...received, headers });
   }
 
   private notBuilt(what: string): never {

@@ -1,7 +1,7 @@
 // Real signed MT2 messages for server tests: headers and body built with src/message,
 // the envelope signed with src/identity's signMessage.
 import { randomBytes } from 'node:crypto';
-import { signMessage, type Credentials } from '../../src/identity/index.ts';
+import { encryptMessageParts, signMessage, type Credentials } from '../../src/identity/index.ts';
 import {
   buildBody,
   encodeEnvelope,
@@ -23,6 +23,8 @@ export interface MessageDraft {
   readonly extensions?: readonly Mt2Extension[];
   /** Recipient extensions for the headers (a list control request, ...). */
   readonly headerExtensions?: readonly Mt2Extension[];
+  /** Encrypts the headers to the sender alone: signed and valid, unreadable to anyone else. */
+  readonly headersForSenderOnly?: boolean;
   readonly messageId?: string;
 }
 
@@ -63,6 +65,19 @@ export async function buildSignedMessage(
     trace: [],
     extensions: draft.extensions ?? [],
   };
-  const envelope = signMessage({ envelope: unsigned, headers, body }, sender);
-  return { msgId, envelope, parts: { envelope: encodeEnvelope(envelope), headers, body } };
+  const parts =
+    draft.headersForSenderOnly === true
+      ? encryptMessageParts(
+          { envelope: unsigned, headers, body },
+          ['headers'],
+          [],
+          sender.certificate,
+        )
+      : { envelope: unsigned, headers, body };
+  const envelope = signMessage(parts, sender);
+  return {
+    msgId,
+    envelope,
+    parts: { envelope: encodeEnvelope(envelope), headers: parts.headers, body: parts.body },
+  };
 }

@@ -5,7 +5,11 @@ import type { OutgoingMessage } from '../../extensions/index.ts';
 import type { Mt2Extension } from '../../message/index.ts';
 import { ENGINE_ERROR, engineError } from '../errors.ts';
 import { chessGameView } from './chess-view.ts';
-import { ConsentService, type ReceivedForConsent } from './consent-service.ts';
+import {
+  ConsentService,
+  type ReceivedForConsent,
+  type UnreadableForConsent,
+} from './consent-service.ts';
 import { MyVcard } from './my-vcard.ts';
 
 /** The API methods this module answers. */
@@ -79,6 +83,10 @@ export class ConsentApi {
 
   receive(received: ReceivedForConsent): Promise<unknown> {
     return this.#service.receive(received);
+  }
+
+  skipUnreadable(unreadable: UnreadableForConsent): void {
+    this.#service.skipUnreadable(unreadable);
   }
 
   readNotificationRequest(messageId: string, recipients: readonly string[]): Mt2Extension {

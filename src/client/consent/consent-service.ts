@@ -64,6 +64,11 @@ export interface ReceivedForConsent {
   readonly verification: StoredVerification;
 }
 
+/** A received message whose headers could not be read, with the reason. */
+export type UnreadableForConsent = Omit<ReceivedForConsent, 'headers'> & {
+  readonly problem: string;
+};
+
 const EXTENSION_NAMES = Object.keys(RECIPIENT_EXTENSIONS) as RecipientExtensionName[];
 
 function isExtensionName(name: string): name is RecipientExtensionName {
@@ -71,7 +76,7 @@ function isExtensionName(name: string): name is RecipientExtensionName {
 }
 
 /** Verified means: signed by a certificate that validates for the sender's address. */
-function senderIdentity(received: ReceivedForConsent): IncomingMessage['sender'] {
+function senderIdentity(received: Omit<ReceivedForConsent, 'headers'>): IncomingMessage['sender'] {
   const { signature, certificate } = received.verification;
   const verified =
     signature.state === 'valid' &&
@@ -137,6 +142,19 @@ export class ConsentService {
       this.#host.changed(this.pendingCount());
     }
     return result;
+  }
+
+  /** Nothing of a message with unreadable headers is acted on; the audit log says why. */
+  skipUnreadable(unreadable: UnreadableForConsent): void {
+    this.#engine.skipUnreadable(
+      {
+        messageId: unreadable.messageId,
+        sender: senderIdentity(unreadable),
+        recipient: unreadable.recipient,
+        receivedAt: unreadable.receivedAt,
+      },
+      unreadable.problem,
+    );
   }
 
   listRequests(): (ConsentRequestView & { readonly messageId: string })[] {

@@ -49,5 +49,6 @@ export function auditEntryView(entry: AuditEntry): AuditEntryView {
     action: entry.action,
     decidedBy: entry.approval?.by ?? 'person',
     detail: entry.code === undefined ? entry.detail : `${entry.detail} (${entry.code})`,
+    ...(entry.messageId === undefined ? {} : { messageId: entry.messageId }),
   };
 }

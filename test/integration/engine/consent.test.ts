@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import type { ConsentRequestView, ChessGameView } from '../../../src/api/index.ts';
 import type { Engine } from '../../../src/client/index.ts';
 import { CHESS_OID, RECIPIENT_EXTENSIONS, encodePayload } from '../../../src/extensions/index.ts';
-import type { Mt2Extension } from '../../../src/message/index.ts';
 import { option } from '../../../src/protocol/index.ts';
 import {
   p12For,
@@ -18,7 +17,7 @@ import {
 } from '../../helpers/engine-harness.ts';
 import { connectUser, makeUser, type TestUser } from '../../helpers/mt2d-process.ts';
 import { checkPgn } from '../../helpers/pgn-extract.ts';
-import { buildSignedMessage } from '../../helpers/signed-message.ts';
+import { buildSignedMessage, type MessageDraft } from '../../helpers/signed-message.ts';
 
 const BOB = 'bob@alpha.test';
 const CAROL = 'carol@alpha.test';
@@ -66,20 +65,31 @@ function withoutMark(payload: string, by: 'person' | 'default'): string {
   return payload.replace(mark, '');
 }
 
+/** Sends `user`'s signed messages to bob over one session; returns their ids. */
 async function sendRaw(
   setup: RemoteSetup,
   user: TestUser,
-  headerExtensions: readonly Mt2Extension[],
-): Promise<void> {
+  ...drafts: Pick<MessageDraft, 'headerExtensions' | 'headersForSenderOnly'>[]
+): Promise<string[]> {
   const connection = await connectUser(setup.server, user, { hostname: setup.mt2d.hostname });
   try {
     await connection.session.opt([option('PIPE', 'ON')]);
-    const message = await buildSignedMessage(
-      { from: user.address, to: [BOB], subject: 'extension', headerExtensions },
-      user.credentials,
-    );
-    await connection.session.transferMessage(message.msgId, message.parts);
+    const ids: string[] = [];
+    for (const draft of drafts) {
+      const message = await buildSignedMessage(
+        {
+          from: user.address,
+          to: [BOB],
+          subject: 'extension',
+          ...draft,
+        },
+        user.credentials,
+      );
+      await connection.session.transferMessage(message.msgId, message.parts);
+      ids.push(message.msgId);
+    }
     await connection.session.quit();
+    return ids;
   } finally {
     connection.destroy();
   }
@@ -253,13 +263,15 @@ describe('recipient extensions between two engines on a real mt2d', () => {
   test('a malformed payload is refused with its reason and changes nothing', async () => {
     const games = await bob.engine.listChessGames({});
     const pending = (await bob.engine.listConsentRequests({})).length;
-    await sendRaw(setup, news, [
-      {
-        oid: CHESS_OID,
-        critical: false,
-        content: [{ name: 'nonsense', attributes: {}, children: ['not a chess payload'] }],
-      },
-    ]);
+    await sendRaw(setup, news, {
+      headerExtensions: [
+        {
+          oid: CHESS_OID,
+          critical: false,
+          content: [{ name: 'nonsense', attributes: {}, children: ['not a chess payload'] }],
+        },
+      ],
+    });
     await bob.engine.syncNow({});
     assert.equal((await bob.engine.listConsentRequests({})).length, pending);
     assert.deepEqual(await bob.engine.listChessGames({}), games);
@@ -267,6 +279,30 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     assert.equal(refused.length, 1);
     assert.equal(refused[0]?.peer, NEWS);
     assert.match(refused[0].detail, /EXTENSION_PAYLOAD_INVALID/);
+  });
+
+  test('unreadable headers are skipped with the reason logged; the round goes on', async () => {
+    const pending = (await bob.engine.listConsentRequests({})).length;
+    const [damaged, readable] = await sendRaw(
+      setup,
+      news,
+      { headersForSenderOnly: true },
+      { headerExtensions: [encodePayload(RECIPIENT_EXTENSIONS.vcard, { kind: 'request' })] },
+    );
+    await bob.engine.syncNow({});
+    const skipped = (await bob.engine.auditLog({})).filter((entry) => entry.messageId === damaged);
+    assert.equal(skipped.length, 1, JSON.stringify(skipped));
+    assert.equal(skipped[0]?.action, 'refused');
+    assert.equal(skipped[0].peer, NEWS);
+    assert.match(
+      skipped[0].detail,
+      /cannot be read.*no recipient is.*\(EXTENSION_HEADERS_UNREADABLE\)$/,
+    );
+    const requests = await bob.engine.listConsentRequests({});
+    assert.equal(requests.length, pending + 1, 'the next message of the round was handled');
+    const request = requests.find((entry) => entry.messageId === readable);
+    assert.ok(request !== undefined);
+    await bob.engine.decideConsent({ id: request.id, decision: 'decline' });
   });
 
   test('mailing list: the confirmation waits for consent; unsubscribing is one step', async () => {
@@ -283,7 +319,7 @@ describe('recipient extensions between two engines on a real mt2d', () => {
       token: 'a'.repeat(32),
     });
     const before = await sentCount(bob.engine);
-    await sendRaw(setup, news, [confirmRequired]);
+    await sendRaw(setup, news, { headerExtensions: [confirmRequired] });
     await bob.engine.syncNow({});
     const request = await onlyRequest(bob.engine, 'mailingList');
     assert.equal(await sentCount(bob.engine), before, 'no confirmation before consent');
@@ -293,9 +329,11 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     assert.equal((await bob.engine.listMemberships({}))[0]?.status, 'confirming');
     await bob.engine.syncNow({});
 
-    await sendRaw(setup, news, [
-      encodePayload(RECIPIENT_EXTENSIONS.mailingList, { kind: 'subscribed', list: NEWS }),
-    ]);
+    await sendRaw(setup, news, {
+      headerExtensions: [
+        encodePayload(RECIPIENT_EXTENSIONS.mailingList, { kind: 'subscribed', list: NEWS }),
+      ],
+    });
     await bob.engine.syncNow({});
     const welcome = await onlyRequest(bob.engine, 'mailingList');
     await bob.engine.decideConsent({ id: welcome.id, decision: 'approve' });
