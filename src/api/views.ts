@@ -299,6 +299,7 @@ export interface AuditEntryView {
 }
 
 export interface ConsentDefaultView {
+  /** An extension's name, or `*`: every extension from `sender`. */
   readonly extension: string;
   /** Absent: the default for every sender. */
   readonly sender?: string;

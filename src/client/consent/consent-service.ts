@@ -69,6 +69,9 @@ export type UnreadableForConsent = Omit<ReceivedForConsent, 'headers'> & {
   readonly problem: string;
 };
 
+/** The `extension` of a sender-wide default (every extension from that sender). */
+const ALL_EXTENSIONS = '*';
+
 const EXTENSION_NAMES = Object.keys(RECIPIENT_EXTENSIONS) as RecipientExtensionName[];
 
 function isExtensionName(name: string): name is RecipientExtensionName {
@@ -197,13 +200,23 @@ export class ConsentService {
         case 'senderExtension':
           return [{ extension: scope.extension, sender: scope.sender, rule: rule.policy }];
         case 'sender':
-          // Not settable through the API; shown as the sender's rule for every extension.
-          return [{ extension: '*', sender: scope.sender, rule: rule.policy }];
+          return [{ extension: ALL_EXTENSIONS, sender: scope.sender, rule: rule.policy }];
       }
     });
   }
 
+  /** A default for one extension, one sender and extension, or (extension `*`) one sender. */
   setDefault(extension: string, sender: string | undefined, rule: ConsentRule): void {
+    if (extension === ALL_EXTENSIONS) {
+      if (sender === undefined) {
+        throw engineError(
+          ENGINE_ERROR.CONSENT,
+          'A default for every extension needs a sender; set each extension on its own.',
+        );
+      }
+      this.#engine.setPolicy({ kind: 'sender', sender }, rule);
+      return;
+    }
     if (!isExtensionName(extension)) {
       throw engineError(
         ENGINE_ERROR.CONSENT,

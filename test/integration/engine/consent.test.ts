@@ -342,6 +342,47 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     assert.equal((await bob.engine.listMemberships({}))[0]?.status, 'leaving');
   });
 
+  test('a sender-wide default covers every extension from that sender', async () => {
+    await assert.rejects(bob.engine.setConsentDefault({ extension: '*', rule: 'never' }), {
+      code: 'ENGINE_CONSENT',
+      message: /needs a sender/,
+    });
+    try {
+      await bob.engine.setConsentDefault({ extension: '*', sender: CAROL, rule: 'never' });
+      assert.deepEqual(
+        (await bob.engine.listConsentDefaults({})).filter((entry) => entry.extension === '*'),
+        [{ extension: '*', sender: CAROL, rule: 'never' }],
+      );
+      const pending = (await bob.engine.listConsentRequests({})).length;
+      const sent = await sentCount(bob.engine);
+      await carol.engine.requestVcard({ to: BOB });
+      await deliver(carol, bob);
+      assert.equal((await bob.engine.listConsentRequests({})).length, pending, 'not held');
+      assert.equal(await sentCount(bob.engine), sent, 'declined silently');
+      const declined = (await bob.engine.auditLog({}))
+        .filter((entry) => entry.action === 'declined' && entry.peer === CAROL)
+        .at(-1);
+      assert.equal(declined?.decidedBy, 'default');
+      assert.equal(declined.detail, 'declined silently by a default');
+
+      await bob.engine.setConsentDefault({ extension: '*', sender: CAROL, rule: 'always' });
+      await carol.engine.requestVcard({ to: BOB });
+      await deliver(carol, bob);
+      assert.equal((await bob.engine.listConsentRequests({})).length, pending, 'not held');
+      assert.equal(await sentCount(bob.engine), sent + 1, 'answered by the default');
+      await deliver(bob, carol);
+      const card = await onlyRequest(carol.engine, 'vcard');
+      assert.match(
+        card.payload ?? '',
+        /approval="default"/,
+        'the reply says a default approved it',
+      );
+      await carol.engine.decideConsent({ id: card.id, decision: 'decline' });
+    } finally {
+      await bob.engine.setConsentDefault({ extension: '*', sender: CAROL, rule: 'ask' });
+    }
+  });
+
   test('read notification asked in encrypted headers: pending until bob decides', async () => {
     const before = await sentCount(bob.engine);
     await carol.engine.send({
