@@ -245,6 +245,18 @@ export interface ConsentRequestView {
   readonly messageId?: string;
   /** The request's payload exactly as received (XML text). */
   readonly payload?: string;
+  /** For a vCard item: the card received, or the user's own card that approving sends. */
+  readonly vcard?: VcardPreviewView;
+}
+
+/** A vCard read for a preview card (RFC 6350 FN, EMAIL, TEL, ORG). */
+export interface VcardPreviewView {
+  /** `received`: approving adds it to contacts; `answer`: approving sends it (your card). */
+  readonly source: 'received' | 'answer';
+  readonly fullName: string;
+  readonly emails: readonly string[];
+  readonly phones: readonly string[];
+  readonly organization?: string;
 }
 
 /** A chess-by-mail game; `me` is the user's side (chess.js colours). */
@@ -261,6 +273,8 @@ export interface ChessGameView {
   readonly fen: string;
   readonly turn: 'w' | 'b';
   readonly drawOfferedBy?: 'w' | 'b';
+  /** The opponent's draw offer waiting for an answer: the consent request to approve (accept) or decline. */
+  readonly drawOfferRequest?: string;
 }
 
 export interface MyVcardView {

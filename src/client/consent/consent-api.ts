@@ -1,7 +1,7 @@
 // The consent part of the engine's API: the consent center, defaults, the audit log,
 // and the user's own extension actions, each answered from the ConsentService.
 import type { ApiEvent, ApiParams, ApiResults, DraftInput } from '../../api/index.ts';
-import type { OutgoingMessage } from '../../extensions/index.ts';
+import type { ChessGame, OutgoingMessage } from '../../extensions/index.ts';
 import type { Mt2Extension } from '../../message/index.ts';
 import { ENGINE_ERROR, engineError } from '../errors.ts';
 import { chessGameView } from './chess-view.ts';
@@ -143,13 +143,16 @@ export class ConsentApi {
     },
     auditLog: (params) => this.#service.auditLog(params.after),
     startChessGame: async (params) =>
-      chessGameView(await this.#service.startChess(params.opponent, params.color)),
+      this.#gameView(await this.#service.startChess(params.opponent, params.color)),
     chessMove: async (params) =>
-      chessGameView(await this.#service.chessMove(params.game, params.move)),
-    chessResign: async (params) => chessGameView(await this.#service.chessResign(params.game)),
+      this.#gameView(await this.#service.chessMove(params.game, params.move)),
+    chessResign: async (params) => this.#gameView(await this.#service.chessResign(params.game)),
     chessOfferDraw: async (params) =>
-      chessGameView(await this.#service.chessOfferDraw(params.game)),
-    listChessGames: () => this.#service.chessGames().map(chessGameView),
+      this.#gameView(await this.#service.chessOfferDraw(params.game)),
+    listChessGames: () => {
+      const offers = this.#service.drawOffers();
+      return this.#service.chessGames().map((game) => chessGameView(game, offers.get(game.id)));
+    },
     requestVcard: async (params) => {
       await this.#service.askVcard(params.to);
       return null;
@@ -203,6 +206,10 @@ export class ConsentApi {
         since: membership.since.toISOString(),
       })),
   };
+
+  #gameView(game: ChessGame) {
+    return chessGameView(game, this.#service.drawOffers().get(game.id));
+  }
 
   #myVcard() {
     const vcard = this.#vcard.text;

@@ -45,6 +45,7 @@ import { ENGINE_ERROR, engineError } from '../errors.ts';
 import type { StoredVerification } from '../security/verify-incoming.ts';
 import { SqliteConsentStore } from '../store/index.ts';
 import { auditEntryView, requestView } from './consent-views.ts';
+import { drawOfferGame } from './request-details.ts';
 
 /** What the consent service needs from the engine around it. */
 export interface ConsentHost {
@@ -261,6 +262,16 @@ export class ConsentService {
 
   chessGames(): ChessGame[] {
     return this.#store.list('chessGames');
+  }
+
+  /** Pending draw offers: the request id by game. */
+  drawOffers(): Map<string, string> {
+    const offers = new Map<string, string>();
+    for (const item of this.#engine.pendingItems()) {
+      const game = drawOfferGame(item);
+      if (game !== undefined) offers.set(game, item.id);
+    }
+    return offers;
   }
 
   chessGame(id: string): ChessGame {

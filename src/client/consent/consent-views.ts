@@ -2,6 +2,7 @@
 import type { AuditEntryView, ConsentRequestView } from '../../api/index.ts';
 import type { AuditEntry, PendingItem } from '../../extensions/index.ts';
 import type { XmlNode } from '../../message/index.ts';
+import { vcardPreview } from './request-details.ts';
 
 const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -26,6 +27,7 @@ export function requestView(
     item.declared.length === 0
       ? 'Nothing is sent.'
       : item.declared.map((reply) => `To ${reply.to}: ${payloadText(reply.content)}`).join('\n');
+  const vcard = vcardPreview(item);
   return {
     id: item.id,
     messageId: item.messageId,
@@ -37,6 +39,7 @@ export function requestView(
     payload: payloadText(item.content),
     heldBecause: item.heldBecause,
     receivedAt: item.receivedAt.toISOString(),
+    ...(vcard === undefined ? {} : { vcard }),
   };
 }
 

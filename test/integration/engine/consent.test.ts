@@ -194,6 +194,41 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     );
   });
 
+  test('chess: a draw offer is answered from the game, declined with a notice, then accepted', async () => {
+    await bob.engine.setConsentDefault({ extension: 'chess', sender: CAROL, rule: 'ask' });
+    const started = await carol.engine.startChessGame({ opponent: BOB, color: 'w' });
+    await deliver(carol, bob);
+    const challenge = await onlyRequest(bob.engine, 'chess');
+    await bob.engine.decideConsent({ id: challenge.id, decision: 'approve' });
+    await deliver(bob, carol);
+    const game = async (party: Party) => {
+      const found = (await party.engine.listChessGames({})).find((g) => g.id === started.id);
+      assert.ok(found !== undefined);
+      return found;
+    };
+    assert.equal((await game(carol)).status, 'active', "carol's default applied the accept");
+
+    await carol.engine.chessOfferDraw({ game: started.id });
+    await deliver(carol, bob);
+    const offer = await onlyRequest(bob.engine, 'chess');
+    const offered = await game(bob);
+    assert.equal(offered.drawOfferRequest, offer.id, 'the game shows the offer to answer');
+    assert.equal(offered.status, 'active', 'nothing applied before the answer');
+    await bob.engine.decideConsent({ id: offer.id, decision: 'decline', notifySender: true });
+    assert.equal((await game(bob)).drawOfferRequest, undefined);
+    await deliver(bob, carol);
+    assert.equal((await game(carol)).drawOfferedBy, undefined, 'carol learnt the decline');
+
+    await carol.engine.chessOfferDraw({ game: started.id });
+    await deliver(carol, bob);
+    const again = await onlyRequest(bob.engine, 'chess');
+    assert.equal((await game(bob)).drawOfferRequest, again.id);
+    await bob.engine.decideConsent({ id: again.id, decision: 'approve' });
+    await deliver(bob, carol);
+    assert.equal((await game(bob)).status, '1/2-1/2');
+    assert.equal((await game(carol)).status, '1/2-1/2');
+  });
+
   test('vCard: blocked until bob has one, then exactly the card; carol learns it with the certificate', async () => {
     await carol.engine.requestVcard({ to: BOB });
     await deliver(carol, bob);
@@ -213,6 +248,12 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     });
     const renewed = await onlyRequest(bob.engine, 'vcard');
     assert.match(renewed.willSend, /Bob Example/);
+    assert.deepEqual(renewed.vcard, {
+      source: 'answer',
+      fullName: 'Bob Example',
+      emails: [BOB],
+      phones: [],
+    });
     await bob.engine.decideConsent({ id: renewed.id, decision: 'approve' });
     assert.equal(await sentCount(bob.engine), before + 1);
     await deliver(bob, carol);
@@ -222,6 +263,12 @@ describe('recipient extensions between two engines on a real mt2d', () => {
       withoutMark(card.payload ?? '', 'person'),
       declaredPayload(renewed.willSend, CAROL),
     );
+    assert.deepEqual(card.vcard, {
+      source: 'received',
+      fullName: 'Bob Example',
+      emails: [BOB],
+      phones: [],
+    });
     assert.deepEqual(await carol.engine.listVcardContacts({}), [], 'not learned before consent');
     await carol.engine.decideConsent({ id: card.id, decision: 'approve' });
     const [contact] = await carol.engine.listVcardContacts({});
