@@ -3,6 +3,7 @@ import type { ConsentRequestView, ConsentRule } from '../../src/api/index.ts';
 import { useApi } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
 import { useAction } from './use-call.ts';
+import { VcardCard } from './VcardCard.tsx';
 
 const EXTENSION_NAMES: Readonly<Record<string, string>> = {
   chess: 'Chess',
@@ -49,6 +50,7 @@ export function RequestCard({
         </span>
       </h3>
       <p>{request.summary}</p>
+      {request.vcard === undefined ? null : <VcardCard card={request.vcard} />}
       {request.heldBecause === 'UNVERIFIED_SENDER' ? (
         <p className="warning">
           Your default would approve this, but the sender is not verified: you decide.
@@ -82,7 +84,7 @@ export function RequestCard({
       </label>
       <div className="actions">
         <button type="button" onClick={() => void decide('approve')}>
-          Approve
+          {request.vcard?.source === 'received' ? 'Add to contacts' : 'Approve'}
         </button>
         <button type="button" onClick={() => void decide('decline')}>
           Decline
