@@ -21,9 +21,11 @@ function PromotionPicker({
 }) {
   return (
     <div role="group" aria-label="Promote the pawn to" className="promotion-picker">
+      Promote to{' '}
       {PROMOTIONS.map((piece) => (
         <button
           type="button"
+          className="promotion-piece"
           key={piece}
           aria-label={promotionName(piece)}
           onClick={() => {
