@@ -44,7 +44,8 @@ export function RequestCard({
   return (
     <article className="consent-request" aria-label={`${extensionName(request.extension)} request`}>
       <h3>
-        {extensionName(request.extension)} from {request.from.address}{' '}
+        {extensionName(request.extension)} from {request.from.address}
+        {request.to === undefined ? null : ` to ${request.to.address}`}{' '}
         <span className={request.senderVerified ? 'badge verified' : 'badge unverified'}>
           {request.senderVerified ? 'verified sender' : 'NOT verified'}
         </span>

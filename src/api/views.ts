@@ -233,6 +233,8 @@ export interface ConsentRequestView {
   readonly messageRef?: MessageRef;
   readonly extension: string;
   readonly from: AddressView;
+  /** The account address the request came to; replies go out from it. */
+  readonly to?: AddressView;
   readonly senderVerified: boolean;
   /** What the request asks, in plain words. */
   readonly summary: string;

@@ -185,7 +185,10 @@ class Mt2Engine implements Engine {
       dataDir: options.dataDir,
       storePath: join(options.dataDir, STORE_FILE),
       selfAddress: () => this.accounts.records()[0]?.address,
-      accountId: () => this.primaryId(),
+      accountIdOf: (address) =>
+        this.accounts
+          .records()
+          .find((record) => record.address.toLowerCase() === address.toLowerCase())?.id,
       send: (draft, extensions) => this.queueDraft(draft, extensions),
       emit: (event) => {
         this.emit(event);

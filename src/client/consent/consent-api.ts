@@ -44,6 +44,8 @@ export interface ConsentApiOptions {
   readonly storePath: string;
   /** The primary account's address (replies go out from it). */
   readonly selfAddress: () => string | undefined;
+  /** The account whose address is `address` (a reply goes out from the account that got the request). */
+  readonly accountIdOf: (address: string) => string | undefined;
   /** Signs and queues a message with `extensions` in its headers. */
   readonly send: (
     draft: ApiParams<'send'>,
@@ -56,11 +58,9 @@ export class ConsentApi {
   readonly #service: ConsentService;
   readonly #vcard: MyVcard;
   readonly #options: ConsentApiOptions;
-  readonly #accountId: () => string;
 
-  constructor(options: ConsentApiOptions & { readonly accountId: () => string }) {
+  constructor(options: ConsentApiOptions) {
     this.#options = options;
-    this.#accountId = options.accountId;
     this.#vcard = new MyVcard(options.dataDir);
     this.#service = new ConsentService(
       options.storePath,
@@ -105,11 +105,18 @@ export class ConsentApi {
     return Promise.resolve(handler(params));
   }
 
-  /** A consent reply or user action as a signed message from the primary account. */
+  /**
+   * A consent reply or user action as a signed message from the account it names as
+   * sender: a reply from the account that received the request, an action from the primary.
+   */
   async #sendOutgoing(message: OutgoingMessage): Promise<void> {
+    const accountId = this.#options.accountIdOf(message.from);
+    if (accountId === undefined) {
+      throw engineError(ENGINE_ERROR.CONSENT, `No account here sends as ${message.from}.`);
+    }
     const subject = message.headers.fields.find((field) => field.kind === 'subject');
     const draft: DraftInput = {
-      accountId: this.#accountId(),
+      accountId,
       to: [...message.to],
       cc: [],
       subject: subject?.kind === 'subject' ? subject.text : message.extension,

@@ -33,6 +33,7 @@ export function requestView(
     messageId: item.messageId,
     extension: item.extension,
     from: { address: item.sender.address },
+    to: { address: item.recipient },
     senderVerified: item.sender.verified,
     summary: item.summary,
     willSend,

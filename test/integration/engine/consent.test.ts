@@ -9,6 +9,7 @@ import type { Engine } from '../../../src/client/index.ts';
 import { CHESS_OID, RECIPIENT_EXTENSIONS, encodePayload } from '../../../src/extensions/index.ts';
 import { option } from '../../../src/protocol/index.ts';
 import {
+  PASSPHRASE,
   p12For,
   remoteSetup,
   tempDir,
@@ -22,6 +23,7 @@ import { buildSignedMessage, type MessageDraft } from '../../helpers/signed-mess
 const BOB = 'bob@alpha.test';
 const CAROL = 'carol@alpha.test';
 const NEWS = 'news@alpha.test';
+const DAVE = 'dave@alpha.test';
 
 interface Party {
   readonly engine: Engine;
@@ -454,6 +456,47 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     assert.equal(
       withoutMark(notification.payload ?? '', 'person'),
       declaredPayload(request.willSend, CAROL),
+    );
+  });
+
+  // Last: it adds a second account to bob's engine.
+  test('a second account: its requests are answered from it, not from the first', async () => {
+    const p12 = await p12For(setup.mt2d.dir, DAVE, 'dave p12');
+    await bob.engine.importIdentity({
+      p12: p12.toString('base64'),
+      p12Password: 'dave p12',
+      passphrase: PASSPHRASE,
+      server: { host: setup.mt2d.hostname, port: setup.server.port },
+    });
+    const started = await carol.engine.startChessGame({ opponent: DAVE, color: 'b' });
+    await carol.engine.requestVcard({ to: DAVE });
+    await deliver(carol, bob);
+    const requests = (await bob.engine.listConsentRequests({})).filter(
+      (request) => request.from.address === CAROL,
+    );
+    assert.deepEqual(
+      requests.map((request) => [request.extension, request.to?.address]),
+      [
+        ['chess', DAVE],
+        ['vcard', DAVE],
+      ],
+    );
+    for (const request of requests) {
+      await bob.engine.decideConsent({ id: request.id, decision: 'approve' });
+    }
+    const daveGame = (await bob.engine.listChessGames({})).find((game) => game.id === started.id);
+    assert.equal(daveGame?.white, DAVE, 'the challenge was for dave, and dave plays it');
+    await deliver(bob, carol);
+    const answers = (await carol.engine.listConsentRequests({})).filter(
+      (request) => request.from.address === DAVE,
+    );
+    assert.deepEqual(
+      answers.map((answer) => [answer.extension, answer.senderVerified, answer.to?.address]),
+      [
+        ['chess', true, CAROL],
+        ['vcard', true, CAROL],
+      ],
+      'both replies came from dave, signed by dave',
     );
   });
 });
