@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ConsentRequestView, ConsentRule } from '../../src/api/index.ts';
 import { useApi } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
+import { OutgoingReplies } from './OutgoingReplies.tsx';
 import { useAction } from './use-call.ts';
 import { VcardCard } from './VcardCard.tsx';
 
@@ -58,7 +59,7 @@ export function RequestCard({
         </p>
       ) : null}
       <p>Approving sends exactly:</p>
-      <pre className="will-send">{request.willSend}</pre>
+      <OutgoingReplies request={request} />
       <label>
         <input
           type="checkbox"

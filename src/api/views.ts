@@ -249,6 +249,18 @@ export interface ConsentRequestView {
   readonly payload?: string;
   /** For a vCard item: the card received, or the user's own card that approving sends. */
   readonly vcard?: VcardPreviewView;
+  /** Exactly the messages approving sends, each as it will go out. */
+  readonly replies?: readonly OutgoingReplyView[];
+}
+
+/** One message approving a request sends. */
+export interface OutgoingReplyView {
+  readonly to: string;
+  readonly subject: string;
+  /** The text body (for clients that do not read the extension). */
+  readonly text: string;
+  /** The payload XML as it goes out, with its approval mark. */
+  readonly payload: string;
 }
 
 /** A vCard read for a preview card (RFC 6350 FN, EMAIL, TEL, ORG). */

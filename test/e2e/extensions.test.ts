@@ -91,6 +91,9 @@ describe('recipient extensions in the UI, in Chromium', () => {
     const outgoing = request.getByRole('region', { name: 'Your card, to be sent' });
     await visible(outgoing);
     assert.match(await outgoing.innerText(), /Bob Example[\s\S]*Example Corp[\s\S]*555 0100/);
+    const sends = await request.getByRole('list', { name: 'Approving sends' }).innerText();
+    assert.match(sends, new RegExp(`To\\s+${CAROL}\\s+Subject\\s+Contact card: Bob Example`));
+    assert.match(sends, /approval="person"/);
     await screenshot(bob, 'vcard-to-send');
     await request.getByRole('button', { name: 'Approve' }).click();
     await request.waitFor({ state: 'detached' });

@@ -5,6 +5,7 @@ import type { ChessGame, OutgoingMessage } from '../../extensions/index.ts';
 import type { Mt2Extension } from '../../message/index.ts';
 import { ENGINE_ERROR, engineError } from '../errors.ts';
 import { chessGameView } from './chess-view.ts';
+import { replyBodyText } from './consent-views.ts';
 import {
   ConsentService,
   type ReceivedForConsent,
@@ -120,10 +121,7 @@ export class ConsentApi {
       to: [...message.to],
       cc: [],
       subject: subject?.kind === 'subject' ? subject.text : message.extension,
-      text:
-        message.approval.by === 'person'
-          ? 'This message carries a recipient-extension message sent with my approval.'
-          : 'This message carries a recipient-extension reply approved by a default I set.',
+      text: replyBodyText(message.approval.by),
       attachments: [],
       sign: true,
       encrypt: false,

@@ -265,6 +265,17 @@ describe('recipient extensions between two engines on a real mt2d', () => {
       withoutMark(card.payload ?? '', 'person'),
       declaredPayload(renewed.willSend, CAROL),
     );
+    const [shown] = renewed.replies ?? [];
+    assert.ok(shown !== undefined);
+    assert.equal(card.payload, shown.payload, 'bob was shown the payload exactly as it went out');
+    assert.equal(shown.to, CAROL);
+    assert.equal(shown.subject, 'Contact card: Bob Example');
+    const arrived = (await carol.engine.listMessages({ folder: 'inbox', limit: 50 })).items.find(
+      (item) => item.subject === shown.subject,
+    );
+    assert.ok(arrived !== undefined, 'the subject shown is the subject sent');
+    const body = await carol.engine.openBody({ ref: arrived.ref });
+    assert.equal(body.text?.trim(), shown.text);
     assert.deepEqual(card.vcard, {
       source: 'received',
       fullName: 'Bob Example',
