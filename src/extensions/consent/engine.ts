@@ -326,15 +326,16 @@ export class ConsentEngine<Payloads extends PayloadMap> {
 
   /**
    * Starts something on the user's behalf (the user's own action is their consent):
-   * commits the action's state and returns the message to sign and send.
+   * commits the action's state and returns the message to sign and send, from
+   * `action.from` or else the local user's address.
    */
   initiate<K extends keyof Payloads & string>(
     name: K,
     action: UserAction<Payloads[K]>,
   ): OutgoingMessage {
     const entry = this.#entry(name);
-    const self = this.#self();
-    const message = this.#outgoing(entry, self.address, action.to, action.payload, {
+    const from = action.from ?? this.#self().address;
+    const message = this.#outgoing(entry, from, action.to, action.payload, {
       by: 'person',
     });
     this.#store.commit({

@@ -509,5 +509,20 @@ describe('recipient extensions between two engines on a real mt2d', () => {
       ],
       'both replies came from dave, signed by dave',
     );
+
+    // Dave's moves in that game go out from dave too.
+    const [accept] = answers;
+    assert.ok(accept !== undefined);
+    await carol.engine.decideConsent({ id: accept.id, decision: 'approve' });
+    await bob.engine.chessMove({ game: started.id, move: 'e4' });
+    await deliver(bob, carol);
+    const move = (await carol.engine.listConsentRequests({})).find(
+      (request) => request.extension === 'chess',
+    );
+    assert.equal(move?.from.address, DAVE);
+    assert.equal(move.senderVerified, true);
+    await carol.engine.decideConsent({ id: move.id, decision: 'approve' });
+    const carolGame = (await carol.engine.listChessGames({})).find((g) => g.id === started.id);
+    assert.equal(carolGame?.plies, 1, "dave's move applied at carol's");
   });
 });
