@@ -20,6 +20,42 @@ function statusText(game: ChessGameView): string {
   }
 }
 
+/** The opponent's draw offer, answered here: accepting approves it, declining tells them. */
+function DrawOffer({
+  request,
+  opponent,
+  reload,
+}: {
+  request: string;
+  opponent: string;
+  reload: () => void;
+}) {
+  const api = useApi();
+  const { error, run } = useAction();
+  const answer = (decision: 'approve' | 'decline') =>
+    run(
+      () =>
+        api.call('decideConsent', {
+          id: request,
+          decision,
+          notifySender: decision === 'decline',
+        }),
+      reload,
+    );
+  return (
+    <div role="group" aria-label="Draw offer" className="draw-offer">
+      <p>{opponent} offers a draw.</p>
+      <button type="button" onClick={() => void answer('approve')}>
+        Accept draw
+      </button>{' '}
+      <button type="button" onClick={() => void answer('decline')}>
+        Decline draw
+      </button>
+      <ErrorAlert message={error} />
+    </div>
+  );
+}
+
 function Game({ game, reload }: { game: ChessGameView; reload: () => void }) {
   const api = useApi();
   const { error, run } = useAction();
@@ -33,6 +69,9 @@ function Game({ game, reload }: { game: ChessGameView; reload: () => void }) {
       <p role="status" className="chess-status">
         {statusText(game)}
       </p>
+      {game.drawOfferRequest === undefined ? null : (
+        <DrawOffer request={game.drawOfferRequest} opponent={opponent} reload={reload} />
+      )}
       <ChessBoard
         fen={game.fen}
         flipped={game.me === 'b'}

@@ -3,6 +3,7 @@ import type { ConsentRule } from '../../src/api/index.ts';
 import { useApi } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
 import { extensionName } from './RequestCard.tsx';
+import { SenderDefaults } from './SenderDefaults.tsx';
 import { useAction, useConsentData } from './use-call.ts';
 
 const EXTENSIONS = ['vcard', 'chess', 'mailingList', 'disposition'] as const;
@@ -48,13 +49,7 @@ function Defaults() {
           ))}
         </tbody>
       </table>
-      {data
-        ?.filter((entry) => entry.sender !== undefined)
-        .map((entry) => (
-          <p key={`${entry.extension} ${entry.sender ?? ''}`}>
-            {extensionName(entry.extension)} from {entry.sender}: {entry.rule}
-          </p>
-        ))}
+      <SenderDefaults defaults={data ?? []} reload={reload} />
       <ErrorAlert message={action.error ?? error} />
     </section>
   );

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import type { ConsentRequestView, ConsentRule } from '../../src/api/index.ts';
 import { useApi } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
+import { OutgoingReplies } from './OutgoingReplies.tsx';
 import { useAction } from './use-call.ts';
+import { VcardCard } from './VcardCard.tsx';
 
 const EXTENSION_NAMES: Readonly<Record<string, string>> = {
   chess: 'Chess',
@@ -43,19 +45,21 @@ export function RequestCard({
   return (
     <article className="consent-request" aria-label={`${extensionName(request.extension)} request`}>
       <h3>
-        {extensionName(request.extension)} from {request.from.address}{' '}
+        {extensionName(request.extension)} from {request.from.address}
+        {request.to === undefined ? null : ` to ${request.to.address}`}{' '}
         <span className={request.senderVerified ? 'badge verified' : 'badge unverified'}>
           {request.senderVerified ? 'verified sender' : 'NOT verified'}
         </span>
       </h3>
       <p>{request.summary}</p>
+      {request.vcard === undefined ? null : <VcardCard card={request.vcard} />}
       {request.heldBecause === 'UNVERIFIED_SENDER' ? (
         <p className="warning">
           Your default would approve this, but the sender is not verified: you decide.
         </p>
       ) : null}
       <p>Approving sends exactly:</p>
-      <pre className="will-send">{request.willSend}</pre>
+      <OutgoingReplies request={request} />
       <label>
         <input
           type="checkbox"
@@ -82,7 +86,7 @@ export function RequestCard({
       </label>
       <div className="actions">
         <button type="button" onClick={() => void decide('approve')}>
-          Approve
+          {request.vcard?.source === 'received' ? 'Add to contacts' : 'Approve'}
         </button>
         <button type="button" onClick={() => void decide('decline')}>
           Decline

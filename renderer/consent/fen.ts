@@ -62,3 +62,16 @@ export function pieceName(piece: string): string {
 export function pieceSymbol(piece: string): string {
   return SYMBOLS[piece] ?? piece;
 }
+
+/** The pieces a pawn can become, as the engine's move suffix ("e7e8q"). */
+export const PROMOTIONS = ['q', 'r', 'b', 'n'] as const;
+export type Promotion = (typeof PROMOTIONS)[number];
+
+export function promotionName(piece: Promotion): string {
+  return PIECE_NAMES[piece] ?? piece;
+}
+
+/** Whether moving `piece` to `to` is a pawn reaching its last rank (a promotion). */
+export function isPromotion(piece: string | undefined, to: string): boolean {
+  return (piece === 'P' && to.endsWith('8')) || (piece === 'p' && to.endsWith('1'));
+}

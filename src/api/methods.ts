@@ -159,6 +159,7 @@ export const API_METHODS = {
     remember: z.strictObject({ sender: z.boolean(), rule: consentRule }).optional(),
   }),
   listConsentDefaults: none,
+  /** `extension` `*` with a sender: the default for everything from that sender. */
   setConsentDefault: z.strictObject({
     extension: short,
     sender: address.optional(),

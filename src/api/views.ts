@@ -249,6 +249,8 @@ export interface ConsentRequestView {
   readonly messageRef?: MessageRef;
   readonly extension: string;
   readonly from: AddressView;
+  /** The account address the request came to; replies go out from it. */
+  readonly to?: AddressView;
   readonly senderVerified: boolean;
   /** What the request asks, in plain words. */
   readonly summary: string;
@@ -261,6 +263,30 @@ export interface ConsentRequestView {
   readonly messageId?: string;
   /** The request's payload exactly as received (XML text). */
   readonly payload?: string;
+  /** For a vCard item: the card received, or the user's own card that approving sends. */
+  readonly vcard?: VcardPreviewView;
+  /** Exactly the messages approving sends, each as it will go out. */
+  readonly replies?: readonly OutgoingReplyView[];
+}
+
+/** One message approving a request sends. */
+export interface OutgoingReplyView {
+  readonly to: string;
+  readonly subject: string;
+  /** The text body (for clients that do not read the extension). */
+  readonly text: string;
+  /** The payload XML as it goes out, with its approval mark. */
+  readonly payload: string;
+}
+
+/** A vCard read for a preview card (RFC 6350 FN, EMAIL, TEL, ORG). */
+export interface VcardPreviewView {
+  /** `received`: approving adds it to contacts; `answer`: approving sends it (your card). */
+  readonly source: 'received' | 'answer';
+  readonly fullName: string;
+  readonly emails: readonly string[];
+  readonly phones: readonly string[];
+  readonly organization?: string;
 }
 
 /** A chess-by-mail game; `me` is the user's side (chess.js colours). */
@@ -277,6 +303,8 @@ export interface ChessGameView {
   readonly fen: string;
   readonly turn: 'w' | 'b';
   readonly drawOfferedBy?: 'w' | 'b';
+  /** The opponent's draw offer waiting for an answer: the consent request to approve (accept) or decline. */
+  readonly drawOfferRequest?: string;
 }
 
 export interface MyVcardView {
@@ -310,9 +338,12 @@ export interface AuditEntryView {
   readonly action: string;
   readonly decidedBy: 'person' | 'default';
   readonly detail: string;
+  /** Message-ID of the received message concerned, if any. */
+  readonly messageId?: string;
 }
 
 export interface ConsentDefaultView {
+  /** An extension's name, or `*`: every extension from `sender`. */
   readonly extension: string;
   /** Absent: the default for every sender. */
   readonly sender?: string;

@@ -188,7 +188,10 @@ class Mt2Engine implements Engine {
       dataDir: options.dataDir,
       storePath: join(options.dataDir, STORE_FILE),
       selfAddress: () => this.accounts.records()[0]?.address,
-      accountId: () => this.primaryId(),
+      accountIdOf: (address) =>
+        this.accounts
+          .records()
+          .find((record) => record.address.toLowerCase() === address.toLowerCase())?.id,
       send: (draft, extensions) => this.queueDraft(draft, extensions),
       emit: (event) => {
         this.emit(event);
@@ -820,17 +823,26 @@ class Mt2Engine implements Engine {
     const { envelope, input } = message;
     if (envelope === undefined || envelope.control || input.headersXml === undefined) return;
     const account = this.accounts.unlocked(input.accountId);
-    // The sync decoded them already; undefined means they could not be read, and reading
-    // them again throws that error here, as it always has.
-    const headers = message.headers ?? readHeaders(envelope, input.headersXml, readersOf(account));
-    await this.consent.receive({
+    const received = {
       recipient: account.record.address,
       messageId: envelope.messageId,
       sender: envelope.sender,
       receivedAt: new Date(),
-      headers,
       verification,
-    });
+    };
+    // The sync decoded them already; undefined means they could not be read. Reading them
+    // again gives the reason, which the audit log keeps; the verification round goes on.
+    let headers = message.headers;
+    if (headers === undefined) {
+      try {
+        headers = readHeaders(envelope, input.headersXml, readersOf(account));
+      } catch (error) {
+        const problem = error instanceof Error ? error.message : String(error);
+        this.consent.skipUnreadable({ ...received, problem });
+        return;
+      }
+    }
+    await this.consent.receive({ ...received, headers });
   }
 
   listConsentRequests = this.consentCall('listConsentRequests');

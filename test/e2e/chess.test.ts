@@ -8,36 +8,27 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startWebApp, type RunningWebApp } from '../../main/web-host/web-app.ts';
 import { dataDirLayout, readConfig, writeConfig } from '../../src/server/index.ts';
 import { buildRenderer } from '../../tools/renderer-build.ts';
-import { p12For, TEST_KEY_ITERATIONS } from '../helpers/engine-harness.ts';
-import {
-  initMt2dDir,
-  startMt2dProcess,
-  type Mt2dDir,
-  type Mt2dProcess,
-} from '../helpers/mt2d-process.ts';
+import { initMt2dDir, startMt2dProcess, type Mt2dDir } from '../helpers/mt2d-process.ts';
 import { checkPgn } from '../helpers/pgn-extract.ts';
 import { freePort } from '../helpers/servers.ts';
 import { launchChromium } from './helpers/chromium.ts';
+import {
+  WAIT_MS,
+  extensionsPanel,
+  startPlayer,
+  visible,
+  type Player,
+} from './helpers/extension-players.ts';
 
-const WAIT_MS = 30_000;
 const CAROL = 'carol@alpha.test';
 const BOB = 'bob@beta.test';
 const PLAYERS: Readonly<Record<string, string>> = { 'alpha.test': CAROL, 'beta.test': BOB };
 
-interface Player {
-  readonly app: RunningWebApp;
-  readonly page: Page;
-}
-
 const cleanups: (() => Promise<unknown>)[] = [];
 let carol: Player;
 let bob: Player;
-
-const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: WAIT_MS });
 
 /** Each domain trusts the other's CA, and its player takes mail from the other domain without postage. */
 async function domain(name: string, other: Mt2dDir | undefined): Promise<Mt2dDir> {
@@ -61,42 +52,7 @@ async function domain(name: string, other: Mt2dDir | undefined): Promise<Mt2dDir
   return dir;
 }
 
-async function player(
-  browser: Browser,
-  rendererDir: string,
-  mt2d: Mt2dDir,
-  server: Mt2dProcess,
-  address: string,
-): Promise<Player> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'mt2-e2e-chess-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const app = await startWebApp({
-    rendererDir,
-    engine: {
-      dataDir,
-      hostAliases: { [mt2d.hostname]: '127.0.0.1' },
-      keyFile: { iterations: TEST_KEY_ITERATIONS },
-      backoff: { initialDelayMs: 100, maxDelayMs: 1000 },
-      pollIntervalMs: 500,
-      connectWaitMs: 20_000,
-    },
-  });
-  cleanups.push(() => app.close());
-  const p12 = await p12For(mt2d.dir, address, 'p12 password');
-  await app.engine.api.importIdentity({
-    p12: p12.toString('base64'),
-    p12Password: 'p12 password',
-    passphrase: 'a passphrase',
-    server: { host: mt2d.hostname, port: server.port },
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(app.host.url);
-  await visible(page.getByText(address));
-  await page.getByRole('button', { name: /^Requests \(/ }).click();
-  return { app, page };
-}
-
-const panel = (who: Player) => who.page.getByRole('dialog', { name: 'Extensions' });
+const panel = extensionsPanel;
 
 /** Opens the consent center and approves the one chess request, once it has arrived. */
 async function approveChess(who: Player, from: string): Promise<void> {
@@ -141,8 +97,8 @@ describe('chess by mail between two domains, in Chromium', () => {
     );
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
-    carol = await player(browser, rendererDir, alpha, alphaServer, CAROL);
-    bob = await player(browser, rendererDir, beta, betaServer, BOB);
+    carol = await startPlayer(browser, rendererDir, alpha, alphaServer, CAROL, cleanups);
+    bob = await startPlayer(browser, rendererDir, beta, betaServer, BOB, cleanups);
   });
   after(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);

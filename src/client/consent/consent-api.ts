@@ -1,11 +1,16 @@
 // The consent part of the engine's API: the consent center, defaults, the audit log,
 // and the user's own extension actions, each answered from the ConsentService.
 import type { ApiEvent, ApiParams, ApiResults, DraftInput } from '../../api/index.ts';
-import type { OutgoingMessage } from '../../extensions/index.ts';
+import type { ChessGame, OutgoingMessage } from '../../extensions/index.ts';
 import type { Mt2Extension } from '../../message/index.ts';
 import { ENGINE_ERROR, engineError } from '../errors.ts';
 import { chessGameView } from './chess-view.ts';
-import { ConsentService, type ReceivedForConsent } from './consent-service.ts';
+import { replyBodyText } from './consent-views.ts';
+import {
+  ConsentService,
+  type ReceivedForConsent,
+  type UnreadableForConsent,
+} from './consent-service.ts';
 import { MyVcard } from './my-vcard.ts';
 
 /** The API methods this module answers. */
@@ -40,6 +45,8 @@ export interface ConsentApiOptions {
   readonly storePath: string;
   /** The primary account's address (replies go out from it). */
   readonly selfAddress: () => string | undefined;
+  /** The account whose address is `address` (a reply goes out from the account that got the request). */
+  readonly accountIdOf: (address: string) => string | undefined;
   /** Signs and queues a message with `extensions` in its headers. */
   readonly send: (
     draft: ApiParams<'send'>,
@@ -52,11 +59,9 @@ export class ConsentApi {
   readonly #service: ConsentService;
   readonly #vcard: MyVcard;
   readonly #options: ConsentApiOptions;
-  readonly #accountId: () => string;
 
-  constructor(options: ConsentApiOptions & { readonly accountId: () => string }) {
+  constructor(options: ConsentApiOptions) {
     this.#options = options;
-    this.#accountId = options.accountId;
     this.#vcard = new MyVcard(options.dataDir);
     this.#service = new ConsentService(
       options.storePath,
@@ -81,6 +86,10 @@ export class ConsentApi {
     return this.#service.receive(received);
   }
 
+  skipUnreadable(unreadable: UnreadableForConsent): void {
+    this.#service.skipUnreadable(unreadable);
+  }
+
   readNotificationRequest(messageId: string, recipients: readonly string[]): Mt2Extension {
     return this.#service.readNotificationRequest(messageId, recipients);
   }
@@ -97,18 +106,22 @@ export class ConsentApi {
     return Promise.resolve(handler(params));
   }
 
-  /** A consent reply or user action as a signed message from the primary account. */
+  /**
+   * A consent reply or user action as a signed message from the account it names as
+   * sender: a reply from the account that received the request, an action from the primary.
+   */
   async #sendOutgoing(message: OutgoingMessage): Promise<void> {
+    const accountId = this.#options.accountIdOf(message.from);
+    if (accountId === undefined) {
+      throw engineError(ENGINE_ERROR.CONSENT, `No account here sends as ${message.from}.`);
+    }
     const subject = message.headers.fields.find((field) => field.kind === 'subject');
     const draft: DraftInput = {
-      accountId: this.#accountId(),
+      accountId,
       to: [...message.to],
       cc: [],
       subject: subject?.kind === 'subject' ? subject.text : message.extension,
-      text:
-        message.approval.by === 'person'
-          ? 'This message carries a recipient-extension message sent with my approval.'
-          : 'This message carries a recipient-extension reply approved by a default I set.',
+      text: replyBodyText(message.approval.by),
       attachments: [],
       sign: true,
       encrypt: false,
@@ -135,13 +148,16 @@ export class ConsentApi {
     },
     auditLog: (params) => this.#service.auditLog(params.after),
     startChessGame: async (params) =>
-      chessGameView(await this.#service.startChess(params.opponent, params.color)),
+      this.#gameView(await this.#service.startChess(params.opponent, params.color)),
     chessMove: async (params) =>
-      chessGameView(await this.#service.chessMove(params.game, params.move)),
-    chessResign: async (params) => chessGameView(await this.#service.chessResign(params.game)),
+      this.#gameView(await this.#service.chessMove(params.game, params.move)),
+    chessResign: async (params) => this.#gameView(await this.#service.chessResign(params.game)),
     chessOfferDraw: async (params) =>
-      chessGameView(await this.#service.chessOfferDraw(params.game)),
-    listChessGames: () => this.#service.chessGames().map(chessGameView),
+      this.#gameView(await this.#service.chessOfferDraw(params.game)),
+    listChessGames: () => {
+      const offers = this.#service.drawOffers();
+      return this.#service.chessGames().map((game) => chessGameView(game, offers.get(game.id)));
+    },
     requestVcard: async (params) => {
       await this.#service.askVcard(params.to);
       return null;
@@ -195,6 +211,10 @@ export class ConsentApi {
         since: membership.since.toISOString(),
       })),
   };
+
+  #gameView(game: ChessGame) {
+    return chessGameView(game, this.#service.drawOffers().get(game.id));
+  }
 
   #myVcard() {
     const vcard = this.#vcard.text;

@@ -45,6 +45,7 @@ import { ENGINE_ERROR, engineError } from '../errors.ts';
 import type { StoredVerification } from '../security/verify-incoming.ts';
 import { SqliteConsentStore } from '../store/index.ts';
 import { auditEntryView, requestView } from './consent-views.ts';
+import { drawOfferGame } from './request-details.ts';
 
 /** What the consent service needs from the engine around it. */
 export interface ConsentHost {
@@ -64,6 +65,14 @@ export interface ReceivedForConsent {
   readonly verification: StoredVerification;
 }
 
+/** A received message whose headers could not be read, with the reason. */
+export type UnreadableForConsent = Omit<ReceivedForConsent, 'headers'> & {
+  readonly problem: string;
+};
+
+/** The `extension` of a sender-wide default (every extension from that sender). */
+const ALL_EXTENSIONS = '*';
+
 const EXTENSION_NAMES = Object.keys(RECIPIENT_EXTENSIONS) as RecipientExtensionName[];
 
 function isExtensionName(name: string): name is RecipientExtensionName {
@@ -71,7 +80,7 @@ function isExtensionName(name: string): name is RecipientExtensionName {
 }
 
 /** Verified means: signed by a certificate that validates for the sender's address. */
-function senderIdentity(received: ReceivedForConsent): IncomingMessage['sender'] {
+function senderIdentity(received: Omit<ReceivedForConsent, 'headers'>): IncomingMessage['sender'] {
   const { signature, certificate } = received.verification;
   const verified =
     signature.state === 'valid' &&
@@ -139,6 +148,19 @@ export class ConsentService {
     return result;
   }
 
+  /** Nothing of a message with unreadable headers is acted on; the audit log says why. */
+  skipUnreadable(unreadable: UnreadableForConsent): void {
+    this.#engine.skipUnreadable(
+      {
+        messageId: unreadable.messageId,
+        sender: senderIdentity(unreadable),
+        recipient: unreadable.recipient,
+        receivedAt: unreadable.receivedAt,
+      },
+      unreadable.problem,
+    );
+  }
+
   listRequests(): (ConsentRequestView & { readonly messageId: string })[] {
     return this.#engine.pendingItems().map(requestView);
   }
@@ -179,13 +201,23 @@ export class ConsentService {
         case 'senderExtension':
           return [{ extension: scope.extension, sender: scope.sender, rule: rule.policy }];
         case 'sender':
-          // Not settable through the API; shown as the sender's rule for every extension.
-          return [{ extension: '*', sender: scope.sender, rule: rule.policy }];
+          return [{ extension: ALL_EXTENSIONS, sender: scope.sender, rule: rule.policy }];
       }
     });
   }
 
+  /** A default for one extension, one sender and extension, or (extension `*`) one sender. */
   setDefault(extension: string, sender: string | undefined, rule: ConsentRule): void {
+    if (extension === ALL_EXTENSIONS) {
+      if (sender === undefined) {
+        throw engineError(
+          ENGINE_ERROR.CONSENT,
+          'A default for every extension needs a sender; set each extension on its own.',
+        );
+      }
+      this.#engine.setPolicy({ kind: 'sender', sender }, rule);
+      return;
+    }
     if (!isExtensionName(extension)) {
       throw engineError(
         ENGINE_ERROR.CONSENT,
@@ -230,6 +262,16 @@ export class ConsentService {
 
   chessGames(): ChessGame[] {
     return this.#store.list('chessGames');
+  }
+
+  /** Pending draw offers: the request id by game. */
+  drawOffers(): Map<string, string> {
+    const offers = new Map<string, string>();
+    for (const item of this.#engine.pendingItems()) {
+      const game = drawOfferGame(item);
+      if (game !== undefined) offers.set(game, item.id);
+    }
+    return offers;
   }
 
   chessGame(id: string): ChessGame {

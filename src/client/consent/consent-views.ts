@@ -1,7 +1,14 @@
 // The consent engine's records as the API shows them.
-import type { AuditEntryView, ConsentRequestView } from '../../api/index.ts';
-import type { AuditEntry, PendingItem } from '../../extensions/index.ts';
+import type { AuditEntryView, ConsentRequestView, OutgoingReplyView } from '../../api/index.ts';
+import {
+  decodePayload,
+  encodePayload,
+  type Approval,
+  type AuditEntry,
+  type PendingItem,
+} from '../../extensions/index.ts';
 import type { XmlNode } from '../../message/index.ts';
+import { extensionOf, unlessUnreadable, vcardPreview } from './request-details.ts';
 
 const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -19,6 +26,30 @@ export function payloadText(nodes: readonly XmlNode[]): string {
     .join('');
 }
 
+/** The text body of a consent message, for clients that do not read its extension. */
+export function replyBodyText(by: Approval['by']): string {
+  return by === 'person'
+    ? 'This message carries a recipient-extension message sent with my approval.'
+    : 'This message carries a recipient-extension reply approved by a default I set.';
+}
+
+/** Each message approving `item` sends, as it will go out (the payload with its approval mark). */
+function outgoingReplies(item: PendingItem): OutgoingReplyView[] | undefined {
+  const extension = extensionOf(item);
+  if (extension === undefined) return undefined;
+  return unlessUnreadable(() =>
+    item.declared.map((reply) => {
+      const { payload } = decodePayload(extension, reply.content);
+      return {
+        to: reply.to,
+        subject: extension.subject(payload),
+        text: replyBodyText('person'),
+        payload: payloadText(encodePayload(extension, payload, 'person').content),
+      };
+    }),
+  );
+}
+
 export function requestView(
   item: PendingItem,
 ): ConsentRequestView & { readonly messageId: string } {
@@ -26,17 +57,22 @@ export function requestView(
     item.declared.length === 0
       ? 'Nothing is sent.'
       : item.declared.map((reply) => `To ${reply.to}: ${payloadText(reply.content)}`).join('\n');
+  const vcard = vcardPreview(item);
+  const replies = outgoingReplies(item);
   return {
     id: item.id,
     messageId: item.messageId,
     extension: item.extension,
     from: { address: item.sender.address },
+    to: { address: item.recipient },
     senderVerified: item.sender.verified,
     summary: item.summary,
     willSend,
     payload: payloadText(item.content),
     heldBecause: item.heldBecause,
     receivedAt: item.receivedAt.toISOString(),
+    ...(vcard === undefined ? {} : { vcard }),
+    ...(replies === undefined ? {} : { replies }),
   };
 }
 
@@ -49,5 +85,6 @@ export function auditEntryView(entry: AuditEntry): AuditEntryView {
     action: entry.action,
     decidedBy: entry.approval?.by ?? 'person',
     detail: entry.code === undefined ? entry.detail : `${entry.detail} (${entry.code})`,
+    ...(entry.messageId === undefined ? {} : { messageId: entry.messageId }),
   };
 }

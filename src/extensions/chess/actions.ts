@@ -28,8 +28,14 @@ export interface NewChessGame {
   readonly date: Date;
 }
 
+/** A message in `game`, from the user's side of it to the opponent. */
 function action(game: ChessGame, payload: ChessPayload): UserAction<ChessPayload> {
-  return { to: [opponentOf(game)], payload, writes: [putState('chessGames', game.id, game)] };
+  return {
+    from: game.me === 'w' ? game.white : game.black,
+    to: [opponentOf(game)],
+    payload,
+    writes: [putState('chessGames', game.id, game)],
+  };
 }
 
 /** Challenges `opponent` to a new game. */

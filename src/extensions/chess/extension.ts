@@ -84,7 +84,8 @@ function handleChallenge(
     throw new ExtensionError('CHESS_GAME_EXISTS', `game ${payload.game} exists already`);
   }
   const sender = addressKey(context.message.sender.address);
-  const self = addressKey(context.self.address);
+  // The address the challenge came to: with several accounts, not always the first.
+  const self = addressKey(context.message.recipient);
   const players = [addressKey(payload.white), addressKey(payload.black)];
   const me: ChessColor | undefined =
     players[0] === self && players[1] === sender

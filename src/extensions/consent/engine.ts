@@ -225,6 +225,19 @@ export class ConsentEngine<Payloads extends PayloadMap> {
   }
 
   /**
+   * A received message whose headers cannot be read: none of its requests can be acted
+   * on. Logs it as `refused` (EXTENSION_HEADERS_UNREADABLE) with `reason`, so the user
+   * can see that a message may have asked something.
+   */
+  skipUnreadable(message: Omit<IncomingMessage, 'headers'>, reason: string): void {
+    const error = new ExtensionError(
+      'EXTENSION_HEADERS_UNREADABLE',
+      `the headers cannot be read, so no request in them is acted on: ${reason}`,
+    );
+    this.#refuse(message, undefined, undefined, error);
+  }
+
+  /**
    * Carries out the user's decision on pending item `id`. Approval re-checks the
    * request against the current state and sends exactly what the item declares; if it
    * can no longer be carried out (a game moved on), or would now send something else
@@ -313,15 +326,16 @@ export class ConsentEngine<Payloads extends PayloadMap> {
 
   /**
    * Starts something on the user's behalf (the user's own action is their consent):
-   * commits the action's state and returns the message to sign and send.
+   * commits the action's state and returns the message to sign and send, from
+   * `action.from` or else the local user's address.
    */
   initiate<K extends keyof Payloads & string>(
     name: K,
     action: UserAction<Payloads[K]>,
   ): OutgoingMessage {
     const entry = this.#entry(name);
-    const self = this.#self();
-    const message = this.#outgoing(entry, self.address, action.to, action.payload, {
+    const from = action.from ?? this.#self().address;
+    const message = this.#outgoing(entry, from, action.to, action.payload, {
       by: 'person',
     });
     this.#store.commit({
@@ -525,8 +539,8 @@ export class ConsentEngine<Payloads extends PayloadMap> {
   }
 
   #refuse(
-    message: IncomingMessage,
-    oid: string,
+    message: Omit<IncomingMessage, 'headers'>,
+    oid: string | undefined,
     extension: string | undefined,
     error: ExtensionError,
   ): void {
@@ -540,7 +554,7 @@ export class ConsentEngine<Payloads extends PayloadMap> {
           verified: message.sender.verified,
           messageId: message.messageId,
           code: error.code,
-          detail: `${oid}: ${error.message}`,
+          detail: oid === undefined ? error.message : `${oid}: ${error.message}`,
         },
       ],
     });

@@ -9,6 +9,8 @@ export type ExtensionErrorCode =
   | 'EXTENSION_PAYLOAD_TOO_LARGE'
   /** The payload's `version` is one this code does not speak. */
   | 'EXTENSION_VERSION_UNSUPPORTED'
+  /** The message's headers (where its requests ride) cannot be read: damaged, or encrypted for another key. */
+  | 'EXTENSION_HEADERS_UNREADABLE'
   /** A critical recipient extension whose OID is not in the registry. */
   | 'EXTENSION_UNKNOWN_CRITICAL'
   /** A message carries more recipient extensions than the engine acts on (the extras are refused). */

@@ -95,6 +95,8 @@ export type ExtensionRegistry<Payloads extends PayloadMap> = {
 
 /** Something the user starts: a message to `to` carrying `payload`, and the state it writes. */
 export interface UserAction<P extends PayloadBase> {
+  /** The user's address it goes out from, when not the primary one (a game's own side). */
+  readonly from?: string;
   readonly to: readonly string[];
   readonly payload: P;
   readonly writes: readonly StateWrite[];

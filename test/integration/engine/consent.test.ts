@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import type { ConsentRequestView, ChessGameView } from '../../../src/api/index.ts';
 import type { Engine } from '../../../src/client/index.ts';
 import { CHESS_OID, RECIPIENT_EXTENSIONS, encodePayload } from '../../../src/extensions/index.ts';
-import type { Mt2Extension } from '../../../src/message/index.ts';
 import { option } from '../../../src/protocol/index.ts';
 import {
+  PASSPHRASE,
   p12For,
   remoteSetup,
   tempDir,
@@ -18,11 +18,12 @@ import {
 } from '../../helpers/engine-harness.ts';
 import { connectUser, makeUser, type TestUser } from '../../helpers/mt2d-process.ts';
 import { checkPgn } from '../../helpers/pgn-extract.ts';
-import { buildSignedMessage } from '../../helpers/signed-message.ts';
+import { buildSignedMessage, type MessageDraft } from '../../helpers/signed-message.ts';
 
 const BOB = 'bob@alpha.test';
 const CAROL = 'carol@alpha.test';
 const NEWS = 'news@alpha.test';
+const DAVE = 'dave@alpha.test';
 
 interface Party {
   readonly engine: Engine;
@@ -66,20 +67,31 @@ function withoutMark(payload: string, by: 'person' | 'default'): string {
   return payload.replace(mark, '');
 }
 
+/** Sends `user`'s signed messages to bob over one session; returns their ids. */
 async function sendRaw(
   setup: RemoteSetup,
   user: TestUser,
-  headerExtensions: readonly Mt2Extension[],
-): Promise<void> {
+  ...drafts: Pick<MessageDraft, 'headerExtensions' | 'encrypt'>[]
+): Promise<string[]> {
   const connection = await connectUser(setup.server, user, { hostname: setup.mt2d.hostname });
   try {
     await connection.session.opt([option('PIPE', 'ON')]);
-    const message = await buildSignedMessage(
-      { from: user.address, to: [BOB], subject: 'extension', headerExtensions },
-      user.credentials,
-    );
-    await connection.session.transferMessage(message.msgId, message.parts);
+    const ids: string[] = [];
+    for (const draft of drafts) {
+      const message = await buildSignedMessage(
+        {
+          from: user.address,
+          to: [BOB],
+          subject: 'extension',
+          ...draft,
+        },
+        user.credentials,
+      );
+      await connection.session.transferMessage(message.msgId, message.parts);
+      ids.push(message.msgId);
+    }
     await connection.session.quit();
+    return ids;
   } finally {
     connection.destroy();
   }
@@ -184,6 +196,41 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     );
   });
 
+  test('chess: a draw offer is answered from the game, declined with a notice, then accepted', async () => {
+    await bob.engine.setConsentDefault({ extension: 'chess', sender: CAROL, rule: 'ask' });
+    const started = await carol.engine.startChessGame({ opponent: BOB, color: 'w' });
+    await deliver(carol, bob);
+    const challenge = await onlyRequest(bob.engine, 'chess');
+    await bob.engine.decideConsent({ id: challenge.id, decision: 'approve' });
+    await deliver(bob, carol);
+    const game = async (party: Party) => {
+      const found = (await party.engine.listChessGames({})).find((g) => g.id === started.id);
+      assert.ok(found !== undefined);
+      return found;
+    };
+    assert.equal((await game(carol)).status, 'active', "carol's default applied the accept");
+
+    await carol.engine.chessOfferDraw({ game: started.id });
+    await deliver(carol, bob);
+    const offer = await onlyRequest(bob.engine, 'chess');
+    const offered = await game(bob);
+    assert.equal(offered.drawOfferRequest, offer.id, 'the game shows the offer to answer');
+    assert.equal(offered.status, 'active', 'nothing applied before the answer');
+    await bob.engine.decideConsent({ id: offer.id, decision: 'decline', notifySender: true });
+    assert.equal((await game(bob)).drawOfferRequest, undefined);
+    await deliver(bob, carol);
+    assert.equal((await game(carol)).drawOfferedBy, undefined, 'carol learnt the decline');
+
+    await carol.engine.chessOfferDraw({ game: started.id });
+    await deliver(carol, bob);
+    const again = await onlyRequest(bob.engine, 'chess');
+    assert.equal((await game(bob)).drawOfferRequest, again.id);
+    await bob.engine.decideConsent({ id: again.id, decision: 'approve' });
+    await deliver(bob, carol);
+    assert.equal((await game(bob)).status, '1/2-1/2');
+    assert.equal((await game(carol)).status, '1/2-1/2');
+  });
+
   test('vCard: blocked until bob has one, then exactly the card; carol learns it with the certificate', async () => {
     await carol.engine.requestVcard({ to: BOB });
     await deliver(carol, bob);
@@ -203,6 +250,12 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     });
     const renewed = await onlyRequest(bob.engine, 'vcard');
     assert.match(renewed.willSend, /Bob Example/);
+    assert.deepEqual(renewed.vcard, {
+      source: 'answer',
+      fullName: 'Bob Example',
+      emails: [BOB],
+      phones: [],
+    });
     await bob.engine.decideConsent({ id: renewed.id, decision: 'approve' });
     assert.equal(await sentCount(bob.engine), before + 1);
     await deliver(bob, carol);
@@ -212,6 +265,23 @@ describe('recipient extensions between two engines on a real mt2d', () => {
       withoutMark(card.payload ?? '', 'person'),
       declaredPayload(renewed.willSend, CAROL),
     );
+    const [shown] = renewed.replies ?? [];
+    assert.ok(shown !== undefined);
+    assert.equal(card.payload, shown.payload, 'bob was shown the payload exactly as it went out');
+    assert.equal(shown.to, CAROL);
+    assert.equal(shown.subject, 'Contact card: Bob Example');
+    const arrived = (await carol.engine.listMessages({ folder: 'inbox', limit: 50 })).items.find(
+      (item) => item.subject === shown.subject,
+    );
+    assert.ok(arrived !== undefined, 'the subject shown is the subject sent');
+    const body = await carol.engine.openBody({ ref: arrived.ref });
+    assert.equal(body.text?.trim(), shown.text);
+    assert.deepEqual(card.vcard, {
+      source: 'received',
+      fullName: 'Bob Example',
+      emails: [BOB],
+      phones: [],
+    });
     assert.deepEqual(await carol.engine.listVcardContacts({}), [], 'not learned before consent');
     await carol.engine.decideConsent({ id: card.id, decision: 'approve' });
     const [contact] = await carol.engine.listVcardContacts({});
@@ -253,13 +323,15 @@ describe('recipient extensions between two engines on a real mt2d', () => {
   test('a malformed payload is refused with its reason and changes nothing', async () => {
     const games = await bob.engine.listChessGames({});
     const pending = (await bob.engine.listConsentRequests({})).length;
-    await sendRaw(setup, news, [
-      {
-        oid: CHESS_OID,
-        critical: false,
-        content: [{ name: 'nonsense', attributes: {}, children: ['not a chess payload'] }],
-      },
-    ]);
+    await sendRaw(setup, news, {
+      headerExtensions: [
+        {
+          oid: CHESS_OID,
+          critical: false,
+          content: [{ name: 'nonsense', attributes: {}, children: ['not a chess payload'] }],
+        },
+      ],
+    });
     await bob.engine.syncNow({});
     assert.equal((await bob.engine.listConsentRequests({})).length, pending);
     assert.deepEqual(await bob.engine.listChessGames({}), games);
@@ -267,6 +339,31 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     assert.equal(refused.length, 1);
     assert.equal(refused[0]?.peer, NEWS);
     assert.match(refused[0].detail, /EXTENSION_PAYLOAD_INVALID/);
+  });
+
+  test('unreadable headers are skipped with the reason logged; the round goes on', async () => {
+    const pending = (await bob.engine.listConsentRequests({})).length;
+    const [damaged, readable] = await sendRaw(
+      setup,
+      news,
+      // Encrypted to the sender alone: signed and valid, unreadable to anyone else.
+      { encrypt: { parts: ['headers'], recipients: [] } },
+      { headerExtensions: [encodePayload(RECIPIENT_EXTENSIONS.vcard, { kind: 'request' })] },
+    );
+    await bob.engine.syncNow({});
+    const skipped = (await bob.engine.auditLog({})).filter((entry) => entry.messageId === damaged);
+    assert.equal(skipped.length, 1, JSON.stringify(skipped));
+    assert.equal(skipped[0]?.action, 'refused');
+    assert.equal(skipped[0].peer, NEWS);
+    assert.match(
+      skipped[0].detail,
+      /cannot be read.*no recipient is.*\(EXTENSION_HEADERS_UNREADABLE\)$/,
+    );
+    const requests = await bob.engine.listConsentRequests({});
+    assert.equal(requests.length, pending + 1, 'the next message of the round was handled');
+    const request = requests.find((entry) => entry.messageId === readable);
+    assert.ok(request !== undefined);
+    await bob.engine.decideConsent({ id: request.id, decision: 'decline' });
   });
 
   test('mailing list: the confirmation waits for consent; unsubscribing is one step', async () => {
@@ -283,7 +380,7 @@ describe('recipient extensions between two engines on a real mt2d', () => {
       token: 'a'.repeat(32),
     });
     const before = await sentCount(bob.engine);
-    await sendRaw(setup, news, [confirmRequired]);
+    await sendRaw(setup, news, { headerExtensions: [confirmRequired] });
     await bob.engine.syncNow({});
     const request = await onlyRequest(bob.engine, 'mailingList');
     assert.equal(await sentCount(bob.engine), before, 'no confirmation before consent');
@@ -293,15 +390,58 @@ describe('recipient extensions between two engines on a real mt2d', () => {
     assert.equal((await bob.engine.listMemberships({}))[0]?.status, 'confirming');
     await bob.engine.syncNow({});
 
-    await sendRaw(setup, news, [
-      encodePayload(RECIPIENT_EXTENSIONS.mailingList, { kind: 'subscribed', list: NEWS }),
-    ]);
+    await sendRaw(setup, news, {
+      headerExtensions: [
+        encodePayload(RECIPIENT_EXTENSIONS.mailingList, { kind: 'subscribed', list: NEWS }),
+      ],
+    });
     await bob.engine.syncNow({});
     const welcome = await onlyRequest(bob.engine, 'mailingList');
     await bob.engine.decideConsent({ id: welcome.id, decision: 'approve' });
     assert.equal((await bob.engine.listMemberships({}))[0]?.status, 'member');
     await bob.engine.unsubscribeList({ list: NEWS });
     assert.equal((await bob.engine.listMemberships({}))[0]?.status, 'leaving');
+  });
+
+  test('a sender-wide default covers every extension from that sender', async () => {
+    await assert.rejects(bob.engine.setConsentDefault({ extension: '*', rule: 'never' }), {
+      code: 'ENGINE_CONSENT',
+      message: /needs a sender/,
+    });
+    try {
+      await bob.engine.setConsentDefault({ extension: '*', sender: CAROL, rule: 'never' });
+      assert.deepEqual(
+        (await bob.engine.listConsentDefaults({})).filter((entry) => entry.extension === '*'),
+        [{ extension: '*', sender: CAROL, rule: 'never' }],
+      );
+      const pending = (await bob.engine.listConsentRequests({})).length;
+      const sent = await sentCount(bob.engine);
+      await carol.engine.requestVcard({ to: BOB });
+      await deliver(carol, bob);
+      assert.equal((await bob.engine.listConsentRequests({})).length, pending, 'not held');
+      assert.equal(await sentCount(bob.engine), sent, 'declined silently');
+      const declined = (await bob.engine.auditLog({}))
+        .filter((entry) => entry.action === 'declined' && entry.peer === CAROL)
+        .at(-1);
+      assert.equal(declined?.decidedBy, 'default');
+      assert.equal(declined.detail, 'declined silently by a default');
+
+      await bob.engine.setConsentDefault({ extension: '*', sender: CAROL, rule: 'always' });
+      await carol.engine.requestVcard({ to: BOB });
+      await deliver(carol, bob);
+      assert.equal((await bob.engine.listConsentRequests({})).length, pending, 'not held');
+      assert.equal(await sentCount(bob.engine), sent + 1, 'answered by the default');
+      await deliver(bob, carol);
+      const card = await onlyRequest(carol.engine, 'vcard');
+      assert.match(
+        card.payload ?? '',
+        /approval="default"/,
+        'the reply says a default approved it',
+      );
+      await carol.engine.decideConsent({ id: card.id, decision: 'decline' });
+    } finally {
+      await bob.engine.setConsentDefault({ extension: '*', sender: CAROL, rule: 'ask' });
+    }
   });
 
   test('read notification asked in encrypted headers: pending until bob decides', async () => {
@@ -329,5 +469,61 @@ describe('recipient extensions between two engines on a real mt2d', () => {
       withoutMark(notification.payload ?? '', 'person'),
       declaredPayload(request.willSend, CAROL),
     );
+  });
+
+  // Last: it adds a second account to bob's engine.
+  test('a second account: its requests are answered from it, not from the first', async () => {
+    const p12 = await p12For(setup.mt2d.dir, DAVE, 'dave p12');
+    await bob.engine.importIdentity({
+      p12: p12.toString('base64'),
+      p12Password: 'dave p12',
+      passphrase: PASSPHRASE,
+      server: { host: setup.mt2d.hostname, port: setup.server.port },
+    });
+    const started = await carol.engine.startChessGame({ opponent: DAVE, color: 'b' });
+    await carol.engine.requestVcard({ to: DAVE });
+    await deliver(carol, bob);
+    const requests = (await bob.engine.listConsentRequests({})).filter(
+      (request) => request.from.address === CAROL,
+    );
+    assert.deepEqual(
+      requests.map((request) => [request.extension, request.to?.address]),
+      [
+        ['chess', DAVE],
+        ['vcard', DAVE],
+      ],
+    );
+    for (const request of requests) {
+      await bob.engine.decideConsent({ id: request.id, decision: 'approve' });
+    }
+    const daveGame = (await bob.engine.listChessGames({})).find((game) => game.id === started.id);
+    assert.equal(daveGame?.white, DAVE, 'the challenge was for dave, and dave plays it');
+    await deliver(bob, carol);
+    const answers = (await carol.engine.listConsentRequests({})).filter(
+      (request) => request.from.address === DAVE,
+    );
+    assert.deepEqual(
+      answers.map((answer) => [answer.extension, answer.senderVerified, answer.to?.address]),
+      [
+        ['chess', true, CAROL],
+        ['vcard', true, CAROL],
+      ],
+      'both replies came from dave, signed by dave',
+    );
+
+    // Dave's moves in that game go out from dave too.
+    const [accept] = answers;
+    assert.ok(accept !== undefined);
+    await carol.engine.decideConsent({ id: accept.id, decision: 'approve' });
+    await bob.engine.chessMove({ game: started.id, move: 'e4' });
+    await deliver(bob, carol);
+    const move = (await carol.engine.listConsentRequests({})).find(
+      (request) => request.extension === 'chess',
+    );
+    assert.equal(move?.from.address, DAVE);
+    assert.equal(move.senderVerified, true);
+    await carol.engine.decideConsent({ id: move.id, decision: 'approve' });
+    const carolGame = (await carol.engine.listChessGames({})).find((g) => g.id === started.id);
+    assert.equal(carolGame?.plies, 1, "dave's move applied at carol's");
   });
 });
