@@ -1,12 +1,12 @@
 // Two MT2 domains, alpha.test and beta.test, each a real `mt2d` process, relaying to
 // each other, and apps (engine + web host + a Chromium page) whose identity is imported
 // from one of them: the setting of every end-to-end test between two domains.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startWebApp, type RunningWebApp } from '../../../main/web-host/web-app.ts';
-import type { EngineOptions } from '../../../src/client/index.ts';
+import { ConfSettings } from '../../../src/client/index.ts';
 import { dataDirLayout, readConfig, writeConfig } from '../../../src/server/index.ts';
 import { buildRenderer } from '../../../tools/renderer-build.ts';
 import { p12For, TEST_KEY_ITERATIONS } from '../../helpers/engine-harness.ts';
@@ -49,8 +49,12 @@ export interface TwoDomains {
   readonly alpha: Domain;
   readonly beta: Domain;
   readonly browser: Browser;
-  /** An app for `address` (on alpha.test or beta.test), its identity imported from that domain. */
-  openApp(address: string, engine?: Partial<EngineOptions>): Promise<UserApp>;
+  /**
+   * An app for `address` (on alpha.test or beta.test), its identity imported from that
+   * domain; unlocked, its page open. With `trustOtherDomain`, the account's local CA store
+   * also holds the other domain's CA (see trustCa).
+   */
+  openApp(address: string, options?: { trustOtherDomain?: boolean }): Promise<UserApp>;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,27 @@ async function linkDomains(mine: Mt2dDir, theirs: Mt2dDir): Promise<void> {
       exemptSenders: [...config.postage.exemptSenders, `@${theirs.domain}`],
     },
   });
+}
+
+/**
+ * Adds the CA in `caFile` to an account's local CA store, in the settings of an engine
+ * that is not running: the app has no way yet to trust another domain's CA (delegated
+ * validation is not built, and a CA cannot be imported), and without it mail from
+ * another domain can never be verified.
+ */
+async function trustCa(dataDir: string, accountId: string, caFile: string): Promise<void> {
+  const settings = new ConfSettings(dataDir);
+  const caPem = await readFile(caFile, 'utf8');
+  settings.set(
+    'accounts',
+    settings
+      .get('accounts')
+      .map((record) =>
+        record.id === accountId
+          ? { ...record, trustedCaPem: `${record.trustedCaPem.trimEnd()}\n${caPem}` }
+          : record,
+      ),
+  );
 }
 
 /**
@@ -120,9 +145,9 @@ export async function startTwoDomains(): Promise<TwoDomains> {
 
     const openApp = async (
       address: string,
-      engine: Partial<EngineOptions> = {},
+      { trustOtherDomain = false } = {},
     ): Promise<UserApp> => {
-      const domain = address.endsWith('@alpha.test') ? alpha : beta;
+      const [domain, other] = address.endsWith('@alpha.test') ? [alpha, beta] : [beta, alpha];
       const dataDir = await mkdtemp(join(tmpdir(), 'mt2-e2e-app-'));
       cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
       const options = {
@@ -134,7 +159,6 @@ export async function startTwoDomains(): Promise<TwoDomains> {
           backoff: { initialDelayMs: 100, maxDelayMs: 1000 },
           pollIntervalMs: 500,
           connectWaitMs: 20_000,
-          ...engine,
         },
       };
       let app = await startWebApp(options);
@@ -146,6 +170,12 @@ export async function startTwoDomains(): Promise<TwoDomains> {
         passphrase: APP_PASSPHRASE,
         server: { host: domain.mt2d.hostname, port: domain.port },
       });
+      if (trustOtherDomain) {
+        await app.close();
+        await trustCa(dataDir, account.id, dataDirLayout(other.mt2d.dir).caCertificate);
+        app = await startWebApp(options);
+        await app.engine.api.unlock({ passphrase: APP_PASSPHRASE });
+      }
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(app.host.url);
       return {
