@@ -91,6 +91,17 @@ describe('mail between two domains, in Chromium', () => {
       reader.getByRole('region', { name: 'Message body' }).getByText('Hello from alpha.'),
     );
     await screenshot(bob.page, 'across-domains-received');
+    // The best-effort revocation note is the certificate's, shown once in its details.
+    assert.doesNotMatch(await security.innerText(), /revocation/);
+    await bob.page.getByRole('button', { name: 'Certificates' }).click();
+    const manager = bob.page.getByRole('dialog', { name: 'Certificates' });
+    await manager.getByRole('tab', { name: 'People' }).click();
+    await manager.getByRole('button', { name: `Details of ${ALICE}` }).click();
+    const details = manager.getByRole('region', { name: `Certificate of ${ALICE}` });
+    await visible(details.getByText(/^Note: the revocation status/));
+    await screenshot(bob.page, 'certificate-note');
+    await manager.getByRole('button', { name: 'Close' }).click();
+    await hidden(manager);
 
     await bob.page.keyboard.press('r');
     const composer = bob.page.getByRole('dialog', { name: 'Compose message' });

@@ -48,12 +48,9 @@ export function certificateSummary(
   };
 }
 
-/** The validator's reasons in the API's form. */
-export function reasonViews(verdict: Verdict): ReasonView[] {
-  return [...verdict.validityReasons, ...verdict.warnings].map((item) => ({
-    code: item.code,
-    text: item.message,
-  }));
+/** The validator's reasons (or warnings) in the API's form. */
+function reasonViews(reasons: Verdict['warnings']): ReasonView[] {
+  return reasons.map((item) => ({ code: item.code, text: item.message }));
 }
 
 /** A verdict about `certificate` in the API's one vocabulary. */
@@ -69,6 +66,7 @@ export function verdictView(
     trusted: verdict.trusted,
     ...(trustedBy === undefined ? {} : { trustedBy }),
     summary: certificateSentence(summary, verdict.valid, trustedBy),
-    reasons: reasonViews(verdict),
+    reasons: reasonViews(verdict.validityReasons),
+    ...(verdict.warnings.length === 0 ? {} : { notes: reasonViews(verdict.warnings) }),
   };
 }

@@ -63,6 +63,19 @@ describe('verifyIncoming', () => {
     assert.equal(view.certificate?.trusted, true);
   });
 
+  test('a revocation status that could not be checked is a note on the certificate, not a reason', async () => {
+    const { pki, validator, composed } = await setup();
+    const envelope = appendTrace(composed.envelope, pki.host, 'mt2.alpha.test', new Date());
+    const view = securityView(
+      await verifyIncoming({ envelope, headers: composed.headers }, validator),
+    );
+    assert.equal(view.badge, 'verified');
+    assert.deepEqual(view.certificate?.reasons, []);
+    const notes = view.certificate.notes ?? [];
+    assert.ok(notes.length > 0, 'the note is kept');
+    assert.ok(notes.every((note) => note.code === 'REVOCATION_UNKNOWN'));
+  });
+
   test('altered headers fail with the reason in plain words', async () => {
     const { validator, composed } = await setup();
     const tampered = Buffer.from(composed.headers);
