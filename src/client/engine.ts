@@ -53,6 +53,7 @@ import { reverifyOnOpen } from './certificates-reverify.ts';
 import { ConfSettings, type Settings } from './settings/settings.ts';
 import {
   openLocalStoreWorker,
+  snippetOf,
   type LocalStoreProxy,
   type MessageSummary,
   type OutboxItem,
@@ -571,6 +572,8 @@ class Mt2Engine implements Engine {
     this.emit({ type: 'body-progress', ref: params.ref, received: octets.byteLength, total });
     const view = await this.bodyView(key, stored, octets);
     await this.store.putBody(key.accountId, key.msgId, { body: octets, text: view.text ?? '' });
+    // A received message's snippet comes from its text, which arrived only now.
+    this.emit({ type: 'messages-changed', folders: ['inbox', 'trash'] });
     if (stored.headersXml !== undefined) {
       const verification = await verifyIncoming(
         { envelope: decodeEnvelope(stored.envelopeXml), headers: stored.headersXml, body: octets },
@@ -722,7 +725,7 @@ class Mt2Engine implements Engine {
           hasAttachments: params.attachments.length > 0,
           signed: composed.signed,
           encrypted: composed.encrypted,
-          snippet: params.text.slice(0, 200),
+          snippet: snippetOf(params.text),
         },
         verificationJson: JSON.stringify(verification),
       },

@@ -90,6 +90,8 @@ describe('mail between two domains, in Chromium', () => {
     await visible(
       reader.getByRole('region', { name: 'Message body' }).getByText('Hello from alpha.'),
     );
+    // The list's snippet, empty while only the headers were there, now has the text.
+    await visible(row.locator('.snippet').getByText('Hello from alpha.'));
     await screenshot(bob.page, 'across-domains-received');
     // The best-effort revocation note is the certificate's, shown once in its details.
     assert.doesNotMatch(await security.innerText(), /revocation/);

@@ -19,6 +19,7 @@ import {
   type LocalStoreOperation,
 } from './operations.ts';
 import { decodeCursor } from './page-cursor.ts';
+import { snippetOf } from './snippet.ts';
 import * as accounts from './queries/accounts.ts';
 import * as contacts from './queries/contacts.ts';
 import * as flags from './queries/flags.ts';
@@ -191,7 +192,12 @@ export class LocalStore implements LocalStoreApi {
       ),
     };
     db.transaction(() => {
-      messages.writeBody(db, messages.requireMessageId(db, account, id), checked);
+      messages.writeBody(
+        db,
+        messages.requireMessageId(db, account, id),
+        checked,
+        snippetOf(checked.text),
+      );
     });
   }
 
