@@ -349,6 +349,12 @@ class Mt2Engine implements Engine {
     return first.id;
   }
 
+  /** Every unlocked account (at least the first; ENGINE_LOCKED or ENGINE_NOT_SET_UP otherwise). */
+  private unlockedIds(): string[] {
+    this.primaryId();
+    return [...this.runtimes.keys()];
+  }
+
   runtime(accountId: string) {
     const runtime = this.runtimeOf(accountId);
     return {
@@ -372,11 +378,19 @@ class Mt2Engine implements Engine {
 
   // ---- folders and messages ----
 
+  /** Every account's folders together: the lists and search cover all accounts. */
   async listFolders(): Promise<readonly FolderView[]> {
-    const counts = await this.store.folderCounts(this.primaryId());
+    const counts = (
+      await Promise.all(this.unlockedIds().map((id) => this.store.folderCounts(id)))
+    ).flat();
     return (['inbox', 'sent', 'outbox', 'trash'] as const).map((id) => {
-      const count = counts.find((candidate) => candidate.folder === id);
-      return { id, name: FOLDER_NAMES[id], total: count?.total ?? 0, unread: count?.unread ?? 0 };
+      const of = counts.filter((candidate) => candidate.folder === id);
+      return {
+        id,
+        name: FOLDER_NAMES[id],
+        total: of.reduce((sum, count) => sum + count.total, 0),
+        unread: of.reduce((sum, count) => sum + count.unread, 0),
+      };
     });
   }
 
@@ -425,7 +439,7 @@ class Mt2Engine implements Engine {
   async listMessages(params: ApiParams<'listMessages'>): Promise<Page<MessageSummaryView>> {
     const result = await this.store.listMessages(
       {
-        accountId: this.primaryId(),
+        accountId: this.unlockedIds(),
         folder: params.folder,
         ...(params.filter === undefined ? {} : { filter: params.filter }),
       },
@@ -439,7 +453,7 @@ class Mt2Engine implements Engine {
 
   async search(params: ApiParams<'search'>): Promise<Page<MessageSummaryView>> {
     const result = await this.store.searchMessages(
-      { accountId: this.primaryId(), text: params.query },
+      { accountId: this.unlockedIds(), text: params.query },
       { limit: params.limit, ...(params.after === undefined ? {} : { after: params.after }) },
     );
     return {

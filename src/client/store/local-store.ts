@@ -50,6 +50,7 @@ import type {
   WriteResult,
 } from './types.ts';
 import {
+  checkAccountIds,
   checkBytes,
   checkCount,
   checkDate,
@@ -282,7 +283,7 @@ export class LocalStore implements LocalStoreApi {
     const request = checkObject('page', page);
     return listing.listPage(
       this.db,
-      checkId('query.accountId', input['accountId']),
+      checkAccountIds('query.accountId', input['accountId']),
       checkFolder('query.folder', input['folder']),
       checkOneOf('query.filter', input['filter'] ?? 'all', LIST_FILTERS),
       decodeCursor(request['after']),
@@ -297,7 +298,7 @@ export class LocalStore implements LocalStoreApi {
   searchMessages(query: SearchQuery, page: PageRequest): Page<MessageSummary> {
     const input = checkObject('query', query);
     const request = checkObject('page', page);
-    const accountId = checkId('query.accountId', input['accountId']);
+    const accountIds = checkAccountIds('query.accountId', input['accountId']);
     const folder =
       input['folder'] === undefined ? undefined : checkFolder('query.folder', input['folder']);
     const beforeKey = decodeCursor(request['after']);
@@ -306,7 +307,7 @@ export class LocalStore implements LocalStoreApi {
       checkText('query.text', input['text'], Number.MAX_SAFE_INTEGER),
     );
     if (match === undefined) return { items: [] };
-    return listing.searchPage(this.db, accountId, match, folder, beforeKey, limit);
+    return listing.searchPage(this.db, accountIds, match, folder, beforeKey, limit);
   }
 
   // ---- outbox ----
