@@ -44,7 +44,7 @@ export function RequestCard({
     <article className="consent-request" aria-label={`${extensionName(request.extension)} request`}>
       <h3>
         {extensionName(request.extension)} from {request.from.address}{' '}
-        <span className={request.senderVerified ? 'badge verified' : 'badge unverified'}>
+        <span className={`badge badge-${request.senderVerified ? 'verified' : 'unverified'}`}>
           {request.senderVerified ? 'verified sender' : 'NOT verified'}
         </span>
       </h3>

@@ -60,6 +60,13 @@ async function open(page: Page, subject: string): Promise<Locator> {
   return reader;
 }
 
+/** The computed colour of each kind of badge in the message list, by class. */
+async function badgeColours(page: Page): Promise<Record<string, string>> {
+  return page.evaluate<Record<string, string>>(
+    `Object.fromEntries([...document.querySelectorAll('.message-row .badge')].map((badge) => [badge.className, getComputedStyle(badge).color]))`,
+  );
+}
+
 /** Every subject in an account's folder, straight from the engine. */
 async function subjects(who: UserApp, folderId: 'inbox' | 'sent' | 'outbox') {
   const page = await who.app.engine.api.listMessages({ folder: folderId, limit: 100 });
@@ -156,6 +163,18 @@ describe('mail between two domains, in Chromium', () => {
     assert.match(shown, /^Verification failed\./);
     assert.ok(shown.includes(view.security.summary), `the reader shows: ${shown}`);
     await screenshot(bob.page, 'tampered');
+
+    // The badges have their own colours, and each theme its own.
+    const before = await badgeColours(bob.page);
+    await bob.page.getByRole('button', { name: /^Switch to (dark|light) theme$/ }).click();
+    const after = await badgeColours(bob.page);
+    await screenshot(bob.page, 'tampered-other-theme');
+    await bob.page.getByRole('button', { name: /^Switch to (dark|light) theme$/ }).click();
+    for (const colours of [before, after]) {
+      assert.deepEqual(Object.keys(colours).sort(), ['badge badge-failed', 'badge badge-verified']);
+      assert.notEqual(colours['badge badge-failed'], colours['badge badge-verified']);
+    }
+    for (const name of Object.keys(before)) assert.notEqual(before[name], after[name], name);
   });
 
   test('mail written while the server is down waits in the outbox through a restart, then is sent once', async () => {
