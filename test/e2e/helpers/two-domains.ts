@@ -1,12 +1,11 @@
 // Two MT2 domains, alpha.test and beta.test, each a real `mt2d` process, relaying to
 // each other, and apps (engine + web host + a Chromium page) whose identity is imported
 // from one of them: the setting of every end-to-end test between two domains.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startWebApp, type RunningWebApp } from '../../../main/web-host/web-app.ts';
-import { ConfSettings } from '../../../src/client/index.ts';
 import { dataDirLayout, readConfig, writeConfig } from '../../../src/server/index.ts';
 import { buildRenderer } from '../../../tools/renderer-build.ts';
 import { p12For, TEST_KEY_ITERATIONS } from '../../helpers/engine-harness.ts';
@@ -49,12 +48,8 @@ export interface TwoDomains {
   readonly alpha: Domain;
   readonly beta: Domain;
   readonly browser: Browser;
-  /**
-   * An app for `address` (on alpha.test or beta.test), its identity imported from that
-   * domain; unlocked, its page open. With `trustOtherDomain`, the account's local CA store
-   * also holds the other domain's CA (see trustCa).
-   */
-  openApp(address: string, options?: { trustOtherDomain?: boolean }): Promise<UserApp>;
+  /** An app for `address` (on alpha.test or beta.test), its identity imported from that domain, its page open. */
+  openApp(address: string): Promise<UserApp>;
   close(): Promise<void>;
 }
 
@@ -71,27 +66,6 @@ async function linkDomains(mine: Mt2dDir, theirs: Mt2dDir): Promise<void> {
       exemptSenders: [...config.postage.exemptSenders, `@${theirs.domain}`],
     },
   });
-}
-
-/**
- * Adds the CA in `caFile` to an account's local CA store, in the settings of an engine
- * that is not running: the app has no way yet to trust another domain's CA (delegated
- * validation is not built, and a CA cannot be imported), and without it mail from
- * another domain can never be verified.
- */
-async function trustCa(dataDir: string, accountId: string, caFile: string): Promise<void> {
-  const settings = new ConfSettings(dataDir);
-  const caPem = await readFile(caFile, 'utf8');
-  settings.set(
-    'accounts',
-    settings
-      .get('accounts')
-      .map((record) =>
-        record.id === accountId
-          ? { ...record, trustedCaPem: `${record.trustedCaPem.trimEnd()}\n${caPem}` }
-          : record,
-      ),
-  );
 }
 
 /**
@@ -143,11 +117,8 @@ export async function startTwoDomains(): Promise<TwoDomains> {
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
 
-    const openApp = async (
-      address: string,
-      { trustOtherDomain = false } = {},
-    ): Promise<UserApp> => {
-      const [domain, other] = address.endsWith('@alpha.test') ? [alpha, beta] : [beta, alpha];
+    const openApp = async (address: string): Promise<UserApp> => {
+      const domain = address.endsWith('@alpha.test') ? alpha : beta;
       const dataDir = await mkdtemp(join(tmpdir(), 'mt2-e2e-app-'));
       cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
       const options = {
@@ -170,12 +141,6 @@ export async function startTwoDomains(): Promise<TwoDomains> {
         passphrase: APP_PASSPHRASE,
         server: { host: domain.mt2d.hostname, port: domain.port },
       });
-      if (trustOtherDomain) {
-        await app.close();
-        await trustCa(dataDir, account.id, dataDirLayout(other.mt2d.dir).caCertificate);
-        app = await startWebApp(options);
-        await app.engine.api.unlock({ passphrase: APP_PASSPHRASE });
-      }
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(app.host.url);
       return {
