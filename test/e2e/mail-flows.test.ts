@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { MESSAGE_CHECK_TEXT } from '../../src/client/security/vocabulary.ts';
 import { option } from '../../src/protocol/index.ts';
+import { p12For } from '../helpers/engine-harness.ts';
 import { connectUser, makeUser } from '../helpers/mt2d-process.ts';
 import { buildSignedMessage } from '../helpers/signed-message.ts';
 import { SCREENSHOT_DIR } from './helpers/app-under-test.ts';
@@ -227,5 +228,29 @@ describe('mail between two domains, in Chromium', () => {
     assert.deepEqual(once(await subjects(alice, 'sent')), ['Written offline']);
     assert.deepEqual(await subjects(alice, 'outbox'), []);
     assert.deepEqual(once(await subjects(bob, 'inbox')), ['Written offline']);
+  });
+
+  test('with a second account, one inbox holds the mail of both and each row names its account', async () => {
+    const dave = 'dave@beta.test';
+    const p12 = await p12For(domains.beta.mt2d.dir, dave, 'dave p12');
+    await bob.app.engine.api.importIdentity({
+      p12: p12.toString('base64'),
+      p12Password: 'dave p12',
+      passphrase: APP_PASSPHRASE,
+      server: { host: domains.beta.mt2d.hostname, port: domains.beta.port },
+    });
+    await compose(alice.page, dave, 'For the second account', 'Hello dave.');
+
+    const list = inbox(bob.page);
+    await visible(
+      list.getByRole('option', {
+        name: `Unread, alice@alpha.test (${dave}): For the second account`,
+      }),
+    );
+    await visible(
+      list.getByRole('option', { name: `alice@alpha.test (${BOB}): Across the domains` }),
+    );
+    await visible(folder(bob.page, /^Inbox, \d+ unread of 4$/));
+    await screenshot(bob.page, 'two-accounts');
   });
 });
