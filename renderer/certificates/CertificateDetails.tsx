@@ -16,6 +16,11 @@ export function CertificateDetails({ details }: { readonly details: CertificateD
           {reason.text}
         </p>
       ))}
+      {(details.notes ?? []).map((note) => (
+        <p key={`${note.code}:${note.text}`} className="note">
+          Note: {note.text}
+        </p>
+      ))}
       <dl>
         <dt>Issued by</dt>
         <dd>{certificate.issuer}</dd>

@@ -47,7 +47,9 @@ export function RequestCard({
       <h3>
         {extensionName(request.extension)} from {request.from.address}
         {request.to === undefined ? null : ` to ${request.to.address}`}{' '}
-        <span className={request.senderVerified ? 'badge verified' : 'badge unverified'}>
+        <span
+          className={request.senderVerified ? 'badge badge-verified' : 'badge badge-unverified'}
+        >
           {request.senderVerified ? 'verified sender' : 'NOT verified'}
         </span>
       </h3>

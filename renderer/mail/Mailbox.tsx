@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type {
   AppStatus,
   BodyView,
@@ -30,6 +30,15 @@ interface MailboxProps {
 export function Mailbox({ status, themeToggle }: MailboxProps) {
   const api = useApi();
   const account = status.accounts[0];
+  // The lists hold every account's mail (one unified inbox): rows name their account
+  // once there is more than one.
+  const accountAddresses = useMemo(
+    () =>
+      status.accounts.length > 1
+        ? new Map(status.accounts.map((view) => [view.id, view.address]))
+        : undefined,
+    [status.accounts],
+  );
   const [folder, setFolder] = useState<FolderId>('inbox');
   const [query, setQuery] = useState('');
   const source: ListSource = query === '' ? { kind: 'folder', folder } : { kind: 'search', query };
@@ -195,6 +204,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         selected={selected}
         onSelect={setSelected}
         onOpen={open}
+        accounts={accountAddresses}
       />
       {openRef === undefined ? (
         <section className="reader empty" aria-label="Message">

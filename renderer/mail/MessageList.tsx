@@ -17,10 +17,19 @@ interface MessageListProps {
   readonly selected: number;
   readonly onSelect: (index: number) => void;
   readonly onOpen: (index: number) => void;
+  /** Each account's address by id, when there is more than one: rows then name theirs. */
+  readonly accounts?: ReadonlyMap<string, string> | undefined;
 }
 
 /** The virtualized list: only the rows on screen (plus a few) are in the DOM. */
-export function MessageList({ label, pages, selected, onSelect, onOpen }: MessageListProps) {
+export function MessageList({
+  label,
+  pages,
+  selected,
+  onSelect,
+  onOpen,
+  accounts,
+}: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: pages.items.length,
@@ -64,6 +73,7 @@ export function MessageList({ label, pages, selected, onSelect, onOpen }: Messag
               key={message.ref}
               id={`message-${row.index}`}
               message={message}
+              account={accounts?.get(message.accountId)}
               position={row.index + 1}
               total={pages.complete ? pages.items.length : -1}
               top={row.start}
@@ -92,6 +102,8 @@ export function MessageList({ label, pages, selected, onSelect, onOpen }: Messag
 interface RowProps {
   readonly id: string;
   readonly message: MessageSummaryView;
+  /** The account the message belongs to, shown when there are several. */
+  readonly account: string | undefined;
   readonly position: number;
   readonly total: number;
   readonly top: number;
@@ -103,6 +115,7 @@ interface RowProps {
 function MessageRow({
   id,
   message,
+  account,
   position,
   total,
   top,
@@ -121,13 +134,16 @@ function MessageRow({
       aria-selected={selected}
       aria-posinset={position}
       aria-setsize={total}
-      aria-label={`${message.unread ? 'Unread, ' : ''}${sender}: ${message.subject || '(no subject)'}`}
+      aria-label={`${message.unread ? 'Unread, ' : ''}${sender}${account === undefined ? '' : ` (${account})`}: ${message.subject || '(no subject)'}`}
       className={`message-row${message.unread ? ' unread' : ''}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT_PX }}
       onClick={onClick}
       onDoubleClick={onDoubleClick}
     >
-      <span className="sender">{sender}</span>
+      <span className="sender">
+        {sender}
+        {account === undefined ? null : <span className="account"> · {account}</span>}
+      </span>
       <span
         className={`badge badge-${message.verification}`}
         title={BADGE_LABEL[message.verification]}

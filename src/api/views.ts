@@ -54,7 +54,14 @@ export interface CertificateVerdictView {
   readonly trustedBy?: string;
   /** One sentence for people, e.g. "Valid, issued by alpha.test; trusted: your local CA." */
   readonly summary: string;
+  /** Why it is not valid (empty when valid). */
   readonly reasons: readonly ReasonView[];
+  /**
+   * Noticed without making it invalid, e.g. "the revocation status could not be
+   * determined" when no CRL covers it: shown in the certificate's details, not on
+   * every message it signed.
+   */
+  readonly notes?: readonly ReasonView[];
 }
 
 export interface CertificateDetailsView extends CertificateVerdictView {

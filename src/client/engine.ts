@@ -56,6 +56,7 @@ import { reverifyOnOpen } from './certificates-reverify.ts';
 import { ConfSettings, type Settings } from './settings/settings.ts';
 import {
   openLocalStoreWorker,
+  snippetOf,
   type LocalStoreProxy,
   type MessageSummary,
   type OutboxItem,
@@ -354,6 +355,12 @@ class Mt2Engine implements Engine {
     return first.id;
   }
 
+  /** Every unlocked account (at least the first; ENGINE_LOCKED or ENGINE_NOT_SET_UP otherwise). */
+  private unlockedIds(): string[] {
+    this.primaryId();
+    return [...this.runtimes.keys()];
+  }
+
   runtime(accountId: string) {
     const runtime = this.runtimeOf(accountId);
     return {
@@ -377,11 +384,19 @@ class Mt2Engine implements Engine {
 
   // ---- folders and messages ----
 
+  /** Every account's folders together: the lists and search cover all accounts. */
   async listFolders(): Promise<readonly FolderView[]> {
-    const counts = await this.store.folderCounts(this.primaryId());
+    const counts = (
+      await Promise.all(this.unlockedIds().map((id) => this.store.folderCounts(id)))
+    ).flat();
     return (['inbox', 'sent', 'outbox', 'trash'] as const).map((id) => {
-      const count = counts.find((candidate) => candidate.folder === id);
-      return { id, name: FOLDER_NAMES[id], total: count?.total ?? 0, unread: count?.unread ?? 0 };
+      const of = counts.filter((candidate) => candidate.folder === id);
+      return {
+        id,
+        name: FOLDER_NAMES[id],
+        total: of.reduce((sum, count) => sum + count.total, 0),
+        unread: of.reduce((sum, count) => sum + count.unread, 0),
+      };
     });
   }
 
@@ -430,7 +445,7 @@ class Mt2Engine implements Engine {
   async listMessages(params: ApiParams<'listMessages'>): Promise<Page<MessageSummaryView>> {
     const result = await this.store.listMessages(
       {
-        accountId: this.primaryId(),
+        accountId: this.unlockedIds(),
         folder: params.folder,
         ...(params.filter === undefined ? {} : { filter: params.filter }),
       },
@@ -444,7 +459,7 @@ class Mt2Engine implements Engine {
 
   async search(params: ApiParams<'search'>): Promise<Page<MessageSummaryView>> {
     const result = await this.store.searchMessages(
-      { accountId: this.primaryId(), text: params.query },
+      { accountId: this.unlockedIds(), text: params.query },
       { limit: params.limit, ...(params.after === undefined ? {} : { after: params.after }) },
     );
     return {
@@ -577,6 +592,8 @@ class Mt2Engine implements Engine {
     this.emit({ type: 'body-progress', ref: params.ref, received: octets.byteLength, total });
     const view = await this.bodyView(key, stored, octets);
     await this.store.putBody(key.accountId, key.msgId, { body: octets, text: view.text ?? '' });
+    // A received message's snippet comes from its text, which arrived only now.
+    this.emit({ type: 'messages-changed', folders: ['inbox', 'trash'] });
     if (stored.headersXml !== undefined) {
       const verification = await verifyIncoming(
         { envelope: decodeEnvelope(stored.envelopeXml), headers: stored.headersXml, body: octets },
@@ -728,7 +745,7 @@ class Mt2Engine implements Engine {
           hasAttachments: params.attachments.length > 0,
           signed: composed.signed,
           encrypted: composed.encrypted,
-          snippet: params.text.slice(0, 200),
+          snippet: snippetOf(params.text),
         },
         verificationJson: JSON.stringify(verification),
       },

@@ -5,57 +5,28 @@
 // the game ends in fool's mate, and pgn-extract accepts the final PGN.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dataDirLayout, readConfig, writeConfig } from '../../src/server/index.ts';
-import { buildRenderer } from '../../tools/renderer-build.ts';
-import { initMt2dDir, startMt2dProcess, type Mt2dDir } from '../helpers/mt2d-process.ts';
 import { checkPgn } from '../helpers/pgn-extract.ts';
-import { freePort } from '../helpers/servers.ts';
-import { launchChromium } from './helpers/chromium.ts';
-import {
-  WAIT_MS,
-  extensionsPanel,
-  startPlayer,
-  visible,
-  type Player,
-} from './helpers/extension-players.ts';
+import { WAIT_MS, extensionsPanel, visible } from './helpers/extension-players.ts';
+import { startTwoDomains, type TwoDomains, type UserApp } from './helpers/two-domains.ts';
 
 const CAROL = 'carol@alpha.test';
 const BOB = 'bob@beta.test';
-const PLAYERS: Readonly<Record<string, string>> = { 'alpha.test': CAROL, 'beta.test': BOB };
 
-const cleanups: (() => Promise<unknown>)[] = [];
-let carol: Player;
-let bob: Player;
+let domains: TwoDomains;
+let carol: UserApp;
+let bob: UserApp;
 
-/** Each domain trusts the other's CA, and its player takes mail from the other domain without postage. */
-async function domain(name: string, other: Mt2dDir | undefined): Promise<Mt2dDir> {
-  const dir = await initMt2dDir(name);
-  cleanups.push(() => dir.remove());
-  if (other !== undefined) {
-    for (const [mine, theirs] of [
-      [dir, other],
-      [other, dir],
-    ] as const) {
-      const path = dataDirLayout(mine.dir).config;
-      const config = await readConfig(path);
-      await writeConfig(path, {
-        ...config,
-        trust: { ...config.trust, caFiles: [dataDirLayout(theirs.dir).caCertificate] },
-        relay: { ...config.relay, initialRetryDelayMs: 300, maxRetryDelayMs: 600 },
-        whitelists: { [PLAYERS[mine.domain] ?? '']: [`@${theirs.domain}`] },
-      });
-    }
-  }
-  return dir;
+async function player(address: string): Promise<UserApp> {
+  const who = await domains.openApp(address);
+  await visible(who.page.getByText(address));
+  await who.page.getByRole('button', { name: /^Requests \(/ }).click();
+  return who;
 }
 
 const panel = extensionsPanel;
 
 /** Opens the consent center and approves the one chess request, once it has arrived. */
-async function approveChess(who: Player, from: string): Promise<void> {
+async function approveChess(who: UserApp, from: string): Promise<void> {
   const dialog = panel(who);
   await dialog.getByRole('tab', { name: 'Requests' }).click();
   const card = dialog.getByRole('article', { name: 'Chess request' });
@@ -64,7 +35,7 @@ async function approveChess(who: Player, from: string): Promise<void> {
   await card.waitFor({ state: 'detached', timeout: WAIT_MS });
 }
 
-async function move(who: Player, from: string, to: string): Promise<void> {
+async function move(who: UserApp, from: string, to: string): Promise<void> {
   const dialog = panel(who);
   await dialog.getByRole('tab', { name: 'Chess' }).click();
   const board = dialog.getByRole('grid', { name: 'Chess board' });
@@ -72,7 +43,7 @@ async function move(who: Player, from: string, to: string): Promise<void> {
   await board.getByRole('gridcell', { name: new RegExp(`^${to}\\b`) }).click();
 }
 
-async function waitForStatus(who: Player, status: RegExp): Promise<void> {
+async function waitForStatus(who: UserApp, status: RegExp): Promise<void> {
   const dialog = panel(who);
   await dialog.getByRole('tab', { name: 'Chess' }).click();
   await visible(dialog.getByRole('status').filter({ hasText: status }));
@@ -80,28 +51,12 @@ async function waitForStatus(who: Player, status: RegExp): Promise<void> {
 
 describe('chess by mail between two domains, in Chromium', () => {
   before(async () => {
-    const rendererRoot = await mkdtemp(join(tmpdir(), 'mt2-e2e-renderer-'));
-    cleanups.push(() => rm(rendererRoot, { recursive: true, force: true }));
-    const rendererDir = join(rendererRoot, 'renderer');
-    await buildRenderer(rendererDir);
-    const alpha = await domain('alpha.test', undefined);
-    const beta = await domain('beta.test', alpha);
-    const [alphaPort, betaPort] = await Promise.all([freePort(), freePort()]);
-    const [alphaServer, betaServer] = await Promise.all([
-      startMt2dProcess(alpha.dir, { port: alphaPort, routes: [`beta.test=127.0.0.1:${betaPort}`] }),
-      startMt2dProcess(beta.dir, { port: betaPort, routes: [`alpha.test=127.0.0.1:${alphaPort}`] }),
-    ]);
-    cleanups.push(
-      () => alphaServer.kill(),
-      () => betaServer.kill(),
-    );
-    const browser = await launchChromium();
-    cleanups.push(() => browser.close());
-    carol = await startPlayer(browser, rendererDir, alpha, alphaServer, CAROL, cleanups);
-    bob = await startPlayer(browser, rendererDir, beta, betaServer, BOB, cleanups);
+    domains = await startTwoDomains();
+    carol = await player(CAROL);
+    bob = await player(BOB);
   });
   after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await domains.close();
   });
 
   test("a challenge, consent on each side, an illegal move refused, fool's mate", async () => {
@@ -121,7 +76,7 @@ describe('chess by mail between two domains, in Chromium', () => {
     await visible(carolPanel.getByRole('alert').filter({ hasText: /not a legal move/ }));
     await waitForStatus(carol, /your move/);
 
-    const plies: [Player, Player, string, string, string][] = [
+    const plies: [UserApp, UserApp, string, string, string][] = [
       [carol, bob, CAROL, 'f2', 'f3'],
       [bob, carol, BOB, 'e7', 'e5'],
       [carol, bob, CAROL, 'g2', 'g4'],

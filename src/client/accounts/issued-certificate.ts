@@ -49,7 +49,7 @@ export async function issuedCredentials(request: {
     expected: { kind: 'user', address: request.address },
   });
   if (!verdict.valid) {
-    const reasons = reasonViews(verdict).map((reason) => reason.text);
+    const reasons = reasonViews(verdict.validityReasons).map((reason) => reason.text);
     throw refused(`it does not chain to a CA you trust (${reasons.join('; ')}).`);
   }
   return { certificate, privateKey: request.pendingKey, chain };

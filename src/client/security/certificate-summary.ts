@@ -48,12 +48,9 @@ export function certificateSummary(
   };
 }
 
-/** The validator's reasons in the API's form. */
-export function reasonViews(verdict: Verdict): ReasonView[] {
-  return [...verdict.validityReasons, ...verdict.warnings].map((item) => ({
-    code: item.code,
-    text: item.message,
-  }));
+/** The validator's reasons (or warnings) in the API's form. */
+export function reasonViews(reasons: Verdict['warnings']): ReasonView[] {
+  return reasons.map((item) => ({ code: item.code, text: item.message }));
 }
 
 /** A verdict about `certificate` in the API's one vocabulary. */
@@ -74,6 +71,7 @@ export function verdictView(
       trustedBy,
       verdict.source === 'delegated' ? verdict.caOrigin : undefined,
     ),
-    reasons: reasonViews(verdict),
+    reasons: reasonViews(verdict.validityReasons),
+    ...(verdict.warnings.length === 0 ? {} : { notes: reasonViews(verdict.warnings) }),
   };
 }

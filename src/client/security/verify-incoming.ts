@@ -45,6 +45,7 @@ async function checkSignature(
   parts: ReceivedParts,
   validator: IdentityValidator,
   at: Date,
+  relayedBy: string | undefined,
 ): Promise<Pick<StoredVerification, 'signature' | 'certificate' | 'bodyChecked'>> {
   const envelope = parts.envelope;
   if (envelope.signature === undefined && envelope.certificate === undefined) {
@@ -56,6 +57,7 @@ async function checkSignature(
     { envelope, headers: parts.headers, body },
     validator,
     at,
+    relayedBy,
   );
   const failures = verification.failures.filter(
     (failure) => parts.body !== undefined || failure.code !== 'BODY_DIGEST_MISMATCH',
@@ -86,7 +88,7 @@ async function checkTrace(
     at: entry.time.toISOString(),
   }));
   if (hops.length === 0) return { state: 'absent', hops, reasons: [] };
-  const result = await verifyTraceChain(envelope, validator, at);
+  const result = await verifyTraceChain(envelope, validator, at, { lastHopAsGateway: true });
   return {
     state: result.valid ? 'valid' : 'invalid',
     hops,
@@ -96,7 +98,9 @@ async function checkTrace(
 
 /**
  * Verifies a received message: the sender's signature (over the body too once it is
- * there), the trace chain and the sender certificate's verdict. Never throws for what
+ * there), the trace chain and the sender certificate's verdict (a server the user
+ * trusts as a gateway stands in for CAs the account does not know when it delivered
+ * the message). Never throws for what
  * a peer sent: every failure becomes a reason.
  */
 export async function verifyIncoming(
@@ -104,10 +108,11 @@ export async function verifyIncoming(
   validator: IdentityValidator,
   at: Date = new Date(),
 ): Promise<StoredVerification> {
-  const [signature, trace] = await Promise.all([
-    checkSignature(parts, validator, at),
-    checkTrace(parts.envelope, validator, at),
-  ]);
+  const trace = await checkTrace(parts.envelope, validator, at);
+  // The server that delivered the message, once its trace entry verified: when the user
+  // trusts it as a gateway, it stands in for a sender's CA the account does not know.
+  const relayedBy = trace.state === 'valid' ? trace.hops.at(-1)?.host : undefined;
+  const signature = await checkSignature(parts, validator, at, relayedBy);
   return {
     version: 1,
     checkedAt: at.toISOString(),

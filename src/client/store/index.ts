@@ -21,3 +21,4 @@ export {
   type LocalStoreWorkerOptions,
 } from './proxy.ts';
 export { SqliteConsentStore } from './consent-store.ts';
+export { snippetOf } from './snippet.ts';

@@ -30,3 +30,5 @@ export const MAX_BATCH_ITEMS = 10_000;
 export const MAX_SEARCH_CHARS = 1000;
 /** Most words in one search. */
 export const MAX_SEARCH_TERMS = 32;
+/** Most accounts one list or search covers (each is one indexed query per page). */
+export const MAX_QUERY_ACCOUNTS = 64;

@@ -19,6 +19,7 @@ import {
   type LocalStoreOperation,
 } from './operations.ts';
 import { decodeCursor } from './page-cursor.ts';
+import { snippetOf } from './snippet.ts';
 import * as accounts from './queries/accounts.ts';
 import * as contacts from './queries/contacts.ts';
 import * as flags from './queries/flags.ts';
@@ -50,6 +51,7 @@ import type {
   WriteResult,
 } from './types.ts';
 import {
+  checkAccountIds,
   checkBytes,
   checkCount,
   checkDate,
@@ -200,7 +202,12 @@ export class LocalStore implements LocalStoreApi {
       ),
     };
     db.transaction(() => {
-      messages.writeBody(db, messages.requireMessageId(db, account, id), checked);
+      messages.writeBody(
+        db,
+        messages.requireMessageId(db, account, id),
+        checked,
+        snippetOf(checked.text),
+      );
     });
   }
 
@@ -316,7 +323,7 @@ export class LocalStore implements LocalStoreApi {
     const request = checkObject('page', page);
     return listing.listPage(
       this.db,
-      checkId('query.accountId', input['accountId']),
+      checkAccountIds('query.accountId', input['accountId']),
       checkFolder('query.folder', input['folder']),
       checkOneOf('query.filter', input['filter'] ?? 'all', LIST_FILTERS),
       decodeCursor(request['after']),
@@ -331,7 +338,7 @@ export class LocalStore implements LocalStoreApi {
   searchMessages(query: SearchQuery, page: PageRequest): Page<MessageSummary> {
     const input = checkObject('query', query);
     const request = checkObject('page', page);
-    const accountId = checkId('query.accountId', input['accountId']);
+    const accountIds = checkAccountIds('query.accountId', input['accountId']);
     const folder =
       input['folder'] === undefined ? undefined : checkFolder('query.folder', input['folder']);
     const beforeKey = decodeCursor(request['after']);
@@ -340,7 +347,7 @@ export class LocalStore implements LocalStoreApi {
       checkText('query.text', input['text'], Number.MAX_SAFE_INTEGER),
     );
     if (match === undefined) return { items: [] };
-    return listing.searchPage(this.db, accountId, match, folder, beforeKey, limit);
+    return listing.searchPage(this.db, accountIds, match, folder, beforeKey, limit);
   }
 
   // ---- outbox ----

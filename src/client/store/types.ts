@@ -163,14 +163,16 @@ export interface FlagAck {
 
 /** Which messages a list shows. */
 export interface ListQuery {
-  readonly accountId: AccountId;
+  /** One account, or several: their messages in one list, newest first. */
+  readonly accountId: AccountId | readonly AccountId[];
   readonly folder: Folder;
   readonly filter?: ListFilter;
 }
 
 /** A full-text search: every word must match (from, to, subject or body text). */
 export interface SearchQuery {
-  readonly accountId: AccountId;
+  /** One account, or several: their messages in one list, newest first. */
+  readonly accountId: AccountId | readonly AccountId[];
   /** Words as the user typed them; FTS syntax in it has no effect. */
   readonly text: string;
   /** Only this folder (default: every folder). */

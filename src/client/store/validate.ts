@@ -2,7 +2,13 @@
 // naming the field, thrown before anything is written.
 import { LocalStoreError } from './errors.ts';
 import { FOLDERS, type Folder } from './types.ts';
-import { MAX_BATCH_ITEMS, MAX_FLAGS, MAX_ID_CHARS, MAX_PAGE_SIZE } from './limits.ts';
+import {
+  MAX_BATCH_ITEMS,
+  MAX_FLAGS,
+  MAX_ID_CHARS,
+  MAX_PAGE_SIZE,
+  MAX_QUERY_ACCOUNTS,
+} from './limits.ts';
 
 function invalid(field: string, problem: string): LocalStoreError {
   return new LocalStoreError('LOCAL_STORE_INVALID_INPUT', `${field} ${problem}`);
@@ -79,6 +85,16 @@ export function checkList(
   if (!Array.isArray(value)) throw invalid(field, 'must be an array');
   if (value.length > maxItems) throw invalid(field, `has more than ${maxItems} entries`);
   return value as readonly unknown[];
+}
+
+/** One account id or a list of 1 to MAX_QUERY_ACCOUNTS of them, deduplicated. */
+export function checkAccountIds(field: string, value: unknown): string[] {
+  if (!Array.isArray(value)) return [checkId(field, value)];
+  const ids = checkList(field, value, MAX_QUERY_ACCOUNTS).map((id, index) =>
+    checkId(`${field}[${index}]`, id),
+  );
+  if (ids.length === 0) throw invalid(field, 'must name at least one account');
+  return [...new Set(ids)];
 }
 
 /** Flag names, deduplicated and sorted (so equal sets compare equal as JSON). */

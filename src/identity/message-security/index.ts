@@ -41,6 +41,7 @@ export {
   appendTrace,
   appendTraceWith,
   verifyTraceChain,
+  type TraceChainOptions,
   type TraceVerification,
 } from './trace.ts';
 export { buildErrorReport, encodeErrorReportData, verifyErrorReport } from './error-report.ts';

@@ -121,13 +121,22 @@ export function signEnvelope(
  * signature, message id, each part's digest, the encryption marks, the signer's
  * certificate (validator verdict at `at`) and its binding to the envelope sender.
  * Never throws for what a peer sent; the failures say what is wrong.
+ * `relayedBy` is the host that delivered the message (its trace entry verified), for
+ * the validator's trusted-gateway rule (docs/certificate-validation.md).
  */
 export function verifyMessage(
   parts: MessageParts,
   validator: IdentityValidator,
   at: Date,
+  relayedBy?: string,
 ): Promise<MessageVerification> {
-  return verifyEnvelopeSignature(parts.envelope, messagePartDigests(parts), validator, at);
+  return verifyEnvelopeSignature(
+    parts.envelope,
+    messagePartDigests(parts),
+    validator,
+    at,
+    relayedBy,
+  );
 }
 
 type SenderSignature =
@@ -183,6 +192,7 @@ export async function verifyEnvelopeSignature(
   expected: readonly PartDigest[],
   validator: IdentityValidator,
   at: Date,
+  relayedBy?: string,
 ): Promise<MessageVerification> {
   const checks = notChecked();
   const signature = openSenderSignature(envelope);
@@ -224,7 +234,7 @@ export async function verifyEnvelopeSignature(
     message: 'the envelope marks other parts encrypted than the signer did',
   });
   const sender = { kind: 'user', address: envelope.sender } as const;
-  const judgement = await judgeSigner(validator, opened, sender, at);
+  const judgement = await judgeSigner(validator, opened, sender, at, relayedBy);
   check('certificate', judgement.certificateReasons.length === 0, {
     code: 'CERTIFICATE_INVALID',
     message: judgement.certificateReasons.map((item) => item.message).join('; '),

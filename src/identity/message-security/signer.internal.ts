@@ -128,14 +128,20 @@ export interface SignerJudgement {
 
 const BINDING_CODES = new Set(['SUBJECT_ADDRESS_MISMATCH', 'SUBJECT_HOST_MISMATCH']);
 
-/** Validates the signer (with the other certificates it sent) for `expected` at `at`. */
+/** Validates the signer (with the other certificates it sent) for `expected` at `at`; `relayedBy` as in IdentityCheck. */
 export async function judgeSigner(
   validator: IdentityValidator,
   opened: OpenedSignature,
   expected: ExpectedIdentity,
   at: Date,
+  relayedBy?: string,
 ): Promise<SignerJudgement> {
-  const verdict = await validator.validate({ chain: opened.chain, expected, at });
+  const verdict = await validator.validate({
+    chain: opened.chain,
+    expected,
+    at,
+    ...(relayedBy === undefined ? {} : { relayedBy }),
+  });
   const [target] = opened.chain;
   return {
     verdict,

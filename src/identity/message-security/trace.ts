@@ -111,6 +111,16 @@ export async function appendTraceWith(
   return withEntry(envelope, statement, signed);
 }
 
+/** Options of {@link verifyTraceChain}. */
+export interface TraceChainOptions {
+  /**
+   * The last entry's host (the server that delivered the message; its own entry is
+   * checked as usual) is the `relayedBy` of the hosts before it, so a trusted gateway
+   * stands in for their CAs when the validator does not know them.
+   */
+  readonly lastHopAsGateway?: boolean;
+}
+
 /**
  * Verifies every trace entry, oldest first: its signature, that it signs the signature
  * before it (so no entry was removed, reordered or inserted), that its host and time
@@ -122,7 +132,10 @@ export async function verifyTraceChain(
   envelope: Mt2Envelope,
   validator: IdentityValidator,
   at: Date,
+  options: TraceChainOptions = {},
 ): Promise<TraceVerification> {
+  const lastIndex = envelope.trace.length - 1;
+  const gateway = options.lastHopAsGateway === true ? envelope.trace[lastIndex]?.host : undefined;
   const verdicts: Verdict[] = [];
   const broken = (index: number, failure: MessageSecurityFailure): TraceVerification => ({
     valid: false,
@@ -177,6 +190,7 @@ export async function verifyTraceChain(
       opening.opened,
       { kind: 'host', hostname: entry.host },
       at,
+      index < lastIndex ? gateway : undefined,
     );
     verdicts.push(judgement.verdict);
     if (judgement.bindingReasons.length > 0) {

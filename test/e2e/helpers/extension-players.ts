@@ -57,5 +57,5 @@ export async function startPlayer(
 }
 
 /** The Extensions panel (consent center, chess, settings) of `who`. */
-export const extensionsPanel = (who: Player) =>
+export const extensionsPanel = (who: { readonly page: Page }) =>
   who.page.getByRole('dialog', { name: 'Extensions' });

@@ -36,6 +36,18 @@ export function searchSql(withFolder: boolean): string {
     ORDER BY s.rowid DESC LIMIT ?`;
 }
 
+/**
+ * One page over several accounts: each account's page (one indexed query each, from the
+ * same cursor, since sort keys are unique across accounts), merged newest first.
+ */
+function acrossAccounts(
+  accountIds: readonly string[],
+  pageOf: (accountId: string) => SummaryRow[],
+): SummaryRow[] {
+  const rows = accountIds.flatMap(pageOf);
+  return accountIds.length === 1 ? rows : rows.sort((a, b) => b.id - a.id);
+}
+
 /** Rows fetched as limit + 1: the extra row only tells whether a next page exists. */
 function toPage(rows: SummaryRow[], limit: number): Page<MessageSummary> {
   const items = rows.slice(0, limit).map(toSummary);
@@ -47,15 +59,17 @@ function toPage(rows: SummaryRow[], limit: number): Page<MessageSummary> {
 
 export function listPage(
   db: StoreDb,
-  accountId: string,
+  accountIds: readonly string[],
   folder: Folder,
   filter: ListFilter,
   beforeKey: number,
   limit: number,
 ): Page<MessageSummary> {
-  const rows = db
-    .statement(listSql(filter))
-    .all(accountId, folder, beforeKey, limit + 1) as SummaryRow[];
+  const statement = db.statement(listSql(filter));
+  const rows = acrossAccounts(
+    accountIds,
+    (accountId) => statement.all(accountId, folder, beforeKey, limit + 1) as SummaryRow[],
+  );
   return toPage(rows, limit);
 }
 
@@ -66,21 +80,24 @@ export function listPage(
  */
 export function searchPage(
   db: StoreDb,
-  accountId: string,
+  accountIds: readonly string[],
   match: string,
   folder: Folder | undefined,
   beforeKey: number,
   limit: number,
 ): Page<MessageSummary> {
-  const rows = db
-    .statement(searchSql(folder !== undefined))
-    .all(
-      match,
-      beforeKey,
-      accountId,
-      ...(folder === undefined ? [] : [folder]),
-      limit + 1,
-    ) as SummaryRow[];
+  const statement = db.statement(searchSql(folder !== undefined));
+  const rows = acrossAccounts(
+    accountIds,
+    (accountId) =>
+      statement.all(
+        match,
+        beforeKey,
+        accountId,
+        ...(folder === undefined ? [] : [folder]),
+        limit + 1,
+      ) as SummaryRow[],
+  );
   return toPage(rows, limit);
 }
 

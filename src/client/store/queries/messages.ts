@@ -192,12 +192,19 @@ export function readUnverifiedMessages(
   return rows.map(toStoredMessage);
 }
 
-export function writeBody(db: StoreDb, id: number, body: StoredBody): void {
+/**
+ * Stores a body and its text. A message synced without its body has an empty snippet;
+ * `snippet` (taken from the text) fills it, and a snippet the message came with stays.
+ */
+export function writeBody(db: StoreDb, id: number, body: StoredBody, snippet: string): void {
   db.statement(
     `INSERT INTO message_bodies (message_id, body, text) VALUES (?, ?, ?)
      ON CONFLICT (message_id) DO UPDATE SET body = excluded.body, text = excluded.text`,
   ).run(id, body.body, body.text);
-  db.statement('UPDATE messages SET has_body = 1 WHERE id = ?').run(id);
+  db.statement(
+    `UPDATE messages SET has_body = 1, snippet = CASE WHEN snippet = '' THEN ? ELSE snippet END
+     WHERE id = ?`,
+  ).run(snippet, id);
   reindexMessage(db, id);
 }
 

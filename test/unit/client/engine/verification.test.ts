@@ -11,6 +11,8 @@ import { composeMessage } from '../../../../src/client/send/compose.ts';
 import { accountValidator } from '../../../../src/client/security/validator.ts';
 import { securityView, verifyIncoming } from '../../../../src/client/security/verify-incoming.ts';
 import { DEFAULT_SETTINGS } from '../../../../src/client/index.ts';
+import { relayDomains } from '../../../helpers/relay-domains.ts';
+import { buildSignedMessage } from '../../../helpers/signed-message.ts';
 import { enginePki } from './fixtures.ts';
 
 const draft: DraftInput = {
@@ -61,6 +63,19 @@ describe('verifyIncoming', () => {
     );
     assert.equal(view.summary, 'Signed by alice@alpha.test; valid and trusted.');
     assert.equal(view.certificate?.trusted, true);
+  });
+
+  test('a revocation status that could not be checked is a note on the certificate, not a reason', async () => {
+    const { pki, validator, composed } = await setup();
+    const envelope = appendTrace(composed.envelope, pki.host, 'mt2.alpha.test', new Date());
+    const view = securityView(
+      await verifyIncoming({ envelope, headers: composed.headers }, validator),
+    );
+    assert.equal(view.badge, 'verified');
+    assert.deepEqual(view.certificate?.reasons, []);
+    const notes = view.certificate.notes ?? [];
+    assert.ok(notes.length > 0, 'the note is kept');
+    assert.ok(notes.every((note) => note.code === 'REVOCATION_UNKNOWN'));
   });
 
   test('altered headers fail with the reason in plain words', async () => {
@@ -145,6 +160,52 @@ describe('verifyIncoming', () => {
     assert.equal(view.badge, 'failed');
     assert.equal(view.certificate?.valid, false);
     assert.ok(view.signature.reasons.some((reason) => reason.code === 'CERTIFICATE_INVALID'));
+  });
+
+  test('mail from another domain is verified through the server that delivered it, once the user trusts it as a gateway', async () => {
+    const domains = await relayDomains();
+    const message = await buildSignedMessage(
+      { from: 'alice@alpha.test', to: ['bob@beta.test'], subject: 'Across' },
+      domains.alice,
+    );
+    const now = new Date();
+    const relayed = appendTrace(
+      appendTrace(message.envelope, domains.alphaHost, 'mt2.alpha.test', now),
+      domains.betaHost,
+      'mt2.beta.test',
+      now,
+    );
+    // bob@beta.test's account knows beta's CA only.
+    const betaCa = certificatesToPem([domains.betaCa.certificate]);
+    const check = async (trustedGatewayHosts: string[], envelope = relayed) =>
+      securityView(
+        await verifyIncoming(
+          { envelope, headers: message.parts.headers },
+          accountValidator(betaCa, { ...DEFAULT_SETTINGS.trust, trustedGatewayHosts }),
+        ),
+      );
+
+    const unknown = await check([]);
+    assert.equal(unknown.badge, 'failed');
+    assert.deepEqual(
+      unknown.trace.reasons.map((reason) => reason.code),
+      ['TRACE_CERTIFICATE_INVALID'],
+    );
+    // Only the server that delivered the message stands in for the unknown CA.
+    assert.equal((await check(['mt2.alpha.test'])).badge, 'failed');
+    const trusted = await check(['mt2.beta.test']);
+    assert.equal(trusted.trace.state, 'valid');
+    assert.equal(trusted.badge, 'verified');
+    assert.equal(trusted.certificate?.trustedBy, 'the trusted gateway mt2.beta.test');
+    assert.equal(trusted.summary, 'Signed by alice@alpha.test; valid and trusted.');
+    // A last hop that is not the gateway's own (signed by another CA) vouches for nothing.
+    const impostor = appendTrace(
+      appendTrace(message.envelope, domains.alphaHost, 'mt2.alpha.test', now),
+      domains.impostorHost,
+      'mt2.beta.test',
+      now,
+    );
+    assert.equal((await check(['mt2.beta.test'], impostor)).badge, 'failed');
   });
 
   test('nothing checked yet is pending', () => {

@@ -87,6 +87,26 @@ describe('messages', () => {
     });
   });
 
+  test('a message synced without a snippet gets one from its text when the body is stored', () => {
+    const store = storeWithAccount();
+    store.putMessages([
+      message('synced', { display: { snippet: '' } }),
+      message('composed', { display: { snippet: 'As written' } }),
+    ]);
+    const text = `  Dear Bob,\n\n\tthe invoice\r\nis attached. ${'x'.repeat(MAX_SNIPPET_CHARS)}`;
+    store.putBody(ACCOUNT, 'synced', { body: new Uint8Array([1]), text });
+    store.putBody(ACCOUNT, 'composed', { body: new Uint8Array([1]), text: 'Other words' });
+    const snippets = new Map(
+      store
+        .listMessages({ accountId: ACCOUNT, folder: 'inbox' }, { limit: 10 })
+        .items.map((item) => [item.msgId, item.display.snippet]),
+    );
+    const filled = snippets.get('synced') ?? '';
+    assert.ok(filled.startsWith('Dear Bob, the invoice is attached. xxx'), filled);
+    assert.equal(filled.length, MAX_SNIPPET_CHARS);
+    assert.equal(snippets.get('composed'), 'As written');
+  });
+
   test('verification results are replaced; broken JSON is refused', () => {
     const store = storeWithAccount();
     store.putMessages([message('m1')]);

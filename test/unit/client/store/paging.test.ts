@@ -161,6 +161,34 @@ describe('keyset paging', () => {
     );
   });
 
+  test('several accounts page as one list, newest first; an empty account list is refused', () => {
+    const store = openTempStore(folder);
+    const other = 'other@b.example';
+    store.ensureAccount(ACCOUNT);
+    store.ensureAccount(other);
+    store.putMessages(
+      Array.from({ length: 7 }, (_, index) =>
+        message(`m${index}`, {
+          accountId: index % 3 === 0 ? other : ACCOUNT,
+          date: new Date(BASE_MS + index * 1000),
+        }),
+      ),
+    );
+    const both = [ACCOUNT, other];
+    for (const limit of [1, 2, 3, 7, 8]) {
+      const { ids } = allPages(
+        (page) => store.listMessages({ accountId: both, folder: 'inbox' }, page),
+        limit,
+      );
+      assert.deepEqual(ids, ['m6', 'm5', 'm4', 'm3', 'm2', 'm1', 'm0'], `limit ${limit}`);
+    }
+    const found = store.searchMessages({ accountId: both, text: 'subject' }, { limit: 10 });
+    assert.equal(found.items.length, 7);
+    assert.throws(() => store.listMessages({ accountId: [], folder: 'inbox' }, { limit: 5 }), {
+      code: 'LOCAL_STORE_INVALID_INPUT',
+    });
+  });
+
   test('property: pages join up to the whole folder in (date, arrival) order', () => {
     fc.assert(
       fc.property(
