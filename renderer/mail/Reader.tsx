@@ -54,6 +54,15 @@ export function Reader({ messageRef, onLoaded }: ReaderProps) {
   useApiEvents((event) => {
     if (event.type === 'body-progress' && event.ref === messageRef)
       setProgress({ received: event.received, total: event.total });
+    // A request in this message may reach the consent center after it was opened.
+    if (event.type === 'consent-changed') {
+      api.call('getMessage', { ref: messageRef }).then(
+        (view) => {
+          setMessage((shown) => (shown?.summary.ref === view.summary.ref ? view : shown));
+        },
+        () => undefined,
+      );
+    }
   });
 
   const allow = (scope: 'message' | 'sender') => {
@@ -101,11 +110,13 @@ export function Reader({ messageRef, onLoaded }: ReaderProps) {
             ...security.signature.reasons,
             ...security.trace.reasons,
             ...(security.certificate?.reasons ?? []),
-          ].map((reason) => (
-            <p key={`${reason.code}:${reason.text}`} className="reason">
-              {reason.text}
-            </p>
-          ))}
+          ]
+            .filter((reason) => reason.text !== security.summary)
+            .map((reason) => (
+              <p key={`${reason.code}:${reason.text}`} className="reason">
+                {reason.text}
+              </p>
+            ))}
           {security.certificate === undefined ? null : (
             <button
               type="button"

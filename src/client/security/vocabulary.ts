@@ -88,7 +88,8 @@ export function securitySentence(security: Omit<SecurityView, 'summary'>): strin
       return 'Not checked yet.';
     case 'failed': {
       const first = [...security.signature.reasons, ...security.trace.reasons][0];
-      return `Verification failed: ${first?.text ?? "the sender's certificate is not valid."}`;
+      // The reader puts the badge's own words ("Verification failed.") before this.
+      return first?.text ?? "The sender's certificate is not valid.";
     }
   }
 }

@@ -92,10 +92,7 @@ describe('verifyIncoming', () => {
       view.signature.reasons.map((reason) => reason.code),
       ['HEADERS_DIGEST_MISMATCH'],
     );
-    assert.match(
-      view.summary,
-      /^Verification failed: The subject, addresses or other headers were changed/,
-    );
+    assert.match(view.summary, /^The subject, addresses or other headers were changed/);
   });
 
   test('an altered body fails once the body is there', async () => {
