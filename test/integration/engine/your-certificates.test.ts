@@ -28,6 +28,7 @@ import {
   testEngine,
   type RemoteSetup,
 } from '../../helpers/engine-harness.ts';
+import { runMt2d } from '../../helpers/mt2d-process.ts';
 
 const BOB = 'bob@alpha.test';
 
@@ -226,7 +227,20 @@ describe('your certificates: a remote account', () => {
     const request = await setup.engine.certificateRequest({ accountId });
     assert.ok(request !== null);
     const old = (await setup.engine.status({})).accounts[0]?.certificate.fingerprint;
-    const issued = issueUserCertificate(ca, request.csrPem, { address: BOB });
+    // Bob's server admin certifies the request: HELO takes only the certificate in users/.
+    const csrFile = join(scratch.dir, 'bob-new.csr');
+    await writeFile(csrFile, request.csrPem);
+    const renewed = await runMt2d([
+      'user',
+      'renew',
+      '--dir',
+      setup.mt2d.dir,
+      BOB,
+      '--csr',
+      csrFile,
+    ]);
+    assert.equal(renewed.code, 0, renewed.stderr);
+    const issued = new X509Certificate(renewed.stdout);
     await assert.rejects(
       setup.engine.installCertificate({
         accountId,
