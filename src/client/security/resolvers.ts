@@ -3,34 +3,10 @@ import {
   CachingResolver,
   DnsResolver,
   LdapResolver,
+  FirstAnswerResolver,
   StaticFileResolver,
   type CaResolver,
-  type ResolvedCa,
 } from '../../identity/index.ts';
-
-/** Asks each resolver in turn; the first that finds certificates answers. */
-class FirstAnswer implements CaResolver {
-  readonly name: string;
-
-  constructor(private readonly resolvers: readonly CaResolver[]) {
-    this.name = resolvers.map((resolver) => resolver.name).join('+');
-  }
-
-  async resolve(domain: string): Promise<readonly ResolvedCa[]> {
-    let failure: Error | undefined;
-    for (const resolver of this.resolvers) {
-      try {
-        const found = await resolver.resolve(domain);
-        if (found.length > 0) return found;
-      } catch (error) {
-        // Another resolver may still know the domain; the first failure is reported.
-        failure ??= error instanceof Error ? error : new Error(String(error));
-      }
-    }
-    if (failure !== undefined) throw failure;
-    return [];
-  }
-}
 
 function resolverOf(setting: CaResolverView): CaResolver {
   switch (setting.kind) {
@@ -50,5 +26,5 @@ function resolverOf(setting: CaResolverView): CaResolver {
  */
 export function delegatedResolver(settings: readonly CaResolverView[]): CaResolver | undefined {
   if (settings.length === 0) return undefined;
-  return new CachingResolver(new FirstAnswer(settings.map(resolverOf)));
+  return new CachingResolver(new FirstAnswerResolver(settings.map(resolverOf)));
 }

@@ -10,3 +10,4 @@ export {
   type DnsResolverOptions,
 } from './dns.ts';
 export { CachingResolver, type CachingOptions } from './caching.ts';
+export { FirstAnswerResolver } from './first-answer.ts';

@@ -4,9 +4,9 @@ import {
   CachingResolver,
   DnsResolver,
   LdapResolver,
+  FirstAnswerResolver,
   StaticFileResolver,
   type CaResolver,
-  type ResolvedCa,
 } from '../../identity/index.ts';
 
 /** One entry of `trust.caResolvers`, parsed. */
@@ -48,35 +48,6 @@ function resolverOf(spec: CaResolverSpec): CaResolver {
       return new LdapResolver({ url: spec.url, timeoutMs: RESOLVER_TIMEOUT_MS });
     case 'file':
       return new StaticFileResolver(spec.folder);
-  }
-}
-
-/**
- * Asks resolvers in order and takes the first answer that has certificates. A resolver
- * that fails does not stop the next; when none answers and one failed, its error is
- * the answer (a failure is not "no CA": the cache does not keep it).
- */
-class FirstAnswerResolver implements CaResolver {
-  readonly name: string;
-  readonly #resolvers: readonly CaResolver[];
-
-  constructor(resolvers: readonly CaResolver[]) {
-    this.#resolvers = resolvers;
-    this.name = resolvers.map((resolver) => resolver.name).join('+');
-  }
-
-  async resolve(domain: string): Promise<readonly ResolvedCa[]> {
-    let failure: Error | undefined;
-    for (const resolver of this.#resolvers) {
-      try {
-        const found = await resolver.resolve(domain);
-        if (found.length > 0) return found;
-      } catch (error) {
-        failure ??= error instanceof Error ? error : new Error(String(error));
-      }
-    }
-    if (failure !== undefined) throw failure;
-    return [];
   }
 }
 
