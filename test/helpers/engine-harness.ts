@@ -263,3 +263,11 @@ export async function aliceSends(
     connection.destroy();
   }
 }
+
+/** Messages `engine` has sent or queued to send (the sent and outbox folders). */
+export async function sentCount(engine: Engine): Promise<number> {
+  const folders = await engine.listFolders({});
+  return folders
+    .filter((folder) => folder.id === 'sent' || folder.id === 'outbox')
+    .reduce((sum, folder) => sum + folder.total, 0);
+}

@@ -15,6 +15,7 @@ import {
   tempDir,
   testEngine,
   type RemoteSetup,
+  sentCount,
 } from '../../helpers/engine-harness.ts';
 import { connectUser, makeUser, type TestUser } from '../../helpers/mt2d-process.ts';
 import { checkPgn } from '../../helpers/pgn-extract.ts';
@@ -28,13 +29,6 @@ const DAVE = 'dave@alpha.test';
 interface Party {
   readonly engine: Engine;
   readonly accountId: string;
-}
-
-async function sentCount(engine: Engine): Promise<number> {
-  const folders = await engine.listFolders({});
-  return folders
-    .filter((folder) => folder.id === 'sent' || folder.id === 'outbox')
-    .reduce((sum, folder) => sum + folder.total, 0);
 }
 
 /** Sends what `party` queued, then lets `to` receive it. */

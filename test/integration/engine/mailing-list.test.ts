@@ -7,7 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConsentRequestView, MessageSummaryView } from '../../../src/api/index.ts';
 import type { Engine } from '../../../src/client/index.ts';
-import { eventually, p12For, tempDir, testEngine } from '../../helpers/engine-harness.ts';
+import {
+  eventually,
+  p12For,
+  sentCount,
+  tempDir,
+  testEngine,
+} from '../../helpers/engine-harness.ts';
 import {
   initMt2dDir,
   runMt2d,
@@ -24,13 +30,6 @@ interface Member {
   readonly address: string;
   readonly engine: Engine;
   readonly accountId: string;
-}
-
-async function sentCount(engine: Engine): Promise<number> {
-  const folders = await engine.listFolders({});
-  return folders
-    .filter((folder) => folder.id === 'sent' || folder.id === 'outbox')
-    .reduce((sum, folder) => sum + folder.total, 0);
 }
 
 /** Syncs until the one pending list request matching `kind` has arrived. */
