@@ -11,14 +11,13 @@ const lines = (text: string): string[] =>
 
 /**
  * Blacklisted issuer domains, the vouch list and trusted gateways. Delegated validation
- * is set under Authorities (DelegatedValidation); saving here keeps it as it is.
+ * is set under Authorities (DelegatedValidation); saving here leaves it out, so it stays.
  */
 export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
   const api = useApi();
   const [blacklist, setBlacklist] = useState('');
   const [vouched, setVouched] = useState('');
   const [gateways, setGateways] = useState('');
-  const [delegated, setDelegated] = useState(false); // shown and changed under Authorities
   const [message, setMessage] = useState<string>();
   // The fields appear once loaded: typing before would be overwritten by the load.
   const [loaded, setLoaded] = useState(false);
@@ -27,7 +26,6 @@ export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
     setBlacklist(settings.blacklistedIssuerDomains.join('\n'));
     setVouched(settings.vouchedAddresses.join('\n'));
     setGateways(settings.trustedGatewayHosts.join('\n'));
-    setDelegated(settings.delegatedValidation);
     setLoaded(true);
   };
   useEffect(() => {
@@ -44,7 +42,6 @@ export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
           blacklistedIssuerDomains: lines(blacklist),
           vouchedAddresses: lines(vouched),
           trustedGatewayHosts: lines(gateways),
-          delegatedValidation: delegated,
         }),
       );
       setMessage('Trust settings saved; messages are checked again with them.');

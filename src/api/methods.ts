@@ -237,7 +237,8 @@ export const API_METHODS = {
     blacklistedIssuerDomains: domainList,
     vouchedAddresses: z.array(address).max(MAX_BATCH),
     trustedGatewayHosts: domainList,
-    delegatedValidation: z.boolean(),
+    /** Absent: delegated validation stays as it is (the trust form leaves it to Authorities). */
+    delegatedValidation: z.boolean().optional(),
     /** Absent: the resolvers stay as they are. */
     resolvers: z.array(caResolver).max(8).optional(),
   }),

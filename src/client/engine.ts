@@ -994,9 +994,11 @@ class Mt2Engine implements Engine {
 
   async setTrustSettings(params: ApiParams<'setTrustSettings'>): Promise<TrustSettingsView> {
     await Promise.resolve();
+    const current = this.trust();
     const next: TrustSettingsView = {
       ...params,
-      resolvers: params.resolvers ?? this.trust().resolvers,
+      delegatedValidation: params.delegatedValidation ?? current.delegatedValidation,
+      resolvers: params.resolvers ?? current.resolvers,
     };
     if (next.delegatedValidation && next.resolvers.length === 0) {
       throw engineError(

@@ -127,6 +127,15 @@ describe('delegated CA validation', () => {
     );
     const people = (await setup.engine.listCertificates({})).people;
     assert.ok(people.some((item) => item.certificate.fingerprint === fingerprint && item.valid));
+
+    // The trust form saves without delegatedValidation: it stays on, the resolvers too.
+    const kept = await setup.engine.setTrustSettings({
+      blacklistedIssuerDomains: [],
+      vouchedAddresses: [],
+      trustedGatewayHosts: [],
+    });
+    assert.equal(kept.delegatedValidation, true, 'absent delegatedValidation keeps it');
+    assert.equal((await carolsVerdict()).valid, true);
   });
 
   test('turned off again, the resolvers stay but are not asked', async () => {
