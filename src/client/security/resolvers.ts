@@ -2,8 +2,8 @@ import type { CaResolverView } from '../../api/index.ts';
 import {
   CachingResolver,
   DnsResolver,
-  LdapResolver,
   FirstAnswerResolver,
+  LdapResolver,
   StaticFileResolver,
   type CaResolver,
 } from '../../identity/index.ts';

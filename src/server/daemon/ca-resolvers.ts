@@ -3,8 +3,8 @@
 import {
   CachingResolver,
   DnsResolver,
-  LdapResolver,
   FirstAnswerResolver,
+  LdapResolver,
   StaticFileResolver,
   type CaResolver,
 } from '../../identity/index.ts';
