@@ -98,6 +98,8 @@ export class AccountRuntime {
   private nudged = false;
   /** Whether messages an earlier run stored but never verified were looked for. */
   private leftoversVerified = false;
+  /** Set by stop(): verification ends after its batch (the next start picks up the rest). */
+  private stopping = false;
 
   constructor(
     readonly account: UnlockedAccount,
@@ -141,6 +143,7 @@ export class AccountRuntime {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.wake?.();
     await this.connection.stop();
     for (const waiter of this.waiters.splice(0)) {
@@ -188,6 +191,11 @@ export class AccountRuntime {
   /** Read after awaits, where nudge() may have set it. */
   private wasNudged(): boolean {
     return this.nudged;
+  }
+
+  /** Read after awaits, where stop() may have set it. */
+  private isStopping(): boolean {
+    return this.stopping;
   }
 
   /** The session loop. Returns when the session is gone (the connection reconnects). */
@@ -257,7 +265,7 @@ export class AccountRuntime {
    * each, most of a big first sync's verification time), then shown.
    */
   private async verifyAll(messages: readonly IncomingMessage[]): Promise<void> {
-    for (let at = 0; at < messages.length; at += VERIFY_BATCH) {
+    for (let at = 0; at < messages.length && !this.isStopping(); at += VERIFY_BATCH) {
       const batch = messages.slice(at, at + VERIFY_BATCH);
       const results: Verified[] = [];
       let next = 0;
@@ -291,7 +299,7 @@ export class AccountRuntime {
   private async verifyLeftovers(): Promise<void> {
     const { store } = this.context;
     const seen = new Set<string>();
-    for (;;) {
+    while (!this.isStopping()) {
       const stored = await store.unverifiedMessages(this.id, LEFTOVER_PAGE);
       const fresh = stored.filter((message) => !seen.has(message.msgId));
       // Every message of a page gets a verdict, so a page never repeats; this only
@@ -312,7 +320,7 @@ export class AccountRuntime {
               envelope: message.envelopeXml,
               headers: message.headersXml,
             },
-            this.account.credentials,
+            readersOf(this.account),
           ),
         );
       }

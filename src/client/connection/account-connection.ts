@@ -61,6 +61,8 @@ export class AccountConnection {
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
   private current: Mt2Connection | undefined;
+  /** The running onSession call: stop() waits for it, so nothing uses the store after. */
+  private serving: Promise<void> | undefined;
   private state: ConnectionView = { state: 'offline' };
   private lastServerCertificate: Uint8Array | undefined;
 
@@ -116,6 +118,7 @@ export class AccountConnection {
       ]);
       connection.destroy();
     }
+    await this.serving?.catch(() => undefined);
     this.setState({ state: 'offline' });
   }
 
@@ -168,7 +171,8 @@ export class AccountConnection {
       await connection.session.opt([option('PIPE', 'ON')]);
       this.failures = 0;
       this.setState({ state: 'online' });
-      await this.options.onSession(connection.session);
+      this.serving = this.options.onSession(connection.session);
+      await this.serving;
     } catch (error) {
       if (this.current === connection) {
         this.current = undefined;
