@@ -6,6 +6,7 @@ import type {
   CertificateVerdictView,
 } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
+import { TabButtons } from '../app/TabButtons.tsx';
 import { useApi } from '../api/context.tsx';
 import { CertificateDetails } from './CertificateDetails.tsx';
 import { expiryNote } from './expiry.ts';
@@ -112,20 +113,14 @@ export function CertificateManager({ onClose, show }: CertificateManagerProps) {
     >
       <h2>Certificates</h2>
       <div role="tablist" aria-label="Certificate lists">
-        {TABS.map((entry) => (
-          <button
-            key={entry.id}
-            type="button"
-            role="tab"
-            aria-selected={tab === entry.id}
-            onClick={() => {
-              setTab(entry.id);
-              setDetails(undefined);
-            }}
-          >
-            {entry.label}
-          </button>
-        ))}
+        <TabButtons
+          tabs={TABS}
+          selected={tab}
+          onSelect={(id) => {
+            setTab(id);
+            setDetails(undefined);
+          }}
+        />
       </div>
       {error === undefined ? null : <p role="alert">{error}</p>}
       {tab === 'trust' ? (

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TabButtons } from '../app/TabButtons.tsx';
 import { ChessGames } from './ChessGames.tsx';
 import { ConsentCenter } from './ConsentCenter.tsx';
 import { ConsentSettings } from './ConsentSettings.tsx';
@@ -16,19 +17,7 @@ export function ExtensionsPanel({ initial, onClose }: { initial: Tab; onClose: (
   return (
     <div className="extensions-panel" role="dialog" aria-label="Extensions" aria-modal="false">
       <div role="tablist">
-        {TABS.map((entry) => (
-          <button
-            key={entry.id}
-            type="button"
-            role="tab"
-            aria-selected={tab === entry.id}
-            onClick={() => {
-              setTab(entry.id);
-            }}
-          >
-            {entry.label}
-          </button>
-        ))}
+        <TabButtons tabs={TABS} selected={tab} onSelect={setTab} />
         <button type="button" onClick={onClose}>
           Close
         </button>

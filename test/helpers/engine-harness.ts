@@ -18,6 +18,7 @@ import {
   initMt2dDir,
   makeUser,
   runMt2d,
+  runMt2dInit,
   startMt2dProcess,
   type Mt2dDir,
   type Mt2dProcess,
@@ -52,16 +53,7 @@ export function mt2dProcessHost(): EmbeddedServerHost & { readonly processes: Mt
   return {
     processes,
     async init({ dir, domain, hostname }) {
-      const result = await runMt2d([
-        'init',
-        '--dir',
-        dir,
-        '--domain',
-        domain,
-        '--hostname',
-        hostname,
-      ]);
-      if (result.code !== 0) throw new Error(`mt2d init failed: ${result.stderr}`);
+      await runMt2dInit(dir, domain, hostname);
     },
     certify: ({ dir, address, csrPem }) => certifyWithMt2d('add', dir, address, csrPem),
     renew: ({ dir, address, csrPem }) => certifyWithMt2d('renew', dir, address, csrPem),

@@ -59,6 +59,29 @@ export function runMt2d(args: readonly string[], timeoutMs = 60_000): Promise<Co
   });
 }
 
+/** `mt2d init --dir DIR ...`; throws with mt2d's stderr when it fails. */
+export async function runMt2dInit(
+  dir: string,
+  domain: string,
+  hostname: string,
+  keyType: 'ec' | 'rsa' = 'ec',
+): Promise<void> {
+  const result = await runMt2d([
+    'init',
+    '--dir',
+    dir,
+    '--domain',
+    domain,
+    '--hostname',
+    hostname,
+    '--key-type',
+    keyType,
+  ]);
+  if (result.code !== 0) {
+    throw new Error(`mt2d init failed (${String(result.code)}): ${result.stderr}`);
+  }
+}
+
 /** A data directory made by `mt2d init`, removed by `remove()`. */
 export interface Mt2dDir {
   readonly dir: string;
@@ -75,20 +98,11 @@ export async function initMt2dDir(
 ): Promise<Mt2dDir> {
   const parent = await mkdtemp(join(tmpdir(), 'mt2d-test-'));
   const dir = join(parent, 'data');
-  const result = await runMt2d([
-    'init',
-    '--dir',
-    dir,
-    '--domain',
-    domain,
-    '--hostname',
-    hostname,
-    '--key-type',
-    keyType,
-  ]);
-  if (result.code !== 0) {
+  try {
+    await runMt2dInit(dir, domain, hostname, keyType);
+  } catch (error) {
     await rm(parent, { recursive: true, force: true });
-    throw new Error(`mt2d init failed (${String(result.code)}): ${result.stderr}`);
+    throw error;
   }
   return {
     dir,
