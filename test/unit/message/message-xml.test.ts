@@ -72,6 +72,11 @@ describe('envelope and headers XML', () => {
     assert.match(Buffer.from(encodeEnvelope(control)).toString(), /control="true"/);
   });
 
+  test('base64 wrapped over lines is read as one value', () => {
+    const xml = `<envelope xmlns="${MT2_MESSAGE_NAMESPACE}" id="m@x"><sender/><recipient>a@b</recipient><signature>\n  YWJj\n\tZGVm\r\n  YQ==\n</signature></envelope>`;
+    assert.equal(Buffer.from(decodeEnvelope(xml).signature ?? []).toString(), 'abcdefa');
+  });
+
   describe('structurally wrong objects are rejected with the path of the fault', () => {
     const env = (inner: string, attributes = 'id="m@x"') =>
       `<envelope xmlns="${MT2_MESSAGE_NAMESPACE}" ${attributes}>${inner}</envelope>`;
@@ -114,6 +119,17 @@ describe('envelope and headers XML', () => {
         'XML_INVALID_STRUCTURE',
         '/envelope/signature[1]',
       ],
+      ...['ab-_', 'abc=d===', 'ab=c', 'abc', 'AB==', 'ab\u00e9c'].map(
+        (text): [string, () => unknown, MessageErrorCode, string] => [
+          `base64 '${text}' (URL alphabet, padding, pad bits, length, non-ASCII)`,
+          () =>
+            decodeEnvelope(
+              env(`<sender/><recipient>a@b</recipient><signature>${text}</signature>`),
+            ),
+          'XML_INVALID_STRUCTURE',
+          '/envelope/signature[1]',
+        ],
+      ),
       [
         'bad trace time',
         () =>
