@@ -4,7 +4,7 @@ import type {
   MailboxFlag,
   MailboxListing,
 } from '../../protocol/index.ts';
-import { MAILBOX_FLAGS } from '../../protocol/index.ts';
+import { DEFAULT_PACK_BYTES, MAILBOX_FLAGS } from '../../protocol/index.ts';
 import type { FlagChange, LocalStoreProxy, ServerStateUpdate } from '../store/index.ts';
 import { incomingMessage, type IncomingMessage } from './incoming-message.ts';
 import type { CmsReaders } from '../../identity/index.ts';
@@ -14,6 +14,9 @@ export const SERVER_MAILBOX = 'inbox';
 
 /** Entries asked per LIST; the server may cut it lower. */
 export const LIST_PAGE_ENTRIES = 1000;
+
+/** Envelopes and headers come packed into XFERs of about this size, when the server packs. */
+const packBytes = DEFAULT_PACK_BYTES;
 
 /** Flag changes pushed per round. */
 const FLAG_BATCH = 500;
@@ -190,8 +193,8 @@ async function pullPage(
   const decoder = new PageDecoder(listed.fresh, context);
   if (ids.length > 0) {
     await Promise.all([
-      session.pull('message/envelope', ids, { onPart: decoder.onEnvelope }),
-      session.pull('message/headers', ids, { onPart: decoder.onHeaders }),
+      session.pull('message/envelope', ids, { onPart: decoder.onEnvelope, packBytes }),
+      session.pull('message/headers', ids, { onPart: decoder.onHeaders, packBytes }),
     ]);
   }
   return { ...listed, incoming: decoder.finish() };

@@ -49,6 +49,8 @@ export interface ClientContext {
   readonly extensions: ReadonlyMap<string, TransferExtension>;
   /** Extension names the server listed in HELO's OK. */
   offered: readonly string[];
+  /** Each offered extension's capabilities, the values of its group in HELO's OK. */
+  capabilities: ReadonlyMap<string, readonly string[]>;
   /** One per XFER fragment in flight: 1 when synchronous, else the peers' smaller maxInFlight - 1. */
   readonly transferSlots: Slots;
   /** One per message in progress (the server bounds open messages by maxInFlight). */

@@ -103,6 +103,7 @@ export class ClientSession {
       endpoint,
       extensions: indexExtensions(options.extensions ?? []).byName,
       offered: [],
+      capabilities: new Map(),
       transferSlots: new Slots(() =>
         endpoint.mode === 'synchronous' ? 1 : Math.max(1, inFlight() - 1),
       ),

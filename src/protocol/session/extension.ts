@@ -58,6 +58,11 @@ export interface TransferExtension {
    */
   offeredTo?(peer: PeerInfo): boolean;
   /**
+   * Server side: what the extension can do beyond its base, listed as values of its
+   * group in HELO's OK (`(MBOX=PACK)`); a client that does not know them sees the name.
+   */
+  readonly capabilities?: readonly string[];
+  /**
    * Server side: handles `OPT (NAME=values)`. Absent: the extension takes no OPT and
    * is refused there (its verbs work without one).
    */

@@ -2,6 +2,7 @@ import type { Mt2Request } from '../codec/frames.ts';
 import { exceeds } from '../codec/limits.ts';
 import { RESULT } from '../result-codes.ts';
 import type { Endpoint } from './endpoint.ts';
+import { PACK_MSG_ID, PACK_OPTION, parsePackValue } from '../transfer-extensions/mailbox-pack.ts';
 import { PART_TYPES, type PartType } from './transfer-receiver.ts';
 
 /** The option naming the PULL a server XFER belongs to: `(PULL=tag)`. */
@@ -16,14 +17,30 @@ export interface PullWaiting {
   readonly refused: Set<string>;
   readonly onPart: (msgId: string, bytes: Uint8Array) => void | Promise<void>;
   readonly accept: (msgId: string, size: number) => boolean;
+  /** The pack size asked with `(PACK=bytes)`; packs are refused when absent. */
+  readonly packBytes?: number;
+}
+
+/** One part an XFER carries: the XFER's own, or one of a pack's. */
+interface CarriedPart {
+  readonly msgId: string;
+  readonly size: number;
 }
 
 interface Incoming {
   readonly pull: PullWaiting;
-  readonly msgId: string;
+  readonly parts: readonly CarriedPart[];
+  /** Octets of all the parts. */
   readonly size: number;
-  readonly chunks: Uint8Array[];
   received: number;
+  /** The part being filled, and its chunks so far. */
+  current: number;
+  chunks: Uint8Array[];
+  filled: number;
+  /** The consumer's work on parts handed over, when it returned a promise. */
+  readonly handedOver: Promise<void>[];
+  /** The consumer threw on a part handed over. */
+  failed: boolean;
 }
 
 const GRANT = {
@@ -35,8 +52,10 @@ const GRANT = {
 /**
  * The client side of the XFERs a PULL makes the server send (docs/protocol.md section
  * 8.4): each must name a PULL of ours in progress, a msg-id it asked for and not yet
- * offered, its part type, and come as one fragment within this side's limits; the
- * caller's `accept` may refuse it before any data. A part is handed over whole.
+ * offered (or, for a pack, list only such msg-ids), its part type, and come as one
+ * fragment within this side's limits; the caller's `accept` may refuse it before any
+ * data. Each part is handed over whole as soon as its last octet is in; a pack counts
+ * as delivered or refused as one.
  */
 export class PullReceiver {
   private readonly pulls = new Map<number, PullWaiting>();
@@ -64,9 +83,11 @@ export class PullReceiver {
     const endpoint = this.endpoint;
     const [id, type, size, pending, ...extra] = request.params;
     const marker = request.options.find((o) => o.name === PULL_OPTION);
+    const pack = request.options.find((o) => o.name === PACK_OPTION);
     const pullTag = Number(marker?.values[0] ?? NaN);
     const pull = this.pulls.get(pullTag);
-    const refuse = (code: string, text: string) => {
+    const refuse = (code: string, text: string, parts: readonly CarriedPart[] = []) => {
+      for (const part of parts) pull?.refused.add(part.msgId);
       // Pipelined, the data follows the XFER without waiting: drop it as it comes.
       if (endpoint.mode === 'pipelined' && size?.kind === 'number') {
         endpoint.stopData(request.tag, size.value);
@@ -80,48 +101,64 @@ export class PullReceiver {
       pending?.kind !== 'number' ||
       extra.length > 0 ||
       size.value === 0 ||
-      request.options.length !== 1 ||
+      request.options.length !== (pack === undefined ? 1 : 2) ||
       marker?.values.length !== 1
     ) {
-      refuse(RESULT.BAD_PARAMETERS, 'XFER msg-id type {size} {0} (PULL=tag)');
+      refuse(
+        RESULT.BAD_PARAMETERS,
+        'XFER msg-id type {size} {0} (PULL=tag) [(PACK=size,msg-id;...)]',
+      );
       return;
     }
     if (pull === undefined) {
       refuse(RESULT.BAD_SEQUENCE, `No PULL ${marker.values[0] ?? ''} in progress.`);
       return;
     }
-    const msgId = id.value;
     if (type.value !== pull.part || !PART_TYPES.some((part) => part === type.value)) {
       refuse(RESULT.BAD_PARAMETERS, `The PULL asked for ${pull.part}.`);
       return;
     }
-    if (!pull.wanted.has(msgId)) {
-      refuse(RESULT.BAD_PARAMETERS, `${msgId} was not asked for, or came twice.`);
+    const carried = this.carriedParts(pull, id.value, size.value, pack?.values);
+    if (typeof carried === 'string') {
+      refuse(RESULT.BAD_PARAMETERS, carried);
       return;
     }
-    pull.wanted.delete(msgId);
+    // From here on the server counts these parts as refused unless they arrive.
+    for (const part of carried) pull.wanted.delete(part.msgId);
     if (pending.value !== 0) {
-      pull.refused.add(msgId);
-      refuse(RESULT.PART_OUT_OF_ORDER, 'A pulled part comes as one fragment.');
+      refuse(RESULT.PART_OUT_OF_ORDER, 'A pulled part comes as one fragment.', carried);
       return;
     }
-    if (exceeds(size.value, endpoint.limits.maxPartBytes)) {
-      pull.refused.add(msgId);
-      refuse(RESULT.PART_TOO_LARGE, 'Part too large.');
+    const packTooLarge =
+      carried.length > 1 && pull.packBytes !== undefined && size.value > pull.packBytes;
+    if (packTooLarge || carried.some((part) => exceeds(part.size, endpoint.limits.maxPartBytes))) {
+      refuse(RESULT.PART_TOO_LARGE, 'Part too large.', carried);
       return;
     }
     const busy = endpoint.mode === 'synchronous' ? this.active.size > 0 : false;
     if (busy || this.active.size >= endpoint.limits.maxInFlight) {
-      pull.refused.add(msgId);
-      refuse(busy ? RESULT.BAD_SEQUENCE : RESULT.TOO_MANY_IN_FLIGHT, 'Too many transfers.');
+      refuse(
+        busy ? RESULT.BAD_SEQUENCE : RESULT.TOO_MANY_IN_FLIGHT,
+        'Too many transfers.',
+        carried,
+      );
       return;
     }
-    if (!pull.accept(msgId, size.value)) {
-      pull.refused.add(msgId);
-      refuse(RESULT.TRANSFER_REFUSED, 'Refused by the client.');
+    if (!carried.every((part) => pull.accept(part.msgId, part.size))) {
+      refuse(RESULT.TRANSFER_REFUSED, 'Refused by the client.', carried);
       return;
     }
-    const incoming: Incoming = { pull, msgId, size: size.value, chunks: [], received: 0 };
+    const incoming: Incoming = {
+      pull,
+      parts: carried,
+      size: size.value,
+      received: 0,
+      current: 0,
+      chunks: [],
+      filled: 0,
+      handedOver: [],
+      failed: false,
+    };
     this.active.set(request.tag, incoming);
     endpoint.acceptData(request.tag, {
       onChunk: (data) => this.onChunk(request.tag, incoming, data),
@@ -139,7 +176,7 @@ export class PullReceiver {
     const incoming = this.active.get(tag);
     if (incoming === undefined) return;
     this.finish(tag);
-    incoming.pull.refused.add(incoming.msgId);
+    settle(incoming, 'refused');
     this.endpoint.reply(tag, RESULT.TRANSFER_ABORTED);
   }
 
@@ -149,26 +186,64 @@ export class PullReceiver {
     this.pulls.clear();
   }
 
+  /**
+   * The parts an XFER says it carries: its own msg-id, or a pack's list. Each must be
+   * wanted, once; a pack's sizes must add up to the XFER's.
+   * @returns the parts, or what is wrong
+   */
+  private carriedParts(
+    pull: PullWaiting,
+    msgId: string,
+    size: number,
+    packValues: readonly string[] | undefined,
+  ): CarriedPart[] | string {
+    if (packValues === undefined) {
+      if (msgId === PACK_MSG_ID) return `A pack lists its parts in (${PACK_OPTION}=...).`;
+      return pull.wanted.has(msgId)
+        ? [{ msgId, size }]
+        : `${msgId} was not asked for, or came twice.`;
+    }
+    if (pull.packBytes === undefined) return 'This PULL asked for no packs.';
+    if (msgId !== PACK_MSG_ID) return `A pack's msg-id is ${PACK_MSG_ID}.`;
+    const parts: CarriedPart[] = [];
+    const seen = new Set<string>();
+    let total = 0;
+    for (const value of packValues) {
+      const part = parsePackValue(value);
+      if (part === undefined) return `A pack lists its parts as (${PACK_OPTION}=size,msg-id;...).`;
+      if (!pull.wanted.has(part.msgId) || seen.has(part.msgId)) {
+        return `${part.msgId} was not asked for, or came twice.`;
+      }
+      seen.add(part.msgId);
+      parts.push(part);
+      total += part.size;
+    }
+    if (total !== size) return `The pack's parts add up to ${total} octets, not ${size}.`;
+    return parts;
+  }
+
   private async onChunk(tag: number, incoming: Incoming, data: Uint8Array): Promise<void> {
-    const { pull, msgId } = incoming;
     if (incoming.received + data.length > incoming.size) {
       this.finish(tag);
-      pull.refused.add(msgId);
+      settle(incoming, 'refused');
       this.endpoint.reply(tag, RESULT.SIZE_MISMATCH);
       return;
     }
-    incoming.chunks.push(data.slice());
     incoming.received += data.length;
+    takeParts(incoming, data);
     if (incoming.received < incoming.size) return;
     this.finish(tag);
     try {
-      await pull.onPart(msgId, concat(incoming.chunks, incoming.size));
+      await Promise.all(incoming.handedOver);
     } catch {
-      pull.refused.add(msgId);
+      incoming.failed = true;
+    }
+    if (incoming.failed) {
+      settle(incoming, 'refused');
       this.endpoint.reply(tag, RESULT.STORAGE_UNAVAILABLE);
       return;
     }
-    pull.delivered.add(msgId);
+    settle(incoming, 'delivered');
     this.endpoint.reply(tag, RESULT.FRAGMENT_STORED);
   }
 
@@ -176,6 +251,37 @@ export class PullReceiver {
     this.active.delete(tag);
     this.endpoint.stopData(tag);
   }
+}
+
+/** Cuts a chunk along the parts it carries; hands over each part whose last octet is in. */
+function takeParts(incoming: Incoming, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.length) {
+    const part = incoming.parts[incoming.current];
+    if (part === undefined) return;
+    const take = Math.min(part.size - incoming.filled, data.length - offset);
+    // A copy: the decoder reuses its buffers.
+    incoming.chunks.push(data.slice(offset, offset + take));
+    incoming.filled += take;
+    offset += take;
+    if (incoming.filled < part.size) continue;
+    const bytes = concat(incoming.chunks, part.size);
+    incoming.current++;
+    incoming.chunks = [];
+    incoming.filled = 0;
+    try {
+      const working = incoming.pull.onPart(part.msgId, bytes);
+      if (working !== undefined) incoming.handedOver.push(working);
+    } catch {
+      incoming.failed = true;
+    }
+  }
+}
+
+/** Records the outcome of every part an XFER carried. */
+function settle(incoming: Incoming, outcome: 'delivered' | 'refused'): void {
+  const into = incoming.pull[outcome];
+  for (const part of incoming.parts) into.add(part.msgId);
 }
 
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {

@@ -24,11 +24,11 @@ export function isMailboxFlag(value: string): value is MailboxFlag {
 
 // A msg-id is an atom, which may hold `;` (the value separator): `%` and `;` are
 // escaped, and nothing else, so every msg-id has exactly one spelling.
-function escapeMsgId(msgId: string): string {
+export function escapeMsgId(msgId: string): string {
   return msgId.replaceAll('%', '%25').replaceAll(';', '%3B');
 }
 
-function unescapeMsgId(value: string): string | undefined {
+export function unescapeMsgId(value: string): string | undefined {
   if (/%(?!25|3B)/.test(value)) return undefined;
   return value.replaceAll('%3B', ';').replaceAll('%25', '%');
 }

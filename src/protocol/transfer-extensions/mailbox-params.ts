@@ -4,6 +4,7 @@ import type { Mt2Request } from '../codec/frames.ts';
 import { isUint } from '../codec/tokens.ts';
 import { PART_TYPES } from '../session/transfer-receiver.ts';
 import { isMailboxFlag } from './mailbox-entry.ts';
+import { MAX_PACK_BYTES, PACK_OPTION } from './mailbox-pack.ts';
 import { MAILBOX_RESULT, type MailboxFlag, type MailboxPart } from './mailbox-types.ts';
 
 const PART_NAMES: readonly string[] = PART_TYPES;
@@ -57,19 +58,28 @@ function parseIds(params: Mt2Request['params'], maxIds: number): Parsed<{ ids: s
   return { ids };
 }
 
-/** `PULL msg-id... part`. */
+/** `PULL msg-id... part [(PACK=bytes)]`; the pack size is cut to {@link MAX_PACK_BYTES}. */
 export function parsePull(
   request: Mt2Request,
   maxIds: number,
-): Parsed<{ ids: string[]; part: MailboxPart }> {
+): Parsed<{ ids: string[]; part: MailboxPart; packBytes?: number }> {
   const last = request.params[request.params.length - 1];
   const partIndex = last?.kind === 'atom' ? PART_NAMES.indexOf(last.value) : -1;
   const part = PART_TYPES[partIndex];
-  if (part === undefined || request.options.length > 0) {
-    return refusal('PULL msg-id... message/envelope|message/headers|message/body');
+  const [group, ...otherGroups] = request.options;
+  const [packText, ...otherValues] = group?.values ?? [];
+  const packBytes = packText !== undefined && isUint(packText) ? Number(packText) : 0;
+  const packProblem =
+    group !== undefined &&
+    (group.name !== PACK_OPTION || packBytes < 1 || otherValues.length + otherGroups.length > 0);
+  if (part === undefined || packProblem) {
+    return refusal('PULL msg-id... message/envelope|message/headers|message/body (PACK=bytes)');
   }
   const parsed = parseIds(request.params.slice(0, -1), maxIds);
-  return 'refuse' in parsed ? parsed : { ids: parsed.ids, part };
+  if ('refuse' in parsed) return parsed;
+  return group === undefined
+    ? { ids: parsed.ids, part }
+    : { ids: parsed.ids, part, packBytes: Math.min(packBytes, MAX_PACK_BYTES) };
 }
 
 /** `FLAG msg-id +flag... -flag...`. */

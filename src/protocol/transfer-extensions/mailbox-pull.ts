@@ -3,6 +3,7 @@ import { Slots, type SenderContext } from '../session/client-context.ts';
 import type { Endpoint } from '../session/endpoint.ts';
 import { PULL_OPTION } from '../session/pull-receiver.ts';
 import { beginPart, type PartTransfer } from '../verbs/xfer.ts';
+import { PACK_MSG_ID, PACK_OPTION, packValue } from './mailbox-pack.ts';
 import { MAILBOX_RESULT, type MailboxPart } from './mailbox-types.ts';
 
 /** Reads one part from the mailbox; undefined when unknown. */
@@ -21,6 +22,78 @@ interface Counts {
   delivered: number;
   refused: number;
   unknown: number;
+}
+
+/** A PULL to serve, as read from the request. */
+export interface PullRequest {
+  readonly tag: number;
+  readonly part: MailboxPart;
+  readonly msgIds: readonly string[];
+  /** Parts packed into XFERs of about this many octets; absent: one XFER per part. */
+  readonly packBytes?: number;
+}
+
+/** Parts gathered for one pack XFER. */
+interface Pack {
+  /** `size,msg-id` per part, in order. */
+  readonly values: readonly string[];
+  data(): Uint8Array;
+}
+
+/**
+ * Gathers parts into packs (docs/protocol.md section 8.4): a pack is full when the next
+ * part would take it over `maxBytes` or its values over the line; a part larger than
+ * `maxBytes` travels alone.
+ */
+class Packer {
+  private parts: Uint8Array[] = [];
+  private values: string[] = [];
+  private bytes = 0;
+  private lineBytes = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly lineBudget: number,
+  ) {}
+
+  /** Adds a part; returns the pack it closed, if it closed one. */
+  add(msgId: string, part: Uint8Array): Pack | undefined {
+    const value = packValue(msgId, part.length);
+    const full =
+      this.parts.length > 0 &&
+      (this.bytes + part.length > this.maxBytes ||
+        this.lineBytes + value.length + 1 > this.lineBudget);
+    const closed = full ? this.flush() : undefined;
+    this.parts.push(part);
+    this.values.push(value);
+    this.bytes += part.length;
+    this.lineBytes += value.length + 1;
+    return closed;
+  }
+
+  /** The parts gathered so far as a pack, if any; starts a new one. */
+  flush(): Pack | undefined {
+    if (this.parts.length === 0) return undefined;
+    const parts = this.parts;
+    const size = this.bytes;
+    const pack = {
+      values: this.values,
+      data: () => {
+        const out = new Uint8Array(size);
+        let offset = 0;
+        for (const part of parts) {
+          out.set(part, offset);
+          offset += part.length;
+        }
+        return out;
+      },
+    };
+    this.parts = [];
+    this.values = [];
+    this.bytes = 0;
+    this.lineBytes = 0;
+    return pack;
+  }
 }
 
 /**
@@ -57,27 +130,52 @@ export class PullSender {
    * Starts sending; the PULL's final response follows when every XFER is answered.
    * @returns false when {@link MAX_CONCURRENT_PULLS} are running (nothing was started)
    */
-  start(tag: number, part: MailboxPart, msgIds: readonly string[], read: PartReader): boolean {
+  start(request: PullRequest, read: PartReader): boolean {
     if (this.running.size >= MAX_CONCURRENT_PULLS) return false;
     const controller = new AbortController();
+    const { tag } = request;
     this.running.set(tag, controller);
-    void this.run(tag, part, msgIds, read, controller.signal).finally(() => {
+    void this.run(request, read, controller.signal).finally(() => {
       this.running.delete(tag);
     });
     return true;
   }
 
-  private async run(
-    tag: number,
-    part: MailboxPart,
-    msgIds: readonly string[],
-    read: PartReader,
-    signal: AbortSignal,
-  ): Promise<void> {
+  private async run(request: PullRequest, read: PartReader, signal: AbortSignal): Promise<void> {
+    const { tag, part, msgIds, packBytes } = request;
     const counts: Counts = { delivered: 0, refused: 0, unknown: 0 };
     const answers: Promise<void>[] = [];
-    const marker: readonly Mt2Option[] = [option(PULL_OPTION, String(tag))];
+    const marker = option(PULL_OPTION, String(tag));
+    const packer =
+      packBytes === undefined ? undefined : new Packer(packBytes, this.packLineBudget(tag));
     let ending: Ending = 'done';
+    // Sends one XFER: a part, or a pack of `count` parts; each counts once answered.
+    const send = async (msgId: string, bytes: Uint8Array, extensions: Mt2Option[], count = 1) => {
+      let transfer: PartTransfer;
+      try {
+        transfer = beginPart(this.sender, msgId, part, bytes, { signal, extensions });
+      } catch {
+        // Not sendable from here (say, over our own MAXPART): the client never sees it.
+        counts.unknown += count;
+        return;
+      }
+      const answered = transfer.done.then(
+        () => {
+          counts.delivered += count;
+        },
+        () => {
+          counts.refused += count;
+        },
+      );
+      answers.push(answered);
+      // Synchronous: the next XFER only after this one's answer.
+      await (this.endpoint.mode === 'synchronous' ? answered : transfer.sent);
+    };
+    const sendPack = async (pack: Pack | undefined) => {
+      if (pack === undefined) return;
+      const group = option(PACK_OPTION, ...pack.values);
+      await send(PACK_MSG_ID, pack.data(), [marker, group], pack.values.length);
+    };
     for (const msgId of msgIds) {
       if (signal.aborted) ending = 'aborted';
       if (ending !== 'done' || this.endpoint.isClosed()) break;
@@ -88,33 +186,27 @@ export class PullSender {
         ending = 'failed';
         break;
       }
-      if (bytes === undefined || bytes.length === 0) {
-        counts.unknown++;
-        continue;
-      }
-      let transfer: PartTransfer;
-      try {
-        transfer = beginPart(this.sender, msgId, part, bytes, { signal, extensions: marker });
-      } catch {
-        // Not sendable from here (say, over our own MAXPART): the client never sees it.
-        counts.unknown++;
-        continue;
-      }
-      const answered = transfer.done.then(
-        () => {
-          counts.delivered++;
-        },
-        () => {
-          counts.refused++;
-        },
-      );
-      answers.push(answered);
-      // Synchronous: the next XFER only after this one's answer.
-      await (this.endpoint.mode === 'synchronous' ? answered : transfer.sent);
+      if (bytes === undefined || bytes.length === 0) counts.unknown++;
+      else if (packer === undefined) await send(msgId, bytes, [marker]);
+      else await sendPack(packer.add(msgId, bytes));
     }
+    if (ending === 'done' && !signal.aborted) await sendPack(packer?.flush());
     await Promise.all(answers);
     if (signal.aborted) ending = 'aborted';
     this.finish(tag, ending, counts, msgIds.length);
+  }
+
+  /** What a pack's values may take of a line: the peer's MAXLINE less the rest of the XFER. */
+  private packLineBudget(tag: number): number {
+    const line = Math.min(this.endpoint.limits.maxLineBytes, this.endpoint.peerLimits.maxLineBytes);
+    // `[` tag ` XFER * ` part ` {size} {0} (PULL=tag) (PACK=` ... `)]` CRLF, numbers at their longest.
+    const frame =
+      1 +
+      16 +
+      ' XFER * '.length +
+      'message/envelope'.length +
+      ' {9007199254740991} {0} (PULL='.length;
+    return line - frame - String(tag).length - ') (PACK='.length - ')]\r\n'.length;
   }
 
   private finish(tag: number, ending: Ending, counts: Counts, asked: number): void {

@@ -115,6 +115,13 @@ export interface PullOptions {
   readonly signal?: AbortSignal;
   /** Most msg-ids per PULL request (the server's cap is at least this). Default 500. */
   readonly idsPerRequest?: number;
+  /**
+   * Asks for parts packed into XFERs of about this many octets (`(PACK=bytes)`), when
+   * the server offers it: far fewer round trips for many small parts. `accept` is then
+   * asked for every part of a pack, and one refusal refuses the pack. Absent: one XFER
+   * per part.
+   */
+  readonly packBytes?: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Endpoint } from '../session/endpoint.ts';
 import type { ExtensionContext, TransferExtension } from '../session/extension.ts';
 import { entryProblem, formatEntry, groupLength, listingProblem } from './mailbox-entry.ts';
 import { parseDele, parseFlag, parseList, parsePull } from './mailbox-params.ts';
+import { PACK_CAPABILITY } from './mailbox-pack.ts';
 import { PullSender } from './mailbox-pull.ts';
 import {
   MAILBOX_EXTENSION_NAME,
@@ -15,6 +16,7 @@ import {
 } from './mailbox-types.ts';
 
 export * from './mailbox-types.ts';
+export { DEFAULT_PACK_BYTES, MAX_PACK_BYTES } from './mailbox-pack.ts';
 
 /** Default most entries per LIST. */
 export const MAX_LIST_ENTRIES = 5000;
@@ -101,6 +103,7 @@ export function mailboxExtension(
     name: MAILBOX_EXTENSION_NAME,
     namespace: MAILBOX_NAMESPACE,
     offeredTo: (peer) => peer.authenticated && peer.kind === 'user',
+    capabilities: [PACK_CAPABILITY],
     abort: (tag, { endpoint }: ExtensionContext) => senders.get(endpoint)?.abort(tag) ?? false,
     verbs: {
       async LIST(request, { endpoint, peer }) {
@@ -135,9 +138,10 @@ export function mailboxExtension(
           endpoint.reply(request.tag, parsed.refuse, parsed.text);
           return;
         }
-        const { ids, part } = parsed;
+        const { ids, part, packBytes } = parsed;
         const read = (id: string) => backend.readPart(peer, id, part);
-        if (!senderFor(endpoint).start(request.tag, part, ids, read)) {
+        const pull = { tag: request.tag, part, msgIds: ids, ...(packBytes ? { packBytes } : {}) };
+        if (!senderFor(endpoint).start(pull, read)) {
           endpoint.reply(request.tag, MAILBOX_RESULT.TOO_MANY_IN_FLIGHT, 'Too many PULLs now.');
         }
       },

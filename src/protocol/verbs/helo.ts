@@ -10,6 +10,8 @@ export interface HeloResult {
   readonly text: string;
   /** Extensions offered to this identity (`(PIPE) (STAT)`). */
   readonly offered: readonly string[];
+  /** What each offered extension said it can do beyond its base (`(MBOX=PACK)`). */
+  readonly capabilities: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -32,8 +34,12 @@ export async function helo(context: ClientContext, chain: Uint8Array): Promise<H
     const response = okOrThrow(await sent.final);
     await sending;
     context.offered = response.groups.map((group) => group.name);
+    context.capabilities = new Map(
+      response.groups.map((group) => [group.name, group.kind === 'option' ? group.values : []]),
+    );
     endpoint.moveTo('authenticated');
-    return { code: response.code, text: response.text, offered: context.offered };
+    const { offered, capabilities } = context;
+    return { code: response.code, text: response.text, offered, capabilities };
   } catch (error) {
     if (!endpoint.isClosed()) endpoint.moveTo('anonymous');
     throw error;

@@ -1,10 +1,12 @@
-import { atom, type Mt2Response } from '../codec/frames.ts';
+import { atom, option, type Mt2Response } from '../codec/frames.ts';
 import { Mt2Error } from '../errors.ts';
 import type { ClientContext } from '../session/client-context.ts';
 import { okOrThrow, requireState } from '../session/client-context.ts';
 import type { PullWaiting } from '../session/pull-receiver.ts';
 import { PART_TYPES } from '../session/transfer-receiver.ts';
+import { PACK_CAPABILITY, PACK_OPTION } from '../transfer-extensions/mailbox-pack.ts';
 import {
+  MAILBOX_EXTENSION_NAME,
   MAILBOX_RESULT,
   type MailboxPart,
   type PullOptions,
@@ -45,7 +47,9 @@ export async function pull(
   checkIds(msgIds);
   const perRequest = options.idsPerRequest ?? DEFAULT_IDS_PER_REQUEST;
   checkCount(perRequest, 'idsPerRequest', 1);
-  const requests = batches(context, msgIds, perRequest, part.length + 1);
+  const packBytes = packing(context, options);
+  const packGroup = packBytes === undefined ? '' : ` (${PACK_OPTION}=${packBytes})`;
+  const requests = batches(context, msgIds, perRequest, part.length + 1 + packGroup.length);
   const answered: PullWaiting[] = [];
   let next = 0;
   let failed = false;
@@ -53,7 +57,7 @@ export async function pull(
   const worker = async () => {
     for (let at = next++; at < requests.length && !failed; at = next++) {
       if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
-      answered[at] = await pullBatch(context, part, requests[at] ?? [], options);
+      answered[at] = await pullBatch(context, part, requests[at] ?? [], options, packBytes);
     }
   };
   const parallel = context.endpoint.mode === 'pipelined' ? PIPELINED_REQUESTS : 1;
@@ -88,11 +92,24 @@ export async function pull(
   };
 }
 
+/**
+ * The pack size to ask for: the caller's, when the server said it packs (`(MBOX=PACK)`
+ * in HELO's OK); else undefined, one XFER per part.
+ * @throws Mt2Error BAD_PARAMETERS for a size that is not an integer from 1
+ */
+function packing(context: ClientContext, options: PullOptions): number | undefined {
+  if (options.packBytes === undefined) return undefined;
+  checkCount(options.packBytes, 'packBytes', 1);
+  const mailbox = context.capabilities.get(MAILBOX_EXTENSION_NAME) ?? [];
+  return mailbox.includes(PACK_CAPABILITY) ? options.packBytes : undefined;
+}
+
 async function pullBatch(
   context: ClientContext,
   part: MailboxPart,
   batch: readonly string[],
   options: PullOptions,
+  packBytes: number | undefined,
 ): Promise<PullWaiting> {
   const { endpoint, pulls } = context;
   const waiting: PullWaiting = {
@@ -102,8 +119,10 @@ async function pullBatch(
     refused: new Set(),
     onPart: options.onPart ?? (() => undefined),
     accept: options.accept ?? (() => true),
+    ...(packBytes === undefined ? {} : { packBytes }),
   };
-  const sent = endpoint.request('PULL', [...batch.map(atom), atom(part)]);
+  const packGroup = packBytes === undefined ? [] : [option(PACK_OPTION, String(packBytes))];
+  const sent = endpoint.request('PULL', [...batch.map(atom), atom(part)], packGroup);
   pulls.register(sent.tag, waiting);
   const stop = () => {
     abor(context, sent.tag).catch(() => undefined);

@@ -82,6 +82,10 @@ async function finishHelo(tag: number, data: Uint8Array, context: ServerContext)
   endpoint.moveTo('authenticated');
   const offered: Mt2Option[] = [...context.extensions.values()]
     .filter((extension) => isOffered(extension, context.peer))
-    .map((extension) => ({ kind: 'option', name: extension.name, values: [] }));
+    .map((extension) => ({
+      kind: 'option',
+      name: extension.name,
+      values: [...(extension.capabilities ?? [])],
+    }));
   endpoint.reply(tag, RESULT.HELO_ACCEPTED, undefined, offered);
 }

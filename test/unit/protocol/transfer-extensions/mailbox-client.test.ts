@@ -480,3 +480,101 @@ describe('FLAG and DELE, client side', () => {
     await assert.rejects(s.client.dele([]), isCode('BAD_PARAMETERS'));
   });
 });
+
+describe('PULL packs, client side', () => {
+  /** A logged-in client whose server offers packs (`(MBOX=PACK)`). */
+  async function packingClient(options: Partial<ClientSessionOptions> = {}) {
+    const s = await scriptedClientLoggedIn(GREETING, '(PIPE) (MBOX=PACK)', options);
+    return {
+      ...s,
+      chunk: (tag: number, data: string) => s.client.receive(encodeChunk(tag, text.encode(data))),
+    };
+  }
+
+  test('asks (PACK=n) when offered; each part of a pack is handed over as it completes, across chunks', async () => {
+    const s = await packingClient();
+    const parts: string[] = [];
+    const pulled = s.client.pull('message/envelope', ['a@x', 'b;%x', 'c@x'], {
+      packBytes: 100,
+      onPart: (id, bytes) => {
+        parts.push(`${id}=${new TextDecoder().decode(bytes)}`);
+      },
+    });
+    assert.deepEqual(s.wire.lines(), ['[2 PULL a@x b;%x c@x message/envelope (PACK=100)]']);
+    await s.say('[1 XFER * message/envelope {8} {0} (PULL=2) (PACK=3,a@x;5,b%3B%25x)]\r\n');
+    await s.chunk(1, 'abcd');
+    assert.deepEqual(parts, ['a@x=abc'], 'the first part before the pack is complete');
+    await s.chunk(1, 'efgh');
+    await s.say('[2 XFER c@x message/envelope {2} {0} (PULL=2)]\r\n');
+    await s.chunk(2, 'xy');
+    await s.say('[2 OK 120.0.2.0 (DELIVERED=3) (REFUSED=0) (UNKNOWN=0) Pulled.]\r\n');
+    const result = await pulled;
+    assert.deepEqual(parts, ['a@x=abc', 'b;%x=defgh', 'c@x=xy']);
+    assert.deepEqual(s.wire.codes().slice(0, 2), ['1 TMP 99.0.3.5', '1 OK 99.0.2.3']);
+    assert.deepEqual([result.delivered, result.refused, result.unknown], [3, 0, 0]);
+  });
+
+  test('without (MBOX=PACK) in HELO the PULL asks for no packs', async () => {
+    const s = await client();
+    const pulled = s.client.pull('message/envelope', ['a@x'], { packBytes: 100 });
+    assert.deepEqual(s.wire.lines(), ['[2 PULL a@x message/envelope]']);
+    await s.say('[2 OK 120.0.2.0 (DELIVERED=0) (REFUSED=0) (UNKNOWN=1) Pulled.]\r\n');
+    await pulled;
+    await assert.rejects(
+      s.client.pull('message/envelope', ['a@x'], { packBytes: 0 }),
+      isCode('BAD_PARAMETERS'),
+    );
+  });
+
+  test('hostile packs are refused whole, with their own codes; the counts then agree', async () => {
+    const s = await packingClient({ limits: { maxPartBytes: 50 } });
+    const pulled = s.client.pull(
+      'message/body',
+      ['a@x', 'b@x', 'c@x', 'd@x', 'e@x', 'f@x', 'g@x', 'h@x'],
+      { packBytes: 20, accept: (id) => id !== 'g@x' },
+    );
+    const xfer = (tag: number, size: number, pack: string, id = '*') =>
+      s.say(`[${tag} XFER ${id} message/body {${size}} {0} (PULL=2) (PACK=${pack})]\r\n`);
+    await xfer(1, 3, '3,a@x', 'a@x'); // a pack's msg-id is *
+    await xfer(2, 3, 'x,a@x'); // no size
+    await xfer(3, 3, '0,a@x;3,a@x'); // a size of 0
+    await xfer(4, 3, '3,z@x'); // not asked for
+    await xfer(5, 6, '3,a@x;3,a@x'); // a@x twice
+    await xfer(6, 7, '3,a@x;3,b@x'); // sizes add up to 6
+    await xfer(7, 30, '15,a@x;15,b@x'); // over the 20 asked
+    await xfer(8, 51, '51,c@x'); // one part over maxPartBytes
+    await xfer(9, 4, '2,d@x;2,e@x');
+    await s.chunk(9, 'abcde'); // more than announced
+    await xfer(10, 4, '2,f@x;2,g@x'); // g@x refused by accept: f@x too
+    await s.say('[11 XFER * message/body {4} {0} (PULL=2)]\r\n'); // * without a PACK list
+    assert.deepEqual(s.wire.codes(), [
+      '1 ERR 99.0.5.4',
+      '2 ERR 99.0.5.4',
+      '3 ERR 99.0.5.4',
+      '4 ERR 99.0.5.4',
+      '5 ERR 99.0.5.4',
+      '6 ERR 99.0.5.4',
+      '7 ERR 99.0.5.11',
+      '8 ERR 99.0.5.11',
+      '9 TMP 99.0.3.8',
+      '9 ERR 99.0.5.24',
+      '10 ERR 99.0.5.23',
+      '11 ERR 99.0.5.4',
+    ]);
+    await s.say('[2 OK 120.0.2.0 (DELIVERED=0) (REFUSED=7) (UNKNOWN=1) Pulled.]\r\n');
+    const result = await pulled;
+    assert.deepEqual(
+      [...result.outcomes].filter(([, outcome]) => outcome !== 'refused'),
+      [['h@x', 'unknown']],
+    );
+  });
+
+  test('a pack when none was asked for is refused: 99.0.5.4', async () => {
+    const s = await packingClient();
+    const pulled = s.client.pull('message/body', ['a@x']);
+    await s.say('[1 XFER * message/body {1} {0} (PULL=2) (PACK=1,a@x)]\r\n');
+    assert.deepEqual(s.wire.codes(), ['1 ERR 99.0.5.4']);
+    await s.say('[2 OK 120.0.2.0 (DELIVERED=0) (REFUSED=0) (UNKNOWN=1) Pulled.]\r\n');
+    await pulled;
+  });
+});

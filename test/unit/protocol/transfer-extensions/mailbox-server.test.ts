@@ -46,7 +46,7 @@ describe('offering', () => {
     const s = scriptServer({ extensions: [mailboxExtension(new MemoryMailbox())] });
     s.store.helo = () => USER;
     await s.login();
-    assert.match(s.wire.lines().at(-1) ?? '', /^\[1 OK 99\.0\.2\.1 \(MBOX\) /);
+    assert.match(s.wire.lines().at(-1) ?? '', /^\[1 OK 99\.0\.2\.1 \(MBOX=PACK\) /);
   });
 
   for (const verdict of [
@@ -253,6 +253,61 @@ describe('PULL', () => {
     ]);
   });
 
+  test('(PACK=n): parts packed into XFERs of at most n octets with msg-id *, a larger part alone, counts per part', async () => {
+    const s = await mailboxServer(0);
+    const sizes = { 'a@x': 10, 'b;%x': 15, 'c@x': 40, 'd@x': 5 };
+    for (const [id, size] of Object.entries(sizes)) {
+      s.mailbox.add(id, { envelope: new Uint8Array(size).fill(id.charCodeAt(0)) });
+    }
+    await s.send('[2 OPT (PIPE=ON)]\r\n');
+    s.wire.clear();
+    await s.send('[3 PULL a@x b;%x gone@x c@x d@x message/envelope (PACK=30)]\r\n');
+    await flush();
+    assert.deepEqual(s.wire.lines(), [
+      '[1 XFER * message/envelope {25} {0} (PULL=3) (PACK=10,a@x;15,b%3B%25x)]',
+      '{1 25}',
+      '[2 XFER * message/envelope {40} {0} (PULL=3) (PACK=40,c@x)]',
+      '{2 40}',
+      '[3 XFER * message/envelope {5} {0} (PULL=3) (PACK=5,d@x)]',
+      '{3 5}',
+    ]);
+    const pack = s.wire.frames.find((frame) => frame.kind === 'chunk');
+    assert.equal(
+      pack?.kind === 'chunk' ? new TextDecoder().decode(pack.data) : undefined,
+      'a'.repeat(10) + 'b'.repeat(15),
+      'the parts in the order listed',
+    );
+    await s.send(
+      '[1 TMP 99.0.3.5 Go.]\r\n[1 OK 99.0.2.3 Got.]\r\n[2 ERR 99.0.5.11 Too big.]\r\n' +
+        '[3 TMP 99.0.3.5 Go.]\r\n[3 OK 99.0.2.3 Got.]\r\n',
+    );
+    await flush();
+    assert.deepEqual(s.wire.lines().slice(6), [
+      '[3 OK 120.0.2.0 (DELIVERED=3) (REFUSED=1) (UNKNOWN=1) Pulled 3 of 5.]',
+    ]);
+  });
+
+  test('(PACK=n) over the line: a pack closes when its list would not fit the line', async () => {
+    const s = await mailboxServer(0, {}, { limits: { maxLineBytes: 300 } });
+    const ids = Array.from(
+      { length: 12 },
+      (_, i) => `message-${String(i).padStart(2, '0')}@ex.test`,
+    );
+    for (const id of ids) s.mailbox.add(id, { envelope: text.encode('e') });
+    await s.send('[2 OPT (PIPE=ON)]\r\n');
+    s.wire.clear();
+    await s.send(`[3 PULL ${ids.join(' ')} message/envelope (PACK=1000000)]\r\n`);
+    await flush();
+    const xfers = s.wire.lines().filter((line) => line.includes('XFER'));
+    assert.ok(xfers.length > 1, 'several packs');
+    for (const line of xfers) assert.ok(line.length + 2 <= 300, line);
+    const listed = xfers.flatMap((line) => /\(PACK=([^)]*)\)/.exec(line)?.[1]?.split(';') ?? []);
+    assert.deepEqual(
+      listed,
+      ids.map((id) => `1,${id}`),
+    );
+  });
+
   test('a part larger than a chunk travels as several chunks', async () => {
     const s = await mailboxServer(0, {}, { limits: { maxChunkBytes: 64 } });
     s.mailbox.add('big@x', { envelope: new Uint8Array(150).fill(0x65) });
@@ -348,6 +403,10 @@ describe('PULL', () => {
     ['[2 PULL m1@x m1@x message/headers]', 'a msg-id twice'],
     ['[2 PULL {5} message/headers]', 'a number as msg-id'],
     ['[2 PULL m1@x message/headers (FAST)]', 'an option'],
+    ['[2 PULL m1@x message/headers (PACK)]', 'PACK without a size'],
+    ['[2 PULL m1@x message/headers (PACK=0)]', 'PACK of 0 octets'],
+    ['[2 PULL m1@x message/headers (PACK=1;2)]', 'PACK with two values'],
+    ['[2 PULL m1@x message/headers (PACK=100) (PACK=100)]', 'PACK twice'],
   ] as const) {
     test(`bad parameters (${why}) get 120.0.5.4`, async () => {
       const s = await mailboxServer(1);

@@ -1,4 +1,4 @@
-// docs/protocol.md section 9.7 is a transcript of this implementation: this test runs the
+// docs/protocol.md sections 9.7 to 9.9 are transcripts of this implementation: this test runs the
 // same session and checks the document shows exactly what went over the wire.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,7 +37,11 @@ function documented(heading: string): string[] {
   return block.split('\n').filter((line) => /^[CS]: /.test(line));
 }
 
-async function mailboxTranscript(): Promise<{ synchronous: string[]; pipelined: string[] }> {
+async function mailboxTranscript(): Promise<{
+  synchronous: string[];
+  pipelined: string[];
+  packed: string[];
+}> {
   const mailbox = new MemoryMailbox();
   mailbox.add('m26@test.com', {
     envelope: text.encode('<envelope/>'),
@@ -80,12 +84,19 @@ async function mailboxTranscript(): Promise<{ synchronous: string[]; pipelined: 
       },
     })
     .catch(() => undefined);
-  return { synchronous, pipelined: log };
+  const pipelined = log.splice(0);
+  mailbox.add('m29@test.com', { envelope: new Uint8Array(3495).fill(0x62) });
+  mailbox.add('m30@test.com', { envelope: new Uint8Array(5000).fill(0x63) });
+  await p.client.pull('message/envelope', ['m26@test.com', 'm29@test.com', 'm30@test.com'], {
+    packBytes: 8000,
+  });
+  return { synchronous, pipelined, packed: log };
 }
 
-test('sections 9.7 and 9.8 of docs/protocol.md are what this implementation sends', async () => {
+test('sections 9.7 to 9.9 of docs/protocol.md are what this implementation sends', async () => {
   const transcript = await mailboxTranscript();
   assert.ok(transcript.synchronous.length > 20);
   assert.deepEqual(documented('### 9.7 '), transcript.synchronous);
   assert.deepEqual(documented('### 9.8 '), transcript.pipelined);
+  assert.deepEqual(documented('### 9.9 '), transcript.packed);
 });
