@@ -105,19 +105,21 @@ export function readRoot(root: XmlElement, name: string): ElementReader {
 // Groups of four, the last one padded with at most two '=': with the length a multiple of
 // four this simple class (fast on the kilobytes of a signature) says the same as
 // /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.
-const XML_SPACE = /[ \t\r\n]/;
-
 /**
  * Strict base64 (whitespace allowed between characters) to bytes. Node's decoder skips
  * what it does not know and takes the URL alphabet too, so the text is valid exactly
- * when encoding the bytes again gives it back: that also refuses bad padding and
- * non-zero pad bits, at native speed (a regular expression over kilobytes of
+ * when encoding the bytes again gives it back (whitespace aside): that also refuses bad
+ * padding and non-zero pad bits, at native speed (a regular expression over kilobytes of
  * certificates was most of an envelope's decoding time).
  */
 export function readBase64(reader: ElementReader, value: string, at = reader.path): Uint8Array {
-  const compact = XML_SPACE.test(value) ? value.replace(/[ \t\r\n]/g, '') : value;
-  const bytes = Buffer.from(compact, 'base64');
-  if (bytes.toString('base64') !== compact) reader.fail('not valid base64', at);
+  let bytes = Buffer.from(value, 'base64');
+  if (bytes.toString('base64') !== value) {
+    // Wrapped over lines, or not base64: compare again without the whitespace.
+    const compact = value.replace(/[ \t\r\n]/g, '');
+    bytes = Buffer.from(compact, 'base64');
+    if (bytes.toString('base64') !== compact) reader.fail('not valid base64', at);
+  }
   // A copy: a small Buffer is a view into a shared pool, which a structured clone would copy whole.
   return new Uint8Array(bytes);
 }
