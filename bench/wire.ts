@@ -3,6 +3,7 @@
 // (LIST + PULL of 10,000 headers) next to imapflow fetching the same headers from
 // Dovecot in the same run. Prints a table.
 import {
+  DEFAULT_PACK_BYTES,
   Mt2Decoder,
   RESULT,
   atom,
@@ -188,14 +189,14 @@ async function dovecotHeaders(): Promise<{
   }
 }
 
+/** How the sync pulls: one XFER per part (synchronous or pipelined), or packed and pipelined. */
+type PullMode = 'synchronous' | 'pipelined' | 'packed';
+
 /**
  * A first mailbox sync over TLS: LIST every page from cursor 0, then PULL every header
  * (the client's default batches), timed after HELO; messages/s.
  */
-async function benchMailboxSync(
-  pipelined: boolean,
-  headers: readonly Uint8Array[],
-): Promise<number> {
+async function benchMailboxSync(mode: PullMode, headers: readonly Uint8Array[]): Promise<number> {
   const mailbox = new MemoryMailbox();
   const body = new Uint8Array(BODY_BYTES).fill(0x62);
   headers.forEach((header, i) => {
@@ -207,7 +208,7 @@ async function benchMailboxSync(
   });
   return overTls(
     () => [pipeExtension(), mailboxExtension(mailbox)],
-    pipelined,
+    mode !== 'synchronous',
     async (session) => {
       const start = process.hrtime.bigint();
       const entries: MailboxEntry[] = [];
@@ -225,6 +226,7 @@ async function benchMailboxSync(
           onPart: (_id, bytes) => {
             octets += bytes.length;
           },
+          ...(mode === 'packed' ? { packBytes: DEFAULT_PACK_BYTES } : {}),
         },
       );
       const expected = headers.reduce((sum, header) => sum + header.length, 0);
@@ -240,8 +242,9 @@ const codec = benchCodec();
 const sync = await benchTls(false);
 const piped = await benchTls(true);
 const peer = await dovecotHeaders();
-const syncList = await benchMailboxSync(false, peer.headers);
-const pipedList = await benchMailboxSync(true, peer.headers);
+const syncList = await benchMailboxSync('synchronous', peer.headers);
+const pipedList = await benchMailboxSync('pipelined', peer.headers);
+const packedList = await benchMailboxSync('packed', peer.headers);
 const dovecotRate = peer.seconds === undefined ? undefined : MESSAGES / peer.seconds;
 const rows: [string, string][] = [
   [
@@ -260,7 +263,9 @@ const rows: [string, string][] = [
   ['pipelined / synchronous', `${(piped / sync).toFixed(2)}x`],
   [`MBOX LIST + PULL headers, synchronous, ${MESSAGES}`, `${syncList.toFixed(0)} messages/s`],
   [`MBOX LIST + PULL headers, pipelined,   ${MESSAGES}`, `${pipedList.toFixed(0)} messages/s`],
+  [`MBOX LIST + PULL headers, packed,      ${MESSAGES}`, `${packedList.toFixed(0)} messages/s`],
   ['MBOX pipelined / synchronous', `${(pipedList / syncList).toFixed(2)}x`],
+  ['MBOX packed / pipelined', `${(packedList / pipedList).toFixed(2)}x`],
   ...(dovecotRate === undefined
     ? []
     : ([
@@ -270,6 +275,7 @@ const rows: [string, string][] = [
         ],
         ['MBOX synchronous / Dovecot', `${(syncList / dovecotRate).toFixed(2)}x`],
         ['MBOX pipelined / Dovecot', `${(pipedList / dovecotRate).toFixed(2)}x`],
+        ['MBOX packed / Dovecot', `${(packedList / dovecotRate).toFixed(2)}x`],
       ] satisfies [string, string][])),
 ];
 const width = Math.max(...rows.map(([label]) => label.length));
