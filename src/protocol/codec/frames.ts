@@ -60,6 +60,7 @@ export interface Mt2Response {
 export interface Mt2Chunk {
   readonly kind: 'chunk';
   readonly tag: number;
+  /** Decoded chunks own their array (the decoder never writes to it again): keep it or view into it. */
   readonly data: Uint8Array;
 }
 

@@ -260,8 +260,8 @@ function takeParts(incoming: Incoming, data: Uint8Array): void {
     const part = incoming.parts[incoming.current];
     if (part === undefined) return;
     const take = Math.min(part.size - incoming.filled, data.length - offset);
-    // A copy: the decoder reuses its buffers.
-    incoming.chunks.push(data.slice(offset, offset + take));
+    // A view: each chunk the decoder hands over is a fresh array of its own.
+    incoming.chunks.push(data.subarray(offset, offset + take));
     incoming.filled += take;
     offset += take;
     if (incoming.filled < part.size) continue;

@@ -114,6 +114,19 @@ test('chunk data may hold CRLF and brackets: only the announced count is read', 
   assert.equal(decoder.remainingChunkBytes, 0);
 });
 
+test('each chunk owns its array: later input never changes data handed over', () => {
+  const decoder = new Mt2Decoder();
+  const input = new Uint8Array([...encodeChunk(1, ascii('abc')), ...encodeChunk(2, ascii('xyz'))]);
+  const frames = [...decoder.push(input.subarray(0, 9)), ...decoder.push(input.subarray(9))];
+  input.fill(0);
+  const chunks = frames.flatMap((frame) => (frame.kind === 'chunk' ? [frame.data] : []));
+  assert.deepEqual(
+    chunks.map((data) => new TextDecoder().decode(data)),
+    ['abc', 'xyz'],
+  );
+  assert.notEqual(chunks[0]?.buffer, chunks[1]?.buffer);
+});
+
 test('limits: defaults, 0 means unlimited only where documented, bad values refused', () => {
   assert.deepEqual(resolveLimits(), DEFAULT_LIMITS);
   assert.equal(resolveLimits({ maxPartBytes: 0, idleTimeoutMs: 0 }).maxPartBytes, 0);
