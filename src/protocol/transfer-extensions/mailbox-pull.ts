@@ -98,9 +98,10 @@ class Packer {
 
 /**
  * The server side of PULL (docs/protocol.md section 8.4): for each msg-id, the server
- * sends the part with its own XFER, as a sender, through the same machinery a client
- * uses (fragments, chunks, synchronous or pipelined), and answers the PULL once every
- * XFER is answered. One per session; ABOR of a PULL stops its remaining XFERs.
+ * sends the part with its own XFER (or, asked with `(PACK=bytes)`, many parts in one
+ * XFER), as a sender, through the same machinery a client uses (fragments, chunks,
+ * synchronous or pipelined), and answers the PULL once every XFER is answered. One per
+ * session; ABOR of a PULL stops its remaining XFERs.
  */
 export class PullSender {
   private readonly running = new Map<number, AbortController>();
@@ -190,7 +191,10 @@ export class PullSender {
       else if (packer === undefined) await send(msgId, bytes, [marker]);
       else await sendPack(packer.add(msgId, bytes));
     }
-    if (ending === 'done' && !signal.aborted) await sendPack(packer?.flush());
+    // The last pack goes out unless the PULL stopped; then its parts count as never sent.
+    const last = packer?.flush();
+    if (ending === 'done' && !signal.aborted) await sendPack(last);
+    else counts.unknown += last?.values.length ?? 0;
     await Promise.all(answers);
     if (signal.aborted) ending = 'aborted';
     this.finish(tag, ending, counts, msgIds.length);

@@ -425,6 +425,20 @@ describe('PULL', () => {
     ]);
   });
 
+  test('a mailbox failing mid-PULL with packs: the parts gathered and not sent count as unknown', async () => {
+    const s = await mailboxServer(3);
+    const read = s.mailbox.readPart.bind(s.mailbox);
+    s.mailbox.readPart = (peer, msgId, part) => {
+      if (msgId === 'm3@x') s.mailbox.failing = true;
+      return read(peer, msgId, part);
+    };
+    await s.send('[2 PULL m1@x m2@x m3@x message/headers (PACK=1000)]\r\n');
+    await flush();
+    assert.deepEqual(s.wire.lines(), [
+      '[2 ERR 120.0.4.3 (DELIVERED=0) (REFUSED=0) (UNKNOWN=2) Pull stopped.]',
+    ]);
+  });
+
   test('the session closing mid-PULL ends it quietly', async () => {
     const s = await mailboxServer(2);
     await s.send('[2 PULL m1@x m2@x message/headers]\r\n');
