@@ -28,17 +28,20 @@ const MAX_PEOPLE = 1000;
 
 /**
  * The validator's verdict on `certificate` (with `chain`), checked as the certificate of
- * `address` (by default the first address it names), else of the first host it names.
+ * `address` (by default the first address it names), else of the first host it names;
+ * `relayedBy`, the server that delivered it, vouches for it when trusted as a gateway.
  */
 export async function judge(
   certificate: ParsedCertificate,
   chain: readonly ParsedCertificate[],
   validator: IdentityValidator,
   address: string | undefined = addressesOf(certificate)[0],
+  relayedBy?: string,
 ): Promise<CertificateVerdictView> {
   const hostname = hostnamesOf(certificate)[0];
   const verdict = await validator.validate({
     chain: [certificate, ...chain],
+    ...(relayedBy === undefined ? {} : { relayedBy }),
     ...(address !== undefined
       ? { expected: { kind: 'user' as const, address } }
       : hostname !== undefined
@@ -157,13 +160,15 @@ export class Certificates {
 
   /**
    * The certificate a message carries (its envelope's), judged as the certificate of the
-   * message's sender: the reader's verdict, shown in the manager's details view.
+   * message's sender, with the server that delivered it (`relayedBy`) as the message's
+   * verification had it: the reader's verdict, shown in the manager's details view.
    * @throws ApiError ENGINE_UNKNOWN_CERTIFICATE when the message carries another one or none.
    */
   async onMessage(
     accountId: string,
     envelope: { readonly sender: string; readonly certificate?: Uint8Array },
     fingerprint: string,
+    relayedBy?: string,
   ): Promise<CertificateDetailsView> {
     const certificate =
       envelope.certificate === undefined ? undefined : parseCertificate(envelope.certificate);
@@ -173,7 +178,8 @@ export class Certificates {
         'This message does not carry that certificate.',
       );
     }
-    const verdict = await judge(certificate, [], this.validatorOf(accountId), envelope.sender);
+    const validator = this.validatorOf(accountId);
+    const verdict = await judge(certificate, [], validator, envelope.sender, relayedBy);
     return details(certificate, [], verdict);
   }
 

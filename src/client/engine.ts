@@ -51,7 +51,7 @@ import { FOLDER_NAMES, readVerification, summaryView } from './message-views.ts'
 import { messageRef, outgoingKey, parseRef, wireMsgId, type MessageKey } from './refs.ts';
 import { composeMessage } from './send/compose.ts';
 import { Outbox } from './send/outbox.ts';
-import { securityView, verifyIncoming } from './security/verify-incoming.ts';
+import { deliveredBy, securityView, verifyIncoming } from './security/verify-incoming.ts';
 import { reverifyOnOpen } from './certificates-reverify.ts';
 import { ConfSettings, type Settings } from './settings/settings.ts';
 import {
@@ -901,8 +901,16 @@ class Mt2Engine implements Engine {
     this.primaryId();
     if (params.message !== undefined) {
       const key = parseRef(params.message);
-      const envelope = decodeEnvelope((await this.stored(key)).envelopeXml);
-      return await this.certificates.onMessage(key.accountId, envelope, params.fingerprint);
+      const stored = await this.stored(key);
+      const trace = readVerification(stored.verificationJson)?.trace;
+      const relayedBy = trace === undefined ? undefined : deliveredBy(trace);
+      const envelope = decodeEnvelope(stored.envelopeXml);
+      return await this.certificates.onMessage(
+        key.accountId,
+        envelope,
+        params.fingerprint,
+        relayedBy,
+      );
     }
     return await this.certificates.details(params.fingerprint);
   }

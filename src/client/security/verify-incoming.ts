@@ -97,6 +97,14 @@ async function checkTrace(
 }
 
 /**
+ * The server that delivered the message, once its trace entry verified: when the user
+ * trusts it as a gateway, it stands in for a sender's CA the account does not know.
+ */
+export function deliveredBy(trace: StoredVerification['trace']): string | undefined {
+  return trace.state === 'valid' ? trace.hops.at(-1)?.host : undefined;
+}
+
+/**
  * Verifies a received message: the sender's signature (over the body too once it is
  * there), the trace chain and the sender certificate's verdict (a server the user
  * trusts as a gateway stands in for CAs the account does not know when it delivered
@@ -109,10 +117,7 @@ export async function verifyIncoming(
   at: Date = new Date(),
 ): Promise<StoredVerification> {
   const trace = await checkTrace(parts.envelope, validator, at);
-  // The server that delivered the message, once its trace entry verified: when the user
-  // trusts it as a gateway, it stands in for a sender's CA the account does not know.
-  const relayedBy = trace.state === 'valid' ? trace.hops.at(-1)?.host : undefined;
-  const signature = await checkSignature(parts, validator, at, relayedBy);
+  const signature = await checkSignature(parts, validator, at, deliveredBy(trace));
   return {
     version: 1,
     checkedAt: at.toISOString(),

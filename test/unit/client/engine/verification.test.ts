@@ -9,7 +9,12 @@ import {
 } from '../../../../src/identity/index.ts';
 import { composeMessage } from '../../../../src/client/send/compose.ts';
 import { accountValidator } from '../../../../src/client/security/validator.ts';
-import { securityView, verifyIncoming } from '../../../../src/client/security/verify-incoming.ts';
+import {
+  deliveredBy,
+  securityView,
+  verifyIncoming,
+} from '../../../../src/client/security/verify-incoming.ts';
+import { judge } from '../../../../src/client/certificates.ts';
 import { DEFAULT_SETTINGS } from '../../../../src/client/index.ts';
 import { relayDomains } from '../../../helpers/relay-domains.ts';
 import { buildSignedMessage } from '../../../helpers/signed-message.ts';
@@ -195,6 +200,27 @@ describe('verifyIncoming', () => {
     assert.equal(trusted.badge, 'verified');
     assert.equal(trusted.certificate?.trustedBy, 'the trusted gateway mt2.beta.test');
     assert.equal(trusted.summary, 'Signed by alice@alpha.test; valid and trusted.');
+    // The certificate details of the message say the same, judged with the delivering server.
+    const gatewayTrusting = accountValidator(betaCa, {
+      ...DEFAULT_SETTINGS.trust,
+      trustedGatewayHosts: ['mt2.beta.test'],
+    });
+    const stored = await verifyIncoming(
+      { envelope: relayed, headers: message.parts.headers },
+      gatewayTrusting,
+    );
+    const certificate = parseCertificate(domains.alice.certificate.raw);
+    const alone = await judge(certificate, [], gatewayTrusting, 'alice@alpha.test');
+    assert.equal(alone.valid, false);
+    const delivered = await judge(
+      certificate,
+      [],
+      gatewayTrusting,
+      'alice@alpha.test',
+      deliveredBy(stored.trace),
+    );
+    assert.equal(delivered.valid, true);
+    assert.equal(delivered.trustedBy, trusted.certificate.trustedBy);
     // A last hop that is not the gateway's own (signed by another CA) vouches for nothing.
     const impostor = appendTrace(
       appendTrace(message.envelope, domains.alphaHost, 'mt2.alpha.test', now),
