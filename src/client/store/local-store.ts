@@ -130,12 +130,8 @@ export class LocalStore implements LocalStoreApi {
     const { accountId, mailbox, cursor, newMessages, updates, removed } = checkListPage(page);
     return db.transaction(() => {
       accounts.requireAccount(db, accountId);
-      let inserted = 0;
-      let updated = 0;
-      for (const message of newMessages) {
-        if (messages.putMessage(db, message)) inserted++;
-        else updated++;
-      }
+      const inserted = messages.putMessageBatch(db, newMessages);
+      let updated = newMessages.length - inserted;
       for (const update of updates) {
         if (
           messages.updateServerState(db, accountId, update.msgId, update.server, update.serverFlags)
@@ -158,11 +154,10 @@ export class LocalStore implements LocalStoreApi {
       checkMessageInput(`messages[${index}]`, message),
     );
     return db.transaction(() => {
-      let inserted = 0;
       for (const accountId of new Set(checked.map((message) => message.accountId))) {
         accounts.requireAccount(db, accountId);
       }
-      for (const message of checked) if (messages.putMessage(db, message)) inserted++;
+      const inserted = messages.putMessageBatch(db, checked);
       return { inserted, updated: checked.length - inserted, removed: 0 };
     });
   }

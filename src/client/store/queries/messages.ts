@@ -2,7 +2,7 @@
 // verification, folders, removal.
 import { LocalStoreError } from '../errors.ts';
 import type { MessageColumns, ServerColumns } from '../message-input.ts';
-import { allocateSortKey, inBlock } from '../sort-key.ts';
+import { SortKeyAllocator, inBlock } from '../sort-key.ts';
 import type { StoreDb } from '../store-db.ts';
 import type { Folder, StoredBody, StoredMessage } from '../types.ts';
 import { hasPendingFlagChange } from './flags.ts';
@@ -65,20 +65,54 @@ const SET_DISPLAY = `folder = :folder, mailbox = :mailbox, uid = :uid, modseq = 
   date_ms = :date_ms, has_attachments = :has_attachments, signed = :signed,
   encrypted = :encrypted, snippet = :snippet`;
 
-/** Inserts a message or replaces the stored one; returns whether it was new. */
-export function putMessage(db: StoreDb, message: MessageColumns): boolean {
-  const existing = findMessageId(db, message.accountId, message.msgId);
-  if (existing === undefined) {
-    insertMessage(db, message);
-    return true;
-  }
-  replaceMessage(db, existing, message);
-  return false;
+/** A new message and the id it will be inserted with. */
+interface NewRow {
+  id: number;
+  message: MessageColumns;
 }
 
-function insertMessage(db: StoreDb, message: MessageColumns): void {
-  const id = allocateSortKey(db, message.dateMs);
-  db.statement(
+/**
+ * Inserts or replaces (by account and msg-id) every message of `batch`, as if one after
+ * the other: a msg-id given twice is inserted, then replaced by its later copy. Returns
+ * how many were new. The new ones are written once the batch is sorted out, in id order,
+ * one table after the other, the full-text rows last: FTS5 keeps a transaction's rows in
+ * memory only while their rowids ascend, and writes a segment whenever one does not.
+ */
+export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): number {
+  const keys = new SortKeyAllocator(db);
+  const fresh = new Map<string, Map<string, NewRow>>();
+  let inserted = 0;
+  for (const message of batch) {
+    let ofAccount = fresh.get(message.accountId);
+    if (ofAccount === undefined) {
+      ofAccount = new Map();
+      fresh.set(message.accountId, ofAccount);
+    }
+    const earlier = ofAccount.get(message.msgId);
+    if (earlier !== undefined) {
+      // Not written yet, and without a body or local flags to keep: the later copy wins.
+      if (!inBlock(earlier.id, message.dateMs)) earlier.id = keys.next(message.dateMs);
+      earlier.message = message;
+      continue;
+    }
+    const stored = findMessageId(db, message.accountId, message.msgId);
+    if (stored === undefined) {
+      ofAccount.set(message.msgId, { id: keys.next(message.dateMs), message });
+      inserted++;
+    } else {
+      replaceMessage(db, keys, stored, message);
+    }
+  }
+  const rows = [...fresh.values()].flatMap((ofAccount) => [...ofAccount.values()]);
+  insertRows(
+    db,
+    rows.sort((a, b) => a.id - b.id),
+  );
+  return inserted;
+}
+
+function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
+  const insertMessage = db.statement(
     `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid, modseq, envelope_size,
        headers_size, body_size, server_flags, flags, unread, flagged, from_name, from_address,
        to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted, snippet)
@@ -86,30 +120,43 @@ function insertMessage(db: StoreDb, message: MessageColumns): void {
        :headers_size, :body_size, :server_flags, :flags, :unread, :flagged, :from_name,
        :from_address, :to_addresses, :cc_addresses, :subject, :date_ms, :has_attachments,
        :signed, :encrypted, :snippet)`,
-  ).run({
-    id,
-    account_id: message.accountId,
-    msg_id: message.msgId,
-    ...displayParams(message),
-    ...flagColumns(message.serverFlags),
-  });
-  db.statement(
+  );
+  for (const { id, message } of rows) {
+    insertMessage.run({
+      id,
+      account_id: message.accountId,
+      msg_id: message.msgId,
+      ...displayParams(message),
+      ...flagColumns(message.serverFlags),
+    });
+  }
+  const insertParts = db.statement(
     'INSERT INTO message_parts (message_id, envelope_xml, headers_xml, verification) VALUES (?, ?, ?, ?)',
-  ).run(id, message.envelopeXml, message.headersXml, message.verificationJson);
-  indexMessage(db, id, {
-    sender: `${message.fromName} ${message.fromAddress}`,
-    recipients: [...message.to, ...message.cc].join(' '),
-    subject: message.subject,
-    body: '',
-  });
+  );
+  for (const { id, message } of rows) {
+    insertParts.run(id, message.envelopeXml, message.headersXml, message.verificationJson);
+  }
+  for (const { id, message } of rows) {
+    indexMessage(db, id, {
+      sender: `${message.fromName} ${message.fromAddress}`,
+      recipients: [...message.to, ...message.cc].join(' '),
+      subject: message.subject,
+      body: '',
+    });
+  }
 }
 
-function replaceMessage(db: StoreDb, storedId: number, message: MessageColumns): void {
+function replaceMessage(
+  db: StoreDb,
+  keys: SortKeyAllocator,
+  storedId: number,
+  message: MessageColumns,
+): void {
   let id = storedId;
   if (!inBlock(id, message.dateMs)) {
     // The date changed: the message moves to a key in its new date's block.
     unindexMessage(db, id);
-    const newId = allocateSortKey(db, message.dateMs);
+    const newId = keys.next(message.dateMs);
     db.statement('UPDATE messages SET id = ? WHERE id = ?').run(newId, id);
     id = newId;
   }
