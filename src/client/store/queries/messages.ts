@@ -10,6 +10,7 @@ import {
   SUMMARY_COLUMNS,
   bytesView,
   flagColumns,
+  isUnread,
   toStoredMessage,
   type StoredRow,
 } from './message-rows.ts';
@@ -130,6 +131,7 @@ function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
       ...flagColumns(message.serverFlags),
     });
   }
+  countNewRows(db, rows);
   const insertParts = db.statement(
     'INSERT INTO message_parts (message_id, envelope_xml, headers_xml, verification) VALUES (?, ?, ?, ?)',
   );
@@ -144,6 +146,36 @@ function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
       body: '',
     });
   }
+}
+
+/**
+ * Adds inserted rows to folder_counts, one upsert per account and folder (no trigger
+ * counts inserts: messages are inserted here only).
+ */
+function countNewRows(db: StoreDb, rows: readonly NewRow[]): void {
+  const counts = new Map<
+    string,
+    { accountId: string; folder: Folder; total: number; unread: number }
+  >();
+  for (const { message } of rows) {
+    const key = JSON.stringify([message.accountId, message.folder]);
+    const count = counts.get(key) ?? {
+      accountId: message.accountId,
+      folder: message.folder,
+      total: 0,
+      unread: 0,
+    };
+    count.total++;
+    if (isUnread(message.serverFlags)) count.unread++;
+    counts.set(key, count);
+  }
+  const add = db.statement(
+    `INSERT INTO folder_counts (account_id, folder, total, unread) VALUES (?, ?, ?, ?)
+     ON CONFLICT (account_id, folder)
+     DO UPDATE SET total = total + excluded.total, unread = unread + excluded.unread`,
+  );
+  for (const { accountId, folder, total, unread } of counts.values())
+    add.run(accountId, folder, total, unread);
 }
 
 function replaceMessage(
