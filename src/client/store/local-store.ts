@@ -97,6 +97,15 @@ export class LocalStore implements LocalStoreApi {
     return this.#db;
   }
 
+  /**
+   * Moves what the WAL holds into the database file, without waiting for readers. The
+   * worker calls it once the store has been idle for a moment; commits do not (see
+   * open-database.ts), so writing a page never waits for a checkpoint.
+   */
+  checkpoint(): void {
+    this.db.checkpoint();
+  }
+
   /** Closes the connection (checkpointing the WAL). Idempotent. */
   close(): void {
     this.#db?.close();

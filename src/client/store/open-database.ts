@@ -10,6 +10,11 @@ export const APPLICATION_ID = 0x4d543243;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+/** WAL pages after which a commit checkpoints by itself (128 MiB of 4 KiB pages). */
+export const WAL_AUTOCHECKPOINT_PAGES = 32768;
+/** Size the WAL file is cut back to when it restarts after a checkpoint. */
+const WAL_KEPT_BYTES = 16 * 1024 * 1024;
+
 export interface OpenOptions {
   readonly path: string;
   readonly busyTimeoutMs?: number;
@@ -32,6 +37,11 @@ export function openDatabase(options: OpenOptions): StoreDb {
     raw.pragma('journal_mode = WAL');
     // FULL: a committed outbox item or flag change survives a power cut, not only a crash.
     raw.pragma('synchronous = FULL');
+    // Committed pages are copied from the WAL into the file when the store is idle (the
+    // worker calls LocalStore.checkpoint), not after every commit; this bound only
+    // applies when it never is. After a checkpoint the WAL restarts and is cut back.
+    raw.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    raw.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
     raw.pragma('foreign_keys = ON');
     const db = new StoreDb(raw);
     if (version === 0) raw.pragma(`application_id = ${APPLICATION_ID}`);

@@ -42,6 +42,14 @@ export class StoreDb {
     this.#db.exec(sql);
   }
 
+  /**
+   * Copies committed pages from the WAL into the database file, as far as open readers
+   * allow, without waiting for any of them (a passive checkpoint).
+   */
+  checkpoint(): void {
+    this.#db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
   close(): void {
     this.#statements.clear();
     this.#db.close();

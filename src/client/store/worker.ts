@@ -29,6 +29,22 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 }
 
 let store: LocalStore | undefined;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** (Re)starts the quiet period after which the WAL is checkpointed. */
+function checkpointWhenIdle(): void {
+  if (start.idleCheckpointMs <= 0) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    try {
+      store?.checkpoint();
+    } catch {
+      // The WAL stays as it was, still durable: the next quiet period or closing tries
+      // again, and damage surfaces through the operations that meet it.
+    }
+  }, start.idleCheckpointMs);
+}
+
 try {
   store = LocalStore.open(start.options);
   post({ type: 'opened' });
@@ -38,6 +54,7 @@ try {
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
+    clearTimeout(idleTimer);
     store?.close();
     store = undefined;
     post({ type: 'closed' });
@@ -61,4 +78,5 @@ port.on('message', (message: ToWorker) => {
       ms: performance.now() - started,
     });
   }
+  checkpointWhenIdle();
 });

@@ -1,0 +1,90 @@
+// The WAL checkpoint policy: commits are durable in the WAL and are not copied into the
+// database file after each one; the worker does that once the store has been quiet,
+// and a direct LocalStore does it on checkpoint() or close.
+import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { LocalStore, openLocalStoreWorker } from '../../../../src/client/store/index.ts';
+import { WAL_AUTOCHECKPOINT_PAGES } from '../../../../src/client/store/open-database.ts';
+import { ACCOUNT, message } from './fixtures/messages.ts';
+import { storePath, tempFolder } from './fixtures/temp-store.ts';
+
+const folder = tempFolder();
+
+/** The msg-ids in the database file alone, as if its WAL were lost (a copy without it). */
+function idsInMainFile(path: string): string[] {
+  const copy = storePath(folder);
+  copyFileSync(path, copy);
+  const raw = new Database(copy);
+  try {
+    return raw.prepare('SELECT msg_id FROM messages ORDER BY msg_id').pluck().all() as string[];
+  } catch (error) {
+    // A file whose schema is still in the WAL has no messages table yet.
+    if (error instanceof Error && error.message.includes('no such table')) return [];
+    throw error;
+  } finally {
+    raw.close();
+  }
+}
+
+/** What a second connection sees: the committed state, WAL included. */
+function committedIds(path: string): string[] {
+  const raw = new Database(path, { readonly: true });
+  try {
+    return raw.prepare('SELECT msg_id FROM messages ORDER BY msg_id').pluck().all() as string[];
+  } finally {
+    raw.close();
+  }
+}
+
+describe('checkpoints', () => {
+  test('a commit stays in the WAL until checkpoint(); then the database file has it', () => {
+    const path = storePath(folder);
+    const store = LocalStore.open({ path });
+    try {
+      store.checkpoint();
+      store.ensureAccount(ACCOUNT);
+      store.putMessages([message('a'), message('b')]);
+      assert.deepEqual(committedIds(path), ['a', 'b'], 'committed');
+      assert.deepEqual(idsInMainFile(path), [], 'not yet copied into the file');
+      store.checkpoint();
+      assert.deepEqual(idsInMainFile(path), ['a', 'b']);
+      assert.equal(
+        Number(store.db.statement('PRAGMA wal_autocheckpoint').pluck().get()),
+        WAL_AUTOCHECKPOINT_PAGES,
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  test('the worker checkpoints once the store has been quiet for idleCheckpointMs', async () => {
+    const path = storePath(folder);
+    const store = await openLocalStoreWorker({ path, idleCheckpointMs: 50 });
+    try {
+      await store.ensureAccount(ACCOUNT);
+      await store.putMessages([message('quiet')]);
+      const deadline = Date.now() + 5000;
+      while (!idsInMainFile(path).includes('quiet') && Date.now() < deadline) await sleep(20);
+      assert.deepEqual(idsInMainFile(path), ['quiet']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('with idleCheckpointMs 0 the worker leaves the WAL to its bound and to close', async () => {
+    const path = storePath(folder);
+    const store = await openLocalStoreWorker({ path, idleCheckpointMs: 0 });
+    try {
+      await store.ensureAccount(ACCOUNT);
+      await store.putMessages([message('kept')]);
+      await sleep(300);
+      assert.deepEqual(idsInMainFile(path), []);
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(idsInMainFile(path), ['kept'], 'closing checkpoints');
+  });
+});
