@@ -3,7 +3,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { packBytes } from './byte-transfer.ts';
+import { packArguments } from './byte-transfer.ts';
 import { LOCAL_STORE_ERROR_CODES, LocalStoreError } from './errors.ts';
 import type { LocalStoreOptions } from './local-store.ts';
 import {
@@ -111,8 +111,8 @@ class WorkerChannel {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { op, resolve, reject });
       try {
-        const packed = packBytes(args);
-        const message: ToWorker = { type: 'call', id, op, args: packed.value as unknown[] };
+        const packed = packArguments(op, args);
+        const message: ToWorker = { type: 'call', id, op, args: packed.args };
         this.#worker.postMessage(message, packed.transfer);
       } catch (error) {
         // An argument that cannot be cloned (a function, say) never reaches the worker.

@@ -1,7 +1,6 @@
 // The store's worker thread: opens the synchronous LocalStore and runs the operations
 // the facade sends, one at a time, in order. Started by openLocalStoreWorker (proxy.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { packBytes } from './byte-transfer.ts';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { LocalStore } from './local-store.ts';
 import {
@@ -24,8 +23,8 @@ function serialize(error: unknown): SerializedError {
   return { code: storeError.code, message: storeError.message };
 }
 
-function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(message, transfer);
+function post(message: FromWorker): void {
+  port?.postMessage(message);
 }
 
 let store: LocalStore | undefined;
@@ -68,8 +67,8 @@ port.on('message', (message: ToWorker) => {
     if (!KNOWN_OPERATIONS.has(message.op)) throw new Error(`unknown operation ${message.op}`);
     // The facade's types tie each operation to its arguments; the worker trusts its own parent.
     const operations = store satisfies LocalStoreApi as unknown as Operations;
-    const { value, transfer } = packBytes(operations[message.op].apply(store, message.args));
-    post({ type: 'result', id: message.id, value, ms: performance.now() - started }, transfer);
+    const value = operations[message.op].apply(store, message.args);
+    post({ type: 'result', id: message.id, value, ms: performance.now() - started });
   } catch (error) {
     post({
       type: 'error',

@@ -1,57 +1,80 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { packBytes } from '../../../../src/client/store/byte-transfer.ts';
+import { packArguments } from '../../../../src/client/store/byte-transfer.ts';
+import type { MessageInput } from '../../../../src/client/store/index.ts';
+import { message } from './fixtures/messages.ts';
 
-describe('packing byte arrays for the worker', () => {
-  test('every byte array becomes a view of one new buffer; the originals stay as they were', () => {
-    const pooled = Buffer.from('pooled bytes'); // shares Node's Buffer pool with others
-    const whole = new Uint8Array([1, 2, 3, 4, 5, 6]);
-    const part = whole.subarray(2, 5);
-    const date = new Date(0);
-    const args = [{ envelopeXml: pooled, nested: { list: [part, 'text', 7] }, date }, whole];
-    const { value, transfer } = packBytes(args);
+/** A message whose parts are a pooled Buffer and a view into a larger array. */
+function withSharedParts(msgId: string, backing: Uint8Array, at: number): MessageInput {
+  return {
+    ...message(msgId),
+    envelopeXml: Buffer.from(`<envelope id="${msgId}"/>`),
+    headersXml: backing.subarray(at, at + 3),
+  };
+}
+
+describe('packing the byte arrays of a call for the worker', () => {
+  test('a LIST page: every message part becomes a view of one new buffer; the caller keeps its own', () => {
+    const backing = Uint8Array.from({ length: 16 }, (_, index) => index);
+    const messages = [withSharedParts('a', backing, 2), withSharedParts('b', backing, 9)];
+    const page = { accountId: 'x', mailbox: 'INBOX', cursor: 4, messages };
+    const { args, transfer } = packArguments('applyListPage', [page]);
     assert.equal(transfer.length, 1);
     const buffer = transfer[0];
     assert.ok(buffer);
-    assert.equal(buffer.byteLength, pooled.byteLength + part.byteLength + whole.byteLength);
-    const [first, second] = value as [
-      { envelopeXml: Uint8Array; nested: { list: [Uint8Array, string, number] }; date: Date },
-      Uint8Array,
-    ];
-    for (const view of [first.envelopeXml, first.nested.list[0], second]) {
-      assert.equal(view.buffer, buffer);
-      assert.equal(view.constructor, Uint8Array);
+    const [packedPage] = args as [typeof page];
+    assert.notEqual(packedPage, page);
+    assert.equal(packedPage.cursor, 4);
+    const parts = packedPage.messages.flatMap((item) => [item.envelopeXml, item.headersXml]);
+    assert.equal(
+      buffer.byteLength,
+      parts.reduce((sum, part) => sum + (part?.byteLength ?? 0), 0),
+    );
+    for (const part of parts) {
+      assert.ok(part);
+      assert.equal(part.buffer, buffer);
+      assert.equal(part.constructor, Uint8Array);
     }
-    assert.deepEqual([...first.envelopeXml], [...pooled]);
-    assert.deepEqual([...first.nested.list[0]], [3, 4, 5]);
-    assert.deepEqual([...second], [1, 2, 3, 4, 5, 6]);
-    assert.equal(first.nested.list[1], 'text');
-    assert.equal(first.date, date, 'other objects are left to the structured clone');
-    assert.notEqual(value, args, 'the caller keeps its own objects');
-    assert.equal(pooled.toString(), 'pooled bytes');
-    assert.deepEqual([...whole], [1, 2, 3, 4, 5, 6]);
+    assert.equal(
+      Buffer.from(packedPage.messages[1]?.envelopeXml ?? []).toString(),
+      '<envelope id="b"/>',
+    );
+    assert.deepEqual([...(packedPage.messages[1]?.headersXml ?? [])], [9, 10, 11]);
+    assert.equal(packedPage.messages[0]?.display, messages[0]?.display, 'other fields are shared');
+    assert.equal(page.messages, messages, "the caller's page is unchanged");
+    assert.ok(messages[0]?.envelopeXml instanceof Buffer);
   });
 
-  test('an array given twice is copied once; a value without bytes is passed on as it is', () => {
-    const bytes = new Uint8Array([9, 9]);
-    const { value, transfer } = packBytes({ a: bytes, b: bytes });
-    const packed = value as { a: Uint8Array; b: Uint8Array };
-    assert.equal(packed.a, packed.b);
-    assert.equal(transfer[0]?.byteLength, 2);
-    const plain = { query: { accountId: 'a' }, page: { limit: 5 } };
-    const unchanged = packBytes(plain);
-    assert.equal(unchanged.value, plain);
-    assert.deepEqual(unchanged.transfer, []);
+  test('message batches and bodies are packed; other calls, and calls without bytes, pass as they are', () => {
+    const batch = packArguments('putMessages', [[message('a'), message('b')]]);
+    assert.equal(batch.transfer.length, 1);
+    const body = new Uint8Array([5, 6, 7]);
+    const put = packArguments('putBody', ['acct', 'a', { body, text: 'hi' }]);
+    const [account, msgId, packedBody] = put.args as [
+      string,
+      string,
+      { body: Uint8Array; text: string },
+    ];
+    assert.deepEqual([account, msgId, packedBody.text], ['acct', 'a', 'hi']);
+    assert.equal(packedBody.body.buffer, put.transfer[0]);
+    assert.deepEqual([...packedBody.body], [5, 6, 7]);
+    const listArgs = [{ accountId: 'a', folder: 'inbox' }, { limit: 5 }];
+    assert.deepEqual(packArguments('listMessages', listArgs), { args: listArgs, transfer: [] });
+    const empty = [{ accountId: 'a', mailbox: 'INBOX', cursor: 1, messages: [] }];
+    assert.equal(packArguments('applyListPage', empty).args, empty);
+    const broken = [{ accountId: 'a', mailbox: 'INBOX', cursor: 1, messages: [null, 7] }];
+    assert.equal(packArguments('applyListPage', broken).args, broken, 'left for validation');
   });
 
   test("a transferred buffer leaves the caller's arrays whole", () => {
-    const bytes = new Uint8Array([1, 2, 3]);
-    const { value, transfer } = packBytes([bytes]);
+    const input = message('a');
+    const before = [...input.envelopeXml];
+    const { args, transfer } = packArguments('putMessages', [[input]]);
     const { port1, port2 } = new MessageChannel();
-    port1.postMessage(value, transfer);
+    port1.postMessage(args, transfer);
     port1.close();
     port2.close();
     assert.equal(transfer[0]?.byteLength, 0, 'the packed buffer moved');
-    assert.deepEqual([...bytes], [1, 2, 3]);
+    assert.deepEqual([...input.envelopeXml], before);
   });
 });
