@@ -137,7 +137,9 @@ export class LocalStore implements LocalStoreApi {
   applyListPage(page: ListPage): WriteResult {
     const db = this.db;
     const { accountId, mailbox, cursor, newMessages, updates, removed } = checkListPage(page);
-    return db.transaction(() => {
+    // What a page writes comes from the server, and its cursor commits with it: a page
+    // lost to a power cut is listed and pulled again (docs/client-store.md, "Durability").
+    return db.unsyncedTransaction(() => {
       accounts.requireAccount(db, accountId);
       const inserted = messages.putMessageBatch(db, newMessages);
       let updated = newMessages.length - inserted;

@@ -88,3 +88,38 @@ describe('checkpoints', () => {
     assert.deepEqual(idsInMainFile(path), ['kept'], 'closing checkpoints');
   });
 });
+
+describe('durability of a LIST page', () => {
+  const synchronous = (store: LocalStore) =>
+    Number(store.db.statement('PRAGMA synchronous').pluck().get());
+  const FULL = 2;
+
+  test('every other write still commits with synchronous = FULL, also after a page failed', () => {
+    const store = LocalStore.open({ path: storePath(folder) });
+    try {
+      store.ensureAccount(ACCOUNT);
+      assert.equal(synchronous(store), FULL);
+      store.applyListPage({
+        accountId: ACCOUNT,
+        mailbox: 'INBOX',
+        cursor: 2,
+        messages: [message('p')],
+      });
+      assert.equal(synchronous(store), FULL);
+      assert.throws(
+        () =>
+          store.applyListPage({
+            accountId: 'no-such-account',
+            mailbox: 'INBOX',
+            cursor: 3,
+            messages: [],
+          }),
+        { code: 'LOCAL_STORE_NOT_FOUND' },
+      );
+      assert.equal(synchronous(store), FULL);
+      assert.equal(store.listCursor(ACCOUNT, 'INBOX'), 2);
+    } finally {
+      store.close();
+    }
+  });
+});
