@@ -7,7 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { LocalStore, openLocalStoreWorker } from '../../../../src/client/store/index.ts';
-import { WAL_AUTOCHECKPOINT_PAGES } from '../../../../src/client/store/open-database.ts';
+import { MIGRATIONS, migrate } from '../../../../src/client/store/migrations/index.ts';
+import {
+  APPLICATION_ID,
+  NEW_FILE_PAGE_SIZE,
+  WAL_AUTOCHECKPOINT_BYTES,
+} from '../../../../src/client/store/open-database.ts';
+import { StoreDb } from '../../../../src/client/store/store-db.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
 import { storePath, tempFolder } from './fixtures/temp-store.ts';
 
@@ -53,8 +59,27 @@ describe('checkpoints', () => {
       assert.deepEqual(idsInMainFile(path), ['a', 'b']);
       assert.equal(
         Number(store.db.statement('PRAGMA wal_autocheckpoint').pluck().get()),
-        WAL_AUTOCHECKPOINT_PAGES,
+        WAL_AUTOCHECKPOINT_BYTES / NEW_FILE_PAGE_SIZE,
       );
+    } finally {
+      store.close();
+    }
+  });
+
+  test('a file made with 4 KiB pages keeps them, with the WAL bound in bytes the same', () => {
+    const path = storePath(folder);
+    const old = new StoreDb(new Database(path));
+    migrate(old, 0, MIGRATIONS.slice(0, 1));
+    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    old.close();
+    const store = LocalStore.open({ path });
+    try {
+      const pragma = (name: string) => Number(store.db.statement(`PRAGMA ${name}`).pluck().get());
+      assert.equal(pragma('page_size'), 4096);
+      assert.equal(pragma('wal_autocheckpoint'), WAL_AUTOCHECKPOINT_BYTES / 4096);
+      store.ensureAccount(ACCOUNT);
+      store.putMessages([message('small pages')]);
+      assert.equal(store.message(ACCOUNT, 'small pages')?.msgId, 'small pages');
     } finally {
       store.close();
     }

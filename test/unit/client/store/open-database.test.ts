@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { LocalStore } from '../../../../src/client/store/index.ts';
 import { LATEST_VERSION } from '../../../../src/client/store/migrations/index.ts';
+import { NEW_FILE_PAGE_SIZE } from '../../../../src/client/store/open-database.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
 import { storePath, tempFolder } from './fixtures/temp-store.ts';
 
@@ -37,6 +38,7 @@ describe('opening the store file', () => {
       assert.equal(raw.pragma('user_version', { simple: true }), LATEST_VERSION);
       assert.equal(raw.pragma('application_id', { simple: true }), 0x4d543243);
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(raw.pragma('page_size', { simple: true }), NEW_FILE_PAGE_SIZE);
       const tables = raw
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .pluck()
