@@ -103,7 +103,11 @@ export class LocalStore implements LocalStoreApi {
    * open-database.ts), so writing a page never waits for a checkpoint.
    */
   checkpoint(): void {
-    this.db.checkpoint();
+    try {
+      this.db.checkpoint();
+    } catch (error) {
+      throw toLocalStoreError(error);
+    }
   }
 
   /** Closes the connection (checkpointing the WAL). Idempotent. */

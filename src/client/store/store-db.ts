@@ -31,7 +31,8 @@ export class StoreDb {
    * Like `transaction`, but its commit does not wait for the disk (synchronous = NORMAL
    * for this transaction only). After a power cut it may be missing, never half there;
    * the WAL is written in order, so the next commit that does wait (any other write)
-   * makes it durable too. Only for writes that can be fetched again from the server.
+   * makes it durable too. Only for writes that can be fetched again from the server,
+   * and never inside another transaction (SQLite refuses to change the level there).
    */
   unsyncedTransaction<T>(fn: () => T): T {
     this.#db.pragma('synchronous = NORMAL');
