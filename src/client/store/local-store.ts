@@ -97,6 +97,19 @@ export class LocalStore implements LocalStoreApi {
     return this.#db;
   }
 
+  /**
+   * Moves what the WAL holds into the database file, without waiting for readers. The
+   * worker calls it once the store has been idle for a moment; commits do not (see
+   * open-database.ts), so writing a page never waits for a checkpoint.
+   */
+  checkpoint(): void {
+    try {
+      this.db.checkpoint();
+    } catch (error) {
+      throw toLocalStoreError(error);
+    }
+  }
+
   /** Closes the connection (checkpointing the WAL). Idempotent. */
   close(): void {
     this.#db?.close();
@@ -128,14 +141,12 @@ export class LocalStore implements LocalStoreApi {
   applyListPage(page: ListPage): WriteResult {
     const db = this.db;
     const { accountId, mailbox, cursor, newMessages, updates, removed } = checkListPage(page);
-    return db.transaction(() => {
+    // What a page writes comes from the server, and its cursor commits with it: a page
+    // lost to a power cut is listed and pulled again (docs/client-store.md, "Durability").
+    return db.unsyncedTransaction(() => {
       accounts.requireAccount(db, accountId);
-      let inserted = 0;
-      let updated = 0;
-      for (const message of newMessages) {
-        if (messages.putMessage(db, message)) inserted++;
-        else updated++;
-      }
+      const inserted = messages.putMessageBatch(db, newMessages);
+      let updated = newMessages.length - inserted;
       for (const update of updates) {
         if (
           messages.updateServerState(db, accountId, update.msgId, update.server, update.serverFlags)
@@ -158,11 +169,10 @@ export class LocalStore implements LocalStoreApi {
       checkMessageInput(`messages[${index}]`, message),
     );
     return db.transaction(() => {
-      let inserted = 0;
       for (const accountId of new Set(checked.map((message) => message.accountId))) {
         accounts.requireAccount(db, accountId);
       }
-      for (const message of checked) if (messages.putMessage(db, message)) inserted++;
+      const inserted = messages.putMessageBatch(db, checked);
       return { inserted, updated: checked.length - inserted, removed: 0 };
     });
   }

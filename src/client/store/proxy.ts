@@ -3,6 +3,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packArguments } from './byte-transfer.ts';
 import { LOCAL_STORE_ERROR_CODES, LocalStoreError } from './errors.ts';
 import type { LocalStoreOptions } from './local-store.ts';
 import {
@@ -26,6 +27,11 @@ export interface LocalStoreWorkerOptions extends LocalStoreOptions {
    * damaged, so the engine can stop syncing into it and tell the user once.
    */
   readonly onCorruption?: (error: LocalStoreError) => void;
+  /**
+   * How long the store must be quiet before the worker checkpoints the WAL (ms; default
+   * 1000, 0: only when the WAL reaches its bound or the store closes).
+   */
+  readonly idleCheckpointMs?: number;
 }
 
 /** The store in its worker: every operation of LocalStoreApi as a promise, and close. */
@@ -35,6 +41,7 @@ export type LocalStoreProxy = AsyncLocalStoreApi & {
 };
 
 const DEFAULT_SLOW_OPERATION_MS = 200;
+const DEFAULT_IDLE_CHECKPOINT_MS = 1000;
 
 const ERROR_CODES: ReadonlySet<string> = new Set(LOCAL_STORE_ERROR_CODES);
 
@@ -103,9 +110,10 @@ class WorkerChannel {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { op, resolve, reject });
-      const message: ToWorker = { type: 'call', id, op, args };
       try {
-        this.#worker.postMessage(message);
+        const packed = packArguments(op, args);
+        const message: ToWorker = { type: 'call', id, op, args: packed.args };
+        this.#worker.postMessage(message, packed.transfer);
       } catch (error) {
         // An argument that cannot be cloned (a function, say) never reaches the worker.
         this.#pending.delete(id);
@@ -191,7 +199,10 @@ function whenOpened(worker: Worker): Promise<void> {
 export async function openLocalStoreWorker(
   options: LocalStoreWorkerOptions,
 ): Promise<LocalStoreProxy> {
-  const start: WorkerStart = { options: storeOptions(options) };
+  const start: WorkerStart = {
+    options: storeOptions(options),
+    idleCheckpointMs: options.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS,
+  };
   const worker = startWorker(options.workerUrl ?? defaultWorkerUrl(), start);
   await whenOpened(worker);
   const channel = new WorkerChannel(worker, options);

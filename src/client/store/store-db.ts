@@ -27,6 +27,22 @@ export class StoreDb {
     return this.#db.transaction(fn)();
   }
 
+  /**
+   * Like `transaction`, but its commit does not wait for the disk (synchronous = NORMAL
+   * for this transaction only). After a power cut it may be missing, never half there;
+   * the WAL is written in order, so the next commit that does wait (any other write)
+   * makes it durable too. Only for writes that can be fetched again from the server,
+   * and never inside another transaction (SQLite refuses to change the level there).
+   */
+  unsyncedTransaction<T>(fn: () => T): T {
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      return this.transaction(fn);
+    } finally {
+      this.#db.pragma('synchronous = FULL');
+    }
+  }
+
   /** Like `transaction`, but takes the write lock at the start (BEGIN IMMEDIATE). */
   writeTransaction<T>(fn: () => T): T {
     return this.#db.transaction(fn).immediate();
@@ -40,6 +56,14 @@ export class StoreDb {
   /** Runs SQL with no parameters and no result (schema changes). */
   exec(sql: string): void {
     this.#db.exec(sql);
+  }
+
+  /**
+   * Copies committed pages from the WAL into the database file, as far as open readers
+   * allow, without waiting for any of them (a passive checkpoint).
+   */
+  checkpoint(): void {
+    this.#db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   close(): void {

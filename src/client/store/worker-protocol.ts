@@ -6,6 +6,8 @@ import type { LocalStoreOptions } from './local-store.ts';
 /** What the worker is started with (`workerData`). */
 export interface WorkerStart {
   readonly options: LocalStoreOptions;
+  /** Quiet time after an operation before the WAL is checkpointed, ms (0: never). */
+  readonly idleCheckpointMs: number;
 }
 
 export interface SerializedError {

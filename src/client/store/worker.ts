@@ -28,6 +28,22 @@ function post(message: FromWorker): void {
 }
 
 let store: LocalStore | undefined;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** (Re)starts the quiet period after which the WAL is checkpointed. */
+function checkpointWhenIdle(): void {
+  if (start.idleCheckpointMs <= 0) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    try {
+      store?.checkpoint();
+    } catch {
+      // The WAL stays as it was, still durable: the next quiet period or closing tries
+      // again, and damage surfaces through the operations that meet it.
+    }
+  }, start.idleCheckpointMs);
+}
+
 try {
   store = LocalStore.open(start.options);
   post({ type: 'opened' });
@@ -37,6 +53,7 @@ try {
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
+    clearTimeout(idleTimer);
     store?.close();
     store = undefined;
     post({ type: 'closed' });
@@ -60,4 +77,5 @@ port.on('message', (message: ToWorker) => {
       ms: performance.now() - started,
     });
   }
+  checkpointWhenIdle();
 });

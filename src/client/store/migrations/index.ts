@@ -3,13 +3,14 @@
 import { LocalStoreError } from '../errors.ts';
 import type { StoreDb } from '../store-db.ts';
 import * as initial from './0010-initial.ts';
+import * as countedPerBatch from './0020-counted-per-batch.ts';
 
 export interface Migration {
   readonly version: number;
   readonly up: (db: StoreDb) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, countedPerBatch];
 
 /** The schema version this code writes. */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -92,6 +92,11 @@ export function toStoredMessage(row: StoredRow): StoredMessage {
   };
 }
 
+/** Whether a message with these flags counts as unread (no `seen`). */
+export function isUnread(flags: readonly string[]): boolean {
+  return !flags.includes(SEEN_FLAG);
+}
+
 /** The flag columns for a flag set: JSON, unread (no `seen`), flagged. */
 export function flagColumns(flags: readonly string[]): {
   flags: string;
@@ -100,7 +105,7 @@ export function flagColumns(flags: readonly string[]): {
 } {
   return {
     flags: JSON.stringify(flags),
-    unread: flags.includes(SEEN_FLAG) ? 0 : 1,
+    unread: isUnread(flags) ? 1 : 0,
     flagged: flags.includes(FLAGGED_FLAG) ? 1 : 0,
   };
 }

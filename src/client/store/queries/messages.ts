@@ -2,7 +2,7 @@
 // verification, folders, removal.
 import { LocalStoreError } from '../errors.ts';
 import type { MessageColumns, ServerColumns } from '../message-input.ts';
-import { allocateSortKey, inBlock } from '../sort-key.ts';
+import { SortKeyAllocator, inBlock } from '../sort-key.ts';
 import type { StoreDb } from '../store-db.ts';
 import type { Folder, StoredBody, StoredMessage } from '../types.ts';
 import { hasPendingFlagChange } from './flags.ts';
@@ -10,6 +10,7 @@ import {
   SUMMARY_COLUMNS,
   bytesView,
   flagColumns,
+  isUnread,
   toStoredMessage,
   type StoredRow,
 } from './message-rows.ts';
@@ -65,51 +66,152 @@ const SET_DISPLAY = `folder = :folder, mailbox = :mailbox, uid = :uid, modseq = 
   date_ms = :date_ms, has_attachments = :has_attachments, signed = :signed,
   encrypted = :encrypted, snippet = :snippet`;
 
-/** Inserts a message or replaces the stored one; returns whether it was new. */
-export function putMessage(db: StoreDb, message: MessageColumns): boolean {
-  const existing = findMessageId(db, message.accountId, message.msgId);
-  if (existing === undefined) {
-    insertMessage(db, message);
-    return true;
-  }
-  replaceMessage(db, existing, message);
-  return false;
-}
+// Positional: a page binds 1,000 rows, and named parameters cost two objects per row.
+const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid,
+    modseq, envelope_size, headers_size, body_size, server_flags, flags, unread, flagged,
+    from_name, from_address, to_addresses, cc_addresses, subject, date_ms, has_attachments,
+    signed, encrypted, snippet)
+  VALUES (${new Array(24).fill('?').join(', ')})`;
 
-function insertMessage(db: StoreDb, message: MessageColumns): void {
-  const id = allocateSortKey(db, message.dateMs);
-  db.statement(
-    `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid, modseq, envelope_size,
-       headers_size, body_size, server_flags, flags, unread, flagged, from_name, from_address,
-       to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted, snippet)
-     VALUES (:id, :account_id, :msg_id, :folder, :mailbox, :uid, :modseq, :envelope_size,
-       :headers_size, :body_size, :server_flags, :flags, :unread, :flagged, :from_name,
-       :from_address, :to_addresses, :cc_addresses, :subject, :date_ms, :has_attachments,
-       :signed, :encrypted, :snippet)`,
-  ).run({
+/** The values of a new row, in INSERT_MESSAGE's column order. */
+function newRowValues(id: number, message: MessageColumns): unknown[] {
+  // A new message's flags are the server's (server_flags and flags hold the same JSON).
+  const { flags, unread, flagged } = flagColumns(message.serverFlags);
+  return [
     id,
-    account_id: message.accountId,
-    msg_id: message.msgId,
-    ...displayParams(message),
-    ...flagColumns(message.serverFlags),
-  });
-  db.statement(
-    'INSERT INTO message_parts (message_id, envelope_xml, headers_xml, verification) VALUES (?, ?, ?, ?)',
-  ).run(id, message.envelopeXml, message.headersXml, message.verificationJson);
-  indexMessage(db, id, {
-    sender: `${message.fromName} ${message.fromAddress}`,
-    recipients: [...message.to, ...message.cc].join(' '),
-    subject: message.subject,
-    body: '',
-  });
+    message.accountId,
+    message.msgId,
+    message.folder,
+    message.mailbox,
+    message.uid,
+    message.modseq,
+    message.envelopeSize,
+    message.headersSize,
+    message.bodySize,
+    flags,
+    flags,
+    unread,
+    flagged,
+    message.fromName,
+    message.fromAddress,
+    JSON.stringify(message.to),
+    JSON.stringify(message.cc),
+    message.subject,
+    message.dateMs,
+    message.hasAttachments ? 1 : 0,
+    message.signed ? 1 : 0,
+    message.encrypted ? 1 : 0,
+    message.snippet,
+  ];
 }
 
-function replaceMessage(db: StoreDb, storedId: number, message: MessageColumns): void {
+/** A new message and the id it will be inserted with. */
+interface NewRow {
+  id: number;
+  message: MessageColumns;
+}
+
+/**
+ * Inserts or replaces (by account and msg-id) every message of `batch`, as if one after
+ * the other: a msg-id given twice is inserted, then replaced by its later copy. Returns
+ * how many were new. The new ones are written once the batch is sorted out, in id order,
+ * one table after the other, the full-text rows last: FTS5 keeps a transaction's rows in
+ * memory only while their rowids ascend, and writes a segment whenever one does not.
+ */
+export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): number {
+  const keys = new SortKeyAllocator(db);
+  const fresh = new Map<string, Map<string, NewRow>>();
+  let inserted = 0;
+  for (const message of batch) {
+    let ofAccount = fresh.get(message.accountId);
+    if (ofAccount === undefined) {
+      ofAccount = new Map();
+      fresh.set(message.accountId, ofAccount);
+    }
+    const earlier = ofAccount.get(message.msgId);
+    if (earlier !== undefined) {
+      // Not written yet, and without a body or local flags to keep: the later copy wins.
+      if (!inBlock(earlier.id, message.dateMs)) earlier.id = keys.next(message.dateMs);
+      earlier.message = message;
+      continue;
+    }
+    const stored = findMessageId(db, message.accountId, message.msgId);
+    if (stored === undefined) {
+      ofAccount.set(message.msgId, { id: keys.next(message.dateMs), message });
+      inserted++;
+    } else {
+      replaceMessage(db, keys, stored, message);
+    }
+  }
+  const rows = [...fresh.values()].flatMap((ofAccount) => [...ofAccount.values()]);
+  insertRows(
+    db,
+    rows.sort((a, b) => a.id - b.id),
+  );
+  return inserted;
+}
+
+function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
+  const insertMessage = db.statement(INSERT_MESSAGE);
+  for (const { id, message } of rows) insertMessage.run(newRowValues(id, message));
+  countNewRows(db, rows);
+  const insertParts = db.statement(
+    'INSERT INTO message_parts (message_id, envelope_xml, headers_xml, verification) VALUES (?, ?, ?, ?)',
+  );
+  for (const { id, message } of rows) {
+    insertParts.run(id, message.envelopeXml, message.headersXml, message.verificationJson);
+  }
+  for (const { id, message } of rows) {
+    indexMessage(db, id, {
+      sender: `${message.fromName} ${message.fromAddress}`,
+      recipients: [...message.to, ...message.cc].join(' '),
+      subject: message.subject,
+      body: '',
+    });
+  }
+}
+
+/**
+ * Adds inserted rows to folder_counts, one upsert per account and folder (no trigger
+ * counts inserts: messages are inserted here only).
+ */
+function countNewRows(db: StoreDb, rows: readonly NewRow[]): void {
+  const counts = new Map<
+    string,
+    { accountId: string; folder: Folder; total: number; unread: number }
+  >();
+  for (const { message } of rows) {
+    const key = JSON.stringify([message.accountId, message.folder]);
+    const count = counts.get(key) ?? {
+      accountId: message.accountId,
+      folder: message.folder,
+      total: 0,
+      unread: 0,
+    };
+    count.total++;
+    if (isUnread(message.serverFlags)) count.unread++;
+    counts.set(key, count);
+  }
+  const add = db.statement(
+    `INSERT INTO folder_counts (account_id, folder, total, unread) VALUES (?, ?, ?, ?)
+     ON CONFLICT (account_id, folder)
+     DO UPDATE SET total = total + excluded.total, unread = unread + excluded.unread`,
+  );
+  for (const { accountId, folder, total, unread } of counts.values())
+    add.run(accountId, folder, total, unread);
+}
+
+function replaceMessage(
+  db: StoreDb,
+  keys: SortKeyAllocator,
+  storedId: number,
+  message: MessageColumns,
+): void {
   let id = storedId;
   if (!inBlock(id, message.dateMs)) {
     // The date changed: the message moves to a key in its new date's block.
     unindexMessage(db, id);
-    const newId = allocateSortKey(db, message.dateMs);
+    const newId = keys.next(message.dateMs);
     db.statement('UPDATE messages SET id = ? WHERE id = ?').run(newId, id);
     id = newId;
   }

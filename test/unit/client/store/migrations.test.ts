@@ -6,7 +6,10 @@ import {
   MIGRATIONS,
   migrate,
 } from '../../../../src/client/store/migrations/index.ts';
+import { LocalStore } from '../../../../src/client/store/index.ts';
+import { APPLICATION_ID } from '../../../../src/client/store/open-database.ts';
 import { StoreDb } from '../../../../src/client/store/store-db.ts';
+import { ACCOUNT, message } from './fixtures/messages.ts';
 import { storePath, tempFolder } from './fixtures/temp-store.ts';
 
 const folder = tempFolder();
@@ -28,9 +31,8 @@ function tableNames(raw: Database.Database): string[] {
 describe('migrations', () => {
   test('0010 creates every table and index from an empty file and records version 10', () => {
     const { db, raw } = freshDb();
-    migrate(db, 0);
+    migrate(db, 0, MIGRATIONS.slice(0, 1));
     assert.equal(raw.pragma('user_version', { simple: true }), 10);
-    assert.equal(LATEST_VERSION, 10);
     const names = tableNames(raw);
     for (const name of [
       'accounts',
@@ -62,11 +64,55 @@ describe('migrations', () => {
     db.close();
   });
 
+  test('0020: a version-10 file with messages is upgraded; its counts stay right and new inserts are counted', () => {
+    const path = storePath(folder);
+    const old = new StoreDb(new Database(path));
+    migrate(old, 0, MIGRATIONS.slice(0, 1));
+    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    // Rows as version 10 wrote them (its insert trigger counted them).
+    old.exec(`INSERT INTO accounts VALUES ('${ACCOUNT}', 0)`);
+    for (const [id, unread] of [
+      [1, 1],
+      [2, 0],
+    ] as const) {
+      old
+        .statement(
+          `INSERT INTO messages (id, account_id, msg_id, folder, envelope_size, headers_size,
+             body_size, server_flags, flags, unread, flagged, from_name, from_address,
+             to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted,
+             snippet)
+           VALUES (?, ?, ?, 'inbox', 1, 1, 1, '[]', '[]', ?, 0, '', '', '[]', '[]', '', 0, 0, 0, 0, '')`,
+        )
+        .run(id, ACCOUNT, `old-${id}`, unread);
+      old
+        .statement("INSERT INTO message_parts (message_id, envelope_xml) VALUES (?, x'00')")
+        .run(id);
+    }
+    old.close();
+
+    const store = LocalStore.open({ path });
+    try {
+      assert.equal(store.db.userVersion(), LATEST_VERSION);
+      const raw = new Database(path, { readonly: true });
+      assert.equal(tableNames(raw).includes('messages_counted'), false);
+      raw.close();
+      const inbox = () => store.folderCounts(ACCOUNT).find((count) => count.folder === 'inbox');
+      assert.deepEqual(inbox(), { folder: 'inbox', total: 2, unread: 1 });
+      store.putMessages([message('new-1'), message('new-2', { serverFlags: ['seen'] })]);
+      assert.deepEqual(inbox(), { folder: 'inbox', total: 4, unread: 2 });
+      store.removeMessages(ACCOUNT, ['old-1']);
+      assert.deepEqual(inbox(), { folder: 'inbox', total: 3, unread: 1 });
+      assert.deepEqual(store.message(ACCOUNT, 'old-2')?.msgId, 'old-2');
+    } finally {
+      store.close();
+    }
+  });
+
   test('running the migrations again on an up-to-date file changes nothing', () => {
     const { db, raw } = freshDb();
     migrate(db, 0);
     const before = tableNames(raw);
-    migrate(db, 10);
+    migrate(db, LATEST_VERSION);
     assert.deepEqual(tableNames(raw), before);
     db.close();
   });
@@ -77,7 +123,7 @@ describe('migrations', () => {
     migrate(other, 0);
     other.close();
     migrate(db, 0);
-    assert.equal(raw.pragma('user_version', { simple: true }), 10);
+    assert.equal(raw.pragma('user_version', { simple: true }), LATEST_VERSION);
     db.close();
   });
 
@@ -86,17 +132,17 @@ describe('migrations', () => {
     const broken = [
       ...MIGRATIONS,
       {
-        version: 20,
+        version: LATEST_VERSION + 10,
         up: (target: StoreDb) => {
           target.exec('CREATE TABLE half_done (id INTEGER)');
-          throw new Error('migration 20 fails');
+          throw new Error('the last migration fails');
         },
       },
     ];
     assert.throws(() => {
       migrate(db, 0, broken);
-    }, /migration 20 fails/);
-    assert.equal(raw.pragma('user_version', { simple: true }), 10);
+    }, /the last migration fails/);
+    assert.equal(raw.pragma('user_version', { simple: true }), LATEST_VERSION);
     assert.equal(tableNames(raw).includes('half_done'), false);
     db.close();
   });

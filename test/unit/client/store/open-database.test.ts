@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { LocalStore } from '../../../../src/client/store/index.ts';
+import { LATEST_VERSION } from '../../../../src/client/store/migrations/index.ts';
+import { NEW_FILE_PAGE_SIZE } from '../../../../src/client/store/open-database.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
 import { storePath, tempFolder } from './fixtures/temp-store.ts';
 
@@ -33,9 +35,10 @@ describe('opening the store file', () => {
     LocalStore.open({ path }).close();
     const raw = new Database(path, { readonly: true });
     try {
-      assert.equal(raw.pragma('user_version', { simple: true }), 10);
+      assert.equal(raw.pragma('user_version', { simple: true }), LATEST_VERSION);
       assert.equal(raw.pragma('application_id', { simple: true }), 0x4d543243);
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(raw.pragma('page_size', { simple: true }), NEW_FILE_PAGE_SIZE);
       const tables = raw
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .pluck()
@@ -85,7 +88,7 @@ describe('opening the store file', () => {
     const path = storePath(folder);
     filledStore(path, 2);
     const raw = new Database(path);
-    raw.pragma('user_version = 20');
+    raw.pragma(`user_version = ${LATEST_VERSION + 10}`);
     raw.close();
     assertRefusedUnchanged(path, 'LOCAL_STORE_SCHEMA_TOO_NEW');
   });

@@ -228,7 +228,7 @@ describe('keyset paging', () => {
 });
 
 describe('folder counts', () => {
-  test('property: after any mix of puts, moves, flag changes and removals, counts match a recount', () => {
+  test('property: after any mix of puts, batches, moves, flag changes and removals, counts match a recount', () => {
     const operation = fc.oneof(
       fc.record({ kind: fc.constant('put' as const), id: fc.nat(9), seen: fc.boolean() }),
       fc.record({
@@ -238,6 +238,10 @@ describe('folder counts', () => {
       }),
       fc.record({ kind: fc.constant('flags' as const), id: fc.nat(9), seen: fc.boolean() }),
       fc.record({ kind: fc.constant('remove' as const), id: fc.nat(9) }),
+      fc.record({
+        kind: fc.constant('batch' as const),
+        puts: fc.array(fc.record({ id: fc.nat(9), seen: fc.boolean() }), { maxLength: 5 }),
+      }),
     );
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 30 }), (operations) => {
@@ -246,6 +250,14 @@ describe('folder counts', () => {
         store.ensureAccount('other');
         store.putMessages([message('x', { accountId: 'other' })]);
         for (const op of operations) {
+          if (op.kind === 'batch') {
+            store.putMessages(
+              op.puts.map((put) =>
+                message(`m${put.id}`, { serverFlags: put.seen ? ['seen'] : [] }),
+              ),
+            );
+            continue;
+          }
           const msgId = `m${op.id}`;
           const stored = store.message(ACCOUNT, msgId) !== undefined;
           if (op.kind === 'put')

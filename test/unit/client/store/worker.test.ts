@@ -66,6 +66,37 @@ describe('the store in a worker thread', () => {
     });
   });
 
+  test('byte arrays cross as one transferred buffer: pooled Buffers and subarrays arrive exactly, the caller keeps its own', async () => {
+    await withWorker(async (store) => {
+      await store.ensureAccount(ACCOUNT);
+      const backing = new Uint8Array(64).map((_, index) => index);
+      const page = [0, 1, 2].map((index) => ({
+        ...message(`t${index}`),
+        // A Buffer from Node's shared pool and a view into a larger array.
+        envelopeXml: Buffer.from(`<envelope n="${index}"/>`),
+        headersXml: backing.subarray(index * 10, index * 10 + 5),
+      }));
+      const result = await store.applyListPage({
+        accountId: ACCOUNT,
+        mailbox: 'INBOX',
+        cursor: 3,
+        messages: page,
+      });
+      assert.deepEqual(result, { inserted: 3, updated: 0, removed: 0 });
+      for (const [index, input] of page.entries()) {
+        const stored = await store.message(ACCOUNT, `t${index}`);
+        assert.equal(Buffer.from(stored?.envelopeXml ?? []).toString(), `<envelope n="${index}"/>`);
+        assert.deepEqual(
+          [...(stored?.headersXml ?? [])],
+          [0, 1, 2, 3, 4].map((n) => n + index * 10),
+        );
+        assert.equal(input.envelopeXml.toString(), `<envelope n="${index}"/>`, 'not detached');
+      }
+      assert.equal(backing.byteLength, 64, 'the caller still has its array');
+      assert.equal(backing[63], 63);
+    });
+  });
+
   test('errors cross the boundary as LocalStoreError with their codes', async () => {
     await withWorker(async (store) => {
       await store.ensureAccount(ACCOUNT);

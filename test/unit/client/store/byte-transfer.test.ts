@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { packArguments } from '../../../../src/client/store/byte-transfer.ts';
+import type { MessageInput } from '../../../../src/client/store/index.ts';
+import { message } from './fixtures/messages.ts';
+
+/** A message whose parts are a pooled Buffer and a view into a larger array. */
+function withSharedParts(msgId: string, backing: Uint8Array, at: number): MessageInput {
+  return {
+    ...message(msgId),
+    envelopeXml: Buffer.from(`<envelope id="${msgId}"/>`),
+    headersXml: backing.subarray(at, at + 3),
+  };
+}
+
+describe('packing the byte arrays of a call for the worker', () => {
+  test('a LIST page: every message part becomes a view of one new buffer; the caller keeps its own', () => {
+    const backing = Uint8Array.from({ length: 16 }, (_, index) => index);
+    const messages = [withSharedParts('a', backing, 2), withSharedParts('b', backing, 9)];
+    const page = { accountId: 'x', mailbox: 'INBOX', cursor: 4, messages };
+    const { args, transfer } = packArguments('applyListPage', [page]);
+    assert.equal(transfer.length, 1);
+    const buffer = transfer[0];
+    assert.ok(buffer);
+    const [packedPage] = args as [typeof page];
+    assert.notEqual(packedPage, page);
+    assert.equal(packedPage.cursor, 4);
+    const parts = packedPage.messages.flatMap((item) => [item.envelopeXml, item.headersXml]);
+    assert.equal(
+      buffer.byteLength,
+      parts.reduce((sum, part) => sum + (part?.byteLength ?? 0), 0),
+    );
+    for (const part of parts) {
+      assert.ok(part);
+      assert.equal(part.buffer, buffer);
+      assert.equal(part.constructor, Uint8Array);
+    }
+    assert.equal(
+      Buffer.from(packedPage.messages[1]?.envelopeXml ?? []).toString(),
+      '<envelope id="b"/>',
+    );
+    assert.deepEqual([...(packedPage.messages[1]?.headersXml ?? [])], [9, 10, 11]);
+    assert.equal(packedPage.messages[0]?.display, messages[0]?.display, 'other fields are shared');
+    assert.equal(page.messages, messages, "the caller's page is unchanged");
+    assert.ok(messages[0]?.envelopeXml instanceof Buffer);
+  });
+
+  test('message batches and bodies are packed; other calls, and calls without bytes, pass as they are', () => {
+    const batch = packArguments('putMessages', [[message('a'), message('b')]]);
+    assert.equal(batch.transfer.length, 1);
+    const body = new Uint8Array([5, 6, 7]);
+    const put = packArguments('putBody', ['acct', 'a', { body, text: 'hi' }]);
+    const [account, msgId, packedBody] = put.args as [
+      string,
+      string,
+      { body: Uint8Array; text: string },
+    ];
+    assert.deepEqual([account, msgId, packedBody.text], ['acct', 'a', 'hi']);
+    assert.equal(packedBody.body.buffer, put.transfer[0]);
+    assert.deepEqual([...packedBody.body], [5, 6, 7]);
+    const listArgs = [{ accountId: 'a', folder: 'inbox' }, { limit: 5 }];
+    assert.deepEqual(packArguments('listMessages', listArgs), { args: listArgs, transfer: [] });
+    const empty = [{ accountId: 'a', mailbox: 'INBOX', cursor: 1, messages: [] }];
+    assert.equal(packArguments('applyListPage', empty).args, empty);
+    const broken = [{ accountId: 'a', mailbox: 'INBOX', cursor: 1, messages: [null, 7] }];
+    assert.equal(packArguments('applyListPage', broken).args, broken, 'left for validation');
+  });
+
+  test("a transferred buffer leaves the caller's arrays whole", () => {
+    const input = message('a');
+    const before = [...input.envelopeXml];
+    const { args, transfer } = packArguments('putMessages', [[input]]);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(args, transfer);
+    port1.close();
+    port2.close();
+    assert.equal(transfer[0]?.byteLength, 0, 'the packed buffer moved');
+    assert.deepEqual([...input.envelopeXml], before);
+  });
+});
