@@ -7,7 +7,11 @@ import type { BackoffOptions } from './connection/backoff.ts';
 import { ENGINE_ERROR, engineError } from './errors.ts';
 import type { Outbox } from './send/outbox.ts';
 import { accountValidator } from './security/validator.ts';
-import { verifyIncoming, type StoredVerification } from './security/verify-incoming.ts';
+import {
+  deliveredBy,
+  verifyIncoming,
+  type StoredVerification,
+} from './security/verify-incoming.ts';
 import { errorReportText } from './security/vocabulary.ts';
 import type { ContactInput, LocalStoreProxy } from './store/index.ts';
 import { incomingMessage, type IncomingMessage } from './sync/incoming-message.ts';
@@ -73,10 +77,12 @@ function learntContacts(results: readonly Verified[]): ContactInput[] {
     const address = message.envelope.sender;
     // As the store merges them: a later message without a name keeps the earlier name.
     const name = message.input.display.fromName || learnt.get(address.toLowerCase())?.displayName;
+    const host = deliveredBy(verification.trace);
     learnt.set(address.toLowerCase(), {
       address,
       ...(name === undefined || name === '' ? {} : { displayName: name }),
       certificate,
+      ...(host === undefined ? {} : { deliveredBy: host }),
       source: 'verifiedMessage',
     });
   }

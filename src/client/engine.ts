@@ -817,7 +817,13 @@ class Mt2Engine implements Engine {
         const certificate =
           contact.certificate === undefined
             ? undefined
-            : await judge(parseCertificate(contact.certificate), [], validator, contact.address);
+            : await judge(
+                parseCertificate(contact.certificate),
+                [],
+                validator,
+                contact.address,
+                contact.deliveredBy,
+              );
         return {
           address: contact.address,
           ...(contact.displayName === undefined ? {} : { name: contact.displayName }),

@@ -19,6 +19,10 @@ export function checkContactInput(value: ContactInput, nowMs: number): ContactCo
       contact['certificate'] === undefined
         ? null
         : checkBytes('contact.certificate', contact['certificate'], MAX_CERTIFICATE_BYTES),
+    deliveredBy:
+      contact['deliveredBy'] === undefined
+        ? null
+        : checkId('contact.deliveredBy', contact['deliveredBy']),
     source: checkOneOf('contact.source', contact['source'], CONTACT_SOURCES),
     seenAtMs:
       contact['seenAt'] === undefined ? nowMs : checkDate('contact.seenAt', contact['seenAt']),

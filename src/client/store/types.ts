@@ -253,6 +253,11 @@ export interface ContactInput {
   readonly displayName?: string;
   /** The contact's certificate (DER); its SHA-256 fingerprint is computed by the store. */
   readonly certificate?: Uint8Array;
+  /**
+   * The server that delivered the message the certificate came from (its trace entry
+   * verified); stored with the certificate, replaced whenever a certificate is given.
+   */
+  readonly deliveredBy?: string;
   readonly source: ContactSource;
   /** When this was seen (default: now). */
   readonly seenAt?: Date;
@@ -265,6 +270,8 @@ export interface Contact {
   readonly certificate?: Uint8Array;
   /** SHA-256 of the certificate, lower-case hex. */
   readonly certificateFingerprint?: string;
+  /** The server that delivered the message the certificate came from, if known. */
+  readonly deliveredBy?: string;
   /** Where it was last learned. */
   readonly source: ContactSource;
   readonly firstSeen: Date;

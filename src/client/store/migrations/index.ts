@@ -4,13 +4,14 @@ import { LocalStoreError } from '../errors.ts';
 import type { StoreDb } from '../store-db.ts';
 import * as initial from './0010-initial.ts';
 import * as countedPerBatch from './0020-counted-per-batch.ts';
+import * as contactDeliveredBy from './0030-contact-delivered-by.ts';
 
 export interface Migration {
   readonly version: number;
   readonly up: (db: StoreDb) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, countedPerBatch];
+export const MIGRATIONS: readonly Migration[] = [initial, countedPerBatch, contactDeliveredBy];
 
 /** The schema version this code writes. */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

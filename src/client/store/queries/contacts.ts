@@ -9,6 +9,7 @@ interface ContactRow {
   readonly display_name: string | null;
   readonly certificate: Uint8Array | null;
   readonly certificate_fingerprint: string | null;
+  readonly delivered_by: string | null;
   readonly source: ContactSource;
   readonly first_seen: number;
   readonly last_seen: number;
@@ -22,6 +23,7 @@ function toContact(row: ContactRow): Contact {
     ...(row.certificate_fingerprint === null
       ? {}
       : { certificateFingerprint: row.certificate_fingerprint }),
+    ...(row.delivered_by === null ? {} : { deliveredBy: row.delivered_by }),
     source: row.source,
     firstSeen: new Date(row.first_seen),
     lastSeen: new Date(row.last_seen),
@@ -32,13 +34,15 @@ export interface ContactColumns {
   readonly address: string;
   readonly displayName: string | null;
   readonly certificate: Uint8Array | null;
+  readonly deliveredBy: string | null;
   readonly source: ContactSource;
   readonly seenAtMs: number;
 }
 
 /**
  * Adds or merges a contact: the earliest first-seen and latest last-seen are kept; a
- * display name or certificate given replaces the stored one, one not given keeps it.
+ * display name or certificate given replaces the stored one, one not given keeps it. The
+ * delivering server goes with the certificate: replaced (or cleared) with it.
  */
 export function upsertContact(db: StoreDb, contact: ContactColumns): Contact {
   const fingerprint =
@@ -46,11 +50,14 @@ export function upsertContact(db: StoreDb, contact: ContactColumns): Contact {
       ? null
       : createHash('sha256').update(contact.certificate).digest('hex');
   db.statement(
-    `INSERT INTO contacts (address, display_name, certificate, certificate_fingerprint, source,
-       first_seen, last_seen)
-     VALUES (:address, :display_name, :certificate, :fingerprint, :source, :seen, :seen)
+    `INSERT INTO contacts (address, display_name, certificate, certificate_fingerprint,
+       delivered_by, source, first_seen, last_seen)
+     VALUES (:address, :display_name, :certificate, :fingerprint, :delivered_by, :source, :seen,
+       :seen)
      ON CONFLICT (address) DO UPDATE SET
        display_name = coalesce(excluded.display_name, display_name),
+       delivered_by = CASE WHEN excluded.certificate IS NULL THEN delivered_by
+         ELSE excluded.delivered_by END,
        certificate = coalesce(excluded.certificate, certificate),
        certificate_fingerprint = coalesce(excluded.certificate_fingerprint, certificate_fingerprint),
        source = excluded.source,
@@ -61,6 +68,7 @@ export function upsertContact(db: StoreDb, contact: ContactColumns): Contact {
     display_name: contact.displayName,
     certificate: contact.certificate,
     fingerprint,
+    delivered_by: contact.deliveredBy,
     source: contact.source,
     seen: contact.seenAtMs,
   });

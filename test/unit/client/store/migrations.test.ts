@@ -108,6 +108,34 @@ describe('migrations', () => {
     }
   });
 
+  test('0030: contacts of a version-20 file keep everything and gain the delivering server', () => {
+    const path = storePath(folder);
+    const old = new StoreDb(new Database(path));
+    migrate(old, 0, MIGRATIONS.slice(0, 2));
+    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    old.exec(
+      `INSERT INTO contacts (address, display_name, certificate, certificate_fingerprint, source,
+         first_seen, last_seen) VALUES ('bob@b.example', 'Bob', x'3000', 'ff', 'import', 1, 2)`,
+    );
+    old.close();
+    const store = LocalStore.open({ path });
+    try {
+      assert.equal(store.db.userVersion(), LATEST_VERSION);
+      const bob = store.contact('bob@b.example');
+      assert.equal(bob?.displayName, 'Bob');
+      assert.equal(bob.deliveredBy, undefined);
+      const learnt = store.putContact({
+        address: 'bob@b.example',
+        certificate: new Uint8Array([0x30, 0]),
+        deliveredBy: 'mt2.b.example',
+        source: 'verifiedMessage',
+      });
+      assert.equal(learnt.deliveredBy, 'mt2.b.example');
+    } finally {
+      store.close();
+    }
+  });
+
   test('running the migrations again on an up-to-date file changes nothing', () => {
     const { db, raw } = freshDb();
     migrate(db, 0);

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { MAX_CERTIFICATE_BYTES, type LocalStore } from '../../../../src/client/store/index.ts';
+import {
+  LocalStoreError,
+  MAX_CERTIFICATE_BYTES,
+  type LocalStore,
+} from '../../../../src/client/store/index.ts';
 import { ACCOUNT } from './fixtures/messages.ts';
 import { openTempStore, tempFolder } from './fixtures/temp-store.ts';
 
@@ -131,6 +135,39 @@ describe('contacts', () => {
     assert.equal(older.firstSeen.toISOString(), '2025-06-01T00:00:00.000Z');
     assert.equal(older.lastSeen.toISOString(), '2026-02-01T00:00:00.000Z');
     assert.deepEqual(local.contact('BOB@b.example'), older);
+  });
+
+  test('the delivering server goes with the certificate: kept with a name alone, replaced or cleared with a certificate', () => {
+    const local = store();
+    const certificate = new Uint8Array([0x30, 0x03, 1, 2, 3]);
+    const learnt = local.putContact({
+      address: 'alice@alpha.test',
+      certificate,
+      deliveredBy: 'mt2.beta.test',
+      source: 'verifiedMessage',
+    });
+    assert.equal(learnt.deliveredBy, 'mt2.beta.test');
+    const named = local.putContact({
+      address: 'alice@alpha.test',
+      displayName: 'Alice',
+      source: 'vcard',
+    });
+    assert.equal(named.deliveredBy, 'mt2.beta.test', 'no certificate given: kept');
+    const imported = local.putContact({
+      address: 'alice@alpha.test',
+      certificate,
+      source: 'import',
+    });
+    assert.equal(imported.deliveredBy, undefined, 'a certificate without one clears it');
+    assert.throws(
+      () =>
+        local.putContact({
+          address: 'alice@alpha.test',
+          deliveredBy: 42 as unknown as string,
+          source: 'import',
+        }),
+      LocalStoreError,
+    );
   });
 
   test('find by address or name prefix; LIKE wildcards in the prefix are literal', () => {
