@@ -202,11 +202,15 @@ export function readString(tlv: Tlv): string | undefined {
     case TAG.teletexString:
       return content.toString('latin1');
     case TAG.bmpString:
+      if (content.length % 2 !== 0) malformed('a BMPString of an odd length');
       return Buffer.from(content).swap16().toString('utf16le');
     case TAG.universalString: {
+      if (content.length % 4 !== 0) malformed('a UniversalString whose length is not 4n');
       const points: number[] = [];
-      for (let index = 0; index + 3 < content.length; index += 4) {
-        points.push(content.readUInt32BE(index));
+      for (let index = 0; index < content.length; index += 4) {
+        const point = content.readUInt32BE(index);
+        if (point > 0x10ffff) malformed('a UniversalString character beyond U+10FFFF');
+        points.push(point);
       }
       return String.fromCodePoint(...points);
     }

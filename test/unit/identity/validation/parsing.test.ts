@@ -146,6 +146,13 @@ describe('parseCrl', () => {
     assert.throws(() => parseCrl(goodCrl.subarray(0, 40)), failsWith('MALFORMED_DER'));
   });
 
+  test('a name string of an impossible length (a BMPString of odd length) gives MALFORMED_DER', () => {
+    // Found by the property below: this flip made Buffer.swap16 throw a RangeError.
+    const corrupt = new Uint8Array(goodCrl);
+    corrupt[82] = (corrupt[82] ?? 0) ^ 13;
+    assert.throws(() => parseCrl(corrupt), failsWith('MALFORMED_DER'));
+  });
+
   test('any corruption of a CRL gives a CertificateInputError or a parsed value', () => {
     fc.assert(
       fc.property(fc.nat(goodCrl.length - 1), fc.integer({ min: 1, max: 255 }), (offset, flip) => {
