@@ -28,7 +28,10 @@ export interface CmsSignOptions {
   readonly detached?: boolean;
   /** The signingTime attribute; default: now. */
   readonly signingTime?: Date;
-  /** Certificates to include besides the signer's; default: the credentials' chain. */
+  /**
+   * Certificates to include besides the signer's; default: the credentials' chain. A
+   * self-signed one (a root) is left out: a verifier trusts it only if it holds it already.
+   */
   readonly extraCertificates?: readonly X509Certificate[];
 }
 
@@ -71,12 +74,20 @@ function signerConstants(signer: Credentials, options: CmsSignOptions): SignerCo
       signerIdentifier: issuerAndSerialNumber(signer.certificate),
       certificates: withIdentifier(
         0xa0,
-        setOf(...[signer.certificate, ...extra].map((certificate) => certificate.raw)),
+        setOf(
+          ...[signer.certificate, ...extra.filter((certificate) => !isSelfSigned(certificate))].map(
+            (certificate) => certificate.raw,
+          ),
+        ),
       ),
     };
     byChain.set(extra, constants);
   }
   return constants;
+}
+
+function isSelfSigned(certificate: X509Certificate): boolean {
+  return certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey);
 }
 
 const algorithmByKey = new WeakMap<KeyObject, Buffer>();

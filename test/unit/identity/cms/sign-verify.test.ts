@@ -4,7 +4,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  createCsr,
   encryptCms,
+  generateRsaPrivateKey,
+  issueUserCertificate,
   MAX_CMS_INPUT_BYTES,
   privateKeyToPem,
   signCms,
@@ -20,6 +23,7 @@ import {
   strangerPki,
   testPki,
 } from '../helpers.ts';
+import { makeIntermediateCa } from '../../../helpers/intermediate-ca.ts';
 
 /** Every octet value, CR LF and a NUL: content that must survive byte for byte. */
 const CONTENT = Buffer.concat([
@@ -67,14 +71,13 @@ async function opensslVerify(dir: string, signed: Buffer, caPem: string, detache
 }
 
 describe('CMS SignedData: we sign, openssl verifies', () => {
-  test('detached, carrying the signer and its chain', async () => {
+  test('detached, carrying the signer but not its self-signed root; openssl verifies with the root', async () => {
     const { ca, alice } = await testPki();
     const dir = await scratchDir();
     const ours = verifyCms(signCms(CONTENT, alice), { content: CONTENT });
-    // The certificates field is a DER SET OF, so its order is the encoding's, not ours.
     assert.deepEqual(
-      ours.certificates.map((certificate) => certificate.fingerprint256).sort(),
-      [alice.certificate.fingerprint256, ca.certificate.fingerprint256].sort(),
+      ours.certificates.map((certificate) => certificate.fingerprint256),
+      [alice.certificate.fingerprint256],
     );
     const result = await opensslVerify(
       dir,
@@ -84,6 +87,28 @@ describe('CMS SignedData: we sign, openssl verifies', () => {
     );
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Verification successful/);
+  });
+
+  test('an intermediate CA travels with the signature, its root does not', async () => {
+    const { ca } = await testPki();
+    const issuing = await makeIntermediateCa(ca);
+    const privateKey = await generateRsaPrivateKey();
+    const address = 'carol@example.com';
+    const carol: Credentials = {
+      certificate: issueUserCertificate(issuing, createCsr(privateKey, { address }), { address }),
+      privateKey,
+      chain: [issuing.certificate, ca.certificate],
+    };
+    const signed = signCms(CONTENT, carol);
+    // The certificates field is a DER SET OF, so its order is the encoding's, not ours.
+    assert.deepEqual(
+      verifyCms(signed, { content: CONTENT })
+        .certificates.map((certificate) => certificate.fingerprint256)
+        .sort(),
+      [carol.certificate.fingerprint256, issuing.certificate.fingerprint256].sort(),
+    );
+    const result = await opensslVerify(await scratchDir(), signed, ca.certificate.toString(), true);
+    assert.equal(result.code, 0, result.stderr);
   });
 
   test('attached, and openssl outputs the exact content', async () => {
