@@ -365,9 +365,12 @@ describe('mt2d pre-transfer filters, each with its own code', () => {
     test('a message over MAXMSG: 99.0.5.12 (each part within MAXPART)', async () => {
       const connection = await asAlice();
       const message = await buildSignedMessage(
-        { from: alice.address, to: ['carol@alpha.test'], body: new Uint8Array(11_000).fill(65) },
+        // A body of MAXPART itself: each part is within it, the three together over MAXMSG.
+        { from: alice.address, to: ['carol@alpha.test'], body: new Uint8Array(12_000).fill(65) },
         alice.credentials,
       );
+      const { envelope, headers, body } = message.parts;
+      assert.ok(envelope.length + headers.length + body.length > 14_000, 'over MAXMSG');
       const { session } = connection;
       await session.xfer(message.msgId, 'message/envelope', message.parts.envelope);
       await session.xfer(message.msgId, 'message/headers', message.parts.headers);

@@ -33,6 +33,11 @@ export interface CmsSignOptions {
    * self-signed one (a root) is left out: a verifier trusts it only if it holds it already.
    */
   readonly extraCertificates?: readonly X509Certificate[];
+  /**
+   * Leave the signer's own certificate out too, when it travels beside the SignedData
+   * (MT2's envelope `<certificate>`): the verifier passes it as an extra certificate.
+   */
+  readonly omitSigner?: boolean;
 }
 
 function attribute(type: string, value: Uint8Array): Buffer {
@@ -51,7 +56,16 @@ export type RawSigner = (signedAttributes: Buffer, privateKey: KeyObject) => Pro
 /** The parts of a SignerInfo and SignedData that only depend on the signer (cached). */
 interface SignerConstants {
   readonly signerIdentifier: Buffer;
+  /** The `certificates [0]` field: the signer and its chain. */
   readonly certificates: Buffer;
+  /** The same without the signer; empty (the field left out) when nothing else is sent. */
+  readonly chainOnly: Buffer;
+}
+
+/** The `certificates [0]` field of a SignedData; empty when there is nothing to send. */
+function certificatesField(certificates: readonly X509Certificate[]): Buffer {
+  if (certificates.length === 0) return Buffer.alloc(0);
+  return withIdentifier(0xa0, setOf(...certificates.map((certificate) => certificate.raw)));
 }
 
 // A host signs every trace entry with the same credentials: the certificate fields are
@@ -70,16 +84,11 @@ function signerConstants(signer: Credentials, options: CmsSignOptions): SignerCo
   }
   let constants = byChain.get(extra);
   if (constants === undefined) {
+    const chain = extra.filter((certificate) => !isSelfSigned(certificate));
     constants = {
       signerIdentifier: issuerAndSerialNumber(signer.certificate),
-      certificates: withIdentifier(
-        0xa0,
-        setOf(
-          ...[signer.certificate, ...extra.filter((certificate) => !isSelfSigned(certificate))].map(
-            (certificate) => certificate.raw,
-          ),
-        ),
-      ),
+      certificates: certificatesField([signer.certificate, ...chain]),
+      chainOnly: certificatesField(chain),
     };
     byChain.set(extra, constants);
   }
@@ -133,7 +142,7 @@ function prepareSignedData(
       integer(1),
       DIGEST_ALGORITHMS,
       encapsulated,
-      constants.certificates,
+      options.omitSigner === true ? constants.chainOnly : constants.certificates,
       setOf(signerInfo),
     );
     return wrapContentInfo(OID_SIGNED_DATA, signedData);

@@ -111,7 +111,8 @@ export function signEnvelope(
   const statement = encodeMessageStatement({ messageId: envelope.messageId, parts: digests });
   return {
     ...envelope,
-    signature: signStatement(statement, credentials, at),
+    // The certificate travels once, in `<certificate>`; the verifier hands it to CMS.
+    signature: signStatement(statement, credentials, at, { omitSigner: true }),
     certificate: credentials.certificate.raw,
   };
 }
@@ -158,8 +159,14 @@ function openSenderSignature(envelope: Mt2Envelope): SenderSignature {
   }
   const opening = openSignature(envelope.signature, [certificate]);
   if (!opening.ok) {
-    const code = opening.problem === 'invalid' ? 'SIGNATURE_INVALID' : 'SIGNATURE_MALFORMED';
-    return fail(code, opening.message);
+    // The signer's certificate travels in `<certificate>`: a SignerInfo naming another
+    // one (not sent) was signed by someone else.
+    const code = {
+      invalid: 'SIGNATURE_INVALID',
+      malformed: 'SIGNATURE_MALFORMED',
+      'unknown-signer': 'SIGNER_NOT_ENVELOPE_CERTIFICATE',
+    } as const satisfies Record<typeof opening.problem, MessageSecurityReasonCode>;
+    return fail(code[opening.problem], opening.message);
   }
   const { opened } = opening;
   if (!opened.signer.raw.equals(certificate.raw)) {

@@ -2,7 +2,7 @@
 // open a received signature, and judge its signer with the IdentityValidator.
 import type { X509Certificate } from 'node:crypto';
 import { x509Of } from '../cms/certificate-cache.ts';
-import { signCms, signCmsWith, type RawSigner } from '../cms/sign.ts';
+import { signCms, signCmsWith, type CmsSignOptions, type RawSigner } from '../cms/sign.ts';
 import { verifyCms } from '../cms/verify.ts';
 import { IdentityError } from '../errors.ts';
 import type { Credentials } from '../issue.ts';
@@ -22,8 +22,13 @@ import { MessageSecurityError } from './errors.ts';
 export const MAX_SIGNATURE_BYTES = 64 * 1024;
 
 /** Signs a statement as CMS SignedData with the statement embedded (it is small). */
-export function signStatement(statement: Buffer, signer: Credentials, at: Date): Buffer {
-  return signCms(statement, signer, { detached: false, signingTime: at });
+export function signStatement(
+  statement: Buffer,
+  signer: Credentials,
+  at: Date,
+  options: Pick<CmsSignOptions, 'omitSigner'> = {},
+): Buffer {
+  return signCms(statement, signer, { ...options, detached: false, signingTime: at });
 }
 
 /** {@link signStatement} with the raw signature made by `rawSign` (e.g. on a worker). */
@@ -76,9 +81,19 @@ export interface OpenedSignature {
 /** The outcome of opening a signature: opened, unreadable, or not verifying. */
 export type Opening =
   | { readonly ok: true; readonly opened: OpenedSignature }
-  | { readonly ok: false; readonly problem: 'malformed' | 'invalid'; readonly message: string };
+  | {
+      readonly ok: false;
+      /** `unknown-signer`: the SignerInfo names a certificate neither sent nor given. */
+      readonly problem: 'malformed' | 'invalid' | 'unknown-signer';
+      readonly message: string;
+    };
 
 const INVALID_CODES = new Set(['CMS_BAD_SIGNATURE', 'CMS_CONTENT_DIGEST_MISMATCH']);
+
+function problemOf(code: string): 'malformed' | 'invalid' | 'unknown-signer' {
+  if (INVALID_CODES.has(code)) return 'invalid';
+  return code === 'CMS_SIGNER_NOT_FOUND' ? 'unknown-signer' : 'malformed';
+}
 
 /** Verifies a SignedData with one signer and an embedded statement; never throws for bad input. */
 export function openSignature(
@@ -111,7 +126,7 @@ export function openSignature(
     if (!(error instanceof IdentityError)) throw error;
     return {
       ok: false,
-      problem: INVALID_CODES.has(error.code) ? 'invalid' : 'malformed',
+      problem: problemOf(error.code),
       message: error.message,
     };
   }

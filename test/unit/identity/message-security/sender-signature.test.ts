@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import {
   decodeMessageStatement,
@@ -55,6 +56,13 @@ describe('signMessage and verifyMessage', () => {
     assert.ok(parts.envelope.signature !== undefined);
     const signature = await put(dir, 'signature.der', parts.envelope.signature);
     const anchor = await put(dir, 'ca.pem', ca.certificate.toString());
+    // The signer's certificate travels in the envelope, not in the SignedData.
+    assert.ok(parts.envelope.certificate !== undefined);
+    const signer = await put(
+      dir,
+      'signer.pem',
+      new X509Certificate(parts.envelope.certificate).toString(),
+    );
     const out = join(dir, 'statement.der');
     const verified = await openssl([
       'cms',
@@ -65,6 +73,8 @@ describe('signMessage and verifyMessage', () => {
       signature,
       '-CAfile',
       anchor,
+      '-certfile',
+      signer,
       '-binary',
       '-out',
       out,
