@@ -1,7 +1,6 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { CaResolverView, TrustSettingsView } from '../../src/api/index.ts';
-import { describeError } from '../api/client.ts';
-import { useApi } from '../api/context.tsx';
+import { useTrustSettings } from './use-trust-settings.ts';
 import { TextField } from '../app/TextField.tsx';
 
 const DNS_PORT = 53;
@@ -33,13 +32,11 @@ function fieldOf(resolvers: readonly CaResolverView[], kind: CaResolverView['kin
 
 /** Delegated CA validation on or off, and where other domains' CAs are looked up. */
 export function DelegatedValidation({ onSaved }: { readonly onSaved: () => void }) {
-  const api = useApi();
   const [settings, setSettings] = useState<TrustSettingsView>();
   const [delegated, setDelegated] = useState(false);
   const [folder, setFolder] = useState('');
   const [dns, setDns] = useState('');
   const [ldap, setLdap] = useState('');
-  const [message, setMessage] = useState<string>();
 
   const show = (loaded: TrustSettingsView) => {
     setSettings(loaded);
@@ -48,30 +45,21 @@ export function DelegatedValidation({ onSaved }: { readonly onSaved: () => void 
     setDns(fieldOf(loaded.resolvers, 'dns'));
     setLdap(fieldOf(loaded.resolvers, 'ldap'));
   };
-  useEffect(() => {
-    api.call('trustSettings', {}).then(show, (failure: unknown) => {
-      setMessage(describeError(failure));
-    });
-  }, [api]);
+  const { message, save } = useTrustSettings(show, onSaved);
 
-  const save = async (event: SyntheticEvent) => {
+  const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     if (settings === undefined) return;
-    try {
-      show(
-        await api.call('setTrustSettings', {
-          blacklistedIssuerDomains: [...settings.blacklistedIssuerDomains],
-          vouchedAddresses: [...settings.vouchedAddresses],
-          trustedGatewayHosts: [...settings.trustedGatewayHosts],
-          delegatedValidation: delegated,
-          resolvers: resolversOf(folder, dns, ldap),
-        }),
-      );
-      setMessage('Saved; certificates are checked again with it.');
-      onSaved();
-    } catch (failure) {
-      setMessage(describeError(failure));
-    }
+    await save(
+      {
+        blacklistedIssuerDomains: [...settings.blacklistedIssuerDomains],
+        vouchedAddresses: [...settings.vouchedAddresses],
+        trustedGatewayHosts: [...settings.trustedGatewayHosts],
+        delegatedValidation: delegated,
+        resolvers: resolversOf(folder, dns, ldap),
+      },
+      'Saved; certificates are checked again with it.',
+    );
   };
 
   if (settings === undefined) {
@@ -81,7 +69,7 @@ export function DelegatedValidation({ onSaved }: { readonly onSaved: () => void 
     <form
       className="trust-settings"
       aria-label="Looking up other domains’ authorities"
-      onSubmit={(e) => void save(e)}
+      onSubmit={(e) => void submit(e)}
     >
       <h3>Other domains’ authorities</h3>
       <label>

@@ -1,7 +1,6 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { TrustSettingsView } from '../../src/api/index.ts';
-import { describeError } from '../api/client.ts';
-import { useApi } from '../api/context.tsx';
+import { useTrustSettings } from './use-trust-settings.ts';
 
 const lines = (text: string): string[] =>
   text
@@ -14,11 +13,9 @@ const lines = (text: string): string[] =>
  * is set under Authorities (DelegatedValidation); saving here leaves it out, so it stays.
  */
 export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
-  const api = useApi();
   const [blacklist, setBlacklist] = useState('');
   const [vouched, setVouched] = useState('');
   const [gateways, setGateways] = useState('');
-  const [message, setMessage] = useState<string>();
   // The fields appear once loaded: typing before would be overwritten by the load.
   const [loaded, setLoaded] = useState(false);
 
@@ -28,32 +25,23 @@ export function TrustSettings({ onSaved }: { readonly onSaved: () => void }) {
     setGateways(settings.trustedGatewayHosts.join('\n'));
     setLoaded(true);
   };
-  useEffect(() => {
-    api.call('trustSettings', {}).then(show, (failure: unknown) => {
-      setMessage(describeError(failure));
-    });
-  }, [api]);
+  const { message, save } = useTrustSettings(show, onSaved);
 
-  const save = async (event: SyntheticEvent) => {
+  const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
-    try {
-      show(
-        await api.call('setTrustSettings', {
-          blacklistedIssuerDomains: lines(blacklist),
-          vouchedAddresses: lines(vouched),
-          trustedGatewayHosts: lines(gateways),
-        }),
-      );
-      setMessage('Trust settings saved; messages are checked again with them.');
-      onSaved();
-    } catch (failure) {
-      setMessage(describeError(failure));
-    }
+    await save(
+      {
+        blacklistedIssuerDomains: lines(blacklist),
+        vouchedAddresses: lines(vouched),
+        trustedGatewayHosts: lines(gateways),
+      },
+      'Trust settings saved; messages are checked again with them.',
+    );
   };
 
   if (!loaded) return message === undefined ? <p>Loading…</p> : <p role="alert">{message}</p>;
   return (
-    <form className="trust-settings" aria-label="Trust settings" onSubmit={(e) => void save(e)}>
+    <form className="trust-settings" aria-label="Trust settings" onSubmit={(e) => void submit(e)}>
       <label>
         Never trust certificates issued by these domains (one a line)
         <textarea

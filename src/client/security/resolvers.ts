@@ -1,22 +1,8 @@
 import type { CaResolverView } from '../../api/index.ts';
-import {
-  CachingResolver,
-  DnsResolver,
-  FirstAnswerResolver,
-  LdapResolver,
-  StaticFileResolver,
-  type CaResolver,
-} from '../../identity/index.ts';
+import { resolverChain, type CaResolver, type CaResolverSpec } from '../../identity/index.ts';
 
-function resolverOf(setting: CaResolverView): CaResolver {
-  switch (setting.kind) {
-    case 'static-file':
-      return new StaticFileResolver(setting.folder);
-    case 'dns':
-      return new DnsResolver({ host: setting.host, port: setting.port });
-    case 'ldap':
-      return new LdapResolver({ url: setting.url });
-  }
+function specOf(setting: CaResolverView): CaResolverSpec {
+  return setting.kind === 'static-file' ? { kind: 'file', folder: setting.folder } : setting;
 }
 
 /**
@@ -25,6 +11,5 @@ function resolverOf(setting: CaResolverView): CaResolver {
  * lookup. Undefined when none is configured.
  */
 export function delegatedResolver(settings: readonly CaResolverView[]): CaResolver | undefined {
-  if (settings.length === 0) return undefined;
-  return new CachingResolver(new FirstAnswerResolver(settings.map(resolverOf)));
+  return resolverChain(settings.map(specOf));
 }

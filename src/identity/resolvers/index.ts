@@ -11,3 +11,4 @@ export {
 } from './dns.ts';
 export { CachingResolver, type CachingOptions } from './caching.ts';
 export { FirstAnswerResolver } from './first-answer.ts';
+export { resolverChain, type CaResolverSpec, type ResolverChainOptions } from './chain.ts';

@@ -1,19 +1,8 @@
 // Delegated CA lookup for mt2d (mt2-profile.md section 5): the resolvers named by
 // `trust.caResolvers`, asked in order, their answers cached for `trust.caResolverCacheMs`.
-import {
-  CachingResolver,
-  DnsResolver,
-  FirstAnswerResolver,
-  LdapResolver,
-  StaticFileResolver,
-  type CaResolver,
-} from '../../identity/index.ts';
+import { resolverChain, type CaResolver, type CaResolverSpec } from '../../identity/index.ts';
 
-/** One entry of `trust.caResolvers`, parsed. */
-export type CaResolverSpec =
-  | { readonly kind: 'dns'; readonly host: string; readonly port: number }
-  | { readonly kind: 'ldap'; readonly url: string }
-  | { readonly kind: 'file'; readonly folder: string };
+export type { CaResolverSpec };
 
 const DNS_SPEC = /^dns:(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s/]+))(?::(\d{1,5}))?$/;
 const LDAP_SPEC = /^ldaps?:\/\/[^\s/]+\/?$/;
@@ -40,26 +29,10 @@ export function parseCaResolverSpec(text: string): CaResolverSpec | undefined {
 /** Longest wait for one resolver's answer: a HELO waits for it. */
 const RESOLVER_TIMEOUT_MS = 5000;
 
-function resolverOf(spec: CaResolverSpec): CaResolver {
-  switch (spec.kind) {
-    case 'dns':
-      return new DnsResolver({ host: spec.host, port: spec.port, timeoutMs: RESOLVER_TIMEOUT_MS });
-    case 'ldap':
-      return new LdapResolver({ url: spec.url, timeoutMs: RESOLVER_TIMEOUT_MS });
-    case 'file':
-      return new StaticFileResolver(spec.folder);
-  }
-}
-
 /** The resolver of `trust.caResolvers`, cached; undefined when the list is empty. */
 export function caResolverFor(
   specs: readonly CaResolverSpec[],
   cacheMs: number,
 ): CaResolver | undefined {
-  if (specs.length === 0) return undefined;
-  const resolvers = specs.map(resolverOf);
-  const first = resolvers[0];
-  const inner =
-    resolvers.length === 1 && first !== undefined ? first : new FirstAnswerResolver(resolvers);
-  return new CachingResolver(inner, { ttlMs: cacheMs });
+  return resolverChain(specs, { timeoutMs: RESOLVER_TIMEOUT_MS, cacheMs });
 }
