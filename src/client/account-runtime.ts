@@ -1,6 +1,6 @@
 import type { ApiEvent, ConnectionView, TrustSettingsView } from '../api/index.ts';
 import { certificatesToPem, verifyErrorReport, type IdentityValidator } from '../identity/index.ts';
-import type { ClientSession } from '../protocol/index.ts';
+import { DEFAULT_PACK_BYTES, type ClientSession } from '../protocol/index.ts';
 import { readersOf, type UnlockedAccount } from './accounts/accounts.ts';
 import { AccountConnection } from './connection/account-connection.ts';
 import type { BackoffOptions } from './connection/backoff.ts';
@@ -13,8 +13,12 @@ import {
   type StoredVerification,
 } from './security/verify-incoming.ts';
 import { errorReportText } from './security/vocabulary.ts';
-import type { ContactInput, LocalStoreProxy } from './store/index.ts';
-import { incomingMessage, type IncomingMessage } from './sync/incoming-message.ts';
+import type { ContactInput, LocalStoreProxy, StoredMessage } from './store/index.ts';
+import {
+  awaitsEnvelope,
+  incomingMessage,
+  type IncomingMessage,
+} from './sync/incoming-message.ts';
 import { syncMailbox, type SyncReport } from './sync/mailbox-sync.ts';
 
 /** What an account's runtime needs from the engine around it. */
@@ -44,10 +48,14 @@ interface RoundWaiter {
 
 /** Messages verified at once; keeps a big first sync from starving the event loop. */
 const VERIFY_CONCURRENCY = 8;
-/** Messages whose verdicts are stored in one transaction. */
+/** Messages read from the store, verified, and their verdicts stored in one transaction. */
 const VERIFY_BATCH = 250;
-/** Unverified messages of an earlier run read from the store at once. */
-const LEFTOVER_PAGE = 500;
+
+/** A stored message decoded with its envelope, and whether that envelope was just pulled. */
+interface Arrival {
+  readonly message: IncomingMessage;
+  readonly arrived: boolean;
+}
 
 /** A new message with its verdict, not stored yet. */
 interface Verified {
@@ -102,8 +110,6 @@ export class AccountRuntime {
   private waiters: RoundWaiter[] = [];
   private wake: (() => void) | undefined;
   private nudged = false;
-  /** Whether messages an earlier run stored but never verified were looked for. */
-  private leftoversVerified = false;
   /** Set by stop(): verification ends after its batch (the next start picks up the rest). */
   private stopping = false;
 
@@ -237,101 +243,133 @@ export class AccountRuntime {
   }
 
   private async round(session: ClientSession): Promise<SyncReport> {
-    const { store, emit } = this.context;
+    const { emit } = this.context;
     const accountId = this.id;
     // Headers first: every page is stored (and shown, as "not checked yet") before any
-    // signature is checked, so a big first sync fills the list as fast as the wire allows.
-    const arrived: IncomingMessage[] = [];
+    // envelope is pulled or signature checked, so a big first sync fills the list as
+    // fast as the wire allows.
     const report = await syncMailbox(session, {
       accountId,
-      store,
+      store: this.context.store,
       reader: readersOf(this.account),
       onProgress: (phase, done, total) => {
         emit({ type: 'sync-progress', accountId, phase, done, total });
       },
-      onStored: (messages) => {
-        arrived.push(...messages);
-        if (messages.length > 0) emit({ type: 'messages-changed', folders: ['inbox'] });
-        return Promise.resolve();
+      onStored: (added) => {
+        if (added > 0) emit({ type: 'messages-changed', folders: ['inbox'] });
       },
     });
     this.lastReport = report;
-    await this.verifyAll(arrived);
-    if (!this.leftoversVerified) {
-      await this.verifyLeftovers();
-      this.leftoversVerified = true;
-    }
+    await this.verifyStored(session);
     await this.context.outbox.run(accountId, session);
     return report;
   }
 
   /**
-   * Verifies what a round brought, a batch at a time: each batch's verdicts and learnt
-   * contacts are stored in one transaction (a transaction per message cost a disk sync
-   * each, most of a big first sync's verification time), then shown.
+   * Verifies every message the store holds without a verdict (this round's, and those an
+   * earlier run stopped before), a batch at a time, oldest first. The store is the
+   * queue, so a first sync of any size keeps no decoded message in memory.
    */
-  private async verifyAll(messages: readonly IncomingMessage[]): Promise<void> {
-    for (let at = 0; at < messages.length && !this.isStopping(); at += VERIFY_BATCH) {
-      const batch = messages.slice(at, at + VERIFY_BATCH);
-      const results: Verified[] = [];
-      let next = 0;
-      const worker = async () => {
-        for (let index = next++; index < batch.length; index = next++) {
-          const message = batch[index];
-          if (message !== undefined) results[index] = await this.verifyOne(message);
-        }
-      };
-      await Promise.all(Array.from({ length: VERIFY_CONCURRENCY }, worker));
-      await this.context.store.storeVerifications({
-        accountId: this.id,
-        verifications: results.map((result) => ({
-          msgId: result.message.input.msgId,
-          verificationJson: JSON.stringify(result.verification),
-        })),
-        contacts: learntContacts(results),
-      });
-      for (const result of results) {
-        if (!result.unreadable)
-          await this.context.onVerified?.(result.message, result.verification);
-      }
-      this.context.emit({ type: 'messages-changed', folders: ['inbox'] });
+  private async verifyStored(session: ClientSession): Promise<void> {
+    const seen = new Set<string>();
+    while (!this.isStopping()) {
+      const stored = await this.context.store.unverifiedMessages(this.id, VERIFY_BATCH);
+      const fresh = stored.filter((message) => !seen.has(message.msgId));
+      // Every message of a batch gets a verdict, so a batch never repeats; this only
+      // guards against looping should a verdict not land.
+      if (fresh.length === 0) return;
+      for (const message of fresh) seen.add(message.msgId);
+      await this.verifyBatch(await this.withEnvelopes(session, fresh));
     }
   }
 
   /**
-   * Verifies the messages an earlier run stored but stopped before verifying (they show
-   * "not checked yet" until then), a page at a time.
+   * Pulls, verifies and stores the envelope of a message synced with its headers only,
+   * when connected: a message opened before verification came to it.
    */
-  private async verifyLeftovers(): Promise<void> {
-    const { store } = this.context;
-    const seen = new Set<string>();
-    while (!this.isStopping()) {
-      const stored = await store.unverifiedMessages(this.id, LEFTOVER_PAGE);
-      const fresh = stored.filter((message) => !seen.has(message.msgId));
-      // Every message of a page gets a verdict, so a page never repeats; this only
-      // guards against looping should a verdict not land.
-      if (fresh.length === 0) return;
-      const decoded: IncomingMessage[] = [];
-      for (const message of fresh) {
-        seen.add(message.msgId);
-        if (message.server === undefined) continue;
-        decoded.push(
-          incomingMessage(
-            {
-              accountId: this.id,
-              msgId: message.msgId,
-              server: message.server,
-              sizes: message.sizes,
-              serverFlags: message.serverFlags,
-              envelope: message.envelopeXml,
-              headers: message.headersXml,
-            },
-            readersOf(this.account),
-          ),
-        );
-      }
-      await this.verifyAll(decoded);
+  async completeEnvelope(msgId: string): Promise<void> {
+    const session = this.connection.session;
+    if (session === undefined) return;
+    const stored = await this.context.store.message(this.id, msgId);
+    if (stored?.server === undefined || !awaitsEnvelope(stored)) return;
+    await this.verifyBatch(await this.withEnvelopes(session, [stored]));
+  }
+
+  /**
+   * Stored messages decoded whole: the envelopes still pending pulled (packed) first. One
+   * the server no longer sends is decoded without, and shown as unreadable.
+   */
+  private async withEnvelopes(
+    session: ClientSession,
+    stored: readonly StoredMessage[],
+  ): Promise<Arrival[]> {
+    const pending = stored.filter(awaitsEnvelope);
+    const pulled = new Map<string, Uint8Array>();
+    if (pending.length > 0) {
+      await session.pull(
+        'message/envelope',
+        pending.map((message) => message.msgId),
+        {
+          // A copy: the pulled bytes are a view into a larger chunk, which the store's
+          // worker would otherwise be sent whole.
+          onPart: (msgId, bytes) => {
+            pulled.set(msgId, bytes.slice());
+          },
+          packBytes: DEFAULT_PACK_BYTES,
+        },
+      );
     }
+    const reader = readersOf(this.account);
+    return stored.flatMap((message) => {
+      if (message.server === undefined) return [];
+      const arrived = pulled.get(message.msgId);
+      const envelope = awaitsEnvelope(message) ? arrived : message.envelopeXml;
+      const incoming = incomingMessage(
+        {
+          accountId: this.id,
+          msgId: message.msgId,
+          server: message.server,
+          sizes: message.sizes,
+          serverFlags: message.serverFlags,
+          envelope,
+          headers: message.headersXml,
+        },
+        reader,
+      );
+      return [{ message: incoming, arrived: arrived !== undefined }];
+    });
+  }
+
+  /**
+   * Verifies a batch and stores its verdicts, the envelopes that came for it and the
+   * contacts learnt, in one transaction (a transaction per message cost a disk sync
+   * each, most of a big first sync's verification time), then shows them.
+   */
+  private async verifyBatch(batch: readonly Arrival[]): Promise<void> {
+    const results: Verified[] = [];
+    let next = 0;
+    const worker = async () => {
+      for (let index = next++; index < batch.length; index = next++) {
+        const arrival = batch[index];
+        if (arrival !== undefined) results[index] = await this.verifyOne(arrival.message);
+      }
+    };
+    await Promise.all(Array.from({ length: VERIFY_CONCURRENCY }, worker));
+    await this.context.store.storeVerifications({
+      accountId: this.id,
+      verifications: results.map(({ message, verification }, index) => ({
+        msgId: message.input.msgId,
+        verificationJson: JSON.stringify(verification),
+        ...(batch[index]?.arrived === true
+          ? { envelope: { envelopeXml: message.input.envelopeXml, display: message.input.display } }
+          : {}),
+      })),
+      contacts: learntContacts(results),
+    });
+    for (const result of results) {
+      if (!result.unreadable) await this.context.onVerified?.(result.message, result.verification);
+    }
+    this.context.emit({ type: 'messages-changed', folders: ['inbox'] });
   }
 
   /** Verifies a new message and files the error report it carries (storing is the caller's). */

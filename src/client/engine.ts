@@ -21,6 +21,7 @@ import {
   encodeEnvelope,
   parseBody,
   summarizeHeaders,
+  type Mt2Envelope,
   type Mt2Extension,
   type Mt2Headers,
 } from '../message/index.ts';
@@ -65,6 +66,7 @@ import {
 import type { SyncReport } from './sync/mailbox-sync.ts';
 import {
   readHeaders,
+  awaitsEnvelope,
   storedHeaders,
   type IncomingMessage as SyncedMessage,
 } from './sync/incoming-message.ts';
@@ -117,6 +119,20 @@ const REMOTE_CONTENT = /\b(?:src|href|background)\s*=\s*["']?\s*https?:/i;
 /** Outgoing copies show their send status and carry no consent requests. */
 function isOutgoing(row: MessageSummary): boolean {
   return row.folder === 'outbox' || row.folder === 'sent';
+}
+
+/**
+ * A stored message's envelope. One synced with its headers only that is still waiting
+ * for it (the engine was offline when it was opened) is ENGINE_OFFLINE.
+ */
+function storedEnvelope(stored: StoredMessage): Mt2Envelope {
+  if (awaitsEnvelope(stored)) {
+    throw engineError(
+      ENGINE_ERROR.OFFLINE,
+      'Not connected: the signature and certificate of this message can be fetched once the connection is back.',
+    );
+  }
+  return decodeEnvelope(stored.envelopeXml);
 }
 
 /** What a page of summaries reads once instead of once per row (see summaries()). */
@@ -468,9 +484,17 @@ class Mt2Engine implements Engine {
     };
   }
 
+  /**
+   * A stored message; one synced with its headers only gets its envelope first (pulled
+   * and verified), when connected.
+   */
   private async stored(key: MessageKey): Promise<StoredMessage> {
-    this.runtimeOf(key.accountId);
-    const stored = await this.store.message(key.accountId, key.msgId);
+    const runtime = this.runtimeOf(key.accountId);
+    let stored = await this.store.message(key.accountId, key.msgId);
+    if (stored !== undefined && awaitsEnvelope(stored)) {
+      await runtime.completeEnvelope(key.msgId);
+      stored = await this.store.message(key.accountId, key.msgId);
+    }
     if (stored === undefined)
       throw engineError(ENGINE_ERROR.UNKNOWN_MESSAGE, 'There is no such message.');
     return stored;
@@ -532,7 +556,7 @@ class Mt2Engine implements Engine {
     stored: StoredMessage,
     octets: Uint8Array,
   ): Uint8Array {
-    const envelope = decodeEnvelope(stored.envelopeXml);
+    const envelope = storedEnvelope(stored);
     return encryptedPartsOf(envelope).has('body')
       ? decryptPart(octets, readersOf(account))
       : octets;
@@ -596,7 +620,7 @@ class Mt2Engine implements Engine {
     this.emit({ type: 'messages-changed', folders: ['inbox', 'trash'] });
     if (stored.headersXml !== undefined) {
       const verification = await verifyIncoming(
-        { envelope: decodeEnvelope(stored.envelopeXml), headers: stored.headersXml, body: octets },
+        { envelope: storedEnvelope(stored), headers: stored.headersXml, body: octets },
         runtime.validator,
       );
       await this.store.setVerification(key.accountId, key.msgId, JSON.stringify(verification));
@@ -910,7 +934,7 @@ class Mt2Engine implements Engine {
       const stored = await this.stored(key);
       const trace = readVerification(stored.verificationJson)?.trace;
       const relayedBy = trace === undefined ? undefined : deliveredBy(trace);
-      const envelope = decodeEnvelope(stored.envelopeXml);
+      const envelope = storedEnvelope(stored);
       return await this.certificates.onMessage(
         key.accountId,
         envelope,

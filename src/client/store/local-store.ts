@@ -10,7 +10,7 @@ import {
   MAX_STORED_BODY_BYTES,
 } from './limits.ts';
 import { checkContactInput } from './contact-input.ts';
-import { checkListPage, checkMessageInput } from './message-input.ts';
+import { checkArrivedEnvelope, checkListPage, checkMessageInput } from './message-input.ts';
 import { checkOutboxFilter, checkOutboxItemInput, checkOutboxUpdate } from './outbox-input.ts';
 import { openDatabase } from './open-database.ts';
 import {
@@ -244,6 +244,10 @@ export class LocalStore implements LocalStoreApi {
         return {
           msgId: checkId(`${field}.msgId`, checked['msgId']),
           json: checkJson(`${field}.verificationJson`, checked['verificationJson'], MAX_JSON_CHARS),
+          envelope:
+            checked['envelope'] === undefined
+              ? undefined
+              : checkArrivedEnvelope(`${field}.envelope`, checked['envelope']),
         };
       },
     );
@@ -253,9 +257,11 @@ export class LocalStore implements LocalStoreApi {
     );
     return db.transaction(() => {
       let written = 0;
-      for (const { msgId, json } of verifications) {
+      for (const { msgId, json, envelope } of verifications) {
         const id = messages.findMessageId(db, account, msgId);
         if (id === undefined) continue;
+        if (envelope !== undefined)
+          messages.writeArrivedEnvelope(db, id, envelope.envelopeXml, envelope.display);
         messages.writeVerification(db, id, json);
         written++;
       }

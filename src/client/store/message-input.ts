@@ -7,7 +7,13 @@ import {
   MAX_SNIPPET_CHARS,
 } from './limits.ts';
 import { LocalStoreError } from './errors.ts';
-import type { Folder, ListPage, MessageInput, ServerLocation } from './types.ts';
+import type {
+  ArrivedEnvelope,
+  Folder,
+  ListPage,
+  MessageInput,
+  ServerLocation,
+} from './types.ts';
 import {
   checkBoolean,
   checkBytes,
@@ -70,6 +76,42 @@ function checkAddresses(field: string, value: unknown): string[] {
   );
 }
 
+/** The display columns an arriving envelope may change (see ArrivedEnvelope). */
+export interface EnvelopeColumns {
+  readonly fromName: string;
+  readonly fromAddress: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly subject: string;
+  readonly signed: boolean;
+  readonly encrypted: boolean;
+}
+
+function checkEnvelopeDisplay(field: string, value: unknown): EnvelopeColumns {
+  const display = checkObject(field, value);
+  return {
+    fromName: checkText(`${field}.fromName`, display['fromName'], MAX_DISPLAY_CHARS),
+    fromAddress: checkText(`${field}.fromAddress`, display['fromAddress'], MAX_DISPLAY_CHARS),
+    to: checkAddresses(`${field}.to`, display['to']),
+    cc: checkAddresses(`${field}.cc`, display['cc']),
+    subject: checkText(`${field}.subject`, display['subject'], MAX_DISPLAY_CHARS),
+    signed: checkBoolean(`${field}.signed`, display['signed']),
+    encrypted: checkBoolean(`${field}.encrypted`, display['encrypted']),
+  };
+}
+
+/** An envelope pulled after its message was stored, with the display it brings. */
+export function checkArrivedEnvelope(
+  field: string,
+  value: unknown,
+): { envelopeXml: Uint8Array; display: EnvelopeColumns } {
+  const input = checkObject(field, value) as Partial<ArrivedEnvelope>;
+  return {
+    envelopeXml: checkBytes(`${field}.envelopeXml`, input.envelopeXml, MAX_PART_XML_BYTES),
+    display: checkEnvelopeDisplay(`${field}.display`, input.display),
+  };
+}
+
 export function checkMessageInput(field: string, value: unknown): MessageColumns {
   const input = checkObject(field, value) as Partial<MessageInput>;
   const sizes = checkObject(`${field}.sizes`, input.sizes);
@@ -87,19 +129,9 @@ export function checkMessageInput(field: string, value: unknown): MessageColumns
     headersSize: checkCount(`${field}.sizes.headers`, sizes['headers']),
     bodySize: checkCount(`${field}.sizes.body`, sizes['body']),
     serverFlags: checkFlags(`${field}.serverFlags`, input.serverFlags),
-    fromName: checkText(`${field}.display.fromName`, display['fromName'], MAX_DISPLAY_CHARS),
-    fromAddress: checkText(
-      `${field}.display.fromAddress`,
-      display['fromAddress'],
-      MAX_DISPLAY_CHARS,
-    ),
-    to: checkAddresses(`${field}.display.to`, display['to']),
-    cc: checkAddresses(`${field}.display.cc`, display['cc']),
-    subject: checkText(`${field}.display.subject`, display['subject'], MAX_DISPLAY_CHARS),
+    ...checkEnvelopeDisplay(`${field}.display`, display),
     dateMs: checkDate(`${field}.display.date`, display['date']),
     hasAttachments: checkBoolean(`${field}.display.hasAttachments`, display['hasAttachments']),
-    signed: checkBoolean(`${field}.display.signed`, display['signed']),
-    encrypted: checkBoolean(`${field}.display.encrypted`, display['encrypted']),
     snippet: checkText(`${field}.display.snippet`, display['snippet'], MAX_SNIPPET_CHARS),
     envelopeXml: checkBytes(`${field}.envelopeXml`, input.envelopeXml, MAX_PART_XML_BYTES),
     headersXml:

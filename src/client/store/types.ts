@@ -121,10 +121,22 @@ export interface ListPage {
   readonly removed?: readonly string[];
 }
 
+/**
+ * The envelope of a message that was synced with its headers only, and what the list
+ * shows once it is in (the sender when the headers name none, the signed and encrypted
+ * icons). The message keeps its date, place and folder.
+ */
+export interface ArrivedEnvelope {
+  readonly envelopeXml: Uint8Array;
+  readonly display: Omit<DisplayFields, 'date' | 'hasAttachments' | 'snippet'>;
+}
+
 /** One message's verification result (JSON text), for {@link VerificationBatch}. */
 export interface VerificationInput {
   readonly msgId: string;
   readonly verificationJson: string;
+  /** The envelope, when it was pulled for this verification. */
+  readonly envelope?: ArrivedEnvelope;
 }
 
 /**

@@ -51,14 +51,38 @@ function addresses(entries: readonly AddressEntry[]): string[] {
     .slice(0, MAX_DISPLAY_ADDRESSES);
 }
 
-/** Headers as readable structure: decrypted with the account's key when encrypted. */
+/**
+ * Whether a headers part came encrypted, before its envelope (which says so) is in: CMS
+ * EnvelopedData is DER and starts with a SEQUENCE (0x30), while an XML document starts
+ * with `<` or a byte order mark, never with `0`. The verification decodes the headers
+ * again with the envelope, and what it finds is what stays.
+ */
+function headersLookEncrypted(octets: Uint8Array): boolean {
+  return octets[0] === 0x30;
+}
+
+/**
+ * Headers as readable structure: decrypted with the account's key when encrypted, as the
+ * envelope says, or, while the envelope is not in yet, as the headers themselves show.
+ */
 export function readHeaders(
-  envelope: Mt2Envelope,
+  envelope: Mt2Envelope | undefined,
   octets: Uint8Array,
   reader: CmsReaders,
 ): Mt2Headers {
-  const plain = encryptedPartsOf(envelope).has('headers') ? decryptPart(octets, reader) : octets;
-  return decodeHeaders(plain);
+  const encrypted =
+    envelope === undefined
+      ? headersLookEncrypted(octets)
+      : encryptedPartsOf(envelope).has('headers');
+  return decodeHeaders(encrypted ? decryptPart(octets, reader) : octets);
+}
+
+/** Whether a stored message still waits for its envelope (see headersFirstMessage). */
+export function awaitsEnvelope(stored: {
+  readonly envelopeXml: Uint8Array;
+  readonly verificationJson?: string;
+}): boolean {
+  return stored.envelopeXml.byteLength === 0 && stored.verificationJson === undefined;
 }
 
 /**
@@ -72,20 +96,38 @@ export function storedHeaders(
 ): Mt2Headers | undefined {
   if (headersXml === undefined) return undefined;
   try {
-    return readHeaders(decodeEnvelope(envelopeXml), headersXml, reader);
+    // Without the envelope yet, the headers show whether they are encrypted.
+    const envelope = envelopeXml.byteLength === 0 ? undefined : decodeEnvelope(envelopeXml);
+    return readHeaders(envelope, headersXml, reader);
   } catch {
     return undefined;
   }
 }
 
+/** What the list shows of the envelope; before it is in, what the headers show. */
+interface EnvelopeDisplay {
+  readonly sender: string;
+  readonly recipients: readonly string[];
+  readonly signed: boolean;
+  readonly encrypted: boolean;
+}
+
+function envelopeDisplay(envelope: Mt2Envelope): EnvelopeDisplay {
+  return {
+    sender: envelope.sender,
+    recipients: envelope.recipients,
+    signed: envelope.signature !== undefined,
+    encrypted: encryptedPartsOf(envelope).size > 0,
+  };
+}
+
 function display(
-  envelope: Mt2Envelope,
+  envelope: EnvelopeDisplay,
   headers: Mt2Headers | undefined,
   arrival: Date,
 ): DisplayFields {
   const summary = headers === undefined ? undefined : summarizeHeaders(headers);
   const from = summary?.from[0];
-  const encrypted = encryptedPartsOf(envelope);
   return {
     fromName: clip(from?.name ?? ''),
     fromAddress: clip(from?.address ?? envelope.sender),
@@ -97,8 +139,8 @@ function display(
     subject: clip(summary?.subject ?? ''),
     date: summary?.date ?? arrival,
     hasAttachments: false,
-    signed: envelope.signature !== undefined,
-    encrypted: encrypted.size > 0,
+    signed: envelope.signed,
+    encrypted: envelope.encrypted,
     snippet: '',
   };
 }
@@ -118,6 +160,19 @@ function unreadable(arrival: Date): DisplayFields {
   };
 }
 
+/** The store's input for a pulled message, but for its headers and display. */
+function baseInput(pulled: PulledMessage) {
+  return {
+    accountId: pulled.accountId,
+    msgId: pulled.msgId,
+    folder: 'inbox' as const,
+    server: pulled.server,
+    sizes: pulled.sizes,
+    serverFlags: pulled.serverFlags,
+    envelopeXml: pulled.envelope ?? new Uint8Array(0),
+  };
+}
+
 /**
  * Turns what the server sent for a new message into the store's input. A part that
  * cannot be read does not lose the message: it is stored with what could be read and
@@ -128,15 +183,7 @@ export function incomingMessage(
   reader: CmsReaders,
   arrival: Date = new Date(),
 ): IncomingMessage {
-  const base = {
-    accountId: pulled.accountId,
-    msgId: pulled.msgId,
-    folder: 'inbox' as const,
-    server: pulled.server,
-    sizes: pulled.sizes,
-    serverFlags: pulled.serverFlags,
-    envelopeXml: pulled.envelope ?? new Uint8Array(0),
-  };
+  const base = baseInput(pulled);
   let envelope: Mt2Envelope;
   try {
     if (pulled.envelope === undefined) throw new Error('the server did not send the envelope');
@@ -158,9 +205,41 @@ export function incomingMessage(
     problem = `The headers cannot be read: ${error instanceof Error ? error.message : String(error)}`;
   }
   return {
-    input: { ...base, ...withHeaders, display: display(envelope, headers, arrival) },
+    input: {
+      ...base,
+      ...withHeaders,
+      display: display(envelopeDisplay(envelope), headers, arrival),
+    },
     envelope,
     headers,
     ...(problem === undefined ? {} : { problem }),
   };
+}
+
+/**
+ * A new message as the sync stores it when only its headers were pulled: the list shows
+ * it at once, and its envelope (the signature, the certificate and the trace, about ten
+ * times the headers' size) comes with its verification. A message that came with its
+ * envelope (one without headers) is stored whole.
+ */
+export function headersFirstMessage(
+  pulled: PulledMessage,
+  reader: CmsReaders,
+  arrival: Date = new Date(),
+): MessageInput {
+  if (pulled.envelope !== undefined || pulled.headers === undefined)
+    return incomingMessage(pulled, reader, arrival).input;
+  let headers: Mt2Headers | undefined;
+  try {
+    headers = readHeaders(undefined, pulled.headers, reader);
+  } catch {
+    // Shown without what the headers would say; the verification tells why.
+  }
+  const notYet: EnvelopeDisplay = {
+    sender: '',
+    recipients: [],
+    signed: false,
+    encrypted: headersLookEncrypted(pulled.headers),
+  };
+  return { ...baseInput(pulled), headersXml: pulled.headers, display: display(notYet, headers, arrival) };
 }

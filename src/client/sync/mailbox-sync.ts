@@ -5,8 +5,13 @@ import type {
   MailboxListing,
 } from '../../protocol/index.ts';
 import { DEFAULT_PACK_BYTES, MAILBOX_FLAGS } from '../../protocol/index.ts';
-import type { FlagChange, LocalStoreProxy, ServerStateUpdate } from '../store/index.ts';
-import { incomingMessage, type IncomingMessage } from './incoming-message.ts';
+import type {
+  FlagChange,
+  LocalStoreProxy,
+  MessageInput,
+  ServerStateUpdate,
+} from '../store/index.ts';
+import { headersFirstMessage } from './incoming-message.ts';
 import type { CmsReaders } from '../../identity/index.ts';
 
 /** The one server mailbox of a user (MT2 has no server folders). */
@@ -15,7 +20,7 @@ export const SERVER_MAILBOX = 'inbox';
 /** Entries asked per LIST; the server may cut it lower. */
 export const LIST_PAGE_ENTRIES = 1000;
 
-/** Envelopes and headers come packed into XFERs of about this size, when the server packs. */
+/** Parts come packed into XFERs of about this size, when the server packs. */
 const packBytes = DEFAULT_PACK_BYTES;
 
 /** Flag changes pushed per round. */
@@ -30,8 +35,8 @@ export interface MailboxSyncContext {
   /** The account's key, to read encrypted headers. */
   readonly reader: CmsReaders;
   readonly onProgress: (phase: SyncPhase, done: number, total: number) => void;
-  /** New messages stored (for verification and contacts), page by page. */
-  readonly onStored: (messages: readonly IncomingMessage[]) => Promise<void>;
+  /** A page's new messages are stored (they wait for their envelope and verification). */
+  readonly onStored: (added: number) => void;
 }
 
 /** What one sync did (tests assert on it). */
@@ -106,19 +111,22 @@ interface ListedPage {
 /** A listed page with its new messages pulled and decoded. */
 interface FetchedPage extends ListedPage {
   /** The fresh entries' messages, in listing order. */
-  readonly incoming: readonly IncomingMessage[];
+  readonly incoming: readonly MessageInput[];
 }
 
+/** Whether a listed message is synced by its envelope: it has no headers to show. */
+const listedByEnvelope = (entry: MailboxEntry) => entry.partSizes.headers === 0;
+
 /**
- * Decodes each new message as soon as its parts are in (its envelope, and its headers
- * unless LIST said it has none), so decoding runs between the arriving XFERs while the
- * server keeps sending, instead of all at once after the last one.
+ * Decodes each new message as soon as its part is in (its headers; its envelope when it
+ * has none), so decoding runs between the arriving XFERs while the server keeps
+ * sending, instead of all at once after the last one.
  */
 class PageDecoder {
   private readonly entries: ReadonlyMap<string, MailboxEntry>;
   private readonly envelopes = new Map<string, Uint8Array>();
   private readonly headers = new Map<string, Uint8Array>();
-  private readonly decoded = new Map<string, IncomingMessage>();
+  private readonly decoded = new Map<string, MessageInput>();
 
   constructor(
     private readonly fresh: readonly MailboxEntry[],
@@ -138,19 +146,19 @@ class PageDecoder {
   };
 
   /** Every fresh message, those with a part missing decoded with what came. */
-  finish(): IncomingMessage[] {
+  finish(): MessageInput[] {
     return this.fresh.map((entry) => this.decoded.get(entry.msgId) ?? this.decode(entry));
   }
 
   private offer(msgId: string): void {
     const entry = this.entries.get(msgId);
-    if (entry === undefined || this.decoded.has(msgId) || !this.envelopes.has(msgId)) return;
-    if (entry.partSizes.headers > 0 && !this.headers.has(msgId)) return;
+    if (entry === undefined || this.decoded.has(msgId)) return;
+    if (!(listedByEnvelope(entry) ? this.envelopes : this.headers).has(msgId)) return;
     this.decode(entry);
   }
 
-  private decode(entry: MailboxEntry): IncomingMessage {
-    const message = incomingMessage(
+  private decode(entry: MailboxEntry): MessageInput {
+    const message = headersFirstMessage(
       {
         accountId: this.context.accountId,
         msgId: entry.msgId,
@@ -188,15 +196,20 @@ async function pullPage(
   context: MailboxSyncContext,
   listed: ListedPage,
 ): Promise<FetchedPage> {
-  const ids = listed.fresh.map((entry) => entry.msgId);
-  context.onProgress('headers', 0, ids.length);
+  const byEnvelope = listed.fresh.filter(listedByEnvelope).map((entry) => entry.msgId);
+  const byHeaders = listed.fresh
+    .filter((entry) => !listedByEnvelope(entry))
+    .map((entry) => entry.msgId);
+  context.onProgress('headers', 0, listed.fresh.length);
   const decoder = new PageDecoder(listed.fresh, context);
-  if (ids.length > 0) {
-    await Promise.all([
-      session.pull('message/envelope', ids, { onPart: decoder.onEnvelope, packBytes }),
-      session.pull('message/headers', ids, { onPart: decoder.onHeaders, packBytes }),
-    ]);
-  }
+  await Promise.all([
+    byEnvelope.length === 0
+      ? undefined
+      : session.pull('message/envelope', byEnvelope, { onPart: decoder.onEnvelope, packBytes }),
+    byHeaders.length === 0
+      ? undefined
+      : session.pull('message/headers', byHeaders, { onPart: decoder.onHeaders, packBytes }),
+  ]);
   return { ...listed, incoming: decoder.finish() };
 }
 
@@ -209,10 +222,12 @@ function later<T>(promise: Promise<T>): Promise<T> {
 /**
  * One sync of the account's mailbox (docs/client-engine.md, "Sync"): push local flag
  * changes, then LIST from the stored cursor page by page; for each page, PULL the
- * envelopes and headers (never bodies) of the messages new to the store, pipelined,
- * decoding each message as its parts arrive, and apply the page (new messages, flag
- * changes, expunged ones, the new cursor) in one store transaction. The next page is
- * listed while this one is pulled, and pulled while this one is stored. A connection lost mid-page leaves the cursor where it was, so the page is
+ * headers (never bodies; the envelope only of a message without headers) of the
+ * messages new to the store, pipelined, decoding each message as its part arrives, and
+ * apply the page (new messages, flag changes, expunged ones, the new cursor) in one
+ * store transaction. Envelopes are pulled afterwards, with verification (the caller's).
+ * The next page is listed while this one is pulled, and pulled while this one is
+ * stored. A connection lost mid-page leaves the cursor where it was, so the page is
  * listed again; messages are keyed by msg-id, so nothing is stored twice.
  */
 export async function syncMailbox(
@@ -244,7 +259,7 @@ export async function syncMailbox(
       accountId,
       mailbox: SERVER_MAILBOX,
       cursor: listing.cursor,
-      messages: incoming.map((message) => message.input),
+      messages: incoming,
       updates: page.live.filter((entry) => !freshIds.has(entry.msgId)).map(serverUpdate),
       removed: listing.entries.filter((entry) => entry.expunged).map((entry) => entry.msgId),
     });
@@ -253,7 +268,7 @@ export async function syncMailbox(
     totals.removed += result.removed;
     context.onProgress('headers', incoming.length, incoming.length);
     cursor = listing.cursor;
-    await context.onStored(incoming);
+    context.onStored(result.inserted);
     if (nextListed === undefined || nextPulled === undefined) break;
     listed = nextListed;
     pulled = nextPulled;

@@ -1,6 +1,6 @@
 // Sync against a real mt2d process: 1,000 messages, resync of only what is new, flags
 // both ways between two engines of one user, a connection dropped mid-sync, a
-// tampered message kept as failed, and verification finished after a stop.
+// tampered message kept as failed, and verification (and envelopes) finished after a stop.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEvent, MessageSummaryView } from '../../../src/api/index.ts';
@@ -14,7 +14,7 @@ import {
   type RemoteSetup,
 } from '../../helpers/engine-harness.ts';
 import { buildSignedMessage } from '../../helpers/signed-message.ts';
-import { connectUser } from '../../helpers/mt2d-process.ts';
+import { connectUser, startMt2dProcess } from '../../helpers/mt2d-process.ts';
 import { option } from '../../../src/protocol/index.ts';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -185,27 +185,59 @@ describe('sync with a real mt2d', () => {
     );
   });
 
-  test('messages stored but never verified (the engine stopped in between) are verified on the next start', async () => {
-    await aliceSends(setup, 50, { subject: 'Left over' });
+  test('messages stored but never verified, or still waiting for their envelope, are completed on the next start; offline they show unchecked', async () => {
+    const sent = await aliceSends(setup, 50, { subject: 'Left over' });
     await setup.engine.syncNow({});
     await setup.engine.close();
-    // What a stop between storing the headers and storing the verdicts leaves behind.
+    // What a stop between storing the headers and storing the verdicts leaves behind:
+    // half of them synced with their headers only, before their envelopes came.
     const db = new Database(join(setup.data.dir, 'cache.sqlite'));
+    const leftOverIds = `SELECT id FROM messages WHERE subject = 'Left over'`;
     const cleared = db
+      .prepare(`UPDATE message_parts SET verification = NULL WHERE message_id IN (${leftOverIds})`)
+      .run().changes;
+    const headersOnly = db
       .prepare(
-        `UPDATE message_parts SET verification = NULL
-         WHERE message_id IN (SELECT id FROM messages WHERE subject = 'Left over')`,
+        `UPDATE message_parts SET envelope_xml = x''
+         WHERE message_id IN (${leftOverIds} ORDER BY id LIMIT 25)`,
       )
       .run().changes;
+    db.prepare(
+      `UPDATE messages SET signed = 0 WHERE id IN (${leftOverIds} ORDER BY id LIMIT 25)`,
+    ).run();
     db.close();
     assert.equal(cleared, 50);
+    assert.equal(headersOnly, 25);
+    const port = setup.server.port;
+    await setup.server.stop();
     const engine = await setup.reopen();
     try {
       await engine.unlock({ passphrase: PASSPHRASE });
+      const waiting = (await allInbox({ engine })).filter((item) => item.subject === 'Left over');
+      const unchecked = waiting.find((item) => !item.signed);
+      assert.ok(unchecked !== undefined);
+      const offline = await engine.getMessage({ ref: unchecked.ref });
+      assert.equal(
+        offline.summary.subject,
+        'Left over',
+        'the headers are shown without the envelope',
+      );
+      assert.equal(offline.security.badge, 'pending');
+      await assert.rejects(
+        engine.certificateDetails({ fingerprint: '00', message: unchecked.ref }),
+        { code: 'ENGINE_OFFLINE' },
+      );
+      setup.server = await startMt2dProcess(setup.mt2d.dir, { port });
       await engine.syncNow({});
       const leftOver = (await allInbox({ engine })).filter((item) => item.subject === 'Left over');
       assert.equal(leftOver.length, 50);
       assert.ok(leftOver.every((item) => item.verification === 'verified'));
+      assert.ok(
+        leftOver.every((item) => item.signed),
+        'the envelopes came',
+      );
+      const refs = new Set(leftOver.map((item) => item.ref.slice(item.ref.indexOf('/') + 1)));
+      assert.ok(sent.every((msgId) => refs.has(msgId)));
     } finally {
       await engine.close();
     }

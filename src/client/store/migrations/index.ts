@@ -5,13 +5,19 @@ import type { StoreDb } from '../store-db.ts';
 import * as initial from './0010-initial.ts';
 import * as countedPerBatch from './0020-counted-per-batch.ts';
 import * as contactDeliveredBy from './0030-contact-delivered-by.ts';
+import * as unverifiedIndex from './0040-unverified-index.ts';
 
 export interface Migration {
   readonly version: number;
   readonly up: (db: StoreDb) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, countedPerBatch, contactDeliveredBy];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  countedPerBatch,
+  contactDeliveredBy,
+  unverifiedIndex,
+];
 
 /** The schema version this code writes. */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,7 +1,7 @@
 // Writing and reading single messages: insert or replace, server state, bodies,
 // verification, folders, removal.
 import { LocalStoreError } from '../errors.ts';
-import type { MessageColumns, ServerColumns } from '../message-input.ts';
+import type { EnvelopeColumns, MessageColumns, ServerColumns } from '../message-input.ts';
 import { SortKeyAllocator, inBlock } from '../sort-key.ts';
 import type { StoreDb } from '../store-db.ts';
 import type { Folder, StoredBody, StoredMessage } from '../types.ts';
@@ -277,21 +277,63 @@ export function readMessage(
   return row === undefined ? undefined : toStoredMessage(row);
 }
 
+/**
+ * Walks the partial index message_parts_unverified; CROSS JOIN keeps the parts the outer
+ * loop (SQLite never reorders it), else the planner walks every message of the account
+ * (query-plans.test.ts checks the plan).
+ */
+export const UNVERIFIED_SQL = `SELECT ${SUMMARY_COLUMNS}, m.server_flags, p.envelope_xml,
+    p.headers_xml, p.verification
+  FROM message_parts p CROSS JOIN messages m ON m.id = p.message_id
+  WHERE p.verification IS NULL AND m.account_id = ? AND m.mailbox IS NOT NULL
+  ORDER BY p.message_id LIMIT ?`;
+
 /** Messages from the server whose verification was never stored, oldest (by date) first. */
 export function readUnverifiedMessages(
   db: StoreDb,
   accountId: string,
   limit: number,
 ): StoredMessage[] {
-  const rows = db
-    .statement(
-      `SELECT ${SUMMARY_COLUMNS}, m.server_flags, p.envelope_xml, p.headers_xml, p.verification
-       FROM messages m JOIN message_parts p ON p.message_id = m.id
-       WHERE m.account_id = ? AND m.mailbox IS NOT NULL AND p.verification IS NULL
-       ORDER BY p.message_id LIMIT ?`,
-    )
-    .all(accountId, limit) as StoredRow[];
+  const rows = db.statement(UNVERIFIED_SQL).all(accountId, limit) as StoredRow[];
   return rows.map(toStoredMessage);
+}
+
+/**
+ * Stores the envelope of a message synced with its headers only, and the display it
+ * brings; the search index follows when a searched column changed.
+ */
+export function writeArrivedEnvelope(
+  db: StoreDb,
+  id: number,
+  envelopeXml: Uint8Array,
+  display: EnvelopeColumns,
+): void {
+  db.statement('UPDATE message_parts SET envelope_xml = ? WHERE message_id = ?').run(
+    envelopeXml,
+    id,
+  );
+  const searched = {
+    from_name: display.fromName,
+    from_address: display.fromAddress,
+    to_addresses: JSON.stringify(display.to),
+    cc_addresses: JSON.stringify(display.cc),
+    subject: display.subject,
+  };
+  const changed = db
+    .statement(
+      `UPDATE messages SET from_name = :from_name, from_address = :from_address,
+         to_addresses = :to_addresses, cc_addresses = :cc_addresses, subject = :subject
+       WHERE id = :id AND (from_name IS NOT :from_name OR from_address IS NOT :from_address
+         OR to_addresses IS NOT :to_addresses OR cc_addresses IS NOT :cc_addresses
+         OR subject IS NOT :subject)`,
+    )
+    .run({ id, ...searched }).changes;
+  db.statement('UPDATE messages SET signed = ?, encrypted = ? WHERE id = ?').run(
+    display.signed ? 1 : 0,
+    display.encrypted ? 1 : 0,
+    id,
+  );
+  if (changed > 0) reindexMessage(db, id);
 }
 
 /**

@@ -307,6 +307,68 @@ describe('verification batches', () => {
     assert.equal(store.contact('carol@b.example'), undefined);
   });
 
+  test('an envelope arriving with its verification fills in what the headers did not say, in place', () => {
+    const store = storeWithAccount();
+    const { verificationJson: _none, ...synced } = message('h1', {
+      display: { fromAddress: '', signed: false, encrypted: false },
+    });
+    const headersOnly = { ...synced, envelopeXml: new Uint8Array(0) };
+    store.putMessages([headersOnly]);
+    store.moveMessages(ACCOUNT, ['h1'], 'trash');
+    const before = store.message(ACCOUNT, 'h1');
+    assert.deepEqual(
+      store.unverifiedMessages(ACCOUNT, 10).map((stored) => stored.msgId),
+      ['h1'],
+    );
+    const envelopeXml = new TextEncoder().encode('<envelope/>');
+    store.storeVerifications({
+      accountId: ACCOUNT,
+      verifications: [
+        {
+          msgId: 'h1',
+          verificationJson: '{"n":1}',
+          envelope: {
+            envelopeXml,
+            display: {
+              ...headersOnly.display,
+              fromAddress: 'narwhal@b.example',
+              signed: true,
+              encrypted: true,
+            },
+          },
+        },
+      ],
+    });
+    const after = store.message(ACCOUNT, 'h1');
+    assert.ok(before !== undefined && after !== undefined);
+    assert.deepEqual(after.envelopeXml, envelopeXml);
+    assert.equal(after.verificationJson, '{"n":1}');
+    assert.equal(after.display.fromAddress, 'narwhal@b.example');
+    assert.equal(after.display.signed, true);
+    assert.equal(after.display.encrypted, true);
+    assert.equal(after.folder, 'trash', 'the message stays where the user put it');
+    assert.deepEqual(after.display.date, before.display.date);
+    assert.deepEqual(store.unverifiedMessages(ACCOUNT, 10), []);
+    const found = store.searchMessages({ accountId: ACCOUNT, text: 'narwhal' }, { limit: 5 });
+    assert.deepEqual(
+      found.items.map((item) => item.msgId),
+      ['h1'],
+      'the new sender is searchable',
+    );
+    assertCode(() => {
+      store.storeVerifications({
+        accountId: ACCOUNT,
+        verifications: [
+          {
+            msgId: 'h1',
+            verificationJson: '{}',
+            envelope: { envelopeXml: 'x' as unknown as Uint8Array, display: headersOnly.display },
+          },
+        ],
+      });
+    }, 'LOCAL_STORE_INVALID_INPUT');
+  });
+
   test('unverified server messages are found in date order; local copies are not', () => {
     const store = storeWithAccount();
     const { verificationJson: _verified, ...unverified } = message('u1');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listSql, searchSql } from '../../../../src/client/store/queries/listing.ts';
+import { UNVERIFIED_SQL } from '../../../../src/client/store/queries/messages.ts';
 import { openTempStore } from './fixtures/temp-store.ts';
 
 const store = openTempStore();
@@ -27,6 +28,13 @@ describe('query plans', () => {
       assert.doesNotMatch(detail, /TEMP B-TREE/);
     });
   }
+
+  test('the messages waiting for verification are read through their partial index, in order', () => {
+    const detail = plan(UNVERIFIED_SQL, 'a', 250);
+    assert.match(detail.split('\n')[0] ?? '', /SCAN p USING (COVERING )?INDEX message_parts_unverified/);
+    assert.match(detail, /SEARCH m USING INTEGER PRIMARY KEY/);
+    assert.doesNotMatch(detail, /TEMP B-TREE/);
+  });
 
   for (const withFolder of [false, true]) {
     test(`a search page${withFolder ? ' in one folder' : ''} is driven by the FTS index in rowid order, without sorting`, () => {

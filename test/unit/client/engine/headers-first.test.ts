@@ -1,0 +1,89 @@
+// The sync stores a new message from its headers alone; the envelope comes with the
+// verification. What the list shows in between, and after.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DraftInput } from '../../../../src/api/index.ts';
+import { composeMessage } from '../../../../src/client/send/compose.ts';
+import {
+  awaitsEnvelope,
+  headersFirstMessage,
+  incomingMessage,
+  type PulledMessage,
+} from '../../../../src/client/sync/incoming-message.ts';
+import { encodeEnvelope } from '../../../../src/message/index.ts';
+import { enginePki } from './fixtures.ts';
+
+const draft: DraftInput = {
+  accountId: 'b1',
+  to: ['bob@alpha.test'],
+  cc: [],
+  subject: 'Lunch?',
+  text: 'At noon.',
+  attachments: [],
+  sign: true,
+  encrypt: false,
+  requestReadNotification: false,
+};
+
+async function pulledOf(encrypt: boolean) {
+  const pki = await enginePki();
+  const composed = await composeMessage(
+    { ...draft, encrypt },
+    { credentials: pki.alice, recipientCertificate: () => pki.bob.certificate },
+  );
+  const pulled: PulledMessage = {
+    accountId: 'b1',
+    msgId: composed.envelope.messageId,
+    server: { mailbox: 'inbox', uid: 1, modseq: 1 },
+    sizes: { envelope: 1, headers: composed.headers.byteLength, body: 1 },
+    serverFlags: [],
+    envelope: undefined,
+    headers: composed.headers,
+  };
+  return { pki, composed, pulled };
+}
+
+describe('headersFirstMessage', () => {
+  for (const encrypt of [false, true]) {
+    test(`${encrypt ? 'encrypted' : 'plain'} headers are shown before the envelope, which then completes them`, async () => {
+      const { pki, composed, pulled } = await pulledOf(encrypt);
+      const early = headersFirstMessage(pulled, [pki.bob]);
+      assert.equal(early.display.subject, 'Lunch?');
+      assert.equal(early.display.fromAddress, 'alice@alpha.test');
+      assert.deepEqual(early.display.to, ['bob@alpha.test']);
+      assert.equal(early.display.encrypted, encrypt, 'the headers show whether they are encrypted');
+      assert.equal(early.display.signed, false, 'not known before the envelope');
+      assert.equal(early.envelopeXml.byteLength, 0);
+      assert.ok(awaitsEnvelope(early));
+      const whole = incomingMessage({ ...pulled, envelope: encodeEnvelope(composed.envelope) }, [
+        pki.bob,
+      ]);
+      assert.equal(whole.input.display.signed, true);
+      assert.equal(whole.input.display.encrypted, encrypt);
+      assert.equal(whole.input.display.subject, 'Lunch?');
+      assert.equal(awaitsEnvelope(whole.input), false);
+    });
+  }
+
+  test('headers that cannot be read (not XML, not for this key) lose nothing: the message is stored to be verified', async () => {
+    const { pki, pulled } = await pulledOf(true);
+    for (const headers of [
+      new TextEncoder().encode('<headers'),
+      pulled.headers ?? new Uint8Array(),
+    ]) {
+      const early = headersFirstMessage({ ...pulled, headers }, [pki.host]);
+      assert.equal(early.display.subject, '');
+      assert.deepEqual(early.headersXml, headers);
+      assert.ok(awaitsEnvelope(early));
+    }
+  });
+
+  test('a message without headers is synced by its envelope and stored whole', async () => {
+    const { pki, composed, pulled } = await pulledOf(false);
+    const envelope = encodeEnvelope(composed.envelope);
+    const input = headersFirstMessage({ ...pulled, headers: undefined, envelope }, [pki.bob]);
+    assert.deepEqual(input.envelopeXml, envelope);
+    assert.equal(input.display.fromAddress, 'alice@alpha.test');
+    assert.equal(input.display.signed, true);
+  });
+});
