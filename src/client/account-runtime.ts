@@ -14,11 +14,7 @@ import {
 } from './security/verify-incoming.ts';
 import { errorReportText } from './security/vocabulary.ts';
 import type { ContactInput, LocalStoreProxy, StoredMessage } from './store/index.ts';
-import {
-  awaitsEnvelope,
-  incomingMessage,
-  type IncomingMessage,
-} from './sync/incoming-message.ts';
+import { awaitsEnvelope, incomingMessage, type IncomingMessage } from './sync/incoming-message.ts';
 import { syncMailbox, type SyncReport } from './sync/mailbox-sync.ts';
 
 /** What an account's runtime needs from the engine around it. */

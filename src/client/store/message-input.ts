@@ -7,13 +7,7 @@ import {
   MAX_SNIPPET_CHARS,
 } from './limits.ts';
 import { LocalStoreError } from './errors.ts';
-import type {
-  ArrivedEnvelope,
-  Folder,
-  ListPage,
-  MessageInput,
-  ServerLocation,
-} from './types.ts';
+import type { ArrivedEnvelope, Folder, ListPage, MessageInput, ServerLocation } from './types.ts';
 import {
   checkBoolean,
   checkBytes,

@@ -241,5 +241,9 @@ export function headersFirstMessage(
     signed: false,
     encrypted: headersLookEncrypted(pulled.headers),
   };
-  return { ...baseInput(pulled), headersXml: pulled.headers, display: display(notYet, headers, arrival) };
+  return {
+    ...baseInput(pulled),
+    headersXml: pulled.headers,
+    display: display(notYet, headers, arrival),
+  };
 }

@@ -31,7 +31,10 @@ describe('query plans', () => {
 
   test('the messages waiting for verification are read through their partial index, in order', () => {
     const detail = plan(UNVERIFIED_SQL, 'a', 250);
-    assert.match(detail.split('\n')[0] ?? '', /SCAN p USING (COVERING )?INDEX message_parts_unverified/);
+    assert.match(
+      detail.split('\n')[0] ?? '',
+      /SCAN p USING (COVERING )?INDEX message_parts_unverified/,
+    );
     assert.match(detail, /SEARCH m USING INTEGER PRIMARY KEY/);
     assert.doesNotMatch(detail, /TEMP B-TREE/);
   });
