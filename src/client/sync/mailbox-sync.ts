@@ -191,6 +191,24 @@ async function listPage(
   return { listing, live, fresh: live.filter((entry) => missing.has(entry.msgId)) };
 }
 
+/**
+ * The LIST pages from `cursor` on, each listed (and looked up in the store) one page
+ * ahead of the consumer: the next page's LIST is sent as soon as this one is handed
+ * over, so its store lookup is queued before this page's write, not behind it.
+ */
+async function* listedPages(
+  session: ClientSession,
+  context: MailboxSyncContext,
+  cursor: number,
+): AsyncGenerator<ListedPage> {
+  let next: Promise<ListedPage> | undefined = later(listPage(session, context, cursor));
+  while (next !== undefined) {
+    const page: ListedPage = await next;
+    next = page.listing.more ? later(listPage(session, context, page.listing.cursor)) : undefined;
+    yield page;
+  }
+}
+
 async function pullPage(
   session: ClientSession,
   context: MailboxSyncContext,
@@ -239,21 +257,17 @@ export async function syncMailbox(
   let cursor = await store.listCursor(accountId, SERVER_MAILBOX);
   const totals = { listed: 0, added: 0, updated: 0, removed: 0 };
   context.onProgress('listing', 0, 0);
-  let listed: Promise<ListedPage> = listPage(session, context, cursor);
-  let pulled: Promise<FetchedPage> = later(listed.then((page) => pullPage(session, context, page)));
-  for (;;) {
-    // The next page is listed while this one's parts arrive, and pulled as soon as they
-    // are in (the server runs few PULLs at once, so pages never pull together), while
-    // this one is stored.
-    const { listing } = await listed;
-    const nextListed = listing.more ? later(listPage(session, context, listing.cursor)) : undefined;
+  const pages = listedPages(session, context, cursor);
+  const first = await pages.next();
+  let pulled = first.done === true ? undefined : later(pullPage(session, context, first.value));
+  while (pulled !== undefined) {
+    // The next page is pulled as soon as this one's parts are in (the server runs few
+    // PULLs at once, so pages never pull together), while this one is stored.
+    const upcoming = await pages.next();
     const page = await pulled;
-    const nextPulled =
-      nextListed === undefined
-        ? undefined
-        : later(nextListed.then((next) => pullPage(session, context, next)));
+    pulled = upcoming.done === true ? undefined : later(pullPage(session, context, upcoming.value));
+    const { listing, incoming } = page;
     totals.listed += listing.entries.length;
-    const { incoming } = page;
     const freshIds = new Set(page.fresh.map((entry) => entry.msgId));
     const result = await store.applyListPage({
       accountId,
@@ -269,9 +283,6 @@ export async function syncMailbox(
     context.onProgress('headers', incoming.length, incoming.length);
     cursor = listing.cursor;
     context.onStored(result.inserted);
-    if (nextListed === undefined || nextPulled === undefined) break;
-    listed = nextListed;
-    pulled = nextPulled;
   }
   context.onProgress('done', totals.listed, totals.listed);
   return { ...totals, flagsPushed, cursor };
