@@ -42,6 +42,21 @@ function isXmlCharacter(codePoint: number): boolean {
   );
 }
 
+/** `:`, `_`, A-Z, a-z: an ASCII character that may start an XML Name. */
+function isAsciiNameStart(code: number): boolean {
+  return (
+    code === 0x3a ||
+    code === 0x5f ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a)
+  );
+}
+
+/** An ASCII character that may continue an XML Name: a start character, digit, `-` or `.`. */
+function isAsciiNameCharacter(code: number): boolean {
+  return isAsciiNameStart(code) || code === 0x2d || code === 0x2e || (code >= 0x30 && code <= 0x39);
+}
+
 function isBlank(code: number | undefined): boolean {
   return code === 0x20 || code === 0x9 || code === 0xa || code === 0xd;
 }
@@ -215,9 +230,18 @@ class DocumentReader {
   }
 
   #name(at: number, inside: string): string {
+    const { text } = this;
+    // Our schema's names are ASCII: scanned by hand, with the full XML Name production
+    // (a large regular expression) only for a name that holds anything else.
+    let end = at;
+    if (isAsciiNameStart(text.charCodeAt(at))) {
+      do end++;
+      while (isAsciiNameCharacter(text.charCodeAt(end)));
+      if (text.charCodeAt(end) < 0x80) return text.slice(at, end);
+    }
     NAME.lastIndex = at;
-    const match = NAME.exec(this.text);
-    if (match === null) this.#unexpected(at, inside, `'${this.text[at] ?? ''}' starts no name`);
+    const match = NAME.exec(text);
+    if (match === null) this.#unexpected(at, inside, `'${text[at] ?? ''}' starts no name`);
     return match[0];
   }
 

@@ -6,10 +6,28 @@ import { MT2_MESSAGE_NAMESPACE, type XmlElement } from './xml-tree.ts';
  * XML_INVALID_STRUCTURE naming the XPath-like location of the fault.
  */
 export class ElementReader {
+  #path: string | undefined;
+
+  /** `parent`: the root's path, or the reader of the parent element. */
   constructor(
     readonly element: XmlElement,
-    readonly path: string,
+    private readonly parent: string | ElementReader,
   ) {}
+
+  /**
+   * Where the element is, `/headers/to[2]`: built only when a fault names it (most
+   * documents have none, and a path per element was a good part of reading one).
+   */
+  get path(): string {
+    if (this.#path !== undefined) return this.#path;
+    if (typeof this.parent === 'string') return (this.#path = this.parent);
+    let index = 0;
+    for (const sibling of this.parent.element.children) {
+      if (typeof sibling !== 'string' && sibling.name === this.element.name) index++;
+      if (sibling === this.element) break;
+    }
+    return (this.#path = `${this.parent.path}/${this.element.name}[${index}]`);
+  }
 
   fail(reason: string, at = this.path): never {
     throw new MessageError('XML_INVALID_STRUCTURE', reason, at);
@@ -45,16 +63,13 @@ export class ElementReader {
 
   /** The child elements; text other than whitespace between them is a fault. */
   elements(): ElementReader[] {
-    const counts = new Map<string, number>();
     const readers: ElementReader[] = [];
     for (const child of this.element.children) {
       if (typeof child === 'string') {
         if (child.trim() !== '') this.fail('unexpected text', `${this.path}/text()`);
         continue;
       }
-      const count = (counts.get(child.name) ?? 0) + 1;
-      counts.set(child.name, count);
-      readers.push(new ElementReader(child, `${this.path}/${child.name}[${count}]`));
+      readers.push(new ElementReader(child, this));
     }
     return readers;
   }

@@ -44,11 +44,16 @@ export interface IncomingMessage {
 const clip = (text: string, max = MAX_DISPLAY_CHARS) =>
   text.length > max ? text.slice(0, max) : text;
 
+/** The first addresses of the entries, groups opened (a loop: this runs per synced message). */
 function addresses(entries: readonly AddressEntry[]): string[] {
-  return entries
-    .flatMap((entry) => ('group' in entry ? entry.members : [entry]))
-    .map((mailbox) => clip(mailbox.address))
-    .slice(0, MAX_DISPLAY_ADDRESSES);
+  const shown: string[] = [];
+  for (const entry of entries) {
+    for (const mailbox of 'group' in entry ? entry.members : [entry]) {
+      if (shown.length === MAX_DISPLAY_ADDRESSES) return shown;
+      shown.push(clip(mailbox.address));
+    }
+  }
+  return shown;
 }
 
 /**

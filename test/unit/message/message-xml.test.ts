@@ -179,6 +179,19 @@ describe('envelope and headers XML', () => {
         '/headers/to[1]/mailbox[1]',
       ],
       [
+        'the second mailbox of the second To, after a group, without address',
+        () =>
+          decodeHeaders(
+            hdr(
+              '<to><mailbox address="a@b"/></to><cc><mailbox address="c@d"/></cc>' +
+                '<to><group name="G"><mailbox address="e@f"/></group><mailbox address="g@h"/>' +
+                '<mailbox name="X"/></to>',
+            ),
+          ),
+        'XML_INVALID_STRUCTURE',
+        '/headers/to[2]/mailbox[2]',
+      ],
+      [
         'unknown attribute',
         () => decodeHeaders(hdr('<subject lang="en">x</subject>')),
         'XML_INVALID_STRUCTURE',

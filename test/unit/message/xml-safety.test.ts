@@ -116,6 +116,18 @@ describe('hostile XML', () => {
     rejects(`${OPEN}<subject>x</from></headers>`, 'XML_MALFORMED');
   });
 
+  test('names follow the XML Name production, ASCII or not', () => {
+    const root = (name: string) => parseXmlDocument(`<${name} a="1"></${name}>`).name;
+    for (const name of ['h', 'x:y', '_a.b-9', 'héllo', 'aé', 'é', '名前', 'a\u00b7b', 'a\u{10000}'])
+      assert.equal(root(name), name);
+    for (const bad of ['9a', '-a', '.a', 'a\u00d7', '\u00d7'])
+      assert.throws(
+        () => parseXmlDocument(`<${bad}/>`),
+        (error: unknown) => error instanceof MessageError && error.code === 'XML_MALFORMED',
+        bad,
+      );
+  });
+
   test('a raw control character is refused as malformed', () => {
     rejects(`${OPEN}<subject>a\u0001b</subject></headers>`, 'XML_MALFORMED');
   });
