@@ -34,32 +34,31 @@ const MESSAGE_ID = /^[^\s<>]+$/u;
 const LEGACY_NAME = /^RFC822\.[\x21-\x39\x3B-\x7E]+$/;
 
 /** Value rules shared by decoding (fault: XML_INVALID_STRUCTURE) and encoding (XML_UNENCODABLE). */
-type Check = (ok: boolean, reason: string, path: string) => void;
+type Fail = (reason: string, path: string) => never;
+/** Where a value is; built only for a fault. */
+type Path = () => string;
 
-function checkMailbox(mailbox: Mailbox, path: string, check: Check): void {
-  check(
-    MAILBOX_ADDRESS.test(mailbox.address),
-    'address must be one non-empty line without <>',
-    `${path}/@address`,
-  );
+function checkMailbox(mailbox: Mailbox, path: Path, fail: Fail): void {
+  if (!MAILBOX_ADDRESS.test(mailbox.address))
+    fail('address must be one non-empty line without <>', `${path()}/@address`);
 }
 
-function checkIds(ids: readonly string[], path: string, check: Check): void {
+function checkIds(ids: readonly string[], path: Path, fail: Fail): void {
   ids.forEach((id, index) => {
-    check(MESSAGE_ID.test(id), `'${id}' is not a message id`, `${path}/id[${index + 1}]`);
+    if (!MESSAGE_ID.test(id)) fail(`'${id}' is not a message id`, `${path()}/id[${index + 1}]`);
   });
 }
 
-function checkField(field: HeaderField, path: string, check: Check): void {
+function checkField(field: HeaderField, path: Path, fail: Fail): void {
   switch (field.kind) {
     case 'from':
-      check(field.mailboxes.length > 0, 'from needs at least one mailbox', path);
+      if (field.mailboxes.length === 0) fail('from needs at least one mailbox', path());
       field.mailboxes.forEach((mailbox, index) => {
-        checkMailbox(mailbox, `${path}/mailbox[${index + 1}]`, check);
+        checkMailbox(mailbox, () => `${path()}/mailbox[${index + 1}]`, fail);
       });
       break;
     case 'sender':
-      checkMailbox(field.mailbox, `${path}/mailbox[1]`, check);
+      checkMailbox(field.mailbox, () => `${path()}/mailbox[1]`, fail);
       break;
     case 'replyTo':
     case 'to':
@@ -68,40 +67,34 @@ function checkField(field: HeaderField, path: string, check: Check): void {
       field.addresses.forEach((entry, index) => {
         if ('group' in entry) {
           entry.members.forEach((member, at) => {
-            checkMailbox(member, `${path}/group[${index + 1}]/mailbox[${at + 1}]`, check);
+            checkMailbox(member, () => `${path()}/group[${index + 1}]/mailbox[${at + 1}]`, fail);
           });
         } else {
-          checkMailbox(entry, `${path}/mailbox[${index + 1}]`, check);
+          checkMailbox(entry, () => `${path()}/mailbox[${index + 1}]`, fail);
         }
       });
       break;
     case 'messageId':
-      check(MESSAGE_ID.test(field.id), `'${field.id}' is not a message id`, path);
+      if (!MESSAGE_ID.test(field.id)) fail(`'${field.id}' is not a message id`, path());
       break;
     case 'inReplyTo':
     case 'references':
-      checkIds(field.ids, path, check);
+      checkIds(field.ids, path, fail);
       break;
     case 'listId':
-      check(MESSAGE_ID.test(field.id), `'${field.id}' is not a list id`, path);
+      if (!MESSAGE_ID.test(field.id)) fail(`'${field.id}' is not a list id`, path());
       break;
     case 'list':
-      check(
-        LIST_URI_FIELD_NAMES.includes(field.field),
-        `'${field.field}' is not a list field`,
-        `${path}/@field`,
-      );
+      if (!LIST_URI_FIELD_NAMES.includes(field.field))
+        fail(`'${field.field}' is not a list field`, `${path()}/@field`);
       field.uris.forEach((uri, index) => {
-        check(/^[^\s<>]+$/.test(uri), `'${uri}' is not a URI`, `${path}/uri[${index + 1}]`);
+        if (!/^[^\s<>]+$/.test(uri)) fail(`'${uri}' is not a URI`, `${path()}/uri[${index + 1}]`);
       });
       break;
     case 'legacy':
-      check(
-        LEGACY_NAME.test(field.name),
-        `'${field.name}' is not RFC822.<field name>`,
-        `${path}/@name`,
-      );
-      check(!/[\r\n]/.test(field.value), 'a legacy value is one unfolded line', path);
+      if (!LEGACY_NAME.test(field.name))
+        fail(`'${field.name}' is not RFC822.<field name>`, `${path()}/@name`);
+      if (/[\r\n]/.test(field.value)) fail('a legacy value is one unfolded line', path());
       break;
     case 'subject':
     case 'date':
@@ -234,9 +227,11 @@ export function decodeHeaders(
       continue;
     }
     const field = readField(child);
-    checkField(field, child.path, (ok, reason, path) => {
-      if (!ok) child.fail(reason, path);
-    });
+    checkField(
+      field,
+      () => child.path,
+      (reason, path) => child.fail(reason, path),
+    );
     fields.push(field);
   }
   return { fields, extensions };
@@ -298,9 +293,13 @@ export function headersToXml(headers: Mt2Headers): XmlElement {
     const count = (counts.get(field.kind) ?? 0) + 1;
     counts.set(field.kind, count);
     const path = `/headers/${field.kind}[${count}]`;
-    checkField(field, path, (ok, reason, at) => {
-      if (!ok) throw new MessageError('XML_UNENCODABLE', reason, at);
-    });
+    checkField(
+      field,
+      () => path,
+      (reason, at) => {
+        throw new MessageError('XML_UNENCODABLE', reason, at);
+      },
+    );
     return writeField(field, path);
   });
   headers.extensions.forEach((extension, index) => {
