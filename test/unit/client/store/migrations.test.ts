@@ -136,6 +136,52 @@ describe('migrations', () => {
     }
   });
 
+  test('0040: the unverified messages of a version-30 file are found through the new index', () => {
+    const path = storePath(folder);
+    const old = new StoreDb(new Database(path));
+    migrate(old, 0, MIGRATIONS.slice(0, 3));
+    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    old.exec(`INSERT INTO accounts VALUES ('${ACCOUNT}', 0)`);
+    for (const [id, verification] of [
+      [1, '{}'],
+      [2, null],
+    ] as const) {
+      old
+        .statement(
+          `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid, modseq,
+             envelope_size, headers_size, body_size, server_flags, flags, unread, flagged,
+             from_name, from_address, to_addresses, cc_addresses, subject, date_ms,
+             has_attachments, signed, encrypted, snippet)
+           VALUES (?, ?, ?, 'inbox', 'inbox', ?, ?, 1, 1, 1, '[]', '[]', 1, 0, '', '', '[]',
+             '[]', '', 0, 0, 0, 0, '')`,
+        )
+        .run(id, ACCOUNT, verification === null ? 'waiting' : 'checked', id, id);
+      old
+        .statement(
+          "INSERT INTO message_parts (message_id, envelope_xml, verification) VALUES (?, x'00', ?)",
+        )
+        .run(id, verification);
+    }
+    old.close();
+    const store = LocalStore.open({ path });
+    try {
+      assert.equal(store.db.userVersion(), LATEST_VERSION);
+      const indexes = store.db
+        .statement(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message_parts'",
+        )
+        .pluck()
+        .all();
+      assert.ok(indexes.includes('message_parts_unverified'));
+      assert.deepEqual(
+        store.unverifiedMessages(ACCOUNT, 10).map((stored) => stored.msgId),
+        ['waiting'],
+      );
+    } finally {
+      store.close();
+    }
+  });
+
   test('running the migrations again on an up-to-date file changes nothing', () => {
     const { db, raw } = freshDb();
     migrate(db, 0);
