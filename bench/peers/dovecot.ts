@@ -44,6 +44,8 @@ export interface HeaderFetchResult {
   readonly headerBytes: number;
   /** Time of the FETCH alone (after login and SELECT), in milliseconds. */
   readonly elapsedMs: number;
+  /** Time from connecting (login, SELECT, FETCH) until the last header is in, in milliseconds. */
+  readonly sessionMs: number;
 }
 
 /** A running private Dovecot. */
@@ -184,6 +186,7 @@ async function fetchAllHeaders(port: number, expected: number): Promise<HeaderFe
     logger: false,
     disableAutoIdle: true,
   });
+  const connecting = performance.now();
   await client.connect();
   try {
     await client.mailboxOpen('INBOX', { readOnly: true });
@@ -200,14 +203,16 @@ async function fetchAllHeaders(port: number, expected: number): Promise<HeaderFe
       headers.push(message.headers);
       headerBytes += message.headers.length;
     }
-    const elapsedMs = performance.now() - started;
+    const ended = performance.now();
+    const elapsedMs = ended - started;
+    const sessionMs = ended - connecting;
     if (headers.length !== expected) {
       throw new PeerError(
         'PEER_UNEXPECTED_REPLY',
         `Dovecot returned ${headers.length} headers, expected ${expected}`,
       );
     }
-    return { headers, headerBytes, elapsedMs };
+    return { headers, headerBytes, elapsedMs, sessionMs };
   } finally {
     await client.logout().catch(() => undefined);
   }
