@@ -480,9 +480,11 @@ class SmallParts {
       this.#pieces.delete(part);
       return;
     }
+    // A copy (a Buffer's slice() would be a view, keeping a whole log segment alive).
+    const copy = new Uint8Array(bytes);
     const pieces = this.#pieces.get(part);
-    if (pieces === undefined) this.#pieces.set(part, [bytes.slice()]);
-    else pieces.push(bytes.slice());
+    if (pieces === undefined) this.#pieces.set(part, [copy]);
+    else pieces.push(copy);
   }
 
   /** Puts the collected parts into `cache`. */

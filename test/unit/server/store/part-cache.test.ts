@@ -95,6 +95,11 @@ for (const partCacheBytes of [0, 1024 * 1024]) {
     const reopened = await MessageStore.open(dir, { partCacheBytes });
     try {
       await check(reopened);
+      // Its own copy, not a view into the log segment read at open (that would keep the
+      // whole segment in memory).
+      const envelope = reopened.readPartNow('m1@alpha.test', 'envelope');
+      assert.equal(envelope?.buffer.byteLength, envelope?.length);
+      assert.equal(Buffer.isBuffer(envelope), false);
       assert.throws(() => reopened.readPartNow('nope@alpha.test', 'headers'), {
         code: 'STORE_UNKNOWN_MESSAGE',
       });
