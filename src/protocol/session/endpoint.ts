@@ -1,5 +1,5 @@
 import { Mt2Decoder } from '../codec/decoder.ts';
-import { encodeChunk, encodeLine } from '../codec/encoder.ts';
+import { encodeChunk, encodeLine, formatLine } from '../codec/encoder.ts';
 import type {
   Mt2ExtensionResult,
   Mt2Frame,
@@ -23,6 +23,8 @@ export interface SessionIo {
   /** Closes the connection after everything written so far is flushed. */
   close(): void;
 }
+
+const UTF8 = new TextEncoder();
 
 /** Timer functions, injectable so tests control time. Default: the global ones. */
 export interface SessionTimers {
@@ -243,6 +245,25 @@ export class Endpoint {
       groups,
       text: text ?? meaningOf(code) ?? '',
     });
+  }
+
+  /**
+   * Answers with a response whose only content is groups already written as line text
+   * (`(NAME=v;v) (NAME=v)`), for a caller that writes many and has checked each against
+   * the grammar itself (a LIST page of mailbox entries); the rest is checked as usual.
+   */
+  replyWithGroupText(tag: number, code: string, groupText: string): void {
+    if (this.currentState === 'closed') return;
+    const head = formatLine({
+      kind: 'response',
+      tag,
+      status: statusOfCode(code),
+      code,
+      groups: [],
+      text: '',
+    });
+    // `[tag STATUS code]`: the groups go before the closing bracket.
+    void this.io.send(UTF8.encode(`${head.slice(0, -1)} ${groupText}]\r\n`));
   }
 
   /**

@@ -25,6 +25,7 @@ export function isMailboxFlag(value: string): value is MailboxFlag {
 // A msg-id is an atom, which may hold `;` (the value separator): `%` and `;` are
 // escaped, and nothing else, so every msg-id has exactly one spelling.
 export function escapeMsgId(msgId: string): string {
+  if (!msgId.includes('%') && !msgId.includes(';')) return msgId;
   return msgId.replaceAll('%', '%25').replaceAll(';', '%3B');
 }
 
@@ -55,31 +56,32 @@ export function entryProblem(entry: MailboxEntry): string | undefined {
   if (!isPositive(envelope) || !isCount(headers) || !isCount(body)) {
     return `part sizes ${envelope};${headers};${body} of ${entry.msgId}`;
   }
-  if (!entry.flags.every(isMailboxFlag) || new Set(entry.flags).size !== entry.flags.length) {
+  const { flags } = entry;
+  if (flags.length > 0 && (!flags.every(isMailboxFlag) || new Set(flags).size !== flags.length)) {
     return `flags ${entry.flags.join(',')} of ${entry.msgId}`;
   }
   return undefined;
 }
 
-/** An entry as its extension group. The caller checked it with {@link entryProblem}. */
-export function formatEntry(entry: MailboxEntry): Mt2Option {
+function entryValues(entry: MailboxEntry): string[] {
   const head = [escapeMsgId(entry.msgId), String(entry.uid), String(entry.modseq)];
-  if (entry.expunged) return option(TOMBSTONE_OPTION, ...head);
+  if (entry.expunged) return head;
   const { envelope, headers, body } = entry.partSizes;
-  return option(
-    ENTRY_OPTION,
-    ...head,
-    String(envelope),
-    String(headers),
-    String(body),
-    ...entry.flags,
-  );
+  return [...head, String(envelope), String(headers), String(body), ...entry.flags];
 }
 
-/** The octets a group takes in a line, the separating space included. */
-export function groupLength(group: Mt2Option): number {
-  // Every field is ASCII (atoms, digits), so characters are octets.
-  return group.name.length + 3 + group.values.reduce((sum, v) => sum + v.length + 1, 0);
+/** An entry as its extension group. The caller checked it with {@link entryProblem}. */
+export function formatEntry(entry: MailboxEntry): Mt2Option {
+  return option(entry.expunged ? TOMBSTONE_OPTION : ENTRY_OPTION, ...entryValues(entry));
+}
+
+/**
+ * An entry's group as line text, exactly as the encoder writes {@link formatEntry}'s
+ * (a LIST page writes thousands: one string each instead of a group checked value by
+ * value). The caller checked the entry with {@link entryProblem}.
+ */
+export function entryText(entry: MailboxEntry): string {
+  return `(${entry.expunged ? TOMBSTONE_OPTION : ENTRY_OPTION}=${entryValues(entry).join(';')})`;
 }
 
 function uintValue(value: string | undefined): number | undefined {

@@ -6,8 +6,10 @@ import { beginPart, type PartTransfer } from '../verbs/xfer.ts';
 import { PACK_MSG_ID, PACK_OPTION, packValue } from './mailbox-pack.ts';
 import { MAILBOX_RESULT, type MailboxPart } from './mailbox-types.ts';
 
-/** Reads one part from the mailbox; undefined when unknown. */
-export type PartReader = (msgId: string) => Promise<Uint8Array | undefined>;
+/** Reads one part from the mailbox (at once when it can); undefined when unknown. */
+export type PartReader = (
+  msgId: string,
+) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 
 /**
  * PULLs one session runs at once. Each holds one part read from the mailbox while it
@@ -172,29 +174,38 @@ export class PullSender {
       // Synchronous: the next XFER only after this one's answer.
       await (this.endpoint.mode === 'synchronous' ? answered : transfer.sent);
     };
-    const sendPack = async (pack: Pack | undefined) => {
-      if (pack === undefined) return;
-      const group = option(PACK_OPTION, ...pack.values);
-      await send(PACK_MSG_ID, pack.data(), [marker, group], pack.values.length);
-    };
+    const sendPack = (pack: Pack) =>
+      send(
+        PACK_MSG_ID,
+        pack.data(),
+        [marker, option(PACK_OPTION, ...pack.values)],
+        pack.values.length,
+      );
     for (const msgId of msgIds) {
       if (signal.aborted) ending = 'aborted';
       if (ending !== 'done' || this.endpoint.isClosed()) break;
       let bytes: Uint8Array | undefined;
       try {
-        bytes = await read(msgId);
+        const reading = read(msgId);
+        bytes = reading instanceof Promise ? await reading : reading;
       } catch {
         ending = 'failed';
         break;
       }
       if (bytes === undefined || bytes.length === 0) counts.unknown++;
       else if (packer === undefined) await send(msgId, bytes, [marker]);
-      else await sendPack(packer.add(msgId, bytes));
+      else {
+        // Most parts only join the pack: no await for them.
+        const closed = packer.add(msgId, bytes);
+        if (closed !== undefined) await sendPack(closed);
+      }
     }
     // The last pack goes out unless the PULL stopped; then its parts count as never sent.
     const last = packer?.flush();
-    if (ending === 'done' && !signal.aborted) await sendPack(last);
-    else counts.unknown += last?.values.length ?? 0;
+    if (last !== undefined) {
+      if (ending === 'done' && !signal.aborted) await sendPack(last);
+      else counts.unknown += last.values.length;
+    }
     await Promise.all(answers);
     if (signal.aborted) ending = 'aborted';
     this.finish(tag, ending, counts, msgIds.length);

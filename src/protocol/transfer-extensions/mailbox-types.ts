@@ -63,8 +63,16 @@ export interface MailboxBackend {
    * order, at most `limit` of them (1 or more), with the cursor to ask from next time.
    */
   list(peer: PeerInfo, since: number, limit: number): Promise<MailboxListing>;
-  /** One part's octets; undefined when the message or the part is unknown (or empty). */
-  readPart(peer: PeerInfo, msgId: string, part: MailboxPart): Promise<Uint8Array | undefined>;
+  /**
+   * One part's octets; undefined when the message or the part is unknown (or empty). A
+   * backend that has the part at hand returns it without a promise (a PULL reads
+   * thousands). The octets may be shared: the extension never modifies them.
+   */
+  readPart(
+    peer: PeerInfo,
+    msgId: string,
+    part: MailboxPart,
+  ): Uint8Array | undefined | Promise<Uint8Array | undefined>;
   /**
    * Adds and removes flags (no flag is in both lists) as one change, and returns the
    * message's new entry; undefined when the message is unknown.

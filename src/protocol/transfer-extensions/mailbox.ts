@@ -1,8 +1,8 @@
-import { option, type Mt2Option, type Mt2Request } from '../codec/frames.ts';
+import { option, type Mt2Request } from '../codec/frames.ts';
 import { Mt2Error } from '../errors.ts';
 import type { Endpoint } from '../session/endpoint.ts';
 import type { ExtensionContext, TransferExtension } from '../session/extension.ts';
-import { entryProblem, formatEntry, groupLength, listingProblem } from './mailbox-entry.ts';
+import { entryProblem, entryText, formatEntry, listingProblem } from './mailbox-entry.ts';
 import { parseDele, parseFlag, parseList, parsePull } from './mailbox-params.ts';
 import { PACK_CAPABILITY } from './mailbox-pack.ts';
 import { PullSender } from './mailbox-pull.ts';
@@ -55,21 +55,21 @@ async function ask<T>(
  */
 function sendEntries(endpoint: Endpoint, tag: number, entries: readonly MailboxEntry[]): boolean {
   const budget = Math.min(endpoint.limits.maxLineBytes, endpoint.peerLimits.maxLineBytes);
-  // `[tag TMP code` ... `]` CRLF
+  // `[tag TMP code` ... `]` CRLF; each group adds a space and its text (ASCII: one octet a character).
   const frame = String(tag).length + ' TMP '.length + MAILBOX_RESULT.ENTRIES.length + 4;
-  const groups = entries.map(formatEntry);
-  if (groups.some((group) => frame + groupLength(group) > budget)) return false;
-  let line: Mt2Option[] = [];
+  const texts = entries.map(entryText);
+  if (texts.some((text) => frame + text.length + 1 > budget)) return false;
+  let line: string[] = [];
   let length = frame;
   const flush = () => {
-    if (line.length > 0) endpoint.reply(tag, MAILBOX_RESULT.ENTRIES, '', line);
+    if (line.length > 0) endpoint.replyWithGroupText(tag, MAILBOX_RESULT.ENTRIES, line.join(' '));
     line = [];
     length = frame;
   };
-  for (const group of groups) {
-    if (length + groupLength(group) > budget) flush();
-    line.push(group);
-    length += groupLength(group);
+  for (const text of texts) {
+    if (length + text.length + 1 > budget) flush();
+    line.push(text);
+    length += text.length + 1;
   }
   flush();
   return true;

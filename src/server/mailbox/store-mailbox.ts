@@ -23,6 +23,8 @@ function toWire(entry: StoredEntry): MailboxEntry {
   };
 }
 
+const nonEmpty = (bytes: Uint8Array) => (bytes.length === 0 ? undefined : bytes);
+
 /**
  * Mailbox access on mt2d's MessageStore: each user session sees the mailbox named by
  * its own address (the HELO identity), and nothing else; a msg-id outside it is unknown.
@@ -47,14 +49,17 @@ export class StoreMailbox implements MailboxBackend {
     });
   }
 
-  async readPart(
+  /** Without a promise when the store has the part at hand (the common case in a sync). */
+  readPart(
     peer: PeerInfo,
     msgId: string,
     part: MailboxPart,
-  ): Promise<Uint8Array | undefined> {
+  ): Uint8Array | undefined | Promise<Uint8Array | undefined> {
     if (this.store.uidOf(this.#mailbox(peer), msgId) === undefined) return undefined;
-    const bytes = await this.store.readPart(msgId, STORE_PART[part]);
-    return bytes.length === 0 ? undefined : bytes;
+    const storePart = STORE_PART[part];
+    const now = this.store.readPartNow(msgId, storePart);
+    if (now !== undefined) return nonEmpty(now);
+    return this.store.readPart(msgId, storePart).then(nonEmpty);
   }
 
   async setFlags(

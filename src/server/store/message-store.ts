@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ChangeIndex } from './change-index.ts';
 import { StoreError } from './errors.ts';
 import { acquireLock } from './lock.ts';
+import { DEFAULT_PART_CACHE_BYTES, PartCache, isCacheable } from './part-cache.ts';
 import {
   RecordLog,
   type LogLocation,
@@ -117,6 +118,7 @@ export class MessageStore {
   readonly #releaseLock: () => Promise<void>;
   readonly #messages: Map<string, StoredMessage>;
   readonly #mailboxes: Map<string, Mailbox>;
+  readonly #cache: PartCache;
   #nextTx: number;
 
   private constructor(log: RecordLog, releaseLock: () => Promise<void>, state: RecoveredState) {
@@ -124,17 +126,22 @@ export class MessageStore {
     this.#releaseLock = releaseLock;
     this.#messages = state.messages;
     this.#mailboxes = state.mailboxes;
+    this.#cache = state.cache;
     this.#nextTx = state.maxTx + 1;
   }
 
-  /** Opens the store in `dir` (created if missing), replaying its log. */
+  /**
+   * Opens the store in `dir` (created if missing), replaying its log.
+   * `partCacheBytes` bounds the envelopes and headers kept in memory (part-cache.ts).
+   */
   static async open(
     dir: string,
-    options: { maxSegmentBytes?: number } = {},
+    options: { maxSegmentBytes?: number; partCacheBytes?: number } = {},
   ): Promise<MessageStore> {
+    const cache = new PartCache(options.partCacheBytes ?? DEFAULT_PART_CACHE_BYTES);
     const releaseLock = await acquireLockIn(dir);
     try {
-      const recovering = new Recovery();
+      const recovering = new Recovery(cache);
       const log = await RecordLog.open(join(dir, 'log'), {
         onRecord: (record) => {
           recovering.apply(record);
@@ -178,11 +185,33 @@ export class MessageStore {
     return this.#message(msgId).sizes;
   }
 
-  /** Reads a whole part of a committed message. */
+  /** Reads a whole part of a committed message. The bytes may be shared: never modify them. */
   async readPart(msgId: string, part: PartType): Promise<Uint8Array> {
+    const now = this.readPartNow(msgId, part);
+    if (now !== undefined) return now;
     const message = this.#message(msgId);
     const pieces = await Promise.all(message.fragments[part].map((at) => this.#log.read(at)));
     return concat(pieces, message.sizes[part]);
+  }
+
+  /**
+   * A whole part without waiting when that is cheap (cached, or small fragments read from
+   * the page cache), else undefined: then use readPart. Shared bytes: never modify them.
+   * @throws StoreError STORE_UNKNOWN_MESSAGE
+   */
+  readPartNow(msgId: string, part: PartType): Uint8Array | undefined {
+    const message = this.#message(msgId);
+    const cached = this.#cache.get(msgId, part);
+    if (cached !== undefined) return cached;
+    const pieces: Uint8Array[] = [];
+    for (const at of message.fragments[part]) {
+      const piece = this.#log.readNow(at);
+      if (piece === undefined) return undefined;
+      pieces.push(piece);
+    }
+    const bytes = concat(pieces, message.sizes[part]);
+    if (isCacheable(part, bytes.length)) this.#cache.put(msgId, part, bytes);
+    return bytes;
   }
 
   /** Names of the mailboxes that ever held a message, in no particular order. */
@@ -262,6 +291,7 @@ export class MessageStore {
     fragments: Record<PartType, LogLocation[]>,
     sizes: PartSizes,
     mailboxes: readonly string[],
+    smallParts: SmallParts,
   ): Promise<CommittedMessage> {
     if (this.#messages.has(msgId)) {
       throw new StoreError('STORE_DUPLICATE_MESSAGE', `message ${msgId} is already stored`);
@@ -288,6 +318,7 @@ export class MessageStore {
       for (const { mailbox, modseq } of deliveries) this.#box(mailbox).changes.abandon(modseq);
       throw error;
     }
+    smallParts.cacheIn(this.#cache, msgId);
     for (const delivery of deliveries) addEntry(this.#box(delivery.mailbox), delivery, msgId);
     return { msgId, deliveries: deliveries.map(({ mailbox, uid }) => ({ mailbox, uid })) };
   }
@@ -353,6 +384,7 @@ export class IncomingMessage {
   readonly msgId: string;
   readonly #fragments: Record<PartType, LogLocation[]> = { envelope: [], headers: [], body: [] };
   readonly #sizes: Record<PartType, number> = { envelope: 0, headers: 0, body: 0 };
+  readonly #smallParts = new SmallParts();
   #lastPart = 0;
   #finished = false;
   /** Fragment writes under way (their locations are filled in when they finish). */
@@ -383,6 +415,7 @@ export class IncomingMessage {
     }
     this.#lastPart = index;
     this.#sizes[part] += bytes.length;
+    this.#smallParts.add(part, bytes);
     const fragments = this.#fragments[part];
     const slot = fragments.length;
     fragments.push(UNWRITTEN);
@@ -404,7 +437,14 @@ export class IncomingMessage {
     this.#assertOpen();
     this.#finished = true;
     return Promise.all(this.#placed).then(() =>
-      this.#store.commit(this.#tx, this.msgId, this.#fragments, { ...this.#sizes }, mailboxes),
+      this.#store.commit(
+        this.#tx,
+        this.msgId,
+        this.#fragments,
+        { ...this.#sizes },
+        mailboxes,
+        this.#smallParts,
+      ),
     );
   }
 
@@ -423,21 +463,66 @@ export class IncomingMessage {
   }
 }
 
+/**
+ * The fragments of a message's cacheable parts (envelope, headers) as they arrive, so
+ * that its commit can cache them without reading them back. Collection of a part stops
+ * once it is too big to cache.
+ */
+class SmallParts {
+  readonly #pieces = new Map<PartType, Uint8Array[]>();
+  readonly #sizes = new Map<PartType, number>();
+
+  /** A fragment of `part`; a copy is kept while the part is small enough to cache. */
+  add(part: PartType, bytes: Uint8Array): void {
+    const size = (this.#sizes.get(part) ?? 0) + bytes.length;
+    this.#sizes.set(part, size);
+    if (!isCacheable(part, size)) {
+      this.#pieces.delete(part);
+      return;
+    }
+    // A copy (a Buffer's slice() would be a view, keeping a whole log segment alive).
+    const copy = new Uint8Array(bytes);
+    const pieces = this.#pieces.get(part);
+    if (pieces === undefined) this.#pieces.set(part, [copy]);
+    else pieces.push(copy);
+  }
+
+  /** Puts the collected parts into `cache`. */
+  cacheIn(cache: PartCache, msgId: string): void {
+    for (const [part, pieces] of this.#pieces) {
+      const size = this.#sizes.get(part) ?? 0;
+      if (isCacheable(part, size)) cache.put(msgId, part, concat(pieces, size));
+    }
+  }
+}
+
+interface PendingMessage {
+  readonly fragments: Record<PartType, LogLocation[]>;
+  readonly sizes: Record<PartType, number>;
+  readonly smallParts: SmallParts;
+}
+
+const emptyPending = (): PendingMessage => ({
+  fragments: { envelope: [], headers: [], body: [] },
+  sizes: { envelope: 0, headers: 0, body: 0 },
+  smallParts: new SmallParts(),
+});
+
 interface RecoveredState {
   readonly messages: Map<string, StoredMessage>;
   readonly mailboxes: Map<string, Mailbox>;
+  readonly cache: PartCache;
   readonly maxTx: number;
 }
 
-/** Rebuilds the in-memory index from the log's records, in order. */
+/** Rebuilds the in-memory index (and the part cache) from the log's records, in order. */
 class Recovery {
-  readonly #pending = new Map<
-    number,
-    { fragments: Record<PartType, LogLocation[]>; sizes: Record<PartType, number> }
-  >();
+  readonly #pending = new Map<number, PendingMessage>();
   readonly #messages = new Map<string, StoredMessage>();
   readonly #mailboxes = new Map<string, Mailbox>();
   #maxTx = 0;
+
+  constructor(private readonly cache: PartCache) {}
 
   apply(record: ScannedRecord): void {
     switch (record.type as RecordType) {
@@ -471,7 +556,12 @@ class Recovery {
   finish(): RecoveredState {
     // Fragments never committed belong to transfers that were cut off: they stay invisible.
     this.#pending.clear();
-    return { messages: this.#messages, mailboxes: this.#mailboxes, maxTx: this.#maxTx };
+    return {
+      messages: this.#messages,
+      mailboxes: this.#mailboxes,
+      cache: this.cache,
+      maxTx: this.#maxTx,
+    };
   }
 
   #fragment(record: ScannedRecord): void {
@@ -486,12 +576,10 @@ class Recovery {
     this.#maxTx = Math.max(this.#maxTx, tx);
     let pending = this.#pending.get(tx);
     if (pending === undefined) {
-      pending = {
-        fragments: { envelope: [], headers: [], body: [] },
-        sizes: { envelope: 0, headers: 0, body: 0 },
-      };
+      pending = emptyPending();
       this.#pending.set(tx, pending);
     }
+    pending.smallParts.add(part, record.payload.subarray(FRAGMENT_PREFIX_BYTES));
     const length = record.location.length - FRAGMENT_PREFIX_BYTES;
     pending.fragments[part].push({
       segment: record.location.segment,
@@ -503,11 +591,9 @@ class Recovery {
 
   #commit(payload: CommitPayload): void {
     this.#maxTx = Math.max(this.#maxTx, payload.tx);
-    const pending = this.#pending.get(payload.tx) ?? {
-      fragments: { envelope: [], headers: [], body: [] },
-      sizes: { envelope: 0, headers: 0, body: 0 },
-    };
+    const pending = this.#pending.get(payload.tx) ?? emptyPending();
     this.#pending.delete(payload.tx);
+    pending.smallParts.cacheIn(this.cache, payload.msgId);
     this.#messages.set(payload.msgId, {
       msgId: payload.msgId,
       fragments: pending.fragments,

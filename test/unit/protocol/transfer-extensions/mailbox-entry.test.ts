@@ -5,6 +5,7 @@ import { formatLine } from '../../../../src/protocol/codec/encoder.ts';
 import { parseLine } from '../../../../src/protocol/codec/line-parser.ts';
 import {
   entryProblem,
+  entryText,
   formatEntry,
   parseEntry,
 } from '../../../../src/protocol/transfer-extensions/mailbox-entry.ts';
@@ -76,6 +77,28 @@ describe('mailbox entries on the wire', () => {
         assert.deepEqual(throughTheWire(entries), entries);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  test('entryText writes exactly what the encoder writes for the entry group', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 8 }), (entries) => {
+        const line = (groups: ReturnType<typeof formatEntry>[]) =>
+          formatLine({
+            kind: 'response',
+            tag: 7,
+            status: 'TMP',
+            code: MAILBOX_RESULT.ENTRIES,
+            groups,
+            text: '',
+          });
+        const head = line([]).slice(0, -1);
+        assert.equal(
+          `${head} ${entries.map(entryText).join(' ')}]`,
+          line(entries.map(formatEntry)),
+        );
+      }),
+      { numRuns: 1000 },
     );
   });
 
