@@ -53,6 +53,21 @@ export class StoreDb {
     return Number(this.#db.pragma('user_version', { simple: true }));
   }
 
+  /** Whether foreign keys are enforced on this connection. */
+  foreignKeys(): boolean {
+    return Number(this.#db.pragma('foreign_keys', { simple: true })) === 1;
+  }
+
+  /** Turns foreign keys on or off (only outside a transaction; SQLite ignores it inside). */
+  setForeignKeys(on: boolean): void {
+    this.#db.pragma(`foreign_keys = ${on ? 'ON' : 'OFF'}`);
+  }
+
+  /** Registers a deterministic SQL function on this connection (for migrations). */
+  defineFunction(name: string, fn: (value: string) => number): void {
+    this.#db.function(name, { deterministic: true }, fn as (...args: unknown[]) => unknown);
+  }
+
   /** Runs SQL with no parameters and no result (schema changes). */
   exec(sql: string): void {
     this.#db.exec(sql);

@@ -1,6 +1,7 @@
 // Writing and reading single messages: insert or replace, server state, bodies,
 // verification, folders, removal.
 import { LocalStoreError } from '../errors.ts';
+import { BY_MSG_ID, byMsgId, msgKey } from '../msg-key.ts';
 import type { EnvelopeColumns, MessageColumns, ServerColumns } from '../message-input.ts';
 import { SortKeyAllocator, inBlock } from '../sort-key.ts';
 import type { StoreDb } from '../store-db.ts';
@@ -19,9 +20,9 @@ import { indexMessage, reindexMessage, unindexMessage } from './search-index.ts'
 /** The sort key of a stored message, or undefined. */
 export function findMessageId(db: StoreDb, accountId: string, msgId: string): number | undefined {
   return db
-    .statement('SELECT id FROM messages WHERE account_id = ? AND msg_id = ?')
+    .statement(`SELECT id FROM messages WHERE ${BY_MSG_ID}`)
     .pluck()
-    .get(accountId, msgId) as number | undefined;
+    .get(...byMsgId(accountId, msgId)) as number | undefined;
 }
 
 /** The sort key of a stored message; LOCAL_STORE_NOT_FOUND when there is none. */
@@ -67,11 +68,11 @@ const SET_DISPLAY = `folder = :folder, mailbox = :mailbox, uid = :uid, modseq = 
   encrypted = :encrypted, snippet = :snippet`;
 
 // Positional: a page binds 1,000 rows, and named parameters cost two objects per row.
-const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid,
-    modseq, envelope_size, headers_size, body_size, server_flags, flags, unread, flagged,
+const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, msg_id, msg_key, folder, mailbox,
+    uid, modseq, envelope_size, headers_size, body_size, server_flags, flags, unread, flagged,
     from_name, from_address, to_addresses, cc_addresses, subject, date_ms, has_attachments,
     signed, encrypted, snippet)
-  VALUES (${new Array(24).fill('?').join(', ')})`;
+  VALUES (${new Array(25).fill('?').join(', ')})`;
 
 /** The values of a new row, in INSERT_MESSAGE's column order. */
 function newRowValues(id: number, message: MessageColumns): unknown[] {
@@ -81,6 +82,7 @@ function newRowValues(id: number, message: MessageColumns): unknown[] {
     id,
     message.accountId,
     message.msgId,
+    msgKey(message.msgId),
     message.folder,
     message.mailbox,
     message.uid,
@@ -271,9 +273,9 @@ export function readMessage(
     .statement(
       `SELECT ${SUMMARY_COLUMNS}, m.server_flags, p.envelope_xml, p.headers_xml, p.verification
        FROM messages m JOIN message_parts p ON p.message_id = m.id
-       WHERE m.account_id = ? AND m.msg_id = ?`,
+       WHERE m.msg_key = ? AND m.account_id = ? AND m.msg_id = ?`,
     )
-    .get(accountId, msgId) as StoredRow | undefined;
+    .get(...byMsgId(accountId, msgId)) as StoredRow | undefined;
   return row === undefined ? undefined : toStoredMessage(row);
 }
 
@@ -356,9 +358,9 @@ export function readBody(db: StoreDb, accountId: string, msgId: string): StoredB
   const row = db
     .statement(
       `SELECT b.body, b.text FROM messages m JOIN message_bodies b ON b.message_id = m.id
-       WHERE m.account_id = ? AND m.msg_id = ?`,
+       WHERE m.msg_key = ? AND m.account_id = ? AND m.msg_id = ?`,
     )
-    .get(accountId, msgId) as { body: Uint8Array; text: string } | undefined;
+    .get(...byMsgId(accountId, msgId)) as { body: Uint8Array; text: string } | undefined;
   return row === undefined ? undefined : { body: bytesView(row.body), text: row.text };
 }
 
@@ -376,7 +378,7 @@ export function moveMessage(
   folder: Folder,
 ): boolean {
   const result = db
-    .statement('UPDATE messages SET folder = ? WHERE account_id = ? AND msg_id = ? AND folder <> ?')
-    .run(folder, accountId, msgId, folder);
+    .statement(`UPDATE messages SET folder = ? WHERE ${BY_MSG_ID} AND folder <> ?`)
+    .run(folder, ...byMsgId(accountId, msgId), folder);
   return result.changes > 0;
 }

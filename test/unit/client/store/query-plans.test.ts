@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listSql, searchSql } from '../../../../src/client/store/queries/listing.ts';
 import { UNVERIFIED_SQL } from '../../../../src/client/store/queries/messages.ts';
+import { BY_MSG_ID, byMsgId } from '../../../../src/client/store/msg-key.ts';
 import { openTempStore } from './fixtures/temp-store.ts';
 
 const store = openTempStore();
@@ -29,9 +30,24 @@ describe('query plans', () => {
     });
   }
 
+  test('a message is found by msg-id through the msg_key index', () => {
+    for (const sql of [
+      `SELECT id FROM messages WHERE ${BY_MSG_ID}`,
+      `UPDATE messages SET folder = 'trash' WHERE ${BY_MSG_ID}`,
+    ]) {
+      assert.match(
+        plan(sql, ...byMsgId('a', 'm@x')),
+        /SEARCH messages USING INDEX messages_by_msg_key \(msg_key=\?\)/,
+      );
+    }
+  });
+
   test('the messages waiting for verification are read through their partial index, in order', () => {
     const detail = plan(UNVERIFIED_SQL, 'a', 250);
-    assert.match(detail.split('\n')[0] ?? '', /SCAN p USING (COVERING )?INDEX message_parts_unverified/);
+    assert.match(
+      detail.split('\n')[0] ?? '',
+      /SCAN p USING (COVERING )?INDEX message_parts_unverified/,
+    );
     assert.match(detail, /SEARCH m USING INTEGER PRIMARY KEY/);
     assert.doesNotMatch(detail, /TEMP B-TREE/);
   });
