@@ -160,42 +160,50 @@ export function unpackMessages(columns: MessageColumnsTransfer): MessageInput[] 
   const { numbers, parts } = columns;
   const messages: MessageInput[] = [];
   for (let index = 0; index < columns.count; index++) {
+    // Plain reads (no helper closures): this runs for every message of every page.
+    const [uid, modseq, envelopeSize, headersSize, bodySize, date, envelopeAt] = numbers.subarray(
+      index * NUMBER_FIELDS,
+      (index + 1) * NUMBER_FIELDS,
+    );
     const at = index * NUMBER_FIELDS;
-    const number = (field: number) => numbers[at + field] ?? Number.NaN;
-    const text = (column: readonly string[]) => column[index] ?? '';
-    const bits = number(BITS);
-    const headersLength = number(HEADERS_LENGTH);
+    const envelopeLength = numbers[at + ENVELOPE_LENGTH] ?? 0;
+    const headersAt = numbers[at + HEADERS_AT] ?? 0;
+    const headersLength = numbers[at + HEADERS_LENGTH] ?? -1;
+    const bits = numbers[at + BITS] ?? 0;
     const verificationJson = columns.verificationJson[index];
     messages.push({
-      accountId: text(columns.accountId),
-      msgId: text(columns.msgId),
-      folder: text(columns.folder) as MessageInput['folder'],
+      accountId: columns.accountId[index] ?? '',
+      msgId: columns.msgId[index] ?? '',
+      folder: columns.folder[index] as MessageInput['folder'],
       ...((bits & HAS_SERVER) === 0
         ? {}
         : {
-            server: { mailbox: text(columns.mailbox), uid: number(UID), modseq: number(MODSEQ) },
+            server: {
+              mailbox: columns.mailbox[index] ?? '',
+              uid: uid ?? Number.NaN,
+              modseq: modseq ?? Number.NaN,
+            },
           }),
       sizes: {
-        envelope: number(ENVELOPE_SIZE),
-        headers: number(HEADERS_SIZE),
-        body: number(BODY_SIZE),
+        envelope: envelopeSize ?? Number.NaN,
+        headers: headersSize ?? Number.NaN,
+        body: bodySize ?? Number.NaN,
       },
-      serverFlags: (columns.serverFlags[index] ?? []) as string[],
-      envelopeXml: new Uint8Array(parts, number(ENVELOPE_AT), number(ENVELOPE_LENGTH)),
-      ...(headersLength < 0
-        ? {}
-        : { headersXml: new Uint8Array(parts, number(HEADERS_AT), headersLength) }),
+      // The lists are checked by the store like any caller's (elements may be anything).
+      serverFlags: columns.serverFlags[index] as string[],
+      envelopeXml: new Uint8Array(parts, envelopeAt ?? 0, envelopeLength),
+      ...(headersLength < 0 ? {} : { headersXml: new Uint8Array(parts, headersAt, headersLength) }),
       display: {
-        fromName: text(columns.fromName),
-        fromAddress: text(columns.fromAddress),
-        to: (columns.to[index] ?? []) as string[],
-        cc: (columns.cc[index] ?? []) as string[],
-        subject: text(columns.subject),
-        date: new Date(number(DATE)),
+        fromName: columns.fromName[index] ?? '',
+        fromAddress: columns.fromAddress[index] ?? '',
+        to: columns.to[index] as string[],
+        cc: columns.cc[index] as string[],
+        subject: columns.subject[index] ?? '',
+        date: new Date(date ?? Number.NaN),
         hasAttachments: (bits & HAS_ATTACHMENTS) !== 0,
         signed: (bits & SIGNED) !== 0,
         encrypted: (bits & ENCRYPTED) !== 0,
-        snippet: text(columns.snippet),
+        snippet: columns.snippet[index] ?? '',
       },
       ...(verificationJson === undefined ? {} : { verificationJson }),
     });

@@ -35,11 +35,12 @@ export class StoreDb {
    * and never inside another transaction (SQLite refuses to change the level there).
    */
   unsyncedTransaction<T>(fn: () => T): T {
-    this.#db.pragma('synchronous = NORMAL');
+    // Prepared once: db.pragma() compiles its statement on every call.
+    this.statement('PRAGMA synchronous = NORMAL').run();
     try {
       return this.transaction(fn);
     } finally {
-      this.#db.pragma('synchronous = FULL');
+      this.statement('PRAGMA synchronous = FULL').run();
     }
   }
 

@@ -15,7 +15,7 @@ import {
   toStoredMessage,
   type StoredRow,
 } from './message-rows.ts';
-import { indexMessage, reindexMessage, unindexMessage } from './search-index.ts';
+import { reindexMessage, searchIndexWriter, unindexMessage } from './search-index.ts';
 
 /** The sort key of a stored message, or undefined. */
 export function findMessageId(db: StoreDb, accountId: string, msgId: string): number | undefined {
@@ -122,6 +122,7 @@ interface NewRow {
  */
 export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): number {
   const keys = new SortKeyAllocator(db);
+  const stored = storedIds(db, batch);
   const fresh = new Map<string, Map<string, NewRow>>();
   let inserted = 0;
   for (const message of batch) {
@@ -137,12 +138,14 @@ export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): 
       earlier.message = message;
       continue;
     }
-    const stored = findMessageId(db, message.accountId, message.msgId);
-    if (stored === undefined) {
+    const storedOfAccount = stored.get(message.accountId);
+    const storedId = storedOfAccount?.get(message.msgId);
+    if (storedId === undefined) {
       ofAccount.set(message.msgId, { id: keys.next(message.dateMs), message });
       inserted++;
     } else {
-      replaceMessage(db, keys, stored, message);
+      // A re-dated message gets a new id, under which a later copy in the batch finds it.
+      storedOfAccount?.set(message.msgId, replaceMessage(db, keys, storedId, message));
     }
   }
   const rows = [...fresh.values()].flatMap((ofAccount) => [...ofAccount.values()]);
@@ -151,6 +154,40 @@ export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): 
     rows.sort((a, b) => a.id - b.id),
   );
   return inserted;
+}
+
+/**
+ * The messages of an account with a msg_key in a JSON array. CROSS JOIN keeps the keys
+ * the outer loop, one index seek each; left to itself the planner walks every message
+ * of the account (query-plans.test.ts checks the plan).
+ */
+export const STORED_IDS_SQL = `SELECT m.msg_id, m.id FROM json_each(?) k
+  CROSS JOIN messages m ON m.msg_key = k.value WHERE m.account_id = ?`;
+
+/**
+ * The ids of the batch's messages already stored, by account and msg-id: one query per
+ * account of the batch (its msg_keys in one JSON array) instead of one per message.
+ */
+function storedIds(
+  db: StoreDb,
+  batch: readonly MessageColumns[],
+): Map<string, Map<string, number>> {
+  const msgIds = new Map<string, Set<string>>();
+  for (const { accountId, msgId } of batch) {
+    const ofAccount = msgIds.get(accountId) ?? new Set<string>();
+    ofAccount.add(msgId);
+    msgIds.set(accountId, ofAccount);
+  }
+  const find = db.statement(STORED_IDS_SQL);
+  const stored = new Map<string, Map<string, number>>();
+  for (const [accountId, ofAccount] of msgIds) {
+    const keys = JSON.stringify(Array.from(ofAccount, msgKey));
+    const rows = find.all(keys, accountId) as { msg_id: string; id: number }[];
+    // A msg_key shared with another msg-id (a hash collision) brings that one too.
+    const found = rows.filter((row) => ofAccount.has(row.msg_id));
+    stored.set(accountId, new Map(found.map((row) => [row.msg_id, row.id])));
+  }
+  return stored;
 }
 
 function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
@@ -163,8 +200,9 @@ function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
   for (const { id, message } of rows) {
     insertParts.run(id, message.envelopeXml, message.headersXml, message.verificationJson);
   }
+  const index = searchIndexWriter(db);
   for (const { id, message } of rows) {
-    indexMessage(db, id, {
+    index(id, {
       sender: `${message.fromName} ${message.fromAddress}`,
       recipients: [...message.to, ...message.cc].join(' '),
       subject: message.subject,
@@ -203,12 +241,13 @@ function countNewRows(db: StoreDb, rows: readonly NewRow[]): void {
     add.run(accountId, folder, total, unread);
 }
 
+/** Replaces a stored message; returns its id (a new one when its date changed). */
 function replaceMessage(
   db: StoreDb,
   keys: SortKeyAllocator,
   storedId: number,
   message: MessageColumns,
-): void {
+): number {
   let id = storedId;
   if (!inBlock(id, message.dateMs)) {
     // The date changed: the message moves to a key in its new date's block.
@@ -230,6 +269,7 @@ function replaceMessage(
     'UPDATE message_parts SET envelope_xml = ?, headers_xml = ?, verification = ? WHERE message_id = ?',
   ).run(message.envelopeXml, message.headersXml, message.verificationJson, id);
   reindexMessage(db, id);
+  return id;
 }
 
 /** Records what the server reports for a stored message; false when it is not stored. */
