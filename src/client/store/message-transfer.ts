@@ -1,14 +1,27 @@
 // A batch of messages sent to the store's worker as columns instead of objects. The
-// structured clone of a LIST page of 1,000 MessageInput objects (five objects each, a
-// Date, the property names written and read again per object) cost the caller and the
-// worker a few ms each; one array per field, numbers in one Float64Array and the raw
-// parts in one transferred buffer clone in a fraction of that (bench:store). The worker
-// turns the columns back into MessageInput objects, which the store then validates as
-// it validates any other call: nothing is checked here but the shape needed to encode.
+// structured clone of a LIST page of 1,000 MessageInput objects (five objects and three
+// arrays each, a Date, the property names written and read again per object) cost the
+// caller and the worker a few ms each; the page as a few flat arrays (the strings, the
+// list entries, the numbers in one Float64Array) and the raw parts in one transferred
+// buffer clones in a fraction of that (docs/client-store.md). The worker turns the
+// columns back into MessageInput objects, which the store then validates as it validates
+// any other call: nothing is checked here but the shape needed to encode.
 import type { MessageInput } from './types.ts';
 
+/** Strings per message in `texts`, in this order. */
+const TEXT_FIELDS = 8;
+const ACCOUNT_ID = 0;
+const MSG_ID = 1;
+const FOLDER = 2;
+/** '' when the message has no server location. */
+const MAILBOX = 3;
+const FROM_NAME = 4;
+const FROM_ADDRESS = 5;
+const SUBJECT = 6;
+const SNIPPET = 7;
+
 /** Numbers per message in `numbers`, in this order. */
-const NUMBER_FIELDS = 11;
+const NUMBER_FIELDS = 14;
 const UID = 0;
 const MODSEQ = 1;
 const ENVELOPE_SIZE = 2;
@@ -22,6 +35,10 @@ const HEADERS_AT = 8;
 const HEADERS_LENGTH = 9;
 /** Bits: 1 has a server location, 2 has attachments, 4 signed, 8 encrypted. */
 const BITS = 10;
+/** How many entries of `listItems` are the message's server flags, to and cc. */
+const FLAG_COUNT = 11;
+const TO_COUNT = 12;
+const CC_COUNT = 13;
 
 const HAS_SERVER = 1;
 const HAS_ATTACHMENTS = 2;
@@ -32,21 +49,12 @@ const ENCRYPTED = 8;
 export interface MessageColumnsTransfer {
   readonly count: number;
   readonly numbers: Float64Array;
+  readonly texts: string[];
+  /** Every message's server flags, then its to, then its cc, one message after another. */
+  readonly listItems: unknown[];
+  readonly verificationJson: (string | undefined)[];
   /** The envelopes and headers, one after the other (transferred, not copied). */
   readonly parts: ArrayBuffer;
-  readonly accountId: string[];
-  readonly msgId: string[];
-  readonly folder: string[];
-  /** The server mailbox; '' when the message has no server location. */
-  readonly mailbox: string[];
-  readonly serverFlags: unknown[][];
-  readonly fromName: string[];
-  readonly fromAddress: string[];
-  readonly to: unknown[][];
-  readonly cc: unknown[][];
-  readonly subject: string[];
-  readonly snippet: string[];
-  readonly verificationJson: (string | undefined)[];
 }
 
 type Fields = Record<string, unknown>;
@@ -55,8 +63,17 @@ function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The message's fields when it has the shape the columns hold, else undefined. */
-function encodable(item: unknown) {
+interface Encodable {
+  readonly item: Fields;
+  readonly server: Fields | undefined;
+  readonly sizes: Fields;
+  readonly display: Fields;
+  readonly envelopeXml: Uint8Array;
+  readonly headersXml: Uint8Array | undefined;
+}
+
+/** The message's parts when it has the shape the columns hold, else undefined. */
+function encodable(item: unknown): Encodable | undefined {
   if (!isFields(item)) return undefined;
   const { server, sizes, display, envelopeXml, headersXml, verificationJson } = item;
   if (!isFields(sizes) || !isFields(display)) return undefined;
@@ -64,19 +81,29 @@ function encodable(item: unknown) {
   if (!(envelopeXml instanceof Uint8Array)) return undefined;
   if (headersXml !== undefined && !(headersXml instanceof Uint8Array)) return undefined;
   if (verificationJson !== undefined && typeof verificationJson !== 'string') return undefined;
-  const strings = [item['accountId'], item['msgId'], item['folder'], display['fromName']];
-  strings.push(display['fromAddress'], display['subject'], display['snippet']);
-  if (server !== undefined) strings.push(server['mailbox']);
-  if (strings.some((value) => typeof value !== 'string')) return undefined;
-  const numbers = [sizes['envelope'], sizes['headers'], sizes['body']];
-  if (server !== undefined) numbers.push(server['uid'], server['modseq']);
-  if (numbers.some((value) => typeof value !== 'number')) return undefined;
-  const flags = [display['hasAttachments'], display['signed'], display['encrypted']];
-  if (flags.some((value) => typeof value !== 'boolean')) return undefined;
-  const lists = [item['serverFlags'], display['to'], display['cc']];
-  if (!lists.every((value) => Array.isArray(value))) return undefined;
-  if (!(display['date'] instanceof Date)) return undefined;
-  return { item, server, sizes, display, envelopeXml, headersXml, verificationJson };
+  const shaped =
+    typeof item['accountId'] === 'string' &&
+    typeof item['msgId'] === 'string' &&
+    typeof item['folder'] === 'string' &&
+    typeof display['fromName'] === 'string' &&
+    typeof display['fromAddress'] === 'string' &&
+    typeof display['subject'] === 'string' &&
+    typeof display['snippet'] === 'string' &&
+    typeof sizes['envelope'] === 'number' &&
+    typeof sizes['headers'] === 'number' &&
+    typeof sizes['body'] === 'number' &&
+    typeof display['hasAttachments'] === 'boolean' &&
+    typeof display['signed'] === 'boolean' &&
+    typeof display['encrypted'] === 'boolean' &&
+    display['date'] instanceof Date &&
+    Array.isArray(item['serverFlags']) &&
+    Array.isArray(display['to']) &&
+    Array.isArray(display['cc']) &&
+    (server === undefined ||
+      (typeof server['mailbox'] === 'string' &&
+        typeof server['uid'] === 'number' &&
+        typeof server['modseq'] === 'number'));
+  return shaped ? { item, server, sizes, display, envelopeXml, headersXml } : undefined;
 }
 
 /**
@@ -85,7 +112,7 @@ function encodable(item: unknown) {
  * refuse with the field named). The caller's arrays are copied, never transferred.
  */
 export function packMessages(items: readonly unknown[]): MessageColumnsTransfer | undefined {
-  const messages = [];
+  const messages: Encodable[] = [];
   let partBytes = 0;
   for (const item of items) {
     const message = encodable(item);
@@ -95,29 +122,18 @@ export function packMessages(items: readonly unknown[]): MessageColumnsTransfer 
   }
   const count = messages.length;
   const numbers = new Float64Array(count * NUMBER_FIELDS);
+  const texts: string[] = [];
+  const listItems: unknown[] = [];
+  const verificationJson: (string | undefined)[] = [];
   // Not from Node's Buffer pool: a buffer of its own, which can be transferred.
   const parts = Buffer.allocUnsafeSlow(partBytes).buffer;
   const bytes = new Uint8Array(parts);
-  const columns: MessageColumnsTransfer = {
-    count,
-    numbers,
-    parts,
-    accountId: [],
-    msgId: [],
-    folder: [],
-    mailbox: [],
-    serverFlags: [],
-    fromName: [],
-    fromAddress: [],
-    to: [],
-    cc: [],
-    subject: [],
-    snippet: [],
-    verificationJson: [],
-  };
   let offset = 0;
   messages.forEach(({ item, server, sizes, display, envelopeXml, headersXml }, index) => {
     const at = index * NUMBER_FIELDS;
+    const serverFlags = item['serverFlags'] as unknown[];
+    const to = display['to'] as unknown[];
+    const cc = display['cc'] as unknown[];
     numbers[at + UID] = (server?.['uid'] as number | undefined) ?? 0;
     numbers[at + MODSEQ] = (server?.['modseq'] as number | undefined) ?? 0;
     numbers[at + ENVELOPE_SIZE] = sizes['envelope'] as number;
@@ -139,71 +155,87 @@ export function packMessages(items: readonly unknown[]): MessageColumnsTransfer 
       (display['hasAttachments'] === true ? HAS_ATTACHMENTS : 0) |
       (display['signed'] === true ? SIGNED : 0) |
       (display['encrypted'] === true ? ENCRYPTED : 0);
-    columns.accountId.push(item['accountId'] as string);
-    columns.msgId.push(item['msgId'] as string);
-    columns.folder.push(item['folder'] as string);
-    columns.mailbox.push((server?.['mailbox'] as string | undefined) ?? '');
-    columns.serverFlags.push(item['serverFlags'] as unknown[]);
-    columns.fromName.push(display['fromName'] as string);
-    columns.fromAddress.push(display['fromAddress'] as string);
-    columns.to.push(display['to'] as unknown[]);
-    columns.cc.push(display['cc'] as unknown[]);
-    columns.subject.push(display['subject'] as string);
-    columns.snippet.push(display['snippet'] as string);
-    columns.verificationJson.push(item['verificationJson'] as string | undefined);
+    numbers[at + FLAG_COUNT] = serverFlags.length;
+    numbers[at + TO_COUNT] = to.length;
+    numbers[at + CC_COUNT] = cc.length;
+    // In the order of the TEXT_FIELDS indices.
+    texts.push(
+      item['accountId'] as string,
+      item['msgId'] as string,
+      item['folder'] as string,
+      (server?.['mailbox'] as string | undefined) ?? '',
+      display['fromName'] as string,
+      display['fromAddress'] as string,
+      display['subject'] as string,
+      display['snippet'] as string,
+    );
+    // Indexed, not spread or iterated: a sparse list keeps its length, holes as undefined.
+    for (const list of [serverFlags, to, cc]) {
+      for (let entry = 0; entry < list.length; entry++) listItems.push(list[entry]);
+    }
+    verificationJson.push(item['verificationJson'] as string | undefined);
   });
-  return columns;
+  return { count, numbers, texts, listItems, verificationJson, parts };
 }
 
 /** Reads back what packMessages wrote (in the worker, from its own parent). */
 export function unpackMessages(columns: MessageColumnsTransfer): MessageInput[] {
-  const { numbers, parts } = columns;
+  const { numbers, texts, listItems, parts } = columns;
   const messages: MessageInput[] = [];
+  let listAt = 0;
+  // The lists are checked by the store like any caller's: their entries may be anything.
+  const nextList = (length: number) => {
+    const list = listItems.slice(listAt, listAt + length) as string[];
+    listAt += length;
+    return list;
+  };
   for (let index = 0; index < columns.count; index++) {
-    // Plain reads (no helper closures): this runs for every message of every page.
-    const [uid, modseq, envelopeSize, headersSize, bodySize, date, envelopeAt] = numbers.subarray(
-      index * NUMBER_FIELDS,
-      (index + 1) * NUMBER_FIELDS,
-    );
     const at = index * NUMBER_FIELDS;
-    const envelopeLength = numbers[at + ENVELOPE_LENGTH] ?? 0;
-    const headersAt = numbers[at + HEADERS_AT] ?? 0;
-    const headersLength = numbers[at + HEADERS_LENGTH] ?? -1;
+    const text = index * TEXT_FIELDS;
     const bits = numbers[at + BITS] ?? 0;
+    const headersLength = numbers[at + HEADERS_LENGTH] ?? -1;
+    const serverFlags = nextList(numbers[at + FLAG_COUNT] ?? 0);
+    const to = nextList(numbers[at + TO_COUNT] ?? 0);
+    const cc = nextList(numbers[at + CC_COUNT] ?? 0);
     const verificationJson = columns.verificationJson[index];
     messages.push({
-      accountId: columns.accountId[index] ?? '',
-      msgId: columns.msgId[index] ?? '',
-      folder: columns.folder[index] as MessageInput['folder'],
+      accountId: texts[text + ACCOUNT_ID] ?? '',
+      msgId: texts[text + MSG_ID] ?? '',
+      folder: texts[text + FOLDER] as MessageInput['folder'],
       ...((bits & HAS_SERVER) === 0
         ? {}
         : {
             server: {
-              mailbox: columns.mailbox[index] ?? '',
-              uid: uid ?? Number.NaN,
-              modseq: modseq ?? Number.NaN,
+              mailbox: texts[text + MAILBOX] ?? '',
+              uid: numbers[at + UID] ?? Number.NaN,
+              modseq: numbers[at + MODSEQ] ?? Number.NaN,
             },
           }),
       sizes: {
-        envelope: envelopeSize ?? Number.NaN,
-        headers: headersSize ?? Number.NaN,
-        body: bodySize ?? Number.NaN,
+        envelope: numbers[at + ENVELOPE_SIZE] ?? Number.NaN,
+        headers: numbers[at + HEADERS_SIZE] ?? Number.NaN,
+        body: numbers[at + BODY_SIZE] ?? Number.NaN,
       },
-      // The lists are checked by the store like any caller's (elements may be anything).
-      serverFlags: columns.serverFlags[index] as string[],
-      envelopeXml: new Uint8Array(parts, envelopeAt ?? 0, envelopeLength),
-      ...(headersLength < 0 ? {} : { headersXml: new Uint8Array(parts, headersAt, headersLength) }),
+      serverFlags,
+      envelopeXml: new Uint8Array(
+        parts,
+        numbers[at + ENVELOPE_AT] ?? 0,
+        numbers[at + ENVELOPE_LENGTH] ?? 0,
+      ),
+      ...(headersLength < 0
+        ? {}
+        : { headersXml: new Uint8Array(parts, numbers[at + HEADERS_AT] ?? 0, headersLength) }),
       display: {
-        fromName: columns.fromName[index] ?? '',
-        fromAddress: columns.fromAddress[index] ?? '',
-        to: columns.to[index] as string[],
-        cc: columns.cc[index] as string[],
-        subject: columns.subject[index] ?? '',
-        date: new Date(date ?? Number.NaN),
+        fromName: texts[text + FROM_NAME] ?? '',
+        fromAddress: texts[text + FROM_ADDRESS] ?? '',
+        to,
+        cc,
+        subject: texts[text + SUBJECT] ?? '',
+        date: new Date(numbers[at + DATE] ?? Number.NaN),
         hasAttachments: (bits & HAS_ATTACHMENTS) !== 0,
         signed: (bits & SIGNED) !== 0,
         encrypted: (bits & ENCRYPTED) !== 0,
-        snippet: columns.snippet[index] ?? '',
+        snippet: texts[text + SNIPPET] ?? '',
       },
       ...(verificationJson === undefined ? {} : { verificationJson }),
     });
