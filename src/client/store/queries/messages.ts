@@ -12,6 +12,7 @@ import {
   bytesView,
   flagColumns,
   isUnread,
+  listJson,
   toStoredMessage,
   type StoredRow,
 } from './message-rows.ts';
@@ -96,8 +97,8 @@ function newRowValues(id: number, message: MessageColumns): unknown[] {
     flagged,
     message.fromName,
     message.fromAddress,
-    JSON.stringify(message.to),
-    JSON.stringify(message.cc),
+    listJson(message.to),
+    listJson(message.cc),
     message.subject,
     message.dateMs,
     message.hasAttachments ? 1 : 0,
@@ -221,7 +222,8 @@ function countNewRows(db: StoreDb, rows: readonly NewRow[]): void {
     { accountId: string; folder: Folder; total: number; unread: number }
   >();
   for (const { message } of rows) {
-    const key = JSON.stringify([message.accountId, message.folder]);
+    // A folder name has no blank, so the folder and a blank set the account apart.
+    const key = `${message.folder} ${message.accountId}`;
     const count = counts.get(key) ?? {
       accountId: message.accountId,
       folder: message.folder,
