@@ -46,21 +46,22 @@ export function migrate(db: StoreDb, current: number, migrations = MIGRATIONS): 
   });
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    // Foreign keys cannot be switched inside a transaction; outside, this is a no-op
-    // unless the connection had them on, and they are on again whatever happens.
+    // Foreign keys cannot be switched inside a transaction, so around it; the
+    // connection gets back the setting it had, whatever happens.
+    const rebuilds = migration.rebuildsTables === true;
     const foreignKeys = db.foreignKeys();
-    if (migration.rebuildsTables === true) db.setForeignKeys(false);
+    if (rebuilds) db.setForeignKeys(false);
     try {
       db.writeTransaction(() => {
         // Another connection (the consent store's, say) may have migrated the file since
         // `current` was read: the version read under the write lock decides.
         if (db.userVersion() >= migration.version) return;
         migration.up(db);
-        if (migration.rebuildsTables === true) checkForeignKeys(db, migration.version);
+        if (rebuilds) checkForeignKeys(db, migration.version);
         db.exec(`PRAGMA user_version = ${migration.version}`);
       });
     } finally {
-      db.setForeignKeys(foreignKeys);
+      if (rebuilds) db.setForeignKeys(foreignKeys);
     }
   }
 }
