@@ -11,10 +11,15 @@
 //   - the same peer with SQLite's defaults (4 KiB pages, a checkpoint every 1,000 WAL
 //     pages) and synchronous = FULL (every commit waits for the disk): the settings the
 //     store used for pages before.
-// Reported: ms per page (median over all pages of all rounds) and the ratio to the peer.
+// Reported: ms per page (median over all pages of all rounds) and the ratio to the peer;
+// for the worker, also the CPU time per page of the caller's thread (building and
+// posting the call, taking the answer) and of the worker's thread (Linux per-thread
+// counters, /proc/<pid>/task/<tid>/schedstat).
 // Options: --pages N (default 10), --page-size N (1000), --envelope-bytes N (7418),
-//          --headers-bytes N (336), --rounds N (3).
-import { mkdtempSync, rmSync } from 'node:fs';
+//          --headers-bytes N (336), --rounds N (3). With --envelope-bytes 0 the pages are
+// those of a headers-first sync: no envelope yet, so no sender and not shown as signed.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,6 +68,15 @@ function randomText(length: number, seed: number): Uint8Array {
   });
 }
 
+/**
+ * Msg-ids as MT2 makes them (`${randomUUID()}@domain`, src/client/send/compose.ts),
+ * made from a hash of the index: random, so each page's inserts land all over the msg-id index.
+ */
+function msgId(index: number): string {
+  const text = createHash('sha256').update(String(index)).digest('hex');
+  return `${text.slice(0, 8)}-${text.slice(8, 12)}-4${text.slice(13, 16)}-a${text.slice(17, 20)}-${text.slice(20, 32)}@beta.example`;
+}
+
 const ENVELOPES = Array.from({ length: 16 }, (_, index) => randomText(ENVELOPE_BYTES, index + 1));
 const HEADERS = Array.from({ length: 16 }, (_, index) => randomText(HEADERS_BYTES, index + 101));
 
@@ -76,7 +90,7 @@ const DATE_JITTER_MS = 10_000;
 function message(index: number): MessageInput {
   return {
     accountId: ACCOUNT,
-    msgId: `${index.toString(36)}.${index * 7919}@beta.example`,
+    msgId: msgId(index),
     folder: 'inbox',
     server: { mailbox: MAILBOX, uid: index + 1, modseq: index + 1 },
     sizes: { envelope: ENVELOPE_BYTES, headers: HEADERS_BYTES, body: 4346 },
@@ -84,6 +98,7 @@ function message(index: number): MessageInput {
     envelopeXml: (ENVELOPES[index % ENVELOPES.length] ?? new Uint8Array()).slice(),
     headersXml: (HEADERS[index % HEADERS.length] ?? new Uint8Array()).slice(),
     display: {
+      // The headers name the sender: the display a headers-first sync stores.
       fromName: `Sender ${index % 97}`,
       fromAddress: `sender${index % 97}@beta.example`,
       to: [ACCOUNT],
@@ -93,7 +108,7 @@ function message(index: number): MessageInput {
         START_MS + index * 37 + ((index * 7919) % (2 * DATE_JITTER_MS)) - DATE_JITTER_MS,
       ),
       hasAttachments: false,
-      signed: true,
+      signed: ENVELOPE_BYTES > 0,
       encrypted: false,
       snippet: '',
     },
@@ -137,11 +152,40 @@ async function direct(path: string): Promise<number[]> {
   }
 }
 
+/** The threads of this process, by id (Linux). */
+function threadIds(): Set<string> {
+  return new Set(readdirSync(`/proc/${process.pid}/task`));
+}
+
+/** CPU time a thread has run so far, in ms (schedstat's first field is in ns). */
+function threadCpuMs(tid: string): number {
+  const [ns] = readFileSync(`/proc/${process.pid}/task/${tid}/schedstat`, 'utf8').split(' ');
+  return Number(ns) / 1e6;
+}
+
+/**
+ * CPU ms spent through the worker, by the caller's thread and by the worker's, and the
+ * pages written. Summed, not a median per page: the kernel counts in scheduler ticks.
+ */
+const workerCpu = { caller: 0, worker: 0, pages: 0 };
+
 async function viaWorker(path: string): Promise<number[]> {
+  const before = threadIds();
   const store = await openLocalStoreWorker({ path });
+  // The thread that appeared with the store is its worker (Node starts one per Worker).
+  const started = [...threadIds()].filter((tid) => !before.has(tid));
+  const workerCpuMs = () => started.reduce((sum, tid) => sum + threadCpuMs(tid), 0);
+  const caller = String(process.pid);
   try {
     await store.ensureAccount(ACCOUNT);
-    const samples = await timePages((page) => store.applyListPage(page));
+    const samples = await timePages(async (page) => {
+      const callerStart = threadCpuMs(caller);
+      const workerStart = workerCpuMs();
+      await store.applyListPage(page);
+      workerCpu.caller += threadCpuMs(caller) - callerStart;
+      workerCpu.worker += workerCpuMs() - workerStart;
+      workerCpu.pages += 1;
+    });
     const counts = await store.folderCounts(ACCOUNT);
     const stored = counts.find((count) => count.folder === 'inbox')?.total;
     if (stored !== PAGES * PAGE_SIZE) throw new Error(`stored ${stored} messages`);
@@ -244,6 +288,11 @@ try {
         `${Math.round((PAGE_SIZE / ms) * 1000).toLocaleString('en')} | ${(ms / peer).toFixed(2)} |`,
     );
   }
+  console.log(
+    `\nCPU per page through the worker (mean ms): caller's thread ` +
+      `${(workerCpu.caller / workerCpu.pages).toFixed(1)}, ` +
+      `worker's thread ${(workerCpu.worker / workerCpu.pages).toFixed(1)}`,
+  );
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }

@@ -3,13 +3,19 @@
 // (a LIST page carries about 8 MB of envelopes). Instead, the message parts (or the body)
 // of one call are copied once into a single new ArrayBuffer, which is transferred: the
 // worker gets views into it. The caller's own arrays are never transferred (that would
-// empty them, and a Buffer may share its memory with unrelated Buffers).
+// empty them, and a Buffer may share its memory with unrelated Buffers). The messages of
+// a LIST page or batch go further: as columns (message-transfer.ts).
+import { packMessages, unpackMessages, type MessageColumnsTransfer } from './message-transfer.ts';
 import type { LocalStoreOperation } from './operations.ts';
 
-/** Arguments ready for postMessage: a copy whose byte arrays view `transfer[0]`. */
+/**
+ * Arguments ready for postMessage: a copy whose byte arrays view `transfer[0]`; for a
+ * LIST page or message batch, its messages as columns, left out of `args`.
+ */
 export interface Packed {
   readonly args: unknown[];
   readonly transfer: ArrayBuffer[];
+  readonly messages?: MessageColumnsTransfer;
 }
 
 type Fields = Record<string, unknown>;
@@ -65,7 +71,12 @@ function packFields(
 export function packArguments(op: LocalStoreOperation, args: unknown[]): Packed {
   const [first, second, third] = args;
   if (op === 'applyListPage' && isFields(first) && Array.isArray(first['messages'])) {
-    const packed = packFields(first['messages'] as unknown[], MESSAGE_PARTS);
+    const { messages, ...page } = first;
+    const columns = asColumns(messages as unknown[]);
+    if (columns !== undefined) {
+      return { args: [page, ...args.slice(1)], transfer: [columns.parts], messages: columns };
+    }
+    const packed = packFields(messages as unknown[], MESSAGE_PARTS);
     if (packed !== undefined) {
       return {
         args: [{ ...first, messages: packed.items }, ...args.slice(1)],
@@ -73,6 +84,10 @@ export function packArguments(op: LocalStoreOperation, args: unknown[]): Packed 
       };
     }
   } else if (op === 'putMessages' && Array.isArray(first)) {
+    const columns = asColumns(first as unknown[]);
+    if (columns !== undefined) {
+      return { args: [[], ...args.slice(1)], transfer: [columns.parts], messages: columns };
+    }
     const packed = packFields(first as unknown[], MESSAGE_PARTS);
     if (packed !== undefined) {
       return { args: [packed.items, ...args.slice(1)], transfer: [packed.buffer] };
@@ -87,4 +102,23 @@ export function packArguments(op: LocalStoreOperation, args: unknown[]): Packed 
     }
   }
   return { args, transfer: [] };
+}
+
+/** The messages as columns; undefined for none, or when one is not shaped to be. */
+function asColumns(messages: readonly unknown[]): MessageColumnsTransfer | undefined {
+  return messages.length === 0 ? undefined : packMessages(messages);
+}
+
+/** The arguments as the operation takes them, the messages packed aside put back. */
+export function unpackArguments(
+  op: LocalStoreOperation,
+  args: unknown[],
+  messages: MessageColumnsTransfer | undefined,
+): unknown[] {
+  if (messages === undefined) return args;
+  const [first, ...rest] = args;
+  if (op === 'applyListPage')
+    return [{ ...(first as Fields), messages: unpackMessages(messages) }, ...rest];
+  if (op === 'putMessages') return [unpackMessages(messages), ...rest];
+  return args;
 }

@@ -112,7 +112,13 @@ class WorkerChannel {
       this.#pending.set(id, { op, resolve, reject });
       try {
         const packed = packArguments(op, args);
-        const message: ToWorker = { type: 'call', id, op, args: packed.args };
+        const message: ToWorker = {
+          type: 'call',
+          id,
+          op,
+          args: packed.args,
+          ...(packed.messages === undefined ? {} : { messages: packed.messages }),
+        };
         this.#worker.postMessage(message, packed.transfer);
       } catch (error) {
         // An argument that cannot be cloned (a function, say) never reaches the worker.

@@ -35,11 +35,12 @@ export class StoreDb {
    * and never inside another transaction (SQLite refuses to change the level there).
    */
   unsyncedTransaction<T>(fn: () => T): T {
-    this.#db.pragma('synchronous = NORMAL');
+    // Prepared once: db.pragma() compiles its statement on every call.
+    this.statement('PRAGMA synchronous = NORMAL').run();
     try {
       return this.transaction(fn);
     } finally {
-      this.#db.pragma('synchronous = FULL');
+      this.statement('PRAGMA synchronous = FULL').run();
     }
   }
 
@@ -51,6 +52,21 @@ export class StoreDb {
   /** The schema version recorded in the file. */
   userVersion(): number {
     return Number(this.#db.pragma('user_version', { simple: true }));
+  }
+
+  /** Whether foreign keys are enforced on this connection. */
+  foreignKeys(): boolean {
+    return Number(this.#db.pragma('foreign_keys', { simple: true })) === 1;
+  }
+
+  /** Turns foreign keys on or off (only outside a transaction; SQLite ignores it inside). */
+  setForeignKeys(on: boolean): void {
+    this.#db.pragma(`foreign_keys = ${on ? 'ON' : 'OFF'}`);
+  }
+
+  /** Registers a deterministic SQL function on this connection (for migrations). */
+  defineFunction(name: string, fn: (value: string) => number): void {
+    this.#db.function(name, { deterministic: true }, fn as (...args: unknown[]) => unknown);
   }
 
   /** Runs SQL with no parameters and no result (schema changes). */

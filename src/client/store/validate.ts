@@ -102,7 +102,8 @@ export function checkFlags(field: string, value: unknown): string[] {
   const flags = checkList(field, value, MAX_FLAGS).map((flag, index) =>
     checkId(`${field}[${index}]`, flag),
   );
-  return [...new Set(flags)].sort();
+  // Most messages have no flag or one: nothing to sort out (a page checks 1,000).
+  return flags.length < 2 ? flags : [...new Set(flags)].sort();
 }
 
 /** A page size: 1 to MAX_PAGE_SIZE. */

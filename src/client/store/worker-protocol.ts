@@ -2,6 +2,7 @@
 import type { LocalStoreOperation } from './operations.ts';
 import type { LocalStoreErrorCode } from './errors.ts';
 import type { LocalStoreOptions } from './local-store.ts';
+import type { MessageColumnsTransfer } from './message-transfer.ts';
 
 /** What the worker is started with (`workerData`). */
 export interface WorkerStart {
@@ -22,6 +23,8 @@ export type ToWorker =
       readonly id: number;
       readonly op: LocalStoreOperation;
       readonly args: unknown[];
+      /** The messages of a LIST page or batch, as columns (byte-transfer.ts). */
+      readonly messages?: MessageColumnsTransfer;
     }
   | { readonly type: 'close' };
 

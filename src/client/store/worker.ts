@@ -1,6 +1,7 @@
 // The store's worker thread: opens the synchronous LocalStore and runs the operations
 // the facade sends, one at a time, in order. Started by openLocalStoreWorker (proxy.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import { unpackArguments } from './byte-transfer.ts';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { LocalStore } from './local-store.ts';
 import {
@@ -67,7 +68,8 @@ port.on('message', (message: ToWorker) => {
     if (!KNOWN_OPERATIONS.has(message.op)) throw new Error(`unknown operation ${message.op}`);
     // The facade's types tie each operation to its arguments; the worker trusts its own parent.
     const operations = store satisfies LocalStoreApi as unknown as Operations;
-    const value = operations[message.op].apply(store, message.args);
+    const args = unpackArguments(message.op, message.args, message.messages);
+    const value = operations[message.op].apply(store, args);
     post({ type: 'result', id: message.id, value, ms: performance.now() - started });
   } catch (error) {
     post({

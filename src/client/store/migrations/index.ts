@@ -6,10 +6,17 @@ import * as initial from './0010-initial.ts';
 import * as countedPerBatch from './0020-counted-per-batch.ts';
 import * as contactDeliveredBy from './0030-contact-delivered-by.ts';
 import * as unverifiedIndex from './0040-unverified-index.ts';
+import * as msgKey from './0050-msg-key.ts';
 
 export interface Migration {
   readonly version: number;
   readonly up: (db: StoreDb) => void;
+  /**
+   * The migration drops and builds a table again, which SQLite does with foreign keys
+   * off (else dropping the old table deletes, by cascade, every row pointing at it).
+   * The runner turns them off around its transaction and checks them before committing.
+   */
+  readonly rebuildsTables?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -17,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   countedPerBatch,
   contactDeliveredBy,
   unverifiedIndex,
+  msgKey,
 ];
 
 /** The schema version this code writes. */
@@ -38,12 +46,32 @@ export function migrate(db: StoreDb, current: number, migrations = MIGRATIONS): 
   });
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.writeTransaction(() => {
-      // Another connection (the consent store's, say) may have migrated the file since
-      // `current` was read: the version read under the write lock decides.
-      if (db.userVersion() >= migration.version) return;
-      migration.up(db);
-      db.exec(`PRAGMA user_version = ${migration.version}`);
-    });
+    // Foreign keys cannot be switched inside a transaction, so around it; the
+    // connection gets back the setting it had, whatever happens.
+    const rebuilds = migration.rebuildsTables === true;
+    const foreignKeys = db.foreignKeys();
+    if (rebuilds) db.setForeignKeys(false);
+    try {
+      db.writeTransaction(() => {
+        // Another connection (the consent store's, say) may have migrated the file since
+        // `current` was read: the version read under the write lock decides.
+        if (db.userVersion() >= migration.version) return;
+        migration.up(db);
+        if (rebuilds) checkForeignKeys(db, migration.version);
+        db.exec(`PRAGMA user_version = ${migration.version}`);
+      });
+    } finally {
+      if (rebuilds) db.setForeignKeys(foreignKeys);
+    }
+  }
+}
+
+function checkForeignKeys(db: StoreDb, version: number): void {
+  const broken = db.statement('PRAGMA foreign_key_check').all();
+  if (broken.length > 0) {
+    throw new LocalStoreError(
+      'LOCAL_STORE_INTERNAL',
+      `migration ${version} would leave ${broken.length} rows pointing at nothing`,
+    );
   }
 }

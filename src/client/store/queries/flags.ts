@@ -2,6 +2,7 @@
 // queues it (one entry per message; setting again replaces the entry with a newer
 // revision). The engine takes entries, pushes them, and acknowledges each with the
 // revision it took, so a change made meanwhile stays queued.
+import { BY_MSG_ID, byMsgId } from '../msg-key.ts';
 import type { StoreDb } from '../store-db.ts';
 import type { FlagChange, ServerLocation } from '../types.ts';
 import { flagColumns } from './message-rows.ts';
@@ -78,8 +79,8 @@ export function acknowledgeFlagChange(
   const result = db
     .statement(
       `DELETE FROM flag_changes WHERE revision = ?
-         AND message_id = (SELECT id FROM messages WHERE account_id = ? AND msg_id = ?)`,
+         AND message_id = (SELECT id FROM messages WHERE ${BY_MSG_ID})`,
     )
-    .run(revision, accountId, msgId);
+    .run(revision, ...byMsgId(accountId, msgId));
   return result.changes > 0;
 }

@@ -92,6 +92,14 @@ export function toStoredMessage(row: StoredRow): StoredMessage {
   };
 }
 
+/**
+ * A string list as the JSON the store keeps. Most lists of a page are empty (cc, flags):
+ * their text is a constant, not a JSON.stringify per message.
+ */
+export function listJson(list: readonly string[]): string {
+  return list.length === 0 ? '[]' : JSON.stringify(list);
+}
+
 /** Whether a message with these flags counts as unread (no `seen`). */
 export function isUnread(flags: readonly string[]): boolean {
   return !flags.includes(SEEN_FLAG);
@@ -104,7 +112,7 @@ export function flagColumns(flags: readonly string[]): {
   flagged: number;
 } {
   return {
-    flags: JSON.stringify(flags),
+    flags: listJson(flags),
     unread: isUnread(flags) ? 1 : 0,
     flagged: flags.includes(FLAGGED_FLAG) ? 1 : 0,
   };

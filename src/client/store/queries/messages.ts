@@ -1,6 +1,7 @@
 // Writing and reading single messages: insert or replace, server state, bodies,
 // verification, folders, removal.
 import { LocalStoreError } from '../errors.ts';
+import { BY_MSG_ID, byMsgId, msgKey } from '../msg-key.ts';
 import type { EnvelopeColumns, MessageColumns, ServerColumns } from '../message-input.ts';
 import { SortKeyAllocator, inBlock } from '../sort-key.ts';
 import type { StoreDb } from '../store-db.ts';
@@ -11,17 +12,18 @@ import {
   bytesView,
   flagColumns,
   isUnread,
+  listJson,
   toStoredMessage,
   type StoredRow,
 } from './message-rows.ts';
-import { indexMessage, reindexMessage, unindexMessage } from './search-index.ts';
+import { reindexMessage, searchIndexWriter, unindexMessage } from './search-index.ts';
 
 /** The sort key of a stored message, or undefined. */
 export function findMessageId(db: StoreDb, accountId: string, msgId: string): number | undefined {
   return db
-    .statement('SELECT id FROM messages WHERE account_id = ? AND msg_id = ?')
+    .statement(`SELECT id FROM messages WHERE ${BY_MSG_ID}`)
     .pluck()
-    .get(accountId, msgId) as number | undefined;
+    .get(...byMsgId(accountId, msgId)) as number | undefined;
 }
 
 /** The sort key of a stored message; LOCAL_STORE_NOT_FOUND when there is none. */
@@ -67,11 +69,11 @@ const SET_DISPLAY = `folder = :folder, mailbox = :mailbox, uid = :uid, modseq = 
   encrypted = :encrypted, snippet = :snippet`;
 
 // Positional: a page binds 1,000 rows, and named parameters cost two objects per row.
-const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid,
-    modseq, envelope_size, headers_size, body_size, server_flags, flags, unread, flagged,
+const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, msg_id, msg_key, folder, mailbox,
+    uid, modseq, envelope_size, headers_size, body_size, server_flags, flags, unread, flagged,
     from_name, from_address, to_addresses, cc_addresses, subject, date_ms, has_attachments,
     signed, encrypted, snippet)
-  VALUES (${new Array(24).fill('?').join(', ')})`;
+  VALUES (${new Array(25).fill('?').join(', ')})`;
 
 /** The values of a new row, in INSERT_MESSAGE's column order. */
 function newRowValues(id: number, message: MessageColumns): unknown[] {
@@ -81,6 +83,7 @@ function newRowValues(id: number, message: MessageColumns): unknown[] {
     id,
     message.accountId,
     message.msgId,
+    msgKey(message.msgId),
     message.folder,
     message.mailbox,
     message.uid,
@@ -94,8 +97,8 @@ function newRowValues(id: number, message: MessageColumns): unknown[] {
     flagged,
     message.fromName,
     message.fromAddress,
-    JSON.stringify(message.to),
-    JSON.stringify(message.cc),
+    listJson(message.to),
+    listJson(message.cc),
     message.subject,
     message.dateMs,
     message.hasAttachments ? 1 : 0,
@@ -120,6 +123,7 @@ interface NewRow {
  */
 export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): number {
   const keys = new SortKeyAllocator(db);
+  const stored = storedIds(db, batch);
   const fresh = new Map<string, Map<string, NewRow>>();
   let inserted = 0;
   for (const message of batch) {
@@ -135,12 +139,14 @@ export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): 
       earlier.message = message;
       continue;
     }
-    const stored = findMessageId(db, message.accountId, message.msgId);
-    if (stored === undefined) {
+    const storedOfAccount = stored.get(message.accountId);
+    const storedId = storedOfAccount?.get(message.msgId);
+    if (storedId === undefined) {
       ofAccount.set(message.msgId, { id: keys.next(message.dateMs), message });
       inserted++;
     } else {
-      replaceMessage(db, keys, stored, message);
+      // A re-dated message gets a new id, under which a later copy in the batch finds it.
+      storedOfAccount?.set(message.msgId, replaceMessage(db, keys, storedId, message));
     }
   }
   const rows = [...fresh.values()].flatMap((ofAccount) => [...ofAccount.values()]);
@@ -149,6 +155,40 @@ export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): 
     rows.sort((a, b) => a.id - b.id),
   );
   return inserted;
+}
+
+/**
+ * The messages of an account with a msg_key in a JSON array. CROSS JOIN keeps the keys
+ * the outer loop, one index seek each; left to itself the planner walks every message
+ * of the account (query-plans.test.ts checks the plan).
+ */
+export const STORED_IDS_SQL = `SELECT m.msg_id, m.id FROM json_each(?) k
+  CROSS JOIN messages m ON m.msg_key = k.value WHERE m.account_id = ?`;
+
+/**
+ * The ids of the batch's messages already stored, by account and msg-id: one query per
+ * account of the batch (its msg_keys in one JSON array) instead of one per message.
+ */
+function storedIds(
+  db: StoreDb,
+  batch: readonly MessageColumns[],
+): Map<string, Map<string, number>> {
+  const msgIds = new Map<string, Set<string>>();
+  for (const { accountId, msgId } of batch) {
+    const ofAccount = msgIds.get(accountId) ?? new Set<string>();
+    ofAccount.add(msgId);
+    msgIds.set(accountId, ofAccount);
+  }
+  const find = db.statement(STORED_IDS_SQL);
+  const stored = new Map<string, Map<string, number>>();
+  for (const [accountId, ofAccount] of msgIds) {
+    const keys = JSON.stringify(Array.from(ofAccount, msgKey));
+    const rows = find.all(keys, accountId) as { msg_id: string; id: number }[];
+    // A msg_key shared with another msg-id (a hash collision) brings that one too.
+    const found = rows.filter((row) => ofAccount.has(row.msg_id));
+    stored.set(accountId, new Map(found.map((row) => [row.msg_id, row.id])));
+  }
+  return stored;
 }
 
 function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
@@ -161,8 +201,9 @@ function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
   for (const { id, message } of rows) {
     insertParts.run(id, message.envelopeXml, message.headersXml, message.verificationJson);
   }
+  const index = searchIndexWriter(db);
   for (const { id, message } of rows) {
-    indexMessage(db, id, {
+    index(id, {
       sender: `${message.fromName} ${message.fromAddress}`,
       recipients: [...message.to, ...message.cc].join(' '),
       subject: message.subject,
@@ -181,7 +222,8 @@ function countNewRows(db: StoreDb, rows: readonly NewRow[]): void {
     { accountId: string; folder: Folder; total: number; unread: number }
   >();
   for (const { message } of rows) {
-    const key = JSON.stringify([message.accountId, message.folder]);
+    // A folder name has no blank, so the folder and a blank set the account apart.
+    const key = `${message.folder} ${message.accountId}`;
     const count = counts.get(key) ?? {
       accountId: message.accountId,
       folder: message.folder,
@@ -201,12 +243,13 @@ function countNewRows(db: StoreDb, rows: readonly NewRow[]): void {
     add.run(accountId, folder, total, unread);
 }
 
+/** Replaces a stored message; returns its id (a new one when its date changed). */
 function replaceMessage(
   db: StoreDb,
   keys: SortKeyAllocator,
   storedId: number,
   message: MessageColumns,
-): void {
+): number {
   let id = storedId;
   if (!inBlock(id, message.dateMs)) {
     // The date changed: the message moves to a key in its new date's block.
@@ -228,6 +271,7 @@ function replaceMessage(
     'UPDATE message_parts SET envelope_xml = ?, headers_xml = ?, verification = ? WHERE message_id = ?',
   ).run(message.envelopeXml, message.headersXml, message.verificationJson, id);
   reindexMessage(db, id);
+  return id;
 }
 
 /** Records what the server reports for a stored message; false when it is not stored. */
@@ -271,9 +315,9 @@ export function readMessage(
     .statement(
       `SELECT ${SUMMARY_COLUMNS}, m.server_flags, p.envelope_xml, p.headers_xml, p.verification
        FROM messages m JOIN message_parts p ON p.message_id = m.id
-       WHERE m.account_id = ? AND m.msg_id = ?`,
+       WHERE m.msg_key = ? AND m.account_id = ? AND m.msg_id = ?`,
     )
-    .get(accountId, msgId) as StoredRow | undefined;
+    .get(...byMsgId(accountId, msgId)) as StoredRow | undefined;
   return row === undefined ? undefined : toStoredMessage(row);
 }
 
@@ -356,9 +400,9 @@ export function readBody(db: StoreDb, accountId: string, msgId: string): StoredB
   const row = db
     .statement(
       `SELECT b.body, b.text FROM messages m JOIN message_bodies b ON b.message_id = m.id
-       WHERE m.account_id = ? AND m.msg_id = ?`,
+       WHERE m.msg_key = ? AND m.account_id = ? AND m.msg_id = ?`,
     )
-    .get(accountId, msgId) as { body: Uint8Array; text: string } | undefined;
+    .get(...byMsgId(accountId, msgId)) as { body: Uint8Array; text: string } | undefined;
   return row === undefined ? undefined : { body: bytesView(row.body), text: row.text };
 }
 
@@ -376,7 +420,7 @@ export function moveMessage(
   folder: Folder,
 ): boolean {
   const result = db
-    .statement('UPDATE messages SET folder = ? WHERE account_id = ? AND msg_id = ? AND folder <> ?')
-    .run(folder, accountId, msgId, folder);
+    .statement(`UPDATE messages SET folder = ? WHERE ${BY_MSG_ID} AND folder <> ?`)
+    .run(folder, ...byMsgId(accountId, msgId), folder);
   return result.changes > 0;
 }

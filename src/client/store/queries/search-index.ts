@@ -11,10 +11,24 @@ export interface IndexedText {
   readonly body: string;
 }
 
-export function indexMessage(db: StoreDb, id: number, text: IndexedText): void {
-  db.statement(
+/** Indexes messages one after the other (a page's worth with one statement looked up). */
+export function searchIndexWriter(db: StoreDb): (id: number, text: IndexedText) => void {
+  const insert = db.statement(
     'INSERT INTO message_search (rowid, sender, recipients, subject, body) VALUES (?, ?, ?, ?, ?)',
-  ).run(id, text.sender, text.recipients, text.subject, text.body.slice(0, MAX_INDEXED_TEXT_CHARS));
+  );
+  return (id, text) => {
+    insert.run(
+      id,
+      text.sender,
+      text.recipients,
+      text.subject,
+      text.body.slice(0, MAX_INDEXED_TEXT_CHARS),
+    );
+  };
+}
+
+export function indexMessage(db: StoreDb, id: number, text: IndexedText): void {
+  searchIndexWriter(db)(id, text);
 }
 
 export function unindexMessage(db: StoreDb, id: number): void {

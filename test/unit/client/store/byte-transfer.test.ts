@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { packArguments } from '../../../../src/client/store/byte-transfer.ts';
+import { packArguments, unpackArguments } from '../../../../src/client/store/byte-transfer.ts';
 import type { MessageInput } from '../../../../src/client/store/index.ts';
 import { message } from './fixtures/messages.ts';
 
@@ -14,33 +14,35 @@ function withSharedParts(msgId: string, backing: Uint8Array, at: number): Messag
 }
 
 describe('packing the byte arrays of a call for the worker', () => {
-  test('a LIST page: every message part becomes a view of one new buffer; the caller keeps its own', () => {
+  test('a LIST page: its messages go as columns, every part in one new buffer; the caller keeps its own', () => {
     const backing = Uint8Array.from({ length: 16 }, (_, index) => index);
     const messages = [withSharedParts('a', backing, 2), withSharedParts('b', backing, 9)];
     const page = { accountId: 'x', mailbox: 'INBOX', cursor: 4, messages };
-    const { args, transfer } = packArguments('applyListPage', [page]);
-    assert.equal(transfer.length, 1);
-    const buffer = transfer[0];
-    assert.ok(buffer);
-    const [packedPage] = args as [typeof page];
-    assert.notEqual(packedPage, page);
-    assert.equal(packedPage.cursor, 4);
-    const parts = packedPage.messages.flatMap((item) => [item.envelopeXml, item.headersXml]);
+    const packed = packArguments('applyListPage', [page]);
+    assert.equal(packed.transfer.length, 1);
+    const buffer = packed.transfer[0];
+    assert.ok(buffer && packed.messages);
+    assert.equal(packed.messages.parts, buffer);
+    const parts = messages.flatMap((item) => [item.envelopeXml, item.headersXml]);
     assert.equal(
       buffer.byteLength,
       parts.reduce((sum, part) => sum + (part?.byteLength ?? 0), 0),
     );
-    for (const part of parts) {
-      assert.ok(part);
-      assert.equal(part.buffer, buffer);
-      assert.equal(part.constructor, Uint8Array);
+    assert.deepEqual(packed.args, [{ accountId: 'x', mailbox: 'INBOX', cursor: 4 }]);
+    const [unpacked] = unpackArguments('applyListPage', packed.args, packed.messages) as [
+      { cursor: number; messages: MessageInput[] },
+    ];
+    assert.equal(unpacked.cursor, 4);
+    for (const item of unpacked.messages) {
+      assert.equal(item.envelopeXml.buffer, buffer);
+      assert.equal(item.headersXml?.buffer, buffer);
+      assert.equal(item.envelopeXml.constructor, Uint8Array);
     }
     assert.equal(
-      Buffer.from(packedPage.messages[1]?.envelopeXml ?? []).toString(),
+      Buffer.from(unpacked.messages[1]?.envelopeXml ?? []).toString(),
       '<envelope id="b"/>',
     );
-    assert.deepEqual([...(packedPage.messages[1]?.headersXml ?? [])], [9, 10, 11]);
-    assert.equal(packedPage.messages[0]?.display, messages[0]?.display, 'other fields are shared');
+    assert.deepEqual([...(unpacked.messages[1]?.headersXml ?? [])], [9, 10, 11]);
     assert.equal(page.messages, messages, "the caller's page is unchanged");
     assert.ok(messages[0]?.envelopeXml instanceof Buffer);
   });
@@ -63,7 +65,9 @@ describe('packing the byte arrays of a call for the worker', () => {
     const empty = [{ accountId: 'a', mailbox: 'INBOX', cursor: 1, messages: [] }];
     assert.equal(packArguments('applyListPage', empty).args, empty);
     const broken = [{ accountId: 'a', mailbox: 'INBOX', cursor: 1, messages: [null, 7] }];
-    assert.equal(packArguments('applyListPage', broken).args, broken, 'left for validation');
+    const sent = packArguments('applyListPage', broken);
+    assert.equal(sent.args, broken, 'left for validation');
+    assert.equal(sent.messages, undefined);
   });
 
   test("a transferred buffer leaves the caller's arrays whole", () => {

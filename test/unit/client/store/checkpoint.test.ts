@@ -29,6 +29,9 @@ function idsInMainFile(path: string): string[] {
   } catch (error) {
     // A file whose schema is still in the WAL has no messages table yet.
     if (error instanceof Error && error.message.includes('no such table')) return [];
+    // A copy taken while a checkpoint writes the file can be torn: not there yet either
+    // (the callers poll, or look once the worker is quiet).
+    if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CORRUPT') return [];
     throw error;
   } finally {
     raw.close();

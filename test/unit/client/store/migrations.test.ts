@@ -7,6 +7,7 @@ import {
   migrate,
 } from '../../../../src/client/store/migrations/index.ts';
 import { LocalStore } from '../../../../src/client/store/index.ts';
+import { msgKey } from '../../../../src/client/store/msg-key.ts';
 import { APPLICATION_ID } from '../../../../src/client/store/open-database.ts';
 import { StoreDb } from '../../../../src/client/store/store-db.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
@@ -180,6 +181,112 @@ describe('migrations', () => {
     } finally {
       store.close();
     }
+  });
+
+  test('0050: a version-40 file keeps every message, part, body and queued flag change, found by msg_key', () => {
+    const path = storePath(folder);
+    const old = new StoreDb(new Database(path));
+    old.setForeignKeys(true);
+    migrate(old, 0, MIGRATIONS.slice(0, 4));
+    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    old.exec(`INSERT INTO accounts VALUES ('${ACCOUNT}', 0), ('other@b.example', 0)`);
+    // The same msg-id in two accounts, as version 40 allowed (and still allows).
+    const rows = [
+      [1, ACCOUNT, 'shared@x', 1],
+      [2, 'other@b.example', 'shared@x', 0],
+      [3, ACCOUNT, 'own@x', 1],
+    ] as const;
+    for (const [id, account, msgId, unread] of rows) {
+      old
+        .statement(
+          `INSERT INTO messages (id, account_id, msg_id, folder, envelope_size, headers_size,
+             body_size, server_flags, flags, unread, flagged, from_name, from_address,
+             to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted,
+             snippet)
+           VALUES (?, ?, ?, 'inbox', 1, 1, 1, '[]', '[]', ?, 0, '', '', '[]', '[]', ?, 0, 0, 0, 0, '')`,
+        )
+        .run(id, account, msgId, unread, `subject ${id}`);
+      old
+        .statement("INSERT INTO message_parts (message_id, envelope_xml) VALUES (?, x'0102')")
+        .run(id);
+      old
+        .statement(
+          `INSERT INTO folder_counts VALUES (?, 'inbox', 1, ?)
+           ON CONFLICT DO UPDATE SET total = total + 1, unread = unread + excluded.unread`,
+        )
+        .run(account, unread);
+    }
+    old.exec("INSERT INTO message_bodies VALUES (3, x'68690a', 'hi')");
+    old.exec('INSERT INTO flag_changes (message_id) VALUES (3)');
+    old.close();
+
+    const store = LocalStore.open({ path });
+    try {
+      assert.equal(store.db.userVersion(), LATEST_VERSION);
+      assert.equal(store.db.foreignKeys(), true, 'foreign keys are on again');
+      const raw = new Database(path, { readonly: true });
+      const names = tableNames(raw);
+      assert.ok(names.includes('messages_by_msg_key'));
+      assert.equal(names.includes('messages_rebuilt'), false);
+      assert.equal(
+        raw
+          .prepare(
+            "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_messages%'",
+          )
+          .pluck()
+          .get(),
+        0,
+        'the unique (account_id, msg_id) index is gone',
+      );
+      const keys = raw.prepare('SELECT msg_id, msg_key FROM messages ORDER BY id').all();
+      assert.deepEqual(
+        keys,
+        rows.map(([, , msgId]) => ({ msg_id: msgId, msg_key: msgKey(msgId) })),
+      );
+      raw.close();
+      assert.equal(store.message(ACCOUNT, 'shared@x')?.display.subject, 'subject 1');
+      assert.equal(store.message('other@b.example', 'shared@x')?.display.subject, 'subject 2');
+      assert.deepEqual([...(store.message(ACCOUNT, 'own@x')?.envelopeXml ?? [])], [1, 2]);
+      assert.equal(store.messageBody(ACCOUNT, 'own@x')?.text, 'hi');
+      assert.equal(store.pendingFlagChanges(ACCOUNT, 10).length, 1);
+      // The triggers and cascades work on the new table.
+      const inbox = () => store.folderCounts(ACCOUNT).find((count) => count.folder === 'inbox');
+      assert.deepEqual(inbox(), { folder: 'inbox', total: 2, unread: 2 });
+      assert.equal(store.removeMessages(ACCOUNT, ['own@x']), 1);
+      assert.deepEqual(inbox(), { folder: 'inbox', total: 1, unread: 1 });
+      assert.equal(store.pendingFlagChanges(ACCOUNT, 10).length, 0);
+      assert.equal(
+        store.db.statement('SELECT count(*) FROM message_parts').pluck().get(),
+        2,
+        'its parts went with it',
+      );
+      assert.equal(store.putMessages([message('shared@x')]).updated, 1, 'found, not added');
+      assert.equal(store.missingMessageIds(ACCOUNT, ['shared@x', 'own@x']).join(), 'own@x');
+    } finally {
+      store.close();
+    }
+  });
+
+  test('a migration that rebuilds tables refuses to leave rows pointing at nothing', () => {
+    const { db, raw } = freshDb();
+    db.setForeignKeys(true);
+    migrate(db, 0);
+    const dangling = {
+      version: LATEST_VERSION + 10,
+      rebuildsTables: true,
+      up: (target: StoreDb) => {
+        target.exec("INSERT INTO message_parts (message_id, envelope_xml) VALUES (99, x'00')");
+      },
+    };
+    assert.throws(
+      () => {
+        migrate(db, LATEST_VERSION, [...MIGRATIONS, dangling]);
+      },
+      { code: 'LOCAL_STORE_INTERNAL' },
+    );
+    assert.equal(raw.pragma('user_version', { simple: true }), LATEST_VERSION);
+    assert.equal(db.foreignKeys(), true);
+    db.close();
   });
 
   test('running the migrations again on an up-to-date file changes nothing', () => {

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listSql, searchSql } from '../../../../src/client/store/queries/listing.ts';
-import { UNVERIFIED_SQL } from '../../../../src/client/store/queries/messages.ts';
+import { STORED_IDS_SQL, UNVERIFIED_SQL } from '../../../../src/client/store/queries/messages.ts';
+import { BY_MSG_ID, byMsgId } from '../../../../src/client/store/msg-key.ts';
 import { openTempStore } from './fixtures/temp-store.ts';
 
 const store = openTempStore();
@@ -28,6 +29,25 @@ describe('query plans', () => {
       assert.doesNotMatch(detail, /TEMP B-TREE/);
     });
   }
+
+  test('a message is found by msg-id through the msg_key index', () => {
+    for (const sql of [
+      `SELECT id FROM messages WHERE ${BY_MSG_ID}`,
+      `UPDATE messages SET folder = 'trash' WHERE ${BY_MSG_ID}`,
+    ]) {
+      assert.match(
+        plan(sql, ...byMsgId('a', 'm@x')),
+        /SEARCH messages USING INDEX messages_by_msg_key \(msg_key=\?\)/,
+      );
+    }
+  });
+
+  test("a batch's stored messages are found through the msg_key index, one seek per key", () => {
+    const detail = plan(STORED_IDS_SQL, '[1, 2]', 'a');
+    assert.match(detail.split('\n')[0] ?? '', /SCAN k VIRTUAL TABLE/);
+    assert.match(detail, /SEARCH m USING INDEX messages_by_msg_key \(msg_key=\?\)/);
+    assert.doesNotMatch(detail, /messages_by_folder/);
+  });
 
   test('the messages waiting for verification are read through their partial index, in order', () => {
     const detail = plan(UNVERIFIED_SQL, 'a', 250);
