@@ -1,11 +1,18 @@
 // Moving the large byte arrays of a call to the store's worker without copying them
 // twice. A structured clone copies every Uint8Array into the message and again out of it
-// (a LIST page carries about 8 MB of envelopes). Instead, the message parts (or the body)
-// of one call are copied once into a single new ArrayBuffer, which is transferred: the
-// worker gets views into it. The caller's own arrays are never transferred (that would
-// empty them, and a Buffer may share its memory with unrelated Buffers). The messages of
-// a LIST page or batch go further: as columns (message-transfer.ts).
-import { packMessages, unpackMessages, type MessageColumnsTransfer } from './message-transfer.ts';
+// (a LIST page carries megabytes of parts). Instead, the messages of a LIST page or batch
+// go as columns with their parts in one new ArrayBuffer (message-transfer.ts), and a body
+// is copied once into a buffer of its own; the buffer is transferred and the worker gets
+// views into it. The caller's own arrays are never transferred (that would empty them,
+// and a Buffer may share its memory with unrelated Buffers).
+import {
+  isFields,
+  packMessages,
+  transferableBuffer,
+  unpackMessages,
+  type Fields,
+  type MessageColumnsTransfer,
+} from './message-transfer.ts';
 import type { LocalStoreOperation } from './operations.ts';
 
 /**
@@ -18,55 +25,18 @@ export interface Packed {
   readonly messages?: MessageColumnsTransfer;
 }
 
-type Fields = Record<string, unknown>;
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const MESSAGE_PARTS = ['envelopeXml', 'headersXml'] as const;
-
-/**
- * Copies of `items` whose `fields` holding a Uint8Array view one new buffer; undefined
- * when none does. Items that are not objects, and fields that are not byte arrays, stay
- * as they are: the store's validation reports them.
- */
-function packFields(
-  items: readonly unknown[],
-  fields: readonly string[],
-): { items: unknown[]; buffer: ArrayBuffer } | undefined {
-  let total = 0;
-  for (const item of items) {
-    if (!isFields(item)) continue;
-    for (const field of fields) {
-      const value = item[field];
-      if (value instanceof Uint8Array) total += value.byteLength;
-    }
-  }
-  if (total === 0) return undefined;
-  // Not from Node's Buffer pool: a buffer of its own, which can be transferred.
-  const buffer = Buffer.allocUnsafeSlow(total).buffer;
-  let offset = 0;
-  const packed = items.map((item) => {
-    if (!isFields(item)) return item;
-    const copy: Fields = { ...item };
-    for (const field of fields) {
-      const value = item[field];
-      if (!(value instanceof Uint8Array)) continue;
-      const view = new Uint8Array(buffer, offset, value.byteLength);
-      view.set(value);
-      copy[field] = view;
-      offset += value.byteLength;
-    }
-    return copy;
-  });
-  return { items: packed, buffer };
+/** A copy of `bytes` in an ArrayBuffer of its own, which can be transferred. */
+function transferableCopy(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(transferableBuffer(bytes.byteLength));
+  copy.set(bytes);
+  return copy;
 }
 
 /**
  * The arguments of `op` with the byte arrays of the calls that carry many or large ones
- * (LIST pages, message batches, bodies) packed into one transferable buffer; the
- * arguments of any other call as they are.
+ * (LIST pages, message batches as columns; bodies) in one transferable buffer; the
+ * arguments of any other call, and messages not shaped to be columns (the store refuses
+ * them), as they are.
  */
 export function packArguments(op: LocalStoreOperation, args: unknown[]): Packed {
   const [first, second, third] = args;
@@ -76,30 +46,22 @@ export function packArguments(op: LocalStoreOperation, args: unknown[]): Packed 
     if (columns !== undefined) {
       return { args: [page, ...args.slice(1)], transfer: [columns.parts], messages: columns };
     }
-    const packed = packFields(messages as unknown[], MESSAGE_PARTS);
-    if (packed !== undefined) {
-      return {
-        args: [{ ...first, messages: packed.items }, ...args.slice(1)],
-        transfer: [packed.buffer],
-      };
-    }
   } else if (op === 'putMessages' && Array.isArray(first)) {
     const columns = asColumns(first as unknown[]);
     if (columns !== undefined) {
       return { args: [[], ...args.slice(1)], transfer: [columns.parts], messages: columns };
     }
-    const packed = packFields(first as unknown[], MESSAGE_PARTS);
-    if (packed !== undefined) {
-      return { args: [packed.items, ...args.slice(1)], transfer: [packed.buffer] };
-    }
-  } else if (op === 'putBody') {
-    const packed = packFields([third], ['body']);
-    if (packed !== undefined) {
-      return {
-        args: [first, second, ...packed.items, ...args.slice(3)],
-        transfer: [packed.buffer],
-      };
-    }
+  } else if (
+    op === 'putBody' &&
+    isFields(third) &&
+    third['body'] instanceof Uint8Array &&
+    third['body'].byteLength > 0
+  ) {
+    const body = transferableCopy(third['body']);
+    return {
+      args: [first, second, { ...third, body }, ...args.slice(3)],
+      transfer: [body.buffer as ArrayBuffer],
+    };
   }
   return { args, transfer: [] };
 }

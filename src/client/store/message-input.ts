@@ -22,8 +22,11 @@ import {
   checkText,
 } from './validate.ts';
 
+/** The display columns an arriving envelope may change. */
+export type EnvelopeColumns = ArrivedEnvelope['display'];
+
 /** A message's column values, checked. */
-export interface MessageColumns {
+export interface MessageColumns extends EnvelopeColumns {
   readonly accountId: string;
   readonly msgId: string;
   readonly folder: Folder;
@@ -34,15 +37,8 @@ export interface MessageColumns {
   readonly headersSize: number;
   readonly bodySize: number;
   readonly serverFlags: string[];
-  readonly fromName: string;
-  readonly fromAddress: string;
-  readonly to: readonly string[];
-  readonly cc: readonly string[];
-  readonly subject: string;
   readonly dateMs: number;
   readonly hasAttachments: boolean;
-  readonly signed: boolean;
-  readonly encrypted: boolean;
   readonly snippet: string;
   readonly envelopeXml: Uint8Array;
   readonly headersXml: Uint8Array | null;
@@ -87,17 +83,6 @@ function checkAddresses(field: string, value: unknown): string[] {
       checkText(`[${index}]`, address, MAX_DISPLAY_CHARS),
     ),
   );
-}
-
-/** The display columns an arriving envelope may change (see ArrivedEnvelope). */
-export interface EnvelopeColumns {
-  readonly fromName: string;
-  readonly fromAddress: string;
-  readonly to: readonly string[];
-  readonly cc: readonly string[];
-  readonly subject: string;
-  readonly signed: boolean;
-  readonly encrypted: boolean;
 }
 
 function checkEnvelopeDisplay(field: string, value: unknown): EnvelopeColumns {

@@ -57,10 +57,15 @@ export interface MessageColumnsTransfer {
   readonly parts: ArrayBuffer;
 }
 
-type Fields = Record<string, unknown>;
+export type Fields = Record<string, unknown>;
 
-function isFields(value: unknown): value is Fields {
+export function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A new ArrayBuffer of `size` octets, not from Node's Buffer pool, so it can be transferred. */
+export function transferableBuffer(size: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(size).buffer;
 }
 
 interface Encodable {
@@ -125,8 +130,7 @@ export function packMessages(items: readonly unknown[]): MessageColumnsTransfer 
   const texts: string[] = [];
   const listItems: unknown[] = [];
   const verificationJson: (string | undefined)[] = [];
-  // Not from Node's Buffer pool: a buffer of its own, which can be transferred.
-  const parts = Buffer.allocUnsafeSlow(partBytes).buffer;
+  const parts = transferableBuffer(partBytes);
   const bytes = new Uint8Array(parts);
   let offset = 0;
   messages.forEach(({ item, server, sizes, display, envelopeXml, headersXml }, index) => {

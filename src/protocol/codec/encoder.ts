@@ -1,6 +1,13 @@
 import { Mt2Error } from '../errors.ts';
 import { resultClass, statusAgreesWithClass } from '../result-codes.ts';
-import type { Mt2ExtensionResult, Mt2Frame, Mt2Line, Mt2Option, Mt2Param } from './frames.ts';
+import type {
+  Mt2ExtensionResult,
+  Mt2Frame,
+  Mt2Line,
+  Mt2Option,
+  Mt2Param,
+  Mt2Response,
+} from './frames.ts';
 import {
   isAtom,
   isExtName,
@@ -90,6 +97,18 @@ export function formatLine(frame: Mt2Line): string {
 /** A line as octets, CRLF included. */
 export function encodeLine(frame: Mt2Line): Uint8Array {
   return utf8.encode(formatLine(frame) + CRLF);
+}
+
+/**
+ * A response line, CRLF included, whose groups come already written as line text
+ * (`(NAME=v;v) (NAME=v)`), for a caller that writes thousands and has checked each
+ * against the grammar itself (a LIST page of mailbox entries); the rest of the line is
+ * checked as by {@link encodeLine}.
+ */
+export function encodeResponseWithGroupText(frame: Mt2Response, groupText: string): Uint8Array {
+  const head = formatLine({ ...frame, groups: [], text: '' });
+  // `[tag STATUS code]`: the groups go before the closing bracket.
+  return utf8.encode(`${head.slice(0, -1)} ${groupText}]${CRLF}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Mt2Decoder } from '../codec/decoder.ts';
-import { encodeChunk, encodeLine, formatLine } from '../codec/encoder.ts';
+import { encodeChunk, encodeLine, encodeResponseWithGroupText } from '../codec/encoder.ts';
 import type {
   Mt2ExtensionResult,
   Mt2Frame,
@@ -23,8 +23,6 @@ export interface SessionIo {
   /** Closes the connection after everything written so far is flushed. */
   close(): void;
 }
-
-const UTF8 = new TextEncoder();
 
 /** Timer functions, injectable so tests control time. Default: the global ones. */
 export interface SessionTimers {
@@ -254,16 +252,15 @@ export class Endpoint {
    */
   replyWithGroupText(tag: number, code: string, groupText: string): void {
     if (this.currentState === 'closed') return;
-    const head = formatLine({
+    const head: Mt2Response = {
       kind: 'response',
       tag,
       status: statusOfCode(code),
       code,
       groups: [],
       text: '',
-    });
-    // `[tag STATUS code]`: the groups go before the closing bracket.
-    void this.io.send(UTF8.encode(`${head.slice(0, -1)} ${groupText}]\r\n`));
+    };
+    void this.io.send(encodeResponseWithGroupText(head, groupText));
   }
 
   /**

@@ -359,8 +359,8 @@ export function writeArrivedEnvelope(
   const searched = {
     from_name: display.fromName,
     from_address: display.fromAddress,
-    to_addresses: JSON.stringify(display.to),
-    cc_addresses: JSON.stringify(display.cc),
+    to_addresses: listJson(display.to),
+    cc_addresses: listJson(display.cc),
     subject: display.subject,
   };
   const changed = db

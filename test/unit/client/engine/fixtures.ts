@@ -1,5 +1,6 @@
-// A domain CA and users under it, made with src/identity's issuing functions, for the
-// engine's unit tests (signing, verification, composing).
+// A domain CA and users under it, made with src/identity's issuing functions, and a
+// draft from alice to bob, for the engine's unit tests (signing, verification, composing).
+import type { DraftInput } from '../../../../src/api/index.ts';
 import {
   createCsr,
   createDomainCa,
@@ -38,3 +39,16 @@ export function enginePki(): Promise<EnginePki> {
   })();
   return shared;
 }
+
+/** A signed, unencrypted draft from alice (account a1) to bob. */
+export const draft: DraftInput = {
+  accountId: 'a1',
+  to: ['bob@alpha.test'],
+  cc: [],
+  subject: 'Lunch?',
+  text: 'At noon.',
+  attachments: [],
+  sign: true,
+  encrypt: false,
+  requestReadNotification: false,
+};

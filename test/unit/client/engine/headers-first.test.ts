@@ -2,7 +2,6 @@
 // verification. What the list shows in between, and after.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DraftInput } from '../../../../src/api/index.ts';
 import { composeMessage } from '../../../../src/client/send/compose.ts';
 import {
   awaitsEnvelope,
@@ -11,19 +10,7 @@ import {
   type PulledMessage,
 } from '../../../../src/client/sync/incoming-message.ts';
 import { encodeEnvelope } from '../../../../src/message/index.ts';
-import { enginePki } from './fixtures.ts';
-
-const draft: DraftInput = {
-  accountId: 'b1',
-  to: ['bob@alpha.test'],
-  cc: [],
-  subject: 'Lunch?',
-  text: 'At noon.',
-  attachments: [],
-  sign: true,
-  encrypt: false,
-  requestReadNotification: false,
-};
+import { draft, enginePki } from './fixtures.ts';
 
 async function pulledOf(encrypt: boolean) {
   const pki = await enginePki();

@@ -1,7 +1,6 @@
 // Composing (sign, encrypt) and verifying incoming messages, with the one vocabulary.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DraftInput } from '../../../../src/api/index.ts';
 import {
   appendTrace,
   certificatesToPem,
@@ -18,19 +17,7 @@ import { judge } from '../../../../src/client/certificates.ts';
 import { DEFAULT_SETTINGS } from '../../../../src/client/index.ts';
 import { relayDomains } from '../../../helpers/relay-domains.ts';
 import { buildSignedMessage } from '../../../helpers/signed-message.ts';
-import { enginePki } from './fixtures.ts';
-
-const draft: DraftInput = {
-  accountId: 'a1',
-  to: ['bob@alpha.test'],
-  cc: [],
-  subject: 'Lunch?',
-  text: 'At noon.',
-  attachments: [],
-  sign: true,
-  encrypt: false,
-  requestReadNotification: false,
-};
+import { draft, enginePki } from './fixtures.ts';
 
 async function setup() {
   const pki = await enginePki();

@@ -29,6 +29,43 @@ function tableNames(raw: Database.Database): string[] {
     .all() as string[];
 }
 
+/** A message as versions 10 to 40 wrote it (their columns), with its parts. */
+interface OldMessage {
+  readonly id: number;
+  readonly msgId: string;
+  readonly accountId?: string;
+  readonly unread?: number;
+  readonly subject?: string;
+  /** Listed by the server: mailbox `inbox`, uid and modseq the id. */
+  readonly listed?: boolean;
+  readonly envelope?: Uint8Array;
+  readonly verification?: string | null;
+}
+
+function insertOldMessage(db: StoreDb, message: OldMessage): void {
+  const server = message.listed === true ? message.id : null;
+  db.statement(
+    `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid, modseq, envelope_size,
+       headers_size, body_size, server_flags, flags, unread, flagged, from_name, from_address,
+       to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted,
+       snippet)
+     VALUES (?, ?, ?, 'inbox', ?, ?, ?, 1, 1, 1, '[]', '[]', ?, 0, '', '', '[]', '[]', ?, 0, 0,
+       0, 0, '')`,
+  ).run(
+    message.id,
+    message.accountId ?? ACCOUNT,
+    message.msgId,
+    server === null ? null : 'inbox',
+    server,
+    server,
+    message.unread ?? 1,
+    message.subject ?? '',
+  );
+  db.statement(
+    'INSERT INTO message_parts (message_id, envelope_xml, verification) VALUES (?, ?, ?)',
+  ).run(message.id, message.envelope ?? new Uint8Array([0]), message.verification ?? null);
+}
+
 describe('migrations', () => {
   test('0010 creates every table and index from an empty file and records version 10', () => {
     const { db, raw } = freshDb();
@@ -76,18 +113,7 @@ describe('migrations', () => {
       [1, 1],
       [2, 0],
     ] as const) {
-      old
-        .statement(
-          `INSERT INTO messages (id, account_id, msg_id, folder, envelope_size, headers_size,
-             body_size, server_flags, flags, unread, flagged, from_name, from_address,
-             to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted,
-             snippet)
-           VALUES (?, ?, ?, 'inbox', 1, 1, 1, '[]', '[]', ?, 0, '', '', '[]', '[]', '', 0, 0, 0, 0, '')`,
-        )
-        .run(id, ACCOUNT, `old-${id}`, unread);
-      old
-        .statement("INSERT INTO message_parts (message_id, envelope_xml) VALUES (?, x'00')")
-        .run(id);
+      insertOldMessage(old, { id, msgId: `old-${id}`, unread });
     }
     old.close();
 
@@ -147,21 +173,8 @@ describe('migrations', () => {
       [1, '{}'],
       [2, null],
     ] as const) {
-      old
-        .statement(
-          `INSERT INTO messages (id, account_id, msg_id, folder, mailbox, uid, modseq,
-             envelope_size, headers_size, body_size, server_flags, flags, unread, flagged,
-             from_name, from_address, to_addresses, cc_addresses, subject, date_ms,
-             has_attachments, signed, encrypted, snippet)
-           VALUES (?, ?, ?, 'inbox', 'inbox', ?, ?, 1, 1, 1, '[]', '[]', 1, 0, '', '', '[]',
-             '[]', '', 0, 0, 0, 0, '')`,
-        )
-        .run(id, ACCOUNT, verification === null ? 'waiting' : 'checked', id, id);
-      old
-        .statement(
-          "INSERT INTO message_parts (message_id, envelope_xml, verification) VALUES (?, x'00', ?)",
-        )
-        .run(id, verification);
+      const msgId = verification === null ? 'waiting' : 'checked';
+      insertOldMessage(old, { id, msgId, listed: true, verification });
     }
     old.close();
     const store = LocalStore.open({ path });
@@ -197,18 +210,14 @@ describe('migrations', () => {
       [3, ACCOUNT, 'own@x', 1],
     ] as const;
     for (const [id, account, msgId, unread] of rows) {
-      old
-        .statement(
-          `INSERT INTO messages (id, account_id, msg_id, folder, envelope_size, headers_size,
-             body_size, server_flags, flags, unread, flagged, from_name, from_address,
-             to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted,
-             snippet)
-           VALUES (?, ?, ?, 'inbox', 1, 1, 1, '[]', '[]', ?, 0, '', '', '[]', '[]', ?, 0, 0, 0, 0, '')`,
-        )
-        .run(id, account, msgId, unread, `subject ${id}`);
-      old
-        .statement("INSERT INTO message_parts (message_id, envelope_xml) VALUES (?, x'0102')")
-        .run(id);
+      insertOldMessage(old, {
+        id,
+        msgId,
+        accountId: account,
+        unread,
+        subject: `subject ${id}`,
+        envelope: new Uint8Array([1, 2]),
+      });
       old
         .statement(
           `INSERT INTO folder_counts VALUES (?, 'inbox', 1, ?)
