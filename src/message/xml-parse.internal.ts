@@ -67,9 +67,12 @@ function location(text: string, index: number): string {
   return `line ${line}, column ${index - before.lastIndexOf('\n')}`;
 }
 
-/** Refuses every `&...;` in text[from, to) but the predefined entities and legal character references. */
-function checkReferences(text: string, from: number, to: number): void {
-  for (let at = text.indexOf('&', from); at !== -1 && at < to; at = text.indexOf('&', at + 1)) {
+/**
+ * Refuses every `&...;` in text[from, to) but the predefined entities and legal character
+ * references; `first` is the index of the first '&' at or after `from` (-1: none).
+ */
+function checkReferences(text: string, first: number, to: number): void {
+  for (let at = first; at !== -1 && at < to; at = text.indexOf('&', at + 1)) {
     REFERENCE.lastIndex = at;
     const match = REFERENCE.exec(text);
     if (match === null || REFERENCE.lastIndex > to) {
@@ -146,6 +149,11 @@ class DocumentReader {
   readonly #open: OpenElement[] = [];
   #root: XmlElement | undefined;
   #elements = 0;
+  /**
+   * The first '&' at or after the last text checked (-1: none left). Found once for the
+   * document, not searched for again from every text and attribute value.
+   */
+  #ampersand = -2;
 
   constructor(
     private readonly text: string,
@@ -183,10 +191,19 @@ class DocumentReader {
     this.#fail('XML_MALFORMED', reason, at);
   }
 
+  #checkReferences(from: number, to: number): void {
+    if (this.#ampersand !== -1 && this.#ampersand < from) {
+      this.#ampersand = this.text.indexOf('&', from);
+    }
+    if (this.#ampersand !== -1 && this.#ampersand < to) {
+      checkReferences(this.text, this.#ampersand, to);
+    }
+  }
+
   /** Text between markup: a child of the open element, or blanks outside the root. */
   #characters(from: number, to: number): void {
     if (from === to) return;
-    checkReferences(this.text, from, to);
+    this.#checkReferences(from, to);
     const parent = this.#open.at(-1);
     if (parent === undefined) {
       if (!BLANK.test(this.text.slice(from, to)))
@@ -337,7 +354,7 @@ class DocumentReader {
     const lessThan = text.indexOf('<', start + 1);
     if (lessThan !== -1 && lessThan < end)
       this.#fail('XML_MALFORMED', "'<' inside an attribute value", lessThan);
-    checkReferences(text, start + 1, end);
+    this.#checkReferences(start + 1, end);
     if (Object.hasOwn(attributes, name))
       this.#fail('XML_MALFORMED', `attribute '${name}' appears twice`, from);
     const value = decodedText(text, start + 1, end);

@@ -183,7 +183,8 @@ export class LocalStore implements LocalStoreApi {
     const ids = checkList('msgIds', msgIds).map((msgId, index) =>
       checkId(`msgIds[${index}]`, msgId),
     );
-    return ids.filter((msgId) => messages.findMessageId(db, account, msgId) === undefined);
+    const stored = messages.storedIdsOfAccount(db, account, new Set(ids));
+    return ids.filter((msgId) => !stored.has(msgId));
   }
 
   message(accountId: string, msgId: string): StoredMessage | undefined {

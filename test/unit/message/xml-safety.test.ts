@@ -193,6 +193,20 @@ describe('well-formedness, read in the same pass', () => {
     ]);
   });
 
+  test('references are found wherever they come, after text and markup without any', () => {
+    const root = parseXmlDocument('<a x="1">t<!-- & --><b y="&lt;">u</b>v&amp;<c>&#x41;</c></a>');
+    assert.deepEqual(root.children, [
+      't',
+      { name: 'b', attributes: { y: '<' }, children: ['u'] },
+      'v&',
+      { name: 'c', attributes: {}, children: ['A'] },
+    ]);
+    assert.throws(
+      () => parseXmlDocument('<a>t<!-- & --><b>u</b><c>&bogus;</c></a>'),
+      (error: unknown) => error instanceof MessageError && error.code === 'XML_BAD_REFERENCE',
+    );
+  });
+
   test('attribute values have their references decoded; __proto__ is an ordinary name', () => {
     const root = parseXmlDocument(`<a b="&quot;&apos;&amp;&#x9;" __proto__="p" c='"'/>`);
     assert.equal(root.attributes['b'], `"'&\t`);

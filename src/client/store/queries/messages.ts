@@ -167,7 +167,7 @@ export const STORED_IDS_SQL = `SELECT m.msg_id, m.id FROM json_each(?) k
 
 /**
  * The ids of the batch's messages already stored, by account and msg-id: one query per
- * account of the batch (its msg_keys in one JSON array) instead of one per message.
+ * account of the batch instead of one per message.
  */
 function storedIds(
   db: StoreDb,
@@ -179,15 +179,30 @@ function storedIds(
     ofAccount.add(msgId);
     msgIds.set(accountId, ofAccount);
   }
-  const find = db.statement(STORED_IDS_SQL);
   const stored = new Map<string, Map<string, number>>();
   for (const [accountId, ofAccount] of msgIds) {
-    const keys = JSON.stringify(Array.from(ofAccount, msgKey));
-    const rows = find.all(keys, accountId) as { msg_id: string; id: number }[];
-    // A msg_key shared with another msg-id (a hash collision) brings that one too.
-    const found = rows.filter((row) => ofAccount.has(row.msg_id));
-    stored.set(accountId, new Map(found.map((row) => [row.msg_id, row.id])));
+    stored.set(accountId, storedIdsOfAccount(db, accountId, ofAccount));
   }
+  return stored;
+}
+
+/**
+ * The sort keys of those of `msgIds` stored in the account, by msg-id, in one query (the
+ * msg_keys in one JSON array).
+ */
+export function storedIdsOfAccount(
+  db: StoreDb,
+  accountId: string,
+  msgIds: ReadonlySet<string>,
+): Map<string, number> {
+  const keys = JSON.stringify(Array.from(msgIds, msgKey));
+  const rows = db.statement(STORED_IDS_SQL).all(keys, accountId) as {
+    msg_id: string;
+    id: number;
+  }[];
+  const stored = new Map<string, number>();
+  // A msg_key shared with another msg-id (a hash collision) brings that one too.
+  for (const row of rows) if (msgIds.has(row.msg_id)) stored.set(row.msg_id, row.id);
   return stored;
 }
 

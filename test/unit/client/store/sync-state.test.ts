@@ -43,6 +43,26 @@ describe('LIST pages', () => {
     assert.deepEqual(local.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), ['b']);
   });
 
+  test('missing msg-ids are asked of one account, in the order given, repeats kept', () => {
+    const local = store();
+    local.ensureAccount('other@alpha.example');
+    local.applyListPage({
+      accountId: ACCOUNT,
+      mailbox: 'INBOX',
+      cursor: 1,
+      messages: [message('a')],
+    });
+    local.applyListPage({
+      accountId: 'other@alpha.example',
+      mailbox: 'INBOX',
+      cursor: 1,
+      messages: [message('b', { accountId: 'other@alpha.example' })],
+    });
+    assert.deepEqual(local.missingMessageIds(ACCOUNT, ['b', 'a', 'c', 'b']), ['b', 'c', 'b']);
+    assert.deepEqual(local.missingMessageIds('other@alpha.example', ['a', 'b']), ['a']);
+    assert.deepEqual(local.missingMessageIds(ACCOUNT, []), []);
+  });
+
   test('a page with one bad entry writes nothing, cursor included', () => {
     const local = store();
     local.applyListPage({
