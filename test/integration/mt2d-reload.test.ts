@@ -134,10 +134,13 @@ describe('mt2d: reload on SIGHUP', () => {
     assert.equal(otherDomain['code'], 'MT2D_RELOAD_REFUSED');
 
     await writeFile(configPath(), good);
-    await configure((config) => ({ ...config, limits: { ...config.limits, maxSessions: 5 } }));
+    await configure((config) => ({
+      ...config,
+      limits: { ...config.limits, maxSessions: 5, partCacheBytes: 1024 },
+    }));
     const restartOnly = await hangUp();
     assert.equal(restartOnly.event, 'reloaded');
-    assert.equal(restartOnly['needsRestart'], 'limits.maxSessions');
+    assert.equal(restartOnly['needsRestart'], 'limits.maxSessions,limits.partCacheBytes');
   });
 
   test('encryption required: clear parts refused (99.0.5.57); a hidden Subject is not seen', async () => {

@@ -1,4 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { DEFAULT_PART_CACHE_BYTES } from '../store/index.ts';
 import { parseCaResolverSpec } from './ca-resolvers.ts';
 import { DaemonError } from './errors.ts';
 
@@ -20,6 +21,11 @@ export interface ServerLimits {
   readonly idleTimeoutMs: number;
   /** Bodies up to this size are checked for MIME syntax; larger ones are not. Default 1 MiB. */
   readonly mimeCheckMaxBytes: number;
+  /**
+   * Envelopes and headers kept in memory for LIST and PULL (src/server/store/part-cache.ts),
+   * in octets; 0 keeps none. Default 64 MiB.
+   */
+  readonly partCacheBytes: number;
 }
 
 /** Hashcash postage (docs/mt2d.md, "Postage"). */
@@ -143,6 +149,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxInFlight: 64,
   idleTimeoutMs: 300_000,
   mimeCheckMaxBytes: MIB,
+  partCacheBytes: DEFAULT_PART_CACHE_BYTES,
 };
 
 /** The configuration `mt2d init` writes for a domain. */
@@ -275,6 +282,7 @@ export function parseConfig(value: Json): ServerConfig {
       maxInFlight: count(1),
       idleTimeoutMs: count(0),
       mimeCheckMaxBytes: count(0),
+      partCacheBytes: count(0),
     }),
     postage: section(root['postage'], 'postage', defaults.postage, {
       bits: count(0),

@@ -78,6 +78,7 @@ const FIXED_AT_START: readonly (readonly [string, (c: ServerConfig) => unknown])
   ['limits.maxMessageBytes', (c) => c.limits.maxMessageBytes],
   ['limits.maxPartBytes', (c) => c.limits.maxPartBytes],
   ['limits.maxInFlight', (c) => c.limits.maxInFlight],
+  ['limits.partCacheBytes', (c) => c.limits.partCacheBytes],
   ['limits.idleTimeoutMs', (c) => c.limits.idleTimeoutMs],
   ['relay.initialRetryDelayMs', (c) => c.relay.initialRetryDelayMs],
   ['relay.maxRetryDelayMs', (c) => c.relay.maxRetryDelayMs],

@@ -76,7 +76,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const extraRoutes = options.routes ?? [];
   let live = await buildLiveConfig(config, credentials.ca, extraRoutes);
   const log = options.log ?? SILENT_LOG;
-  const store = await MessageStore.open(layout.store);
+  const store = await MessageStore.open(layout.store, {
+    partCacheBytes: config.limits.partCacheBytes,
+  });
   const stamps = await SpentStampLog.open(layout.stamps).catch(async (error: unknown) => {
     await store.close();
     throw error;

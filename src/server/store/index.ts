@@ -9,4 +9,5 @@ export {
   type PartSizes,
   type PartType,
 } from './message-store.ts';
+export { DEFAULT_PART_CACHE_BYTES } from './part-cache.ts';
 export type { RecoveryReport } from './record-log.ts';

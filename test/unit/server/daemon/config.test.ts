@@ -34,12 +34,13 @@ describe('mt2d.json', () => {
       version: 1,
       domain: 'Alpha.Test',
       hostname: 'MT2.alpha.test',
-      limits: { maxSessions: 5 },
+      limits: { maxSessions: 5, partCacheBytes: 0 },
       whitelists: { 'Bob@Alpha.test': ['@beta.test'] },
     });
     assert.equal(config.domain, 'alpha.test');
     assert.equal(config.limits.maxSessions, 5);
     assert.equal(config.limits.maxInFlight, 64);
+    assert.equal(config.limits.partCacheBytes, 0, 'a part cache of 0 keeps nothing');
     assert.equal(config.postage.bits, 20);
     assert.deepEqual(config.postage.exemptSenders, ['@alpha.test']);
     assert.deepEqual(config.whitelists['bob@alpha.test'], ['@beta.test']);
@@ -61,6 +62,8 @@ describe('mt2d.json', () => {
       { ...base, domain: '' },
       { ...base, limits: { maxSessions: 0 } },
       { ...base, limits: { maxInFlight: 1.5 } },
+      { ...base, limits: { partCacheBytes: -1 } },
+      { ...base, limits: { partCacheBytes: '64MiB' } },
       { ...base, postage: { bits: -1 } },
       { ...base, filters: { checkMime: 'yes' } },
       { ...base, filters: { blockedHosts: 'x' } },
