@@ -1,7 +1,8 @@
 // Dovecot as a benchmark peer: a private configuration in a scratch folder (no file of
-// /etc/dovecot is read), IMAP without TLS on 127.0.0.1 and a free port, one user whose
-// INBOX is a maildir filled with benchmark messages; imapflow fetches their headers.
-import { mkdir, writeFile } from 'node:fs/promises';
+// /etc/dovecot is read), IMAP on 127.0.0.1 on two free ports, one without TLS and one
+// with it (IMAPS, a certificate made for the run by openssl), one user whose INBOX is a
+// maildir filled with benchmark messages; imapflow fetches their headers.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { PeerError } from './errors.ts';
@@ -13,6 +14,7 @@ import {
   makeScratch,
   removeScratch,
   requireExecutables,
+  runCommand,
   systemAccount,
   waitForGreeting,
 } from './process.internal.ts';
@@ -46,12 +48,16 @@ export interface HeaderFetchResult {
   readonly elapsedMs: number;
   /** Time from connecting (login, SELECT, FETCH) until the last header is in, in milliseconds. */
   readonly sessionMs: number;
+  /** Whether the session ran over TLS. */
+  readonly encrypted: boolean;
 }
 
 /** A running private Dovecot. */
 export interface DovecotServer {
-  /** Its IMAP port on 127.0.0.1. */
+  /** Its IMAP port on 127.0.0.1 (no TLS). */
   readonly port: number;
+  /** Its IMAPS port on 127.0.0.1 (TLS from the first octet). */
+  readonly tlsPort: number;
   /** The scratch folder holding configuration, logs and the maildir. */
   readonly scratchDir: string;
   /** The Message-IDs stored, in UID order. */
@@ -59,19 +65,24 @@ export interface DovecotServer {
   /**
    * Logs in with imapflow, selects INBOX read-only and fetches BODY.PEEK[HEADER] of every
    * message (`1:*` by UID) into memory. The first call also pays for Dovecot building its
-   * index of the maildir.
+   * index of the maildir. With `tls`, over IMAPS, checking Dovecot's certificate.
    */
-  fetchAllHeaders(): Promise<HeaderFetchResult>;
+  fetchAllHeaders(options?: { readonly tls?: boolean }): Promise<HeaderFetchResult>;
   /** Stops Dovecot and removes the scratch folder; safe to call twice. */
   stop(): Promise<void>;
 }
 
-/** The private dovecot.conf (Dovecot 2.3): IMAP on 127.0.0.1:`port` only, everything under `scratch`. */
-export function dovecotConfig(scratch: string, port: number): string {
+/**
+ * The private dovecot.conf (Dovecot 2.3): IMAP on 127.0.0.1:`port` and IMAPS on
+ * 127.0.0.1:`tlsPort` only, everything under `scratch` (the certificate and key in tls/).
+ */
+export function dovecotConfig(scratch: string, port: number, tlsPort: number): string {
   return `# Private benchmark instance written by bench/peers/dovecot.ts
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <${scratch}/tls/cert.pem
+ssl_key = <${scratch}/tls/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain
 base_dir = ${scratch}/run
@@ -96,7 +107,9 @@ service imap-login {
     port = ${port}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${tlsPort}
+    ssl = yes
   }
 }
 service anvil {
@@ -137,6 +150,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
   await requireExecutables([binary]);
   const mailOwner = await systemAccount('nobody', 'nogroup');
   const port = await freeLoopbackPort();
+  const tlsPort = await freeLoopbackPort();
   const scratchDir = await makeScratch('mt2-dovecot-');
   let daemon: Daemon | undefined;
   const stop = async (): Promise<void> => {
@@ -144,6 +158,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
     await removeScratch(scratchDir);
   };
   let messageIds: string[];
+  let ca: Buffer;
   try {
     const mailRoot = join(scratchDir, 'mail');
     messageIds = await fillMaildir(
@@ -158,8 +173,9 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
       join(scratchDir, 'passwd'),
       `${BENCH_IMAP_USER}:{PLAIN}${BENCH_IMAP_PASSWORD}\n`,
     );
+    ca = await makeCertificate(join(scratchDir, 'tls'));
     const configFile = join(scratchDir, 'dovecot.conf');
-    await writeFile(configFile, dovecotConfig(scratchDir, port));
+    await writeFile(configFile, dovecotConfig(scratchDir, port, tlsPort));
     daemon = new Daemon('dovecot', binary, ['-c', configFile, '-F']);
     await waitForGreeting(daemon, port, '* OK', options.startTimeoutMs ?? 15_000);
   } catch (error) {
@@ -169,19 +185,62 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
 
   return {
     port,
+    tlsPort,
     scratchDir,
     messageIds,
-    fetchAllHeaders: () => fetchAllHeaders(port, messageIds.length),
+    fetchAllHeaders: (fetchOptions = {}) =>
+      fetchAllHeaders(
+        fetchOptions.tls === true ? { port: tlsPort, ca } : { port },
+        messageIds.length,
+      ),
     stop,
   };
 }
 
+/**
+ * A self-signed certificate for 127.0.0.1 and its key, made by openssl into `dir`
+ * (cert.pem, key.pem); returns the certificate, which the client trusts for the run.
+ */
+async function makeCertificate(dir: string): Promise<Buffer> {
+  await mkdir(dir);
+  const cert = join(dir, 'cert.pem');
+  await runCommand('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  return readFile(cert);
+}
+
+/** Where imapflow connects: without TLS, or over IMAPS trusting `ca`. */
+type ImapEndpoint = { readonly port: number } | { readonly port: number; readonly ca: Buffer };
+
 /** Fetches every header from the private instance; see DovecotServer.fetchAllHeaders. */
-async function fetchAllHeaders(port: number, expected: number): Promise<HeaderFetchResult> {
+async function fetchAllHeaders(
+  endpoint: ImapEndpoint,
+  expected: number,
+): Promise<HeaderFetchResult> {
   const client = new ImapFlow({
     host: '127.0.0.1',
-    port,
-    secure: false,
+    port: endpoint.port,
+    // Without TLS means without STARTTLS too, which imapflow would otherwise do by itself.
+    ...('ca' in endpoint
+      ? { secure: true, tls: { ca: endpoint.ca } }
+      : { secure: false, doSTARTTLS: false }),
     auth: { user: BENCH_IMAP_USER, pass: BENCH_IMAP_PASSWORD },
     logger: false,
     disableAutoIdle: true,
@@ -212,7 +271,7 @@ async function fetchAllHeaders(port: number, expected: number): Promise<HeaderFe
         `Dovecot returned ${headers.length} headers, expected ${expected}`,
       );
     }
-    return { headers, headerBytes, elapsedMs, sessionMs };
+    return { headers, headerBytes, elapsedMs, sessionMs, encrypted: client.secureConnection };
   } finally {
     await client.logout().catch(() => undefined);
   }

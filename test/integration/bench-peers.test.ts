@@ -207,6 +207,14 @@ describe('Dovecot peer (imapflow FETCH BODY.PEEK[HEADER])', () => {
     assert.deepEqual(second.headers, first.headers);
   });
 
+  test('over IMAPS the same headers come encrypted; the plain port stays plain', async () => {
+    const plain = await server().fetchAllHeaders();
+    const overTls = await server().fetchAllHeaders({ tls: true });
+    assert.equal(plain.encrypted, false, 'no STARTTLS on the port without TLS');
+    assert.equal(overTls.encrypted, true);
+    assert.deepEqual(overTls.headers, plain.headers);
+  });
+
   test('stop ends Dovecot and removes its scratch folder', async () => {
     const { port, scratchDir } = server();
     await server().stop();
