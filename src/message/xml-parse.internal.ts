@@ -150,8 +150,9 @@ class DocumentReader {
   #root: XmlElement | undefined;
   #elements = 0;
   /**
-   * The first '&' at or after the last text checked (-1: none left). Found once for the
-   * document, not searched for again from every text and attribute value.
+   * The first '&' at or after the last text checked (-1: none left; -2: not looked for
+   * yet). Found once for the document, not searched for again from every text and
+   * attribute value.
    */
   #ampersand = -2;
 
