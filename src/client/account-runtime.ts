@@ -283,11 +283,9 @@ export class AccountRuntime {
    * Pulls, verifies and stores the envelope of a message synced with its headers only,
    * when connected: a message opened before verification came to it.
    */
-  async completeEnvelope(msgId: string): Promise<void> {
+  async completeEnvelope(stored: StoredMessage): Promise<void> {
     const session = this.connection.session;
-    if (session === undefined) return;
-    const stored = await this.context.store.message(this.id, msgId);
-    if (stored?.server === undefined || !awaitsEnvelope(stored)) return;
+    if (session === undefined || stored.server === undefined || !awaitsEnvelope(stored)) return;
     await this.verifyBatch(await this.withEnvelopes(session, [stored]));
   }
 

@@ -492,7 +492,7 @@ class Mt2Engine implements Engine {
     const runtime = this.runtimeOf(key.accountId);
     let stored = await this.store.message(key.accountId, key.msgId);
     if (stored !== undefined && awaitsEnvelope(stored)) {
-      await runtime.completeEnvelope(key.msgId);
+      await runtime.completeEnvelope(stored);
       stored = await this.store.message(key.accountId, key.msgId);
     }
     if (stored === undefined)

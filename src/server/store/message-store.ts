@@ -203,8 +203,11 @@ export class MessageStore {
     const message = this.#message(msgId);
     const cached = this.#cache.get(msgId, part);
     if (cached !== undefined) return cached;
+    // Decided before reading any fragment, so a part that must wait is not read twice.
+    const fragments = message.fragments[part];
+    if (!fragments.every((at) => this.#log.canReadNow(at))) return undefined;
     const pieces: Uint8Array[] = [];
-    for (const at of message.fragments[part]) {
+    for (const at of fragments) {
       const piece = this.#log.readNow(at);
       if (piece === undefined) return undefined;
       pieces.push(piece);

@@ -240,6 +240,11 @@ export class RecordLog {
     return checkedRead(location, bytes, bytesRead);
   }
 
+  /** Whether readNow would read `location` (without reading it). */
+  canReadNow(location: LogLocation): boolean {
+    return this.#handles.has(location.segment) && location.length <= SYNC_READ_MAX_BYTES;
+  }
+
   /**
    * The bytes at `location` without waiting, when that is cheap: a small read from a
    * segment already open (a read from the page cache takes microseconds, a promise read
@@ -248,7 +253,7 @@ export class RecordLog {
   readNow(location: LogLocation): Uint8Array | undefined {
     this.#assertOpen();
     const handle = this.#handles.get(location.segment);
-    if (handle === undefined || location.length > SYNC_READ_MAX_BYTES) return undefined;
+    if (handle === undefined || !this.canReadNow(location)) return undefined;
     const bytes = new Uint8Array(location.length);
     const bytesRead = readSync(handle.fd, bytes, 0, location.length, location.offset);
     return checkedRead(location, bytes, bytesRead);
