@@ -39,7 +39,7 @@ function readTrace(reader: ElementReader): TraceEntry {
   reader.allowAttributes('host', 'time');
   const host = reader.requiredAttribute('host');
   if (!/^[^\s]+$/.test(host)) reader.fail(`'${host}' is not a host name`, `${reader.path}/@host`);
-  const time = readDateTime(reader, reader.requiredAttribute('time'), `${reader.path}/@time`);
+  const time = readDateTime(reader, reader.requiredAttribute('time'), '/@time');
   let signature: Uint8Array | undefined;
   for (const child of reader.elements()) {
     if (child.element.name !== 'signature' || signature !== undefined)

@@ -33,68 +33,84 @@ const MESSAGE_ID = /^[^\s<>]+$/u;
 /** A legacy field name: RFC822. and an RFC 5322 field name (printable ASCII but ':'). */
 const LEGACY_NAME = /^RFC822\.[\x21-\x39\x3B-\x7E]+$/;
 
-/** Value rules shared by decoding (fault: XML_INVALID_STRUCTURE) and encoding (XML_UNENCODABLE). */
-type Fail = (reason: string, path: string) => never;
-/** Where a value is; built only for a fault. */
-type Path = () => string;
-
-function checkMailbox(mailbox: Mailbox, path: Path, fail: Fail): void {
-  if (!MAILBOX_ADDRESS.test(mailbox.address))
-    fail('address must be one non-empty line without <>', `${path()}/@address`);
+/**
+ * Where a field is checked, and how a fault there fails: decoding throws
+ * XML_INVALID_STRUCTURE (an ElementReader is one), encoding XML_UNENCODABLE. Paths below
+ * the field are built only for a fault: a sync decodes thousands of headers objects.
+ */
+interface FieldSite {
+  readonly path: string;
+  fail(reason: string, path: string): never;
 }
 
-function checkIds(ids: readonly string[], path: Path, fail: Fail): void {
+const BAD_ADDRESS = 'address must be one non-empty line without <>';
+
+function isAddress(mailbox: Mailbox): boolean {
+  return MAILBOX_ADDRESS.test(mailbox.address);
+}
+
+function checkMailboxes(mailboxes: readonly Mailbox[], site: FieldSite, within = ''): void {
+  for (let index = 0; index < mailboxes.length; index++) {
+    const mailbox = mailboxes[index];
+    if (mailbox !== undefined && !isAddress(mailbox))
+      site.fail(BAD_ADDRESS, `${site.path}${within}/mailbox[${index + 1}]/@address`);
+  }
+}
+
+function checkIds(ids: readonly string[], site: FieldSite): void {
   ids.forEach((id, index) => {
-    if (!MESSAGE_ID.test(id)) fail(`'${id}' is not a message id`, `${path()}/id[${index + 1}]`);
+    if (!MESSAGE_ID.test(id))
+      site.fail(`'${id}' is not a message id`, `${site.path}/id[${index + 1}]`);
   });
 }
 
-function checkField(field: HeaderField, path: Path, fail: Fail): void {
+function checkAddressList(entries: readonly AddressEntry[], site: FieldSite): void {
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    if (entry === undefined) continue;
+    if ('group' in entry) checkMailboxes(entry.members, site, `/group[${index + 1}]`);
+    else if (!isAddress(entry))
+      site.fail(BAD_ADDRESS, `${site.path}/mailbox[${index + 1}]/@address`);
+  }
+}
+
+function checkField(field: HeaderField, site: FieldSite): void {
   switch (field.kind) {
     case 'from':
-      if (field.mailboxes.length === 0) fail('from needs at least one mailbox', path());
-      field.mailboxes.forEach((mailbox, index) => {
-        checkMailbox(mailbox, () => `${path()}/mailbox[${index + 1}]`, fail);
-      });
+      if (field.mailboxes.length === 0) site.fail('from needs at least one mailbox', site.path);
+      checkMailboxes(field.mailboxes, site);
       break;
     case 'sender':
-      checkMailbox(field.mailbox, () => `${path()}/mailbox[1]`, fail);
+      checkMailboxes([field.mailbox], site);
       break;
     case 'replyTo':
     case 'to':
     case 'cc':
     case 'bcc':
-      field.addresses.forEach((entry, index) => {
-        if ('group' in entry) {
-          entry.members.forEach((member, at) => {
-            checkMailbox(member, () => `${path()}/group[${index + 1}]/mailbox[${at + 1}]`, fail);
-          });
-        } else {
-          checkMailbox(entry, () => `${path()}/mailbox[${index + 1}]`, fail);
-        }
-      });
+      checkAddressList(field.addresses, site);
       break;
     case 'messageId':
-      if (!MESSAGE_ID.test(field.id)) fail(`'${field.id}' is not a message id`, path());
+      if (!MESSAGE_ID.test(field.id)) site.fail(`'${field.id}' is not a message id`, site.path);
       break;
     case 'inReplyTo':
     case 'references':
-      checkIds(field.ids, path, fail);
+      checkIds(field.ids, site);
       break;
     case 'listId':
-      if (!MESSAGE_ID.test(field.id)) fail(`'${field.id}' is not a list id`, path());
+      if (!MESSAGE_ID.test(field.id)) site.fail(`'${field.id}' is not a list id`, site.path);
       break;
     case 'list':
       if (!LIST_URI_FIELD_NAMES.includes(field.field))
-        fail(`'${field.field}' is not a list field`, `${path()}/@field`);
+        site.fail(`'${field.field}' is not a list field`, `${site.path}/@field`);
       field.uris.forEach((uri, index) => {
-        if (!/^[^\s<>]+$/.test(uri)) fail(`'${uri}' is not a URI`, `${path()}/uri[${index + 1}]`);
+        if (!/^[^\s<>]+$/.test(uri))
+          site.fail(`'${uri}' is not a URI`, `${site.path}/uri[${index + 1}]`);
       });
       break;
     case 'legacy':
       if (!LEGACY_NAME.test(field.name))
-        fail(`'${field.name}' is not RFC822.<field name>`, `${path()}/@name`);
-      if (/[\r\n]/.test(field.value)) fail('a legacy value is one unfolded line', path());
+        site.fail(`'${field.name}' is not RFC822.<field name>`, `${site.path}/@name`);
+      if (/[\r\n]/.test(field.value)) site.fail('a legacy value is one unfolded line', site.path);
       break;
     case 'subject':
     case 'date':
@@ -136,39 +152,51 @@ function readUris(reader: ElementReader): string[] {
 function readField(reader: ElementReader): HeaderField {
   const kind = reader.element.name;
   const rawText = reader.attribute('raw');
-  const raw =
-    rawText === undefined ? {} : { raw: readBase64(reader, rawText, `${reader.path}/@raw`) };
+  const raw = rawText === undefined ? undefined : readBase64(reader, rawText, '/@raw');
+  const field = readFieldValue(reader, kind, raw);
+  // Copied only for the few fields that keep their original octets (a bodyField takes
+  // no attribute, and an unparsed field is its octets).
+  if (raw === undefined || field.kind === 'unparsed' || field.kind === 'bodyField') return field;
+  return { ...field, raw };
+}
+
+/** A field's value, without its raw octets. */
+function readFieldValue(
+  reader: ElementReader,
+  kind: string,
+  raw: Uint8Array | undefined,
+): HeaderField {
   switch (kind) {
     case 'from':
       reader.allowAttributes('raw');
-      return { kind, mailboxes: reader.elements().map(readMailbox), ...raw };
+      return { kind, mailboxes: reader.elements().map(readMailbox) };
     case 'sender': {
       reader.allowAttributes('raw');
       const mailboxes = reader.elements().map(readMailbox);
       const [mailbox] = mailboxes;
       if (mailbox === undefined || mailboxes.length !== 1)
         reader.fail('sender holds exactly one mailbox');
-      return { kind, mailbox, ...raw };
+      return { kind, mailbox };
     }
     case 'replyTo':
     case 'to':
     case 'cc':
     case 'bcc':
       reader.allowAttributes('raw');
-      return { kind, addresses: reader.elements().map(readAddressEntry), ...raw };
+      return { kind, addresses: reader.elements().map(readAddressEntry) };
     case 'subject':
       reader.allowAttributes('raw');
-      return { kind, text: reader.text(), ...raw };
+      return { kind, text: reader.text() };
     case 'date':
       reader.allowAttributes('raw');
-      return { kind, date: readDateTime(reader, reader.text()), ...raw };
+      return { kind, date: readDateTime(reader, reader.text()) };
     case 'messageId':
       reader.allowAttributes('raw');
-      return { kind, id: reader.text(), ...raw };
+      return { kind, id: reader.text() };
     case 'inReplyTo':
     case 'references':
       reader.allowAttributes('raw');
-      return { kind, ids: readIds(reader), ...raw };
+      return { kind, ids: readIds(reader) };
     case 'listId': {
       reader.allowAttributes('raw', 'description');
       const description = reader.attribute('description');
@@ -176,7 +204,6 @@ function readField(reader: ElementReader): HeaderField {
         kind,
         id: reader.text(),
         ...(description === undefined ? {} : { description }),
-        ...raw,
       };
     }
     case 'list':
@@ -185,7 +212,6 @@ function readField(reader: ElementReader): HeaderField {
         kind,
         field: reader.requiredAttribute('field') as ListUriFieldName,
         uris: readUris(reader),
-        ...raw,
       };
     case 'legacy':
       reader.allowAttributes('raw', 'name');
@@ -193,13 +219,12 @@ function readField(reader: ElementReader): HeaderField {
         kind,
         name: reader.requiredAttribute('name') as `RFC822.${string}`,
         value: reader.text(),
-        ...raw,
       };
     case 'unparsed':
       reader.allowAttributes('raw');
       reader.empty();
-      if (rawText === undefined) reader.fail("missing attribute 'raw'");
-      return { kind, raw: readBase64(reader, rawText, `${reader.path}/@raw`) };
+      if (raw === undefined) reader.fail("missing attribute 'raw'");
+      return { kind, raw };
     case 'bodyField':
       reader.allowAttributes();
       reader.empty();
@@ -227,11 +252,7 @@ export function decodeHeaders(
       continue;
     }
     const field = readField(child);
-    checkField(
-      field,
-      () => child.path,
-      (reason, path) => child.fail(reason, path),
-    );
+    checkField(field, child);
     fields.push(field);
   }
   return { fields, extensions };
@@ -293,13 +314,12 @@ export function headersToXml(headers: Mt2Headers): XmlElement {
     const count = (counts.get(field.kind) ?? 0) + 1;
     counts.set(field.kind, count);
     const path = `/headers/${field.kind}[${count}]`;
-    checkField(
-      field,
-      () => path,
-      (reason, at) => {
+    checkField(field, {
+      path,
+      fail(reason, at) {
         throw new MessageError('XML_UNENCODABLE', reason, at);
       },
-    );
+    });
     return writeField(field, path);
   });
   headers.extensions.forEach((extension, index) => {

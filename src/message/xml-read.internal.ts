@@ -125,15 +125,16 @@ export function readRoot(root: XmlElement, name: string): ElementReader {
  * what it does not know and takes the URL alphabet too, so the text is valid exactly
  * when encoding the bytes again gives it back (whitespace aside): that also refuses bad
  * padding and non-zero pad bits, at native speed (a regular expression over kilobytes of
- * certificates was most of an envelope's decoding time).
+ * certificates was most of an envelope's decoding time). `within`: as for readDateTime.
  */
-export function readBase64(reader: ElementReader, value: string, at = reader.path): Uint8Array {
+export function readBase64(reader: ElementReader, value: string, within = ''): Uint8Array {
   let bytes = Buffer.from(value, 'base64');
   if (bytes.toString('base64') !== value) {
     // Wrapped over lines, or not base64: compare again without the whitespace.
     const compact = value.replace(/[ \t\r\n]/g, '');
     bytes = Buffer.from(compact, 'base64');
-    if (bytes.toString('base64') !== compact) reader.fail('not valid base64', at);
+    if (bytes.toString('base64') !== compact)
+      reader.fail('not valid base64', `${reader.path}${within}`);
   }
   // A copy: a small Buffer is a view into a shared pool, which a structured clone would copy whole.
   return new Uint8Array(bytes);
@@ -146,11 +147,15 @@ export function writeBase64(bytes: Uint8Array): string {
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
-/** An RFC 3339 date-time to a Date. */
-export function readDateTime(reader: ElementReader, value: string, at = reader.path): Date {
+/**
+ * An RFC 3339 date-time to a Date. `within`: where the value is below the reader's element
+ * (`/@time` for an attribute; the element's text when empty); the path is built only for
+ * a fault.
+ */
+export function readDateTime(reader: ElementReader, value: string, within = ''): Date {
   const date = new Date(value);
   if (!ISO_DATE_TIME.test(value) || Number.isNaN(date.getTime())) {
-    reader.fail(`'${value}' is not an RFC 3339 date-time`, at);
+    reader.fail(`'${value}' is not an RFC 3339 date-time`, `${reader.path}${within}`);
   }
   return date;
 }

@@ -201,20 +201,19 @@ export function unpackMessages(columns: MessageColumnsTransfer): MessageInput[] 
     const serverFlags = nextList(numbers[at + FLAG_COUNT] ?? 0);
     const to = nextList(numbers[at + TO_COUNT] ?? 0);
     const cc = nextList(numbers[at + CC_COUNT] ?? 0);
-    const verificationJson = columns.verificationJson[index];
+    // Every field given, absent ones as undefined: one shape for the whole batch.
     messages.push({
       accountId: texts[text + ACCOUNT_ID] ?? '',
       msgId: texts[text + MSG_ID] ?? '',
       folder: texts[text + FOLDER] as MessageInput['folder'],
-      ...((bits & HAS_SERVER) === 0
-        ? {}
-        : {
-            server: {
+      server:
+        (bits & HAS_SERVER) === 0
+          ? undefined
+          : {
               mailbox: texts[text + MAILBOX] ?? '',
               uid: numbers[at + UID] ?? Number.NaN,
               modseq: numbers[at + MODSEQ] ?? Number.NaN,
             },
-          }),
       sizes: {
         envelope: numbers[at + ENVELOPE_SIZE] ?? Number.NaN,
         headers: numbers[at + HEADERS_SIZE] ?? Number.NaN,
@@ -226,9 +225,10 @@ export function unpackMessages(columns: MessageColumnsTransfer): MessageInput[] 
         numbers[at + ENVELOPE_AT] ?? 0,
         numbers[at + ENVELOPE_LENGTH] ?? 0,
       ),
-      ...(headersLength < 0
-        ? {}
-        : { headersXml: new Uint8Array(parts, numbers[at + HEADERS_AT] ?? 0, headersLength) }),
+      headersXml:
+        headersLength < 0
+          ? undefined
+          : new Uint8Array(parts, numbers[at + HEADERS_AT] ?? 0, headersLength),
       display: {
         fromName: texts[text + FROM_NAME] ?? '',
         fromAddress: texts[text + FROM_ADDRESS] ?? '',
@@ -241,7 +241,7 @@ export function unpackMessages(columns: MessageColumnsTransfer): MessageInput[] 
         encrypted: (bits & ENCRYPTED) !== 0,
         snippet: texts[text + SNIPPET] ?? '',
       },
-      ...(verificationJson === undefined ? {} : { verificationJson }),
+      verificationJson: columns.verificationJson[index],
     });
   }
   return messages;

@@ -58,16 +58,19 @@ export interface MessageInput {
   /** The MT2 msg-id, unique per account. */
   readonly msgId: string;
   readonly folder: Folder;
-  readonly server?: ServerLocation;
+  // The optional fields may also be given as undefined, so that a batch's objects can
+  // all have one shape: the store reads a page of 1,000, and property reads on objects
+  // of many shapes cost several times as much.
+  readonly server?: ServerLocation | undefined;
   readonly sizes: PartSizes;
   /** The flags the server reported (sorted and deduplicated by the store). */
   readonly serverFlags: readonly string[];
   readonly envelopeXml: Uint8Array;
   /** Absent when the headers have not been fetched (or cannot be read: encrypted). */
-  readonly headersXml?: Uint8Array;
+  readonly headersXml?: Uint8Array | undefined;
   readonly display: DisplayFields;
   /** The engine's verification result (signature, trace, certificate verdict), as JSON text. */
-  readonly verificationJson?: string;
+  readonly verificationJson?: string | undefined;
 }
 
 /** One row of a message list: display fields and state, no raw parts. */

@@ -85,7 +85,7 @@ export function readHeaders(
 /** Whether a stored message still waits for its envelope (see headersFirstMessage). */
 export function awaitsEnvelope(stored: {
   readonly envelopeXml: Uint8Array;
-  readonly verificationJson?: string;
+  readonly verificationJson?: string | undefined;
 }): boolean {
   return stored.envelopeXml.byteLength === 0 && stored.verificationJson === undefined;
 }
@@ -165,16 +165,28 @@ function unreadable(arrival: Date): DisplayFields {
   };
 }
 
-/** The store's input for a pulled message, but for its headers and display. */
-function baseInput(pulled: PulledMessage) {
+const NO_ENVELOPE = new Uint8Array(0);
+
+/**
+ * The store's input for a pulled message, every field given (absent ones as undefined),
+ * so that every message of a page has the same shape (see MessageInput).
+ */
+function messageInput(
+  pulled: PulledMessage,
+  headersXml: Uint8Array | undefined,
+  display: DisplayFields,
+): MessageInput {
   return {
     accountId: pulled.accountId,
     msgId: pulled.msgId,
-    folder: 'inbox' as const,
+    folder: 'inbox',
     server: pulled.server,
     sizes: pulled.sizes,
     serverFlags: pulled.serverFlags,
-    envelopeXml: pulled.envelope ?? new Uint8Array(0),
+    envelopeXml: pulled.envelope ?? NO_ENVELOPE,
+    headersXml,
+    display,
+    verificationJson: undefined,
   };
 }
 
@@ -188,20 +200,18 @@ export function incomingMessage(
   reader: CmsReaders,
   arrival: Date = new Date(),
 ): IncomingMessage {
-  const base = baseInput(pulled);
   let envelope: Mt2Envelope;
   try {
     if (pulled.envelope === undefined) throw new Error('the server did not send the envelope');
     envelope = decodeEnvelope(pulled.envelope);
   } catch (error) {
     return {
-      input: { ...base, display: unreadable(arrival) },
+      input: messageInput(pulled, undefined, unreadable(arrival)),
       envelope: undefined,
       headers: undefined,
       problem: `The envelope cannot be read: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
-  const withHeaders = pulled.headers === undefined ? {} : { headersXml: pulled.headers };
   let headers: Mt2Headers | undefined;
   let problem: string | undefined;
   try {
@@ -210,11 +220,11 @@ export function incomingMessage(
     problem = `The headers cannot be read: ${error instanceof Error ? error.message : String(error)}`;
   }
   return {
-    input: {
-      ...base,
-      ...withHeaders,
-      display: display(envelopeDisplay(envelope), headers, arrival),
-    },
+    input: messageInput(
+      pulled,
+      pulled.headers,
+      display(envelopeDisplay(envelope), headers, arrival),
+    ),
     envelope,
     headers,
     ...(problem === undefined ? {} : { problem }),
@@ -246,9 +256,5 @@ export function headersFirstMessage(
     signed: false,
     encrypted: headersLookEncrypted(pulled.headers),
   };
-  return {
-    ...baseInput(pulled),
-    headersXml: pulled.headers,
-    display: display(notYet, headers, arrival),
-  };
+  return messageInput(pulled, pulled.headers, display(notYet, headers, arrival));
 }

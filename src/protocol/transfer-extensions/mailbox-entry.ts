@@ -30,6 +30,7 @@ export function escapeMsgId(msgId: string): string {
 }
 
 export function unescapeMsgId(value: string): string | undefined {
+  if (!value.includes('%')) return value;
   if (/%(?!25|3B)/.test(value)) return undefined;
   return value.replaceAll('%3B', ';').replaceAll('%25', '%');
 }
@@ -95,26 +96,28 @@ function uintValue(value: string | undefined): number | undefined {
 export function parseEntry(group: Mt2Option): MailboxEntry | string {
   const live = group.name === ENTRY_OPTION;
   if (!live && group.name !== TOMBSTONE_OPTION) return `unexpected group (${group.name})`;
-  const [rawId, uidText, modseqText, ...rest] = group.values;
+  // Indexed rather than destructured with rests: a LIST page parses thousands.
+  const { values } = group;
+  const rawId = values[0];
   const msgId = rawId === undefined ? undefined : unescapeMsgId(rawId);
-  const uid = uintValue(uidText);
-  const modseq = uintValue(modseqText);
+  const uid = uintValue(values[1]);
+  const modseq = uintValue(values[2]);
   if (msgId === undefined || uid === undefined || modseq === undefined) {
-    return `bad msg-id, uid or modseq in (${group.name}=${group.values.join(';')})`;
+    return `bad msg-id, uid or modseq in (${group.name}=${values.join(';')})`;
   }
   let entry: MailboxEntry;
   if (live) {
-    const [envelopeText, headersText, bodyText, ...flags] = rest;
-    const envelope = uintValue(envelopeText);
-    const headers = uintValue(headersText);
-    const body = uintValue(bodyText);
+    const envelope = uintValue(values[3]);
+    const headers = uintValue(values[4]);
+    const body = uintValue(values[5]);
     if (envelope === undefined || headers === undefined || body === undefined) {
       return `bad part sizes for ${msgId}`;
     }
+    const flags = values.length > 6 ? values.slice(6) : [];
     if (!flags.every(isMailboxFlag)) return `unknown flag for ${msgId}: ${flags.join(',')}`;
     entry = { msgId, uid, modseq, partSizes: { envelope, headers, body }, flags, expunged: false };
   } else {
-    if (rest.length > 0) return `tombstone ${msgId} with extra values`;
+    if (values.length > 3) return `tombstone ${msgId} with extra values`;
     const partSizes = { envelope: 0, headers: 0, body: 0 };
     entry = { msgId, uid, modseq, partSizes, flags: [], expunged: true };
   }
