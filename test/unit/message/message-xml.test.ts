@@ -235,6 +235,31 @@ describe('envelope and headers XML', () => {
         '/headers/list[1]/@field',
       ],
       [
+        "the second From mailbox's address with '<'",
+        () =>
+          decodeHeaders(hdr('<from><mailbox address="a@b"/><mailbox address="x&lt;y"/></from>')),
+        'XML_INVALID_STRUCTURE',
+        '/headers/from[1]/mailbox[2]/@address',
+      ],
+      [
+        "a group member's address with a line break",
+        () =>
+          decodeHeaders(
+            hdr(
+              '<to><mailbox address="a@b"/><group name="G"><mailbox address="c@d"/>' +
+                '<mailbox address="e&#10;f"/></group></to>',
+            ),
+          ),
+        'XML_INVALID_STRUCTURE',
+        '/headers/to[1]/group[2]/mailbox[2]/@address',
+      ],
+      [
+        'raw octets that are not base64',
+        () => decodeHeaders(hdr('<subject raw="ab=c">x</subject>')),
+        'XML_INVALID_STRUCTURE',
+        '/headers/subject[1]/@raw',
+      ],
+      [
         'unparsed without raw',
         () => decodeHeaders(hdr('<unparsed/>')),
         'XML_INVALID_STRUCTURE',
@@ -257,6 +282,17 @@ describe('envelope and headers XML', () => {
       () =>
         encodeHeaders({ fields: [{ kind: 'date', date: new Date(Number.NaN) }], extensions: [] }),
       fault('XML_UNENCODABLE', '/headers/date[1]'),
+    );
+    assert.throws(
+      () =>
+        encodeHeaders({
+          fields: [
+            { kind: 'to', addresses: [{ address: 'a@b' }] },
+            { kind: 'to', addresses: [{ group: 'G', members: [{ address: 'c<d' }] }] },
+          ],
+          extensions: [],
+        }),
+      fault('XML_UNENCODABLE', '/headers/to[2]/group[1]/mailbox[1]/@address'),
     );
   });
 
