@@ -120,12 +120,11 @@ const listedByEnvelope = (entry: MailboxEntry) => entry.partSizes.headers === 0;
 /**
  * Decodes each new message as soon as its part is in (its headers; its envelope when it
  * has none), so decoding runs between the arriving XFERs while the server keeps
- * sending, instead of all at once after the last one.
+ * sending, instead of all at once after the last one. Each message is pulled by one
+ * part only, so nothing waits for a second.
  */
 class PageDecoder {
   private readonly entries: ReadonlyMap<string, MailboxEntry>;
-  private readonly envelopes = new Map<string, Uint8Array>();
-  private readonly headers = new Map<string, Uint8Array>();
   private readonly decoded = new Map<string, MessageInput>();
 
   constructor(
@@ -136,28 +135,27 @@ class PageDecoder {
   }
 
   readonly onEnvelope = (msgId: string, bytes: Uint8Array): void => {
-    this.envelopes.set(msgId, bytes);
-    this.offer(msgId);
+    const entry = this.entries.get(msgId);
+    if (entry !== undefined && listedByEnvelope(entry)) this.decode(entry, bytes, undefined);
   };
 
   readonly onHeaders = (msgId: string, bytes: Uint8Array): void => {
-    this.headers.set(msgId, bytes);
-    this.offer(msgId);
+    const entry = this.entries.get(msgId);
+    if (entry !== undefined && !listedByEnvelope(entry)) this.decode(entry, undefined, bytes);
   };
 
-  /** Every fresh message, those with a part missing decoded with what came. */
+  /** Every fresh message; one whose part did not come is decoded without it. */
   finish(): MessageInput[] {
-    return this.fresh.map((entry) => this.decoded.get(entry.msgId) ?? this.decode(entry));
+    return this.fresh.map(
+      (entry) => this.decoded.get(entry.msgId) ?? this.decode(entry, undefined, undefined),
+    );
   }
 
-  private offer(msgId: string): void {
-    const entry = this.entries.get(msgId);
-    if (entry === undefined || this.decoded.has(msgId)) return;
-    if (!(listedByEnvelope(entry) ? this.envelopes : this.headers).has(msgId)) return;
-    this.decode(entry);
-  }
-
-  private decode(entry: MailboxEntry): MessageInput {
+  private decode(
+    entry: MailboxEntry,
+    envelope: Uint8Array | undefined,
+    headers: Uint8Array | undefined,
+  ): MessageInput {
     const message = headersFirstMessage(
       {
         accountId: this.context.accountId,
@@ -165,8 +163,8 @@ class PageDecoder {
         server: { mailbox: SERVER_MAILBOX, uid: entry.uid, modseq: entry.modseq },
         sizes: entry.partSizes,
         serverFlags: [...entry.flags],
-        envelope: this.envelopes.get(entry.msgId),
-        headers: this.headers.get(entry.msgId),
+        envelope,
+        headers,
       },
       this.context.reader,
     );
