@@ -43,18 +43,23 @@ interface FieldSite {
   fail(reason: string, path: string): never;
 }
 
-const BAD_ADDRESS = 'address must be one non-empty line without <>';
-
-function isAddress(mailbox: Mailbox): boolean {
-  return MAILBOX_ADDRESS.test(mailbox.address);
+/**
+ * Fails unless the address is one non-empty line without <>; the mailbox is the
+ * `position`th below `within` (a group's step, or nothing).
+ */
+function checkMailbox(mailbox: Mailbox, site: FieldSite, within: string, position: number): void {
+  if (!MAILBOX_ADDRESS.test(mailbox.address)) {
+    site.fail(
+      'address must be one non-empty line without <>',
+      `${site.path}${within}/mailbox[${position}]/@address`,
+    );
+  }
 }
 
 function checkMailboxes(mailboxes: readonly Mailbox[], site: FieldSite, within = ''): void {
-  for (let index = 0; index < mailboxes.length; index++) {
-    const mailbox = mailboxes[index];
-    if (mailbox !== undefined && !isAddress(mailbox))
-      site.fail(BAD_ADDRESS, `${site.path}${within}/mailbox[${index + 1}]/@address`);
-  }
+  mailboxes.forEach((mailbox, index) => {
+    checkMailbox(mailbox, site, within, index + 1);
+  });
 }
 
 function checkIds(ids: readonly string[], site: FieldSite): void {
@@ -65,13 +70,10 @@ function checkIds(ids: readonly string[], site: FieldSite): void {
 }
 
 function checkAddressList(entries: readonly AddressEntry[], site: FieldSite): void {
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index];
-    if (entry === undefined) continue;
+  entries.forEach((entry, index) => {
     if ('group' in entry) checkMailboxes(entry.members, site, `/group[${index + 1}]`);
-    else if (!isAddress(entry))
-      site.fail(BAD_ADDRESS, `${site.path}/mailbox[${index + 1}]/@address`);
-  }
+    else checkMailbox(entry, site, '', index + 1);
+  });
 }
 
 function checkField(field: HeaderField, site: FieldSite): void {
@@ -81,7 +83,7 @@ function checkField(field: HeaderField, site: FieldSite): void {
       checkMailboxes(field.mailboxes, site);
       break;
     case 'sender':
-      checkMailboxes([field.mailbox], site);
+      checkMailbox(field.mailbox, site, '', 1);
       break;
     case 'replyTo':
     case 'to':

@@ -113,7 +113,7 @@ export function parseEntry(group: Mt2Option): MailboxEntry | string {
     if (envelope === undefined || headers === undefined || body === undefined) {
       return `bad part sizes for ${msgId}`;
     }
-    const flags = values.length > 6 ? values.slice(6) : [];
+    const flags = values.slice(6);
     if (!flags.every(isMailboxFlag)) return `unknown flag for ${msgId}: ${flags.join(',')}`;
     entry = { msgId, uid, modseq, partSizes: { envelope, headers, body }, flags, expunged: false };
   } else {
