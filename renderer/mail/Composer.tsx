@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
-import type { AccountId, DraftInput } from '../../src/api/index.ts';
+import type { AccountView, DraftInput } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
@@ -9,15 +9,17 @@ import type { ComposeSeed } from './compose-seed.ts';
 import { byteSize, parseAddressList } from './format.ts';
 
 interface ComposerProps {
-  readonly accountId: AccountId;
+  /** The accounts that can send; the first unless the seed names one. */
+  readonly accounts: readonly AccountView[];
   readonly seed: ComposeSeed;
   readonly onClose: () => void;
 }
 
 /** The composer, as a modal dialog. Sending queues the message in the outbox. */
-export function Composer({ accountId, seed, onClose }: ComposerProps) {
+export function Composer({ accounts, seed, onClose }: ComposerProps) {
   const api = useApi();
   const dialog = useRef<HTMLDialogElement>(null);
+  const [accountId, setAccountId] = useState(seed.accountId ?? accounts[0]?.id ?? '');
   const [to, setTo] = useState(seed.to);
   const [cc, setCc] = useState(seed.cc);
   const [subject, setSubject] = useState(seed.subject);
@@ -29,9 +31,18 @@ export function Composer({ accountId, seed, onClose }: ComposerProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
+  const toField = useRef<HTMLInputElement>(null);
+  const messageField = useRef<HTMLTextAreaElement>(null);
+
   useEffect(() => {
     dialog.current?.showModal();
-  }, []);
+    // Opening the dialog focuses its first field; a reply starts above the quote instead.
+    if (seed.to === '') toField.current?.focus();
+    else {
+      messageField.current?.focus();
+      messageField.current?.setSelectionRange(0, 0);
+    }
+  }, [seed.to]);
 
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
@@ -77,13 +88,30 @@ export function Composer({ accountId, seed, onClose }: ComposerProps) {
       }}
     >
       <form onSubmit={(e) => void submit(e)}>
-        <TextField label="To" autoFocus={seed.to === ''} value={to} onChange={setTo} required />
+        {accounts.length > 1 ? (
+          <label>
+            From
+            <select
+              value={accountId}
+              onChange={(e) => {
+                setAccountId(e.target.value);
+              }}
+            >
+              {accounts.map((account) => (
+                <option key={account.id} value={account.id}>
+                  {account.address}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <TextField label="To" ref={toField} value={to} onChange={setTo} required />
         <TextField label="Cc" value={cc} onChange={setCc} />
         <TextField label="Subject" maxLength={998} value={subject} onChange={setSubject} />
         <label className="text">
           Message
           <textarea
-            autoFocus={seed.to !== ''}
+            ref={messageField}
             value={text}
             onChange={(e) => {
               setText(e.target.value);

@@ -1,15 +1,25 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { FolderId, FolderView } from '../../src/api/index.ts';
+import type { AccountView, ConnectionState, FolderId, FolderView } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
 
 interface FolderPaneProps {
+  /** Shown above the folders, each with its connection's state. */
+  readonly accounts: readonly AccountView[];
   readonly current: FolderId | undefined;
   readonly onPick: (folder: FolderId) => void;
 }
 
-export function FolderPane({ current, onPick }: FolderPaneProps) {
+const CONNECTION_LABEL: Readonly<Record<ConnectionState, string>> = {
+  offline: 'offline',
+  connecting: 'connecting…',
+  online: 'online',
+  'waiting-to-retry': 'waiting to retry',
+  failed: 'failed',
+};
+
+export function FolderPane({ accounts, current, onPick }: FolderPaneProps) {
   const api = useApi();
   const [folders, setFolders] = useState<readonly FolderView[]>([]);
   const [error, setError] = useState<string>();
@@ -25,6 +35,19 @@ export function FolderPane({ current, onPick }: FolderPaneProps) {
 
   return (
     <nav className="folders" aria-label="Folders">
+      <ul className="accounts" aria-label="Accounts">
+        {accounts.map((account) => (
+          <li
+            key={account.id}
+            title={`${account.address}: ${account.connection.error ?? CONNECTION_LABEL[account.connection.state]}`}
+          >
+            <span className="address">{account.address}</span>
+            <span className={`connection connection-${account.connection.state}`}>
+              {CONNECTION_LABEL[account.connection.state]}
+            </span>
+          </li>
+        ))}
+      </ul>
       <ul>
         {folders.map((folder) => (
           <li key={folder.id}>

@@ -86,10 +86,21 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         open(selected);
         return;
       case 'reply':
+      case 'replyAll':
       case 'forward':
         if (opened.current !== undefined && opened.current.message.summary.ref === openRef) {
           const { message, body } = opened.current;
-          setSeed(command === 'reply' ? replySeed(message, body) : forwardSeed(message, body));
+          setSeed(
+            command === 'forward'
+              ? forwardSeed(message, body)
+              : replySeed(
+                  message,
+                  body,
+                  command === 'replyAll'
+                    ? { ownAddresses: status.accounts.map((view) => view.address) }
+                    : undefined,
+                ),
+          );
         }
         return;
       case 'compose':
@@ -167,6 +178,15 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           type="button"
           disabled={openRef === undefined}
           onClick={() => {
+            run('replyAll');
+          }}
+        >
+          Reply all
+        </button>
+        <button
+          type="button"
+          disabled={openRef === undefined}
+          onClick={() => {
             run('forward');
           }}
         >
@@ -181,9 +201,6 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           Certificates
         </button>
         <ExtensionsButton />
-        <span className="account" title={account.connection.error ?? account.connection.state}>
-          {account.address} · {account.connection.state}
-        </span>
         <CertificateExpiry
           notAfter={account.certificate.notAfter}
           onRenew={() => {
@@ -197,7 +214,11 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           {notice}
         </p>
       )}
-      <FolderPane current={query === '' ? folder : undefined} onPick={pickFolder} />
+      <FolderPane
+        accounts={status.accounts}
+        current={query === '' ? folder : undefined}
+        onPick={pickFolder}
+      />
       <MessageList
         label={query === '' ? `Messages in ${folder}` : `Search results for ${query}`}
         pages={pages}
@@ -222,7 +243,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
       ) : null}
       {seed === undefined ? null : (
         <Composer
-          accountId={account.id}
+          accounts={status.accounts}
           seed={seed}
           onClose={() => {
             setSeed(undefined);

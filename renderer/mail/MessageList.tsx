@@ -158,11 +158,13 @@ function MessageRow({
       <time className="date" dateTime={message.date}>
         {listDate(message.date)}
       </time>
-      <span className="subject">{message.subject || '(no subject)'}</span>
-      <span className="snippet">
-        {message.send === undefined
-          ? message.snippet
-          : `${message.send.state}${message.send.problem === undefined ? '' : `: ${message.send.problem}`}`}
+      <span className="preview">
+        <span className="subject">{message.subject || '(no subject)'}</span>
+        <span className="snippet">
+          {message.send === undefined
+            ? message.snippet
+            : `${message.send.state}${message.send.problem === undefined ? '' : `: ${message.send.problem}`}`}
+        </span>
       </span>
     </div>
   );

@@ -7,6 +7,7 @@ const otherDay = new Intl.DateTimeFormat(undefined, {
   day: 'numeric',
 });
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+const medium = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** A list date: the time for today's messages, the date otherwise. */
 export function listDate(iso: string, now = new Date()): string {
@@ -16,6 +17,11 @@ export function listDate(iso: string, now = new Date()): string {
 
 export function fullDate(iso: string): string {
   return full.format(new Date(iso));
+}
+
+/** The date in a reply's "On …, … wrote:" line and a forwarded message's header. */
+export function attributionDate(iso: string): string {
+  return medium.format(new Date(iso));
 }
 
 export function addressLabel(address: AddressView): string {

@@ -1,6 +1,6 @@
 /** What a key press asks the mailbox to do (docs/app.md lists the keys). */
 export type MailCommand =
-  'next' | 'previous' | 'open' | 'reply' | 'forward' | 'compose' | 'search' | 'escape';
+  'next' | 'previous' | 'open' | 'reply' | 'replyAll' | 'forward' | 'compose' | 'search' | 'escape';
 
 const KEYS: Readonly<Record<string, MailCommand>> = {
   j: 'next',
@@ -9,6 +9,7 @@ const KEYS: Readonly<Record<string, MailCommand>> = {
   ArrowUp: 'previous',
   Enter: 'open',
   r: 'reply',
+  a: 'replyAll',
   f: 'forward',
   c: 'compose',
   '/': 'search',

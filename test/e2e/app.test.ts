@@ -117,12 +117,29 @@ describe('MT2 in Chromium', () => {
       await copyFile(join(SCREENSHOT_DIR, 'reader.png'), README_SCREENSHOT);
     }
 
-    await page.keyboard.press('r');
     const composer = page.getByRole('dialog', { name: 'Compose message' });
+    // Reply all to a note to oneself: back to oneself only.
+    await page.getByRole('button', { name: 'Reply all' }).click();
+    await visible(composer);
+    assert.equal(await composer.getByLabel('To').inputValue(), address);
+    assert.equal(await composer.getByLabel('Cc').inputValue(), '');
+    await composer.getByRole('button', { name: 'Discard' }).click();
+    await hidden(composer);
+
+    await page.keyboard.press('r');
     await visible(composer);
     assert.equal(await composer.getByLabel('Subject').inputValue(), 'Re: Note to self');
     assert.equal(await composer.getByLabel('To').inputValue(), address);
-    assert.match(await composer.getByLabel('Message').inputValue(), /> Remember the milk\./);
+    // The cursor waits above the quote.
+    assert.deepEqual(
+      await page.evaluate(
+        '[document.activeElement?.tagName, document.activeElement?.selectionStart]',
+      ),
+      ['TEXTAREA', 0],
+    );
+    const quoted = await composer.getByLabel('Message').inputValue();
+    assert.match(quoted, /^On .+, Alice Example <.+> wrote:\n> Remember the milk\.\n$/m);
+    assert.doesNotMatch(quoted, /\d{4}-\d\d-\d\dT/);
     await ui.screenshot('reply');
     await composer.getByRole('button', { name: 'Send' }).click();
     await hidden(composer);
@@ -179,6 +196,16 @@ describe('MT2 in Chromium', () => {
       assert.equal(rows.length, 4);
       for (const row of rows) assert.match(await nameOf(row), /Note to self$/);
     });
+    // A long snippet (the quoted reply) must not squeeze the sender and subject away.
+    for (const row of await results.getByRole('option').all()) {
+      for (const part of ['.sender', '.subject']) {
+        const box = await row.locator(part).boundingBox();
+        assert.ok(
+          box !== null && box.width > 20,
+          `${part} of a search result is ${box?.width}px wide`,
+        );
+      }
+    }
     await ui.screenshot('search');
     await page.keyboard.press('Escape');
     await visible(page.getByRole('listbox', { name: 'Messages in inbox' }));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { MESSAGE_CHECK_TEXT } from '../../src/client/security/vocabulary.ts';
 import { option } from '../../src/protocol/index.ts';
-import { p12For } from '../helpers/engine-harness.ts';
+import { eventually, p12For } from '../helpers/engine-harness.ts';
 import { connectUser, makeUser } from '../helpers/mt2d-process.ts';
 import { buildSignedMessage } from '../helpers/signed-message.ts';
 import { SCREENSHOT_DIR } from './helpers/app-under-test.ts';
@@ -197,6 +197,11 @@ describe('mail between two domains, in Chromium', () => {
 
   test('mail written while the server is down waits in the outbox through a restart, then is sent once', async () => {
     await domains.alpha.stop();
+    await visible(
+      alice.page
+        .getByRole('list', { name: 'Accounts' })
+        .getByText(/^(offline|connecting…|waiting to retry)$/),
+    );
     await compose(alice.page, BOB, 'Written offline', 'Sent when the server is back.');
     await folder(alice.page, /^Outbox,/).click();
     const outbox = alice.page.getByRole('listbox', { name: 'Messages in outbox' });
@@ -252,6 +257,26 @@ describe('mail between two domains, in Chromium', () => {
       list.getByRole('option', { name: `alice@alpha.test (${BOB}): Across the domains` }),
     );
     await visible(folder(bob.page, /^Inbox, \d+ unread of 4$/));
+    const accounts = bob.page.getByRole('list', { name: 'Accounts' }).getByRole('listitem');
+    await eventually(async () => {
+      assert.deepEqual(await accounts.allInnerTexts(), [`${BOB}\nonline`, `${dave}\nonline`]);
+    });
     await screenshot(bob.page, 'two-accounts');
+
+    // A reply goes out from the account the message came to, which the composer shows.
+    await open(bob.page, 'For the second account');
+    await bob.page.keyboard.press('r');
+    const composer = bob.page.getByRole('dialog', { name: 'Compose message' });
+    await visible(composer);
+    assert.equal(await composer.getByLabel('From').locator('option:checked').textContent(), dave);
+    assert.equal(await composer.getByLabel('To').inputValue(), ALICE);
+    await composer.getByRole('button', { name: 'Send' }).click();
+    await hidden(composer);
+    await folder(alice.page, /^Inbox,/).click();
+    await visible(
+      inbox(alice.page).getByRole('option', {
+        name: `Unread, ${dave}: Re: For the second account`,
+      }),
+    );
   });
 });

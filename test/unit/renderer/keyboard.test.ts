@@ -21,6 +21,7 @@ test('each documented key maps to its command', () => {
     ArrowUp: 'previous',
     Enter: 'open',
     r: 'reply',
+    a: 'replyAll',
     f: 'forward',
     c: 'compose',
     '/': 'search',
