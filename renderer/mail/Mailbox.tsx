@@ -4,6 +4,7 @@ import type {
   BodyView,
   FolderId,
   MessageRef,
+  MessageSummaryView,
   MessageView,
 } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
@@ -14,7 +15,12 @@ import { ExtensionsButton } from '../consent/ExtensionsButton.tsx';
 import { Composer } from './Composer.tsx';
 import { EMPTY_SEED, forwardSeed, replySeed, type ComposeSeed } from './compose-seed.ts';
 import { FolderPane } from './FolderPane.tsx';
-import { commandForKey, type MailCommand } from './keyboard.ts';
+import {
+  commandForKey,
+  isMessageAction,
+  type MailCommand,
+  type MessageAction,
+} from './keyboard.ts';
 import { MessageList } from './MessageList.tsx';
 import { Reader } from './Reader.tsx';
 import { SearchBox } from './SearchBox.tsx';
@@ -70,9 +76,28 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
     },
     [pages.items],
   );
+  // A shorter list (a message deleted, say) keeps a row selected.
+  useEffect(() => {
+    if (selected >= pages.items.length) setSelected(pages.items.length - 1);
+  }, [selected, pages.items.length]);
   const onLoaded = useCallback((message: MessageView, body: BodyView | undefined) => {
     opened.current = { message, body };
   }, []);
+
+  /** Flags, marks unread or deletes `target` (to the trash; from the trash, for good). */
+  const act = (command: MessageAction, target: MessageSummaryView) => {
+    const refs = [target.ref];
+    const done =
+      command === 'flag'
+        ? api.call('setFlags', { refs, flagged: !target.flagged })
+        : command === 'markUnread'
+          ? api.call('setFlags', { refs, seen: false })
+          : api.call('deleteMessages', { refs });
+    if (command === 'delete' && target.ref === openRef) setOpenRef(undefined);
+    done.catch((failure: unknown) => {
+      setNotice(describeError(failure));
+    });
+  };
 
   const run = (command: MailCommand) => {
     switch (command) {
@@ -103,6 +128,13 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           );
         }
         return;
+      case 'flag':
+      case 'markUnread':
+      case 'delete': {
+        const target = pages.items[selected];
+        if (target !== undefined) act(command, target);
+        return;
+      }
       case 'compose':
         setSeed(EMPTY_SEED);
         return;
@@ -167,33 +199,6 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         </button>
         <button
           type="button"
-          disabled={openRef === undefined}
-          onClick={() => {
-            run('reply');
-          }}
-        >
-          Reply
-        </button>
-        <button
-          type="button"
-          disabled={openRef === undefined}
-          onClick={() => {
-            run('replyAll');
-          }}
-        >
-          Reply all
-        </button>
-        <button
-          type="button"
-          disabled={openRef === undefined}
-          onClick={() => {
-            run('forward');
-          }}
-        >
-          Forward
-        </button>
-        <button
-          type="button"
           onClick={() => {
             setManagingCertificates(true);
           }}
@@ -232,7 +237,15 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           <p>Select a message and press Enter to read it.</p>
         </section>
       ) : (
-        <Reader messageRef={openRef} onLoaded={onLoaded} />
+        <Reader
+          messageRef={openRef}
+          onLoaded={onLoaded}
+          listed={pages.items.find((item) => item.ref === openRef)}
+          onCommand={(command, message) => {
+            if (isMessageAction(command)) act(command, message);
+            else run(command);
+          }}
+        />
       )}
       {managingCertificates ? (
         <CertificateManager

@@ -4,7 +4,7 @@ import type { MessageSummaryView } from '../../src/api/index.ts';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
 import { BADGE_LABEL } from './badges.ts';
 import { listDate, shortName } from './format.ts';
-import { AttachmentIcon, EncryptedIcon, SignedIcon } from './icons.tsx';
+import { AttachmentIcon, EncryptedIcon, FlaggedIcon, SignedIcon } from './icons.tsx';
 import type { MessagePages } from './use-message-pages.ts';
 
 const ROW_HEIGHT_PX = 64;
@@ -134,7 +134,7 @@ function MessageRow({
       aria-selected={selected}
       aria-posinset={position}
       aria-setsize={total}
-      aria-label={`${message.unread ? 'Unread, ' : ''}${sender}${account === undefined ? '' : ` (${account})`}: ${message.subject || '(no subject)'}`}
+      aria-label={`${message.unread ? 'Unread, ' : ''}${message.flagged ? 'Flagged, ' : ''}${sender}${account === undefined ? '' : ` (${account})`}: ${message.subject || '(no subject)'}`}
       className={`message-row${message.unread ? ' unread' : ''}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT_PX }}
       onClick={onClick}
@@ -151,6 +151,7 @@ function MessageRow({
         {BADGE_LABEL[message.verification]}
       </span>
       <span className="icons">
+        {message.flagged ? <FlaggedIcon /> : null}
         {message.signed ? <SignedIcon /> : null}
         {message.encrypted ? <EncryptedIcon /> : null}
         {message.hasAttachments ? <AttachmentIcon /> : null}

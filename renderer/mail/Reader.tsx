@@ -1,11 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { BodyView, MessageRef, MessageView } from '../../src/api/index.ts';
+import type { BodyView, MessageRef, MessageSummaryView, MessageView } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
 import { BADGE_LABEL } from './badges.ts';
 import { addressLabel, byteSize, fullDate } from './format.ts';
 import { mailSrcdoc } from './html-frame.ts';
+import type { MailCommand } from './keyboard.ts';
+import { MessageActions } from './MessageActions.tsx';
 import { InlineRequests } from '../consent/InlineRequests.tsx';
 import { CertificateManager } from '../certificates/CertificateManager.tsx';
 
@@ -13,10 +15,14 @@ interface ReaderProps {
   readonly messageRef: MessageRef;
   /** The opened message and its body, once known (reply and forward quote them). */
   readonly onLoaded: (message: MessageView, body: BodyView | undefined) => void;
+  /** The message's row in the list, when it is there: its flags are the latest. */
+  readonly listed: MessageSummaryView | undefined;
+  /** Runs an action on this message (as `message` shows it). */
+  readonly onCommand: (command: MailCommand, message: MessageSummaryView) => void;
 }
 
 /** Headers and the security summary at once; the body fetched on opening, with progress. */
-export function Reader({ messageRef, onLoaded }: ReaderProps) {
+export function Reader({ messageRef, onLoaded, listed, onCommand }: ReaderProps) {
   const api = useApi();
   const [message, setMessage] = useState<MessageView>();
   const [body, setBody] = useState<BodyView>();
@@ -81,6 +87,7 @@ export function Reader({ messageRef, onLoaded }: ReaderProps) {
   const { summary, security } = message;
   return (
     <article className="reader" aria-label="Message">
+      <MessageActions message={listed ?? summary} onCommand={onCommand} />
       <header>
         <h2>{summary.subject || '(no subject)'}</h2>
         <dl className="headers">

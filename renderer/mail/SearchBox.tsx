@@ -1,4 +1,4 @@
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 
 const DEBOUNCE_MS = 250;
 
@@ -10,9 +10,15 @@ interface SearchBoxProps {
 
 export function SearchBox({ inputRef, onSearch }: SearchBoxProps) {
   const [text, setText] = useState('');
+  // What the list shows now: the box starting empty (or only blanks added) changes nothing,
+  // and must not reset the selection made meanwhile.
+  const searched = useRef('');
   useEffect(() => {
+    const query = text.trim();
+    if (query === searched.current) return;
     const timer = setTimeout(() => {
-      onSearch(text.trim());
+      searched.current = query;
+      onSearch(query);
     }, DEBOUNCE_MS);
     return () => {
       clearTimeout(timer);

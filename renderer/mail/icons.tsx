@@ -28,3 +28,4 @@ export const AttachmentIcon = () => (
     path="M10.5 4.5l-5 5a1.5 1.5 0 002 2l5.5-5.5a3 3 0 00-4-4L3.5 7.5a4.5 4.5 0 006 6l4-4"
   />
 );
+export const FlaggedIcon = () => <Icon label="Flagged" path="M4 14V2.5M4 3h8l-2 3 2 3H4" />;

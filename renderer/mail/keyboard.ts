@@ -1,6 +1,24 @@
 /** What a key press asks the mailbox to do (docs/app.md lists the keys). */
 export type MailCommand =
-  'next' | 'previous' | 'open' | 'reply' | 'replyAll' | 'forward' | 'compose' | 'search' | 'escape';
+  | 'next'
+  | 'previous'
+  | 'open'
+  | 'reply'
+  | 'replyAll'
+  | 'forward'
+  | 'flag'
+  | 'markUnread'
+  | 'delete'
+  | 'compose'
+  | 'search'
+  | 'escape';
+
+/** The commands that change a message: its flags, or where it is. */
+export type MessageAction = Extract<MailCommand, 'flag' | 'markUnread' | 'delete'>;
+
+export function isMessageAction(command: MailCommand): command is MessageAction {
+  return command === 'flag' || command === 'markUnread' || command === 'delete';
+}
 
 const KEYS: Readonly<Record<string, MailCommand>> = {
   j: 'next',
@@ -11,6 +29,10 @@ const KEYS: Readonly<Record<string, MailCommand>> = {
   r: 'reply',
   a: 'replyAll',
   f: 'forward',
+  s: 'flag',
+  u: 'markUnread',
+  '#': 'delete',
+  Delete: 'delete',
   c: 'compose',
   '/': 'search',
   Escape: 'escape',

@@ -1,5 +1,5 @@
 // Sync against a real mt2d process: 1,000 messages, resync of only what is new, flags
-// both ways between two engines of one user, a connection dropped mid-sync, a
+// and deletions both ways between two engines of one user, a connection dropped mid-sync, a
 // tampered message kept as failed, and verification (and envelopes) finished after a stop.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,6 +130,20 @@ describe('sync with a real mt2d', () => {
     const here = await setup.engine.getMessage({ ref });
     assert.equal(here.summary.flagged, true);
     assert.equal(here.summary.unread, false);
+
+    // Deleted here: the trash is this engine's own; deleting from the trash deletes on
+    // the server, and so in the other engine too.
+    await setup.engine.deleteMessages({ refs: [ref] });
+    assert.equal((await setup.engine.getMessage({ ref })).summary.folder, 'trash');
+    await setup.engine.syncNow({});
+    await other.syncNow({});
+    assert.equal((await other.getMessage({ ref: otherRef })).summary.folder, 'inbox');
+    await setup.engine.deleteMessages({ refs: [ref] });
+    await setup.engine.syncNow({});
+    await other.syncNow({});
+    const gone = { code: 'ENGINE_UNKNOWN_MESSAGE' };
+    await assert.rejects(setup.engine.getMessage({ ref }), gone);
+    await assert.rejects(other.getMessage({ ref: otherRef }), gone);
   });
 
   test('a connection dropped mid-sync resumes without losing or duplicating anything', async () => {

@@ -23,6 +23,10 @@ test('each documented key maps to its command', () => {
     r: 'reply',
     a: 'replyAll',
     f: 'forward',
+    s: 'flag',
+    u: 'markUnread',
+    '#': 'delete',
+    Delete: 'delete',
     c: 'compose',
     '/': 'search',
     Escape: 'escape',
@@ -32,7 +36,7 @@ test('each documented key maps to its command', () => {
 });
 
 test('while typing, only Escape is a command', () => {
-  for (const name of ['j', 'k', 'r', 'f', 'c', '/', 'Enter', 'ArrowDown'])
+  for (const name of ['j', 'k', 'r', 'a', 'f', 's', 'u', '#', 'Delete', 'c', '/', 'Enter'])
     assert.equal(commandForKey(key(name), true), undefined, name);
   assert.equal(commandForKey(key('Escape'), true), 'escape');
 });
