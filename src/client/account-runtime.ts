@@ -251,8 +251,11 @@ export class AccountRuntime {
       onProgress: (phase, done, total) => {
         emit({ type: 'sync-progress', accountId, phase, done, total });
       },
-      onStored: (added) => {
-        if (added > 0) emit({ type: 'messages-changed', folders: ['inbox'] });
+      onChanged: ({ inserted, updated, removed }) => {
+        // A message changed or removed may be in the trash (deleted here, kept on the server).
+        if (updated > 0 || removed > 0)
+          emit({ type: 'messages-changed', folders: ['inbox', 'trash'] });
+        else if (inserted > 0) emit({ type: 'messages-changed', folders: ['inbox'] });
       },
     });
     this.lastReport = report;

@@ -10,6 +10,7 @@ import type {
   LocalStoreProxy,
   MessageInput,
   ServerStateUpdate,
+  WriteResult,
 } from '../store/index.ts';
 import { headersFirstMessage } from './incoming-message.ts';
 import type { CmsReaders } from '../../identity/index.ts';
@@ -35,8 +36,12 @@ export interface MailboxSyncContext {
   /** The account's key, to read encrypted headers. */
   readonly reader: CmsReaders;
   readonly onProgress: (phase: SyncPhase, done: number, total: number) => void;
-  /** A page's new messages are stored (they wait for their envelope and verification). */
-  readonly onStored: (added: number) => void;
+  /**
+   * Stored messages changed: a page applied (new ones wait for their envelope and
+   * verification; others had their flags changed or were expunged elsewhere), or
+   * messages deleted here left the server and the store.
+   */
+  readonly onChanged: (change: WriteResult) => void;
 }
 
 /** What one sync did (tests assert on it). */
@@ -74,7 +79,8 @@ async function pushFlags(session: ClientSession, context: MailboxSyncContext): P
       if (change.flags.includes('deleted')) {
         // A local-only message (an outgoing copy) has nothing to delete on the server.
         if (stored?.server !== undefined) await session.dele([change.msgId]);
-        await store.removeMessages(accountId, [change.msgId]);
+        const removed = await store.removeMessages(accountId, [change.msgId]);
+        context.onChanged({ inserted: 0, updated: 0, removed });
       } else if (stored?.server !== undefined) {
         const wanted = new Set(mailboxFlags(change.flags));
         const had = new Set(mailboxFlags(stored.serverFlags));
@@ -280,7 +286,7 @@ export async function syncMailbox(
     totals.removed += result.removed;
     context.onProgress('headers', incoming.length, incoming.length);
     cursor = listing.cursor;
-    context.onStored(result.inserted);
+    context.onChanged(result);
   }
   context.onProgress('done', totals.listed, totals.listed);
   return { ...totals, flagsPushed, cursor };

@@ -140,7 +140,14 @@ describe('sync with a real mt2d', () => {
     assert.equal((await other.getMessage({ ref: otherRef })).summary.folder, 'inbox');
     await setup.engine.deleteMessages({ refs: [ref] });
     await setup.engine.syncNow({});
+    // The other engine's list is told to reload.
+    const told = nextEvent(
+      other,
+      (event): event is ApiEvent =>
+        event.type === 'messages-changed' && event.folders.includes('trash'),
+    );
     await other.syncNow({});
+    await told;
     const gone = { code: 'ENGINE_UNKNOWN_MESSAGE' };
     await assert.rejects(setup.engine.getMessage({ ref }), gone);
     await assert.rejects(other.getMessage({ ref: otherRef }), gone);
