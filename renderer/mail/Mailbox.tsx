@@ -84,7 +84,10 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
     opened.current = { message, body };
   }, []);
 
-  /** Flags, marks unread or deletes `target` (to the trash; from the trash, for good). */
+  /**
+   * Flags, marks unread, deletes `target` (to the trash; from the trash, for good) or
+   * restores it from the trash.
+   */
   const act = (command: MessageAction, target: MessageSummaryView) => {
     const refs = [target.ref];
     const done =
@@ -92,8 +95,12 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         ? api.call('setFlags', { refs, flagged: !target.flagged })
         : command === 'markUnread'
           ? api.call('setFlags', { refs, seen: false })
-          : api.call('deleteMessages', { refs });
-    if (command === 'delete' && target.ref === openRef) setOpenRef(undefined);
+          : command === 'delete'
+            ? api.call('deleteMessages', { refs })
+            : api.call('restoreMessages', { refs });
+    // Either way it leaves the list it is in.
+    if ((command === 'delete' || command === 'restore') && target.ref === openRef)
+      setOpenRef(undefined);
     done.catch((failure: unknown) => {
       setNotice(describeError(failure));
     });
@@ -130,7 +137,8 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         return;
       case 'flag':
       case 'markUnread':
-      case 'delete': {
+      case 'delete':
+      case 'restore': {
         const target = pages.items[selected];
         if (target !== undefined) act(command, target);
         return;

@@ -27,6 +27,7 @@ export function MessageActions({ message, onCommand }: MessageActionsProps) {
       {button('forward', 'Forward')}
       {button('flag', 'Flag', { pressed: message.flagged })}
       {message.unread ? null : button('markUnread', 'Mark unread')}
+      {message.folder === 'trash' ? button('restore', 'Restore') : null}
       {button('delete', message.folder === 'trash' ? 'Delete permanently' : 'Delete')}
     </div>
   );

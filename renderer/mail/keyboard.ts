@@ -9,15 +9,18 @@ export type MailCommand =
   | 'flag'
   | 'markUnread'
   | 'delete'
+  | 'restore'
   | 'compose'
   | 'search'
   | 'escape';
 
 /** The commands that change a message: its flags, or where it is. */
-export type MessageAction = Extract<MailCommand, 'flag' | 'markUnread' | 'delete'>;
+export type MessageAction = Extract<MailCommand, 'flag' | 'markUnread' | 'delete' | 'restore'>;
 
 export function isMessageAction(command: MailCommand): command is MessageAction {
-  return command === 'flag' || command === 'markUnread' || command === 'delete';
+  return (
+    command === 'flag' || command === 'markUnread' || command === 'delete' || command === 'restore'
+  );
 }
 
 const KEYS: Readonly<Record<string, MailCommand>> = {

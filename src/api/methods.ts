@@ -141,6 +141,8 @@ export const API_METHODS = {
   }),
   /** Moves to trash; from trash, deletes on the server. */
   deleteMessages: z.strictObject({ refs: z.array(ref).min(1).max(MAX_BATCH) }),
+  /** Takes messages out of the trash: back to the inbox, or to Sent for one's own sent mail. */
+  restoreMessages: z.strictObject({ refs: z.array(ref).min(1).max(MAX_BATCH) }),
 
   /** Queues a message in the outbox; it is sent when possible, surviving restarts. */
   send: draft,
@@ -264,6 +266,7 @@ export interface ApiResults {
   allowRemoteContent: BodyView;
   setFlags: null;
   deleteMessages: null;
+  restoreMessages: null;
   send: MessageSummaryView;
   retrySend: MessageSummaryView;
   cancelSend: null;

@@ -704,6 +704,37 @@ class Mt2Engine implements Engine {
     return null;
   }
 
+  async restoreMessages(params: ApiParams<'restoreMessages'>): Promise<null> {
+    for (const ref of params.refs) {
+      const key = parseRef(ref);
+      const stored = await this.stored(key);
+      if (stored.folder !== 'trash') continue;
+      // Mail from the server goes back to the inbox; a local copy is one's own outgoing
+      // mail, which goes back to Sent only if it was sent.
+      if (stored.server === undefined) {
+        const item = await this.outbox.itemFor(key.accountId, wireMsgId(key.msgId));
+        if (item?.state !== 'sent') {
+          throw engineError(
+            ENGINE_ERROR.SEND_STATE,
+            'This message was never sent, so it stays in the trash.',
+          );
+        }
+      }
+      // Deleted for good but not yet gone from the server: that deletion is undone.
+      if (stored.flags.includes('deleted')) {
+        const kept = stored.flags.filter((flag) => flag !== 'deleted');
+        await this.store.setFlags(key.accountId, key.msgId, kept);
+      }
+      await this.store.moveMessages(
+        key.accountId,
+        [key.msgId],
+        stored.server === undefined ? 'sent' : 'inbox',
+      );
+    }
+    this.emit({ type: 'messages-changed', folders: ['inbox', 'sent', 'trash'] });
+    return null;
+  }
+
   // ---- sending ----
 
   send(params: ApiParams<'send'>): Promise<MessageSummaryView> {

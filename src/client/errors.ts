@@ -25,7 +25,10 @@ export const ENGINE_ERROR = {
   OFFLINE: 'ENGINE_OFFLINE',
   /** The server does not have the body any more, or refused to send it. */
   BODY_UNAVAILABLE: 'ENGINE_BODY_UNAVAILABLE',
-  /** retrySend / cancelSend on a message in a state that does not allow it. */
+  /**
+   * retrySend / cancelSend on a message in a state that does not allow it, or
+   * restoreMessages on one that was never sent (it stays in the trash).
+   */
   SEND_STATE: 'ENGINE_SEND_STATE',
   /** Encryption asked for, but a recipient's certificate is not known. */
   NO_RECIPIENT_CERTIFICATE: 'ENGINE_NO_RECIPIENT_CERTIFICATE',

@@ -286,7 +286,7 @@ describe('MT2 in Chromium', () => {
     await visible(list.getByRole('option', { name: /HTML with a tracker/ }));
   });
 
-  test('message actions: flag, mark unread, delete to the trash, then for good on the server', async () => {
+  test('message actions: flag, mark unread, delete to the trash, restore, then delete for good on the server', async () => {
     const { page } = ui;
     const api = ui.app.engine.api;
     const subject = 'HTML with a tracker';
@@ -329,10 +329,21 @@ describe('MT2 in Chromium', () => {
     await hidden(row);
     await visible(page.getByText('Select a message and press Enter to read it.'));
     const folders = page.getByRole('navigation', { name: 'Folders' });
-    await folders.getByRole('button', { name: 'Trash, 1 unread of 1' }).click();
+    await visible(folders.getByRole('button', { name: 'Trash, 1 unread of 1' }));
+    const trash = folders.getByRole('button', { name: /^Trash,/ });
+    await trash.click();
     const trashed = page
       .getByRole('listbox', { name: 'Messages in trash' })
       .getByRole('option', { name: new RegExp(`${subject}$`) });
+    await trashed.click();
+    await page.keyboard.press('Enter');
+    await actions.getByRole('button', { name: 'Restore' }).click();
+    await hidden(trashed);
+    await folders.getByRole('button', { name: /^Inbox,/ }).click();
+    await row.click();
+    await page.keyboard.press('#');
+    await hidden(row);
+    await trash.click();
     await trashed.click();
     await page.keyboard.press('Enter');
     await actions.getByRole('button', { name: 'Delete permanently' }).click();

@@ -168,6 +168,7 @@ test('no API method or event hands private key material to the UI', async (t) =>
     retrySend: () => ({ ref: sentRef }),
     cancelSend: () => ({ ref: sentRef }),
     deleteMessages: () => ({ refs: [ref] }),
+    restoreMessages: () => ({ refs: [ref] }),
     createLocalIdentity: () => ({
       displayName: 'Second',
       localPart: 'second',

@@ -1,11 +1,14 @@
 // Sending through a real mt2d: the outbox survives an engine restart and is then sent;
-// a server that requires postage gets a stamp minted in worker threads and accepts.
+// a server that requires postage gets a stamp minted in worker threads and accepts; the
+// trash gives back received and sent mail, never mail that was not sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DraftInput } from '../../../src/api/index.ts';
 import { decodeEnvelope } from '../../../src/message/index.ts';
 import { HASHCASH_OID } from '../../../src/extensions/index.ts';
+import type { Engine } from '../../../src/client/index.ts';
 import {
+  aliceSends,
   PASSPHRASE,
   remoteSetup,
   testEngine,
@@ -128,4 +131,52 @@ test('a refused recipient fails the message, with the server’s reason on it', 
   const retried = await setup.engine.retrySend({ ref: queued.ref });
   assert.equal(retried.send?.state, 'queued');
   await assert.rejects(setup.engine.retrySend({ ref: queued.ref }), { code: 'ENGINE_SEND_STATE' });
+});
+
+test('the trash gives back: mail from the server to the inbox, sent mail to Sent, never-sent mail stays; a deletion not yet pushed is undone', async (t) => {
+  const setup = await remoteSetup();
+  t.after(() => setup.cleanup());
+  const [msgId] = await aliceSends(setup, 1, { subject: 'Keep me' });
+  const received = `${setup.accountId}/${msgId ?? ''}`;
+  const sent = await setup.engine.send(toAlice(setup, 'Sent and kept'));
+  await setup.engine.syncNow({});
+  const folderOf = async (engine: Engine, ref: string) =>
+    (await engine.getMessage({ ref })).summary.folder;
+
+  await setup.engine.deleteMessages({ refs: [received, sent.ref] });
+  assert.equal(await folderOf(setup.engine, received), 'trash');
+  assert.equal(await folderOf(setup.engine, sent.ref), 'trash');
+  await setup.engine.restoreMessages({ refs: [received, sent.ref] });
+  assert.equal(await folderOf(setup.engine, received), 'inbox');
+  assert.equal(await folderOf(setup.engine, sent.ref), 'sent');
+
+  const refused = await setup.engine.send({
+    ...toAlice(setup, 'Never sent'),
+    to: ['nobody@alpha.test'],
+  });
+  await setup.engine.syncNow({});
+  await setup.engine.cancelSend({ ref: refused.ref });
+  await assert.rejects(setup.engine.restoreMessages({ refs: [refused.ref] }), {
+    code: 'ENGINE_SEND_STATE',
+  });
+  assert.equal(await folderOf(setup.engine, refused.ref), 'trash');
+
+  // Deleted for good while offline, then restored before the deletion reached the server.
+  await setup.engine.close();
+  const offline = await testEngine({
+    ...setup.engineOptions,
+    hostAliases: { [setup.mt2d.hostname]: '127.0.0.2' },
+    connectWaitMs: 2000,
+  });
+  await offline.unlock({ passphrase: PASSPHRASE });
+  await offline.deleteMessages({ refs: [received] });
+  await offline.deleteMessages({ refs: [received] });
+  await offline.restoreMessages({ refs: [received] });
+  await offline.close();
+  const online = await testEngine(setup.engineOptions);
+  t.after(() => online.close());
+  await online.unlock({ passphrase: PASSPHRASE });
+  await online.syncNow({});
+  // Had the DELE gone out, the message would have left the store.
+  assert.equal(await folderOf(online, received), 'inbox');
 });
