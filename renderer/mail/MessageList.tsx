@@ -4,7 +4,7 @@ import type { MessageSummaryView } from '../../src/api/index.ts';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
 import { BADGE_LABEL } from './badges.ts';
 import { listDate, shortName } from './format.ts';
-import { AttachmentIcon, EncryptedIcon, FlaggedIcon, SignedIcon } from './icons.tsx';
+import { AnsweredIcon, AttachmentIcon, EncryptedIcon, FlaggedIcon, SignedIcon } from './icons.tsx';
 import type { MessagePages } from './use-message-pages.ts';
 
 const ROW_HEIGHT_PX = 64;
@@ -152,6 +152,7 @@ function MessageRow({
       </span>
       <span className="icons">
         {message.flagged ? <FlaggedIcon /> : null}
+        {message.answered ? <AnsweredIcon /> : null}
         {message.signed ? <SignedIcon /> : null}
         {message.encrypted ? <EncryptedIcon /> : null}
         {message.hasAttachments ? <AttachmentIcon /> : null}

@@ -29,3 +29,4 @@ export const AttachmentIcon = () => (
   />
 );
 export const FlaggedIcon = () => <Icon label="Flagged" path="M4 14V2.5M4 3h8l-2 3 2 3H4" />;
+export const AnsweredIcon = () => <Icon label="Answered" path="M6 4L2 8l4 4M2 8h7a4 4 0 014 4" />;

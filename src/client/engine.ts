@@ -814,13 +814,25 @@ class Mt2Engine implements Engine {
       text,
     });
     await this.outbox.queue(params.accountId, composed);
-    this.emit({ type: 'messages-changed', folders: ['outbox'] });
+    if (params.inReplyTo !== undefined) await this.markAnswered(params.inReplyTo);
+    this.emit({ type: 'messages-changed', folders: ['outbox', 'inbox', 'sent'] });
     runtime.nudge();
     const row = await this.stored({
       accountId: params.accountId,
       msgId: outgoingKey(composed.msgId),
     });
     return this.summaryOf(row, row);
+  }
+
+  /**
+   * Flags the message a reply answers (on the server too, with the next flag push) once
+   * the reply is queued, as a mail client marks it when the reply goes out.
+   */
+  private async markAnswered(ref: string): Promise<void> {
+    const key = parseRef(ref);
+    const stored = await this.stored(key);
+    if (!stored.flags.includes('answered'))
+      await this.store.setFlags(key.accountId, key.msgId, [...stored.flags, 'answered']);
   }
 
   /** The Message-ID and References a reply to (or forward of) `ref` threads under. */

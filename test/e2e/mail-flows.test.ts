@@ -138,6 +138,7 @@ describe('mail between two domains, in Chromium', () => {
     await composer.getByLabel('Message').pressSequentially('Hello from beta.\n');
     await composer.getByRole('button', { name: 'Send' }).click();
     await hidden(composer);
+    await visible(row.getByRole('img', { name: 'Answered' }));
 
     const reply = inbox(alice.page).getByRole('option', { name: /Re: Across the domains/ });
     await visible(reply);

@@ -100,7 +100,7 @@ describe('sync with a real mt2d', () => {
     assert.equal(message.security.badge, 'verified');
   });
 
-  test('flags go both ways: seen here reaches another engine of bob, flagged there comes back', async (t) => {
+  test('flags go both ways: seen here reaches another engine of bob, flagged there comes back, answered by a reply here reaches it, deletions too', async (t) => {
     const [msgId] = await aliceSends(setup, 1, { subject: 'Flag me' });
     await setup.engine.syncNow({});
     const ref = `${setup.accountId}/${msgId ?? ''}`;
@@ -130,6 +130,24 @@ describe('sync with a real mt2d', () => {
     const here = await setup.engine.getMessage({ ref });
     assert.equal(here.summary.flagged, true);
     assert.equal(here.summary.unread, false);
+
+    // A reply sent here marks the message answered, there too.
+    await setup.engine.send({
+      accountId: setup.accountId,
+      to: [setup.alice.address],
+      cc: [],
+      subject: 'Re: Flag me',
+      text: 'Done.',
+      attachments: [],
+      sign: true,
+      encrypt: false,
+      requestReadNotification: false,
+      inReplyTo: ref,
+    });
+    assert.equal((await setup.engine.getMessage({ ref })).summary.answered, true);
+    await setup.engine.syncNow({});
+    await other.syncNow({});
+    assert.equal((await other.getMessage({ ref: otherRef })).summary.answered, true);
 
     // Deleted here: the trash is this engine's own; deleting from the trash deletes on
     // the server, and so in the other engine too.
