@@ -87,7 +87,16 @@ export function Composer({ accounts, seed, onClose }: ComposerProps) {
         onClose();
       }}
     >
-      <form onSubmit={(e) => void submit(e)}>
+      <form
+        onSubmit={(e) => void submit(e)}
+        onKeyDown={(e) => {
+          // Ctrl+Enter (Cmd+Enter on a Mac) sends from any field, checked like the button.
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            e.currentTarget.requestSubmit();
+          }
+        }}
+      >
         {accounts.length > 1 ? (
           <label>
             From
