@@ -90,18 +90,22 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
    */
   const act = (command: MessageAction, target: MessageSummaryView) => {
     const refs = [target.ref];
-    const done =
-      command === 'flag'
-        ? api.call('setFlags', { refs, flagged: !target.flagged })
-        : command === 'markUnread'
-          ? api.call('setFlags', { refs, seen: false })
-          : command === 'delete'
-            ? api.call('deleteMessages', { refs })
-            : api.call('restoreMessages', { refs });
-    // Either way it leaves the list it is in.
+    const call = (): Promise<null> => {
+      switch (command) {
+        case 'flag':
+          return api.call('setFlags', { refs, flagged: !target.flagged });
+        case 'markUnread':
+          return api.call('setFlags', { refs, seen: false });
+        case 'delete':
+          return api.call('deleteMessages', { refs });
+        case 'restore':
+          return api.call('restoreMessages', { refs });
+      }
+    };
+    // Deleted or restored, it leaves the list it is in.
     if ((command === 'delete' || command === 'restore') && target.ref === openRef)
       setOpenRef(undefined);
-    done.catch((failure: unknown) => {
+    call().catch((failure: unknown) => {
       setNotice(describeError(failure));
     });
   };
