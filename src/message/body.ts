@@ -1,3 +1,4 @@
+import { convert } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import PostalMime, { type Email } from 'postal-mime';
 import { MessageError } from './errors.ts';
@@ -26,8 +27,21 @@ export interface BodyAttachment {
   readonly content: Uint8Array;
 }
 
+/**
+ * The most HTML turned into text for a body without a text part; the rest adds no text.
+ * The converter's time grows with the square of the nesting, so hostile HTML of this size
+ * still converts in a fraction of a second.
+ */
+export const MAX_HTML_FOR_TEXT = 128 * 1024;
+/** Elements nested deeper than this add no text (hostile nesting would exhaust the stack). */
+export const MAX_HTML_DEPTH_FOR_TEXT = 100;
+
 /** A body as a reader shows it: text and HTML decoded to strings whatever their charset. */
 export interface DisplayBody {
+  /**
+   * The text part; for a body with only HTML, the text of the HTML (so that it can be
+   * searched and quoted in a reply).
+   */
   readonly text?: string;
   readonly html?: string;
   readonly attachments: readonly BodyAttachment[];
@@ -69,11 +83,31 @@ export async function parseBody(body: Uint8Array): Promise<DisplayBody> {
       content: new Uint8Array(content),
     };
   });
+  const text = email.text ?? (email.html === undefined ? undefined : textOfHtml(email.html));
   return {
-    ...(email.text === undefined ? {} : { text: email.text }),
+    ...(text === undefined ? {} : { text }),
     ...(email.html === undefined ? {} : { html: email.html }),
     attachments,
   };
+}
+
+/**
+ * What the HTML reads as text (html-to-text): paragraphs and line breaks kept, images and
+ * link targets left out. Undefined if the converter fails: the HTML itself is still shown.
+ */
+function textOfHtml(html: string): string | undefined {
+  try {
+    return convert(html.slice(0, MAX_HTML_FOR_TEXT), {
+      wordwrap: false,
+      limits: { maxDepth: MAX_HTML_DEPTH_FOR_TEXT },
+      selectors: [
+        { selector: 'a', options: { ignoreHref: true } },
+        { selector: 'img', format: 'skip' },
+      ],
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 /** A file to send with a message. */

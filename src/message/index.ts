@@ -41,6 +41,7 @@ export {
   buildBody,
   parseBody,
   MAX_BODY_BYTES,
+  MAX_HTML_FOR_TEXT,
   MAX_MIME_DEPTH,
   MAX_MIME_HEADER_BYTES,
   type BodyAttachment,

@@ -100,6 +100,24 @@ describe('sync with a real mt2d', () => {
     assert.equal(message.security.badge, 'verified');
   });
 
+  test('a body with only HTML is searchable by its text once opened, and has text to quote', async () => {
+    const html = '<p>The quarterly <b>pelican</b> report</p>';
+    const [msgId] = await aliceSends(setup, 1, {
+      subject: 'Newsletter',
+      body: Buffer.from(`Content-Type: text/html; charset=utf-8\r\n\r\n${html}`),
+    });
+    await setup.engine.syncNow({});
+    const ref = `${setup.accountId}/${msgId ?? ''}`;
+    const body = await setup.engine.openBody({ ref });
+    assert.equal(body.html?.trim(), html);
+    assert.equal(body.text, 'The quarterly pelican report');
+    const found = await setup.engine.search({ query: 'pelican', limit: 10 });
+    assert.deepEqual(
+      found.items.map((item) => item.ref),
+      [ref],
+    );
+  });
+
   test('flags go both ways: seen here reaches another engine of bob, flagged there comes back, answered by a reply here reaches it, deletions too', async (t) => {
     const [msgId] = await aliceSends(setup, 1, { subject: 'Flag me' });
     await setup.engine.syncNow({});

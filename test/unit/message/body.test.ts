@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   buildBody,
   MAX_BODY_BYTES,
+  MAX_HTML_FOR_TEXT,
   MAX_MIME_DEPTH,
   MessageError,
   parseBody,
@@ -11,7 +12,35 @@ import {
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 const invalid = (error: unknown) => error instanceof MessageError && error.code === 'MIME_INVALID';
 
+const htmlOnly = (html: string) =>
+  crlf(['Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', html]);
+
 describe('MIME bodies', () => {
+  test("a body with only HTML gets the HTML's text, for search and quoting", async () => {
+    const parsed = await parseBody(
+      htmlOnly(
+        '<style>p{color:red}</style><p>Hello <b>world</b> &amp; more</p><p>Second<br>line</p>' +
+          '<img src="cid:x" alt="logo"><a href="https://tracker.invalid/">the link</a>',
+      ),
+    );
+    assert.equal(parsed.text, 'Hello world & more\n\nSecond\nline\n\nthe link');
+    assert.match(parsed.html ?? '', /^<style>/);
+  });
+
+  test('HTML text: only the first MAX_HTML_FOR_TEXT characters, and hostile nesting adds no text past its limit', async () => {
+    const paragraph = `<p>${'word '.repeat(50)}</p>`;
+    const long = await parseBody(
+      htmlOnly(paragraph.repeat((3 * MAX_HTML_FOR_TEXT) / paragraph.length)),
+    );
+    assert.ok((long.text?.length ?? 0) > 0);
+    assert.ok((long.text?.length ?? 0) < MAX_HTML_FOR_TEXT);
+    const deep = await parseBody(
+      htmlOnly(`${'<div>'.repeat(20_000)}deep${'</div>'.repeat(20_000)}`),
+    );
+    assert.doesNotMatch(deep.text ?? '', /deep/);
+    assert.match(deep.html ?? '', /deep/);
+  });
+
   test('parses charsets, transfer encodings, RFC 2047 file names and inline parts', async () => {
     const body = crlf([
       'Content-Type: multipart/mixed; boundary="b1"',
