@@ -3,13 +3,23 @@ import type { AccountView, ConnectionState, FolderId, FolderView } from '../../s
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
+import type { ListFilter } from './use-message-pages.ts';
 
 interface FolderPaneProps {
   /** Shown above the folders, each with its connection's state. */
   readonly accounts: readonly AccountView[];
   readonly current: FolderId | undefined;
   readonly onPick: (folder: FolderId) => void;
+  /** Which of the folder's messages the list shows. */
+  readonly filter: ListFilter;
+  readonly onFilter: (filter: ListFilter) => void;
 }
+
+const FILTER_LABEL: Readonly<Record<ListFilter, string>> = {
+  all: 'All',
+  unread: 'Unread',
+  flagged: 'Flagged',
+};
 
 const CONNECTION_LABEL: Readonly<Record<ConnectionState, string>> = {
   offline: 'offline',
@@ -19,7 +29,7 @@ const CONNECTION_LABEL: Readonly<Record<ConnectionState, string>> = {
   failed: 'failed',
 };
 
-export function FolderPane({ accounts, current, onPick }: FolderPaneProps) {
+export function FolderPane({ accounts, current, onPick, filter, onFilter }: FolderPaneProps) {
   const api = useApi();
   const [folders, setFolders] = useState<readonly FolderView[]>([]);
   const [error, setError] = useState<string>();
@@ -69,6 +79,22 @@ export function FolderPane({ accounts, current, onPick }: FolderPaneProps) {
           </li>
         ))}
       </ul>
+      <fieldset className="list-filter">
+        <legend>Show</legend>
+        {(Object.keys(FILTER_LABEL) as ListFilter[]).map((choice) => (
+          <label key={choice}>
+            <input
+              type="radio"
+              name="list-filter"
+              checked={filter === choice}
+              onChange={() => {
+                onFilter(choice);
+              }}
+            />{' '}
+            {FILTER_LABEL[choice]}
+          </label>
+        ))}
+      </fieldset>
       <ErrorAlert message={error} />
     </nav>
   );

@@ -25,7 +25,7 @@ import { MessageList } from './MessageList.tsx';
 import { Reader } from './Reader.tsx';
 import { SearchBox } from './SearchBox.tsx';
 import { isTyping } from './typing-target.ts';
-import { useMessagePages, type ListSource } from './use-message-pages.ts';
+import { useMessagePages, type ListFilter, type ListSource } from './use-message-pages.ts';
 
 interface MailboxProps {
   readonly status: AppStatus;
@@ -46,8 +46,10 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
     [status.accounts],
   );
   const [folder, setFolder] = useState<FolderId>('inbox');
+  const [filter, setFilter] = useState<ListFilter>('all');
   const [query, setQuery] = useState('');
-  const source: ListSource = query === '' ? { kind: 'folder', folder } : { kind: 'search', query };
+  const source: ListSource =
+    query === '' ? { kind: 'folder', folder, filter } : { kind: 'search', query };
   const pages = useMessagePages(source);
   const [selected, setSelected] = useState(-1);
   const [openRef, setOpenRef] = useState<MessageRef>();
@@ -235,9 +237,20 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         accounts={status.accounts}
         current={query === '' ? folder : undefined}
         onPick={pickFolder}
+        filter={filter}
+        onFilter={(next) => {
+          setFilter(next);
+          setSelected(-1);
+        }}
       />
       <MessageList
-        label={query === '' ? `Messages in ${folder}` : `Search results for ${query}`}
+        label={
+          query !== ''
+            ? `Search results for ${query}`
+            : filter === 'all'
+              ? `Messages in ${folder}`
+              : `${filter === 'unread' ? 'Unread' : 'Flagged'} messages in ${folder}`
+        }
         pages={pages}
         selected={selected}
         onSelect={setSelected}

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FolderId, MessageSummaryView, Page } from '../../src/api/index.ts';
+import type { ApiParams, FolderId, MessageSummaryView, Page } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
 
-/** What the list shows: a folder, or the results of a search. */
+/** Which of a folder's messages the list shows. */
+export type ListFilter = NonNullable<ApiParams<'listMessages'>['filter']>;
+
+/** What the list shows: a folder (all of it, or its unread or flagged messages), or the results of a search. */
 export type ListSource =
-  | { readonly kind: 'folder'; readonly folder: FolderId }
+  | { readonly kind: 'folder'; readonly folder: FolderId; readonly filter: ListFilter }
   | { readonly kind: 'search'; readonly query: string };
 
 export const PAGE_SIZE = 100;
@@ -30,6 +33,7 @@ export function useMessagePages(source: ListSource): MessagePages {
   const generation = useRef(0);
   const inFlight = useRef(false);
   const folder = source.kind === 'folder' ? source.folder : undefined;
+  const filter = source.kind === 'folder' ? source.filter : 'all';
   const query = source.kind === 'search' ? source.query : undefined;
 
   const fetchPage = useCallback(
@@ -37,9 +41,9 @@ export function useMessagePages(source: ListSource): MessagePages {
       const paging = after === undefined ? {} : { after };
       return folder === undefined
         ? api.call('search', { query: query ?? '', limit: PAGE_SIZE, ...paging })
-        : api.call('listMessages', { folder, limit: PAGE_SIZE, ...paging });
+        : api.call('listMessages', { folder, filter, limit: PAGE_SIZE, ...paging });
     },
-    [api, folder, query],
+    [api, folder, filter, query],
   );
 
   const load = useCallback(

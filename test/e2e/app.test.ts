@@ -311,6 +311,17 @@ describe('MT2 in Chromium', () => {
       flagged.items.map((item) => item.subject),
       [subject],
     );
+    // The folder pane's Show choice lists only the flagged ones.
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    await folders.getByRole('radio', { name: 'Flagged' }).check();
+    const onlyFlagged = page.getByRole('listbox', { name: 'Flagged messages in inbox' });
+    await eventually(async () => {
+      const rows = await onlyFlagged.getByRole('option').all();
+      assert.equal(rows.length, 1);
+      assert.match(await nameOf(rows[0] ?? row), new RegExp(`^Flagged, .*${subject}$`));
+    });
+    await folders.getByRole('radio', { name: 'All' }).check();
+    await row.click();
     await actions.getByRole('button', { name: 'Flag' }).click();
     await eventually(async () => {
       assert.doesNotMatch(await nameOf(row), /Flagged/);
@@ -328,7 +339,6 @@ describe('MT2 in Chromium', () => {
     await actions.getByRole('button', { name: 'Delete' }).click();
     await hidden(row);
     await visible(page.getByText('Select a message and press Enter to read it.'));
-    const folders = page.getByRole('navigation', { name: 'Folders' });
     await visible(folders.getByRole('button', { name: 'Trash, 1 unread of 1' }));
     const trash = folders.getByRole('button', { name: /^Trash,/ });
     await trash.click();
