@@ -87,12 +87,12 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
   }, []);
 
   /**
-   * Flags, marks unread, deletes `target` (to the trash; from the trash, for good) or
-   * restores it from the trash.
+   * Flags, marks unread, deletes `target` (to the trash; from the trash, for good; from
+   * the outbox, cancelling it), restores it from the trash, or sends it again.
    */
   const act = (command: MessageAction, target: MessageSummaryView) => {
     const refs = [target.ref];
-    const call = (): Promise<null> => {
+    const call = (): Promise<unknown> => {
       switch (command) {
         case 'flag':
           return api.call('setFlags', { refs, flagged: !target.flagged });
@@ -102,6 +102,8 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           return api.call('deleteMessages', { refs });
         case 'restore':
           return api.call('restoreMessages', { refs });
+        case 'retry':
+          return api.call('retrySend', { ref: target.ref });
       }
     };
     // Deleted or restored, it leaves the list it is in.
@@ -144,7 +146,8 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
       case 'flag':
       case 'markUnread':
       case 'delete':
-      case 'restore': {
+      case 'restore':
+      case 'retry': {
         const target = pages.items[selected];
         if (target !== undefined) act(command, target);
         return;

@@ -1,4 +1,4 @@
-import type { MessageSummaryView } from '../../src/api/index.ts';
+import type { FolderId, MessageSummaryView } from '../../src/api/index.ts';
 import type { MailCommand } from './keyboard.ts';
 
 interface MessageActionsProps {
@@ -6,6 +6,12 @@ interface MessageActionsProps {
   readonly message: MessageSummaryView;
   readonly onCommand: (command: MailCommand, message: MessageSummaryView) => void;
 }
+
+/** What deleting does, where it is not just moving to the trash. */
+const DELETE_LABEL: Readonly<Partial<Record<FolderId, string>>> = {
+  trash: 'Delete permanently',
+  outbox: 'Cancel sending',
+};
 
 /** What can be done with the opened message; each has its key (docs/app.md). */
 export function MessageActions({ message, onCommand }: MessageActionsProps) {
@@ -28,7 +34,8 @@ export function MessageActions({ message, onCommand }: MessageActionsProps) {
       {button('flag', 'Flag', { pressed: message.flagged })}
       {message.unread ? null : button('markUnread', 'Mark unread')}
       {message.folder === 'trash' ? button('restore', 'Restore') : null}
-      {button('delete', message.folder === 'trash' ? 'Delete permanently' : 'Delete')}
+      {message.send?.state === 'failed' ? button('retry', 'Send again') : null}
+      {button('delete', DELETE_LABEL[message.folder] ?? 'Delete')}
     </div>
   );
 }

@@ -10,17 +10,18 @@ export type MailCommand =
   | 'markUnread'
   | 'delete'
   | 'restore'
+  | 'retry'
   | 'compose'
   | 'search'
   | 'escape';
 
-/** The commands that change a message: its flags, or where it is. */
-export type MessageAction = Extract<MailCommand, 'flag' | 'markUnread' | 'delete' | 'restore'>;
+const MESSAGE_ACTIONS = ['flag', 'markUnread', 'delete', 'restore', 'retry'] as const;
+
+/** The commands that change a message: its flags, where it is, or its sending. */
+export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
 
 export function isMessageAction(command: MailCommand): command is MessageAction {
-  return (
-    command === 'flag' || command === 'markUnread' || command === 'delete' || command === 'restore'
-  );
+  return (MESSAGE_ACTIONS as readonly MailCommand[]).includes(command);
 }
 
 const KEYS: Readonly<Record<string, MailCommand>> = {

@@ -80,6 +80,16 @@ export function useMessagePages(source: ListSource): MessagePages {
   }, [load]);
 
   useApiEvents((event) => {
+    if (event.type === 'send-status') {
+      // A message's sending moved on (queued, sending, failed, sent): its row says so.
+      const { ref, send } = event;
+      setItems((shown) =>
+        shown.some((item) => item.ref === ref)
+          ? shown.map((item) => (item.ref === ref ? { ...item, send } : item))
+          : shown,
+      );
+      return;
+    }
     if (event.type !== 'messages-changed') return;
     if (folder === undefined || event.folders.includes(folder)) load(true);
   });

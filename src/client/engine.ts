@@ -695,6 +695,9 @@ class Mt2Engine implements Engine {
         // store forgets the message.
         await this.store.setFlags(key.accountId, key.msgId, [...stored.flags, 'deleted']);
         touched.add(key.accountId);
+      } else if (stored.folder === 'outbox') {
+        // Not sent yet: deleting it means not sending it (refused once it is on its way).
+        await this.cancelSend({ ref });
       } else {
         await this.store.moveMessages(key.accountId, [key.msgId], 'trash');
       }

@@ -371,4 +371,48 @@ describe('MT2 in Chromium', () => {
     await folders.getByRole('button', { name: /^Inbox,/ }).click();
     await visible(inbox.getByRole('option', { name: /Example: Note to self$/ }));
   });
+
+  test('a refused message in the outbox: its reason, send again, or cancel it to the trash', async () => {
+    const { page } = ui;
+    const api = ui.app.engine.api;
+    const accountId = (await api.status({})).accounts[0]?.id ?? '';
+    const nobody = address.replace(/^[^@]+/, 'nobody');
+    await api.send({
+      accountId,
+      to: [nobody],
+      cc: [],
+      subject: 'To nobody',
+      text: 'Lost.',
+      attachments: [],
+      sign: true,
+      encrypt: false,
+      requestReadNotification: false,
+    });
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    await folders.getByRole('button', { name: /^Outbox,/ }).click();
+    const row = page
+      .getByRole('listbox', { name: 'Messages in outbox' })
+      .getByRole('option', { name: /To nobody$/ });
+    await visible(row.getByText(/^failed: The server refused/));
+    await row.click();
+    await page.keyboard.press('Enter');
+    const actions = page.getByRole('toolbar', { name: 'Message actions' });
+    await actions.getByRole('button', { name: 'Send again' }).click();
+    // Refused again: a second attempt, failed, and the button is back.
+    await eventually(async () => {
+      const item = (await api.listMessages({ folder: 'outbox', limit: 10 })).items[0];
+      assert.equal(item?.send?.state, 'failed');
+      assert.ok(item.send.attempts >= 2, `attempts: ${item.send.attempts}`);
+    });
+    await visible(actions.getByRole('button', { name: 'Send again' }));
+
+    await actions.getByRole('button', { name: 'Cancel sending' }).click();
+    await hidden(row);
+    assert.deepEqual((await api.listMessages({ folder: 'outbox', limit: 10 })).items, []);
+    const trashed = await api.listMessages({ folder: 'trash', limit: 10 });
+    assert.deepEqual(
+      trashed.items.map((message) => message.subject),
+      ['To nobody'],
+    );
+  });
 });

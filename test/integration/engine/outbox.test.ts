@@ -30,6 +30,17 @@ function toAlice(setup: RemoteSetup, subject: string): DraftInput {
   };
 }
 
+/** Bob's engine, unlocked, with the server's name pointing where nothing listens. */
+async function offlineEngine(setup: RemoteSetup): Promise<Engine> {
+  const engine = await testEngine({
+    ...setup.engineOptions,
+    hostAliases: { [setup.mt2d.hostname]: '127.0.0.2' },
+    connectWaitMs: 2000,
+  });
+  await engine.unlock({ passphrase: PASSPHRASE });
+  return engine;
+}
+
 /** What alice's mailbox on the server holds: msg-id -> envelope. */
 async function aliceMailbox(setup: RemoteSetup) {
   const connection = await connectUser(setup.server, setup.alice, {
@@ -38,6 +49,7 @@ async function aliceMailbox(setup: RemoteSetup) {
   try {
     const listing = await connection.session.list(0);
     const envelopes = new Map<string, Uint8Array>();
+    if (listing.entries.length === 0) return envelopes;
     await connection.session.pull(
       'message/envelope',
       listing.entries.map((entry) => entry.msgId),
@@ -57,14 +69,7 @@ test('a message queued offline survives an engine restart and is sent once onlin
   const setup = await remoteSetup();
   t.after(() => setup.cleanup());
   await setup.engine.close();
-  // Offline: the server's name now points where nothing listens.
-  const offlineOptions = {
-    ...setup.engineOptions,
-    hostAliases: { [setup.mt2d.hostname]: '127.0.0.2' },
-    connectWaitMs: 2000,
-  };
-  const offline = await testEngine(offlineOptions);
-  await offline.unlock({ passphrase: PASSPHRASE });
+  const offline = await offlineEngine(setup);
   const queued = await offline.send(toAlice(setup, 'Queued while offline'));
   assert.equal(queued.folder, 'outbox');
   assert.equal(queued.send?.state, 'queued');
@@ -163,12 +168,7 @@ test('the trash gives back: mail from the server to the inbox, sent mail to Sent
 
   // Deleted for good while offline, then restored before the deletion reached the server.
   await setup.engine.close();
-  const offline = await testEngine({
-    ...setup.engineOptions,
-    hostAliases: { [setup.mt2d.hostname]: '127.0.0.2' },
-    connectWaitMs: 2000,
-  });
-  await offline.unlock({ passphrase: PASSPHRASE });
+  const offline = await offlineEngine(setup);
   await offline.deleteMessages({ refs: [received] });
   await offline.deleteMessages({ refs: [received] });
   await offline.restoreMessages({ refs: [received] });
@@ -179,4 +179,22 @@ test('the trash gives back: mail from the server to the inbox, sent mail to Sent
   await online.syncNow({});
   // Had the DELE gone out, the message would have left the store.
   assert.equal(await folderOf(online, received), 'inbox');
+});
+
+test('deleting a message still in the outbox cancels it: it is never sent', async (t) => {
+  const setup = await remoteSetup();
+  t.after(() => setup.cleanup());
+  await setup.engine.close();
+  const offline = await offlineEngine(setup);
+  const queued = await offline.send(toAlice(setup, 'Thought better of it'));
+  await offline.deleteMessages({ refs: [queued.ref] });
+  assert.equal((await offline.getMessage({ ref: queued.ref })).summary.folder, 'trash');
+  await offline.close();
+
+  const online = await setup.reopen();
+  t.after(() => online.close());
+  await online.unlock({ passphrase: PASSPHRASE });
+  await online.syncNow({});
+  assert.equal((await online.getMessage({ ref: queued.ref })).summary.folder, 'trash');
+  assert.equal((await aliceMailbox(setup)).size, 0, 'alice got nothing');
 });
