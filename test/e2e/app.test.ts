@@ -1,7 +1,8 @@
 // The app end to end, as a person uses it, in Chromium against the web host with the
 // real engine and real mt2d processes. The steps build on each other (one data folder):
 // first run, sending to oneself, receiving and replying, the keyboard, HTML mail, a
-// later launch that needs the passphrase, and flagging, marking unread and deleting.
+// later launch that needs the passphrase, the message actions (flag, unread, delete,
+// restore), and a refused message in the outbox.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
