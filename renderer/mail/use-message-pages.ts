@@ -6,7 +6,10 @@ import { useApi, useApiEvents } from '../api/context.tsx';
 /** Which of a folder's messages the list shows. */
 export type ListFilter = NonNullable<ApiParams<'listMessages'>['filter']>;
 
-/** What the list shows: a folder (all of it, or its unread or flagged messages), or the results of a search. */
+/**
+ * What the list shows: a folder (all of it, or its unread or flagged messages), or the
+ * results of a search.
+ */
 export type ListSource =
   | { readonly kind: 'folder'; readonly folder: FolderId; readonly filter: ListFilter }
   | { readonly kind: 'search'; readonly query: string };

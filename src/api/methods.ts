@@ -139,7 +139,7 @@ export const API_METHODS = {
     seen: z.boolean().optional(),
     flagged: z.boolean().optional(),
   }),
-  /** Moves to trash; from trash, deletes on the server. */
+  /** Moves to trash; from trash, deletes on the server; from the outbox, cancels sending. */
   deleteMessages: z.strictObject({ refs: z.array(ref).min(1).max(MAX_BATCH) }),
   /** Takes messages out of the trash: back to the inbox, or to Sent for one's own sent mail. */
   restoreMessages: z.strictObject({ refs: z.array(ref).min(1).max(MAX_BATCH) }),

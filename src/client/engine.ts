@@ -708,7 +708,17 @@ class Mt2Engine implements Engine {
   }
 
   async restoreMessages(params: ApiParams<'restoreMessages'>): Promise<null> {
-    for (const ref of params.refs) {
+    try {
+      await this.restoreEach(params.refs);
+    } finally {
+      // Those before a refused one are restored.
+      this.emit({ type: 'messages-changed', folders: ['inbox', 'sent', 'trash'] });
+    }
+    return null;
+  }
+
+  private async restoreEach(refs: readonly string[]): Promise<void> {
+    for (const ref of refs) {
       const key = parseRef(ref);
       const stored = await this.stored(key);
       if (stored.folder !== 'trash') continue;
@@ -734,8 +744,6 @@ class Mt2Engine implements Engine {
         stored.server === undefined ? 'sent' : 'inbox',
       );
     }
-    this.emit({ type: 'messages-changed', folders: ['inbox', 'sent', 'trash'] });
-    return null;
   }
 
   // ---- sending ----
@@ -833,8 +841,9 @@ class Mt2Engine implements Engine {
    */
   private async markAnswered(ref: string): Promise<void> {
     const key = parseRef(ref);
-    const stored = await this.stored(key);
-    if (!stored.flags.includes('answered'))
+    // Gone meanwhile (deleted for good): the reply is queued all the same.
+    const stored = await this.store.message(key.accountId, key.msgId);
+    if (stored !== undefined && !stored.flags.includes('answered'))
       await this.store.setFlags(key.accountId, key.msgId, [...stored.flags, 'answered']);
   }
 

@@ -34,7 +34,7 @@ export interface BodyAttachment {
  */
 export const MAX_HTML_FOR_TEXT = 128 * 1024;
 /** Elements nested deeper than this add no text (hostile nesting would exhaust the stack). */
-export const MAX_HTML_DEPTH_FOR_TEXT = 100;
+const MAX_HTML_DEPTH_FOR_TEXT = 100;
 
 /** A body as a reader shows it: text and HTML decoded to strings whatever their charset. */
 export interface DisplayBody {
