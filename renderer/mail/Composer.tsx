@@ -31,6 +31,20 @@ export function Composer({ accounts, seed, onClose }: ComposerProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
+  // Closing a message with something written in it asks first: nothing is lost to a
+  // stray Escape.
+  const [askingToDiscard, setAskingToDiscard] = useState(false);
+  const edited =
+    to !== seed.to ||
+    cc !== seed.cc ||
+    subject !== seed.subject ||
+    text !== seed.text ||
+    files.length > 0;
+  const discard = () => {
+    if (edited) setAskingToDiscard(true);
+    else onClose();
+  };
+
   const toField = useRef<HTMLInputElement>(null);
   const messageField = useRef<HTMLTextAreaElement>(null);
 
@@ -84,7 +98,9 @@ export function Composer({ accounts, seed, onClose }: ComposerProps) {
       aria-label="Compose message"
       onCancel={(event) => {
         event.preventDefault();
-        onClose();
+        // Escape while asking means "keep writing".
+        if (askingToDiscard) setAskingToDiscard(false);
+        else discard();
       }}
     >
       <form
@@ -181,8 +197,25 @@ export function Composer({ accounts, seed, onClose }: ComposerProps) {
           </label>
         </fieldset>
         <ErrorAlert message={error} />
+        {askingToDiscard ? (
+          <div role="alert" className="discard-question">
+            <p>Discard this message? What you wrote will be lost.</p>
+            <button
+              type="button"
+              autoFocus
+              onClick={() => {
+                setAskingToDiscard(false);
+              }}
+            >
+              Keep writing
+            </button>
+            <button type="button" onClick={onClose}>
+              Discard message
+            </button>
+          </div>
+        ) : null}
         <div className="actions">
-          <button type="button" onClick={onClose}>
+          <button type="button" onClick={discard}>
             Discard
           </button>
           <button type="submit" disabled={busy}>

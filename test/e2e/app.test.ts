@@ -1,8 +1,8 @@
 // The app end to end, as a person uses it, in Chromium against the web host with the
 // real engine and real mt2d processes. The steps build on each other (one data folder):
-// first run, sending to oneself, receiving and replying, the keyboard, HTML mail, a
-// later launch that needs the passphrase, the message actions (flag, unread, delete,
-// restore), and a refused message in the outbox.
+// first run, sending to oneself, receiving and replying, the keyboard, the composer's
+// question before discarding, HTML mail, a later launch that needs the passphrase, the
+// message actions (flag, unread, delete, restore), and a refused message in the outbox.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
@@ -218,6 +218,27 @@ describe('MT2 in Chromium', () => {
     await toggle.click();
     assert.notEqual(await page.evaluate('document.documentElement.dataset.theme'), before);
     await ui.screenshot('keyboard-theme');
+  });
+
+  test('the composer asks before throwing away what was written, on Escape or Discard', async () => {
+    const { page } = ui;
+    await page.keyboard.press('c');
+    const composer = page.getByRole('dialog', { name: 'Compose message' });
+    await visible(composer);
+    await composer.getByLabel('Message').fill('Half a thought');
+    await page.keyboard.press('Escape');
+    const question = composer.getByRole('alert');
+    await visible(question.getByText('Discard this message? What you wrote will be lost.'));
+    await question.getByRole('button', { name: 'Keep writing' }).click();
+    await hidden(question);
+    assert.equal(await composer.getByLabel('Message').inputValue(), 'Half a thought');
+    await composer.getByRole('button', { name: 'Discard', exact: true }).click();
+    await question.getByRole('button', { name: 'Discard message' }).click();
+    await hidden(composer);
+    assert.deepEqual(
+      (await ui.app.engine.api.listMessages({ folder: 'outbox', limit: 10 })).items,
+      [],
+    );
   });
 
   test('HTML mail: sandboxed frame, no scripts, remote images blocked until allowed for the message', async () => {
