@@ -122,15 +122,18 @@ describe('MT2 in Chromium', () => {
     // Reply all to a note to oneself: back to oneself only.
     await page.getByRole('button', { name: 'Reply all' }).click();
     await visible(composer);
-    assert.equal(await composer.getByLabel('To').inputValue(), address);
-    assert.equal(await composer.getByLabel('Cc').inputValue(), '');
+    assert.equal(await composer.getByLabel('To', { exact: true }).inputValue(), address);
+    assert.equal(await composer.getByLabel('Cc', { exact: true }).inputValue(), '');
     await composer.getByRole('button', { name: 'Discard' }).click();
     await hidden(composer);
 
     await page.keyboard.press('r');
     await visible(composer);
-    assert.equal(await composer.getByLabel('Subject').inputValue(), 'Re: Note to self');
-    assert.equal(await composer.getByLabel('To').inputValue(), address);
+    assert.equal(
+      await composer.getByLabel('Subject', { exact: true }).inputValue(),
+      'Re: Note to self',
+    );
+    assert.equal(await composer.getByLabel('To', { exact: true }).inputValue(), address);
     // The cursor waits above the quote.
     assert.deepEqual(
       await page.evaluate(
