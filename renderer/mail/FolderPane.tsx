@@ -3,7 +3,7 @@ import type { AccountView, ConnectionState, FolderId, FolderView } from '../../s
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
-import type { ListFilter } from './use-message-pages.ts';
+import { LIST_FILTER_LABEL, type ListFilter } from './use-message-pages.ts';
 
 interface FolderPaneProps {
   /** Shown above the folders, each with its connection's state. */
@@ -14,12 +14,6 @@ interface FolderPaneProps {
   readonly filter: ListFilter;
   readonly onFilter: (filter: ListFilter) => void;
 }
-
-const FILTER_LABEL: Readonly<Record<ListFilter, string>> = {
-  all: 'All',
-  unread: 'Unread',
-  flagged: 'Flagged',
-};
 
 const CONNECTION_LABEL: Readonly<Record<ConnectionState, string>> = {
   offline: 'offline',
@@ -81,7 +75,7 @@ export function FolderPane({ accounts, current, onPick, filter, onFilter }: Fold
       </ul>
       <fieldset className="list-filter">
         <legend>Show</legend>
-        {(Object.keys(FILTER_LABEL) as ListFilter[]).map((choice) => (
+        {(Object.keys(LIST_FILTER_LABEL) as ListFilter[]).map((choice) => (
           <label key={choice}>
             <input
               type="radio"
@@ -91,7 +85,7 @@ export function FolderPane({ accounts, current, onPick, filter, onFilter }: Fold
                 onFilter(choice);
               }}
             />{' '}
-            {FILTER_LABEL[choice]}
+            {LIST_FILTER_LABEL[choice]}
           </label>
         ))}
       </fieldset>

@@ -25,7 +25,12 @@ import { MessageList } from './MessageList.tsx';
 import { Reader } from './Reader.tsx';
 import { SearchBox } from './SearchBox.tsx';
 import { isTyping } from './typing-target.ts';
-import { useMessagePages, type ListFilter, type ListSource } from './use-message-pages.ts';
+import {
+  LIST_FILTER_LABEL,
+  useMessagePages,
+  type ListFilter,
+  type ListSource,
+} from './use-message-pages.ts';
 
 interface MailboxProps {
   readonly status: AppStatus;
@@ -52,6 +57,8 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
     query === '' ? { kind: 'folder', folder, filter } : { kind: 'search', query };
   const pages = useMessagePages(source);
   const [selected, setSelected] = useState(-1);
+  // A shorter list (a message deleted, say) keeps a row selected: its last.
+  const selectedRow = Math.min(selected, pages.items.length - 1);
   const [openRef, setOpenRef] = useState<MessageRef>();
   const opened = useRef<{ message: MessageView; body: BodyView | undefined }>(undefined);
   const [seed, setSeed] = useState<ComposeSeed>();
@@ -78,10 +85,6 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
     },
     [pages.items],
   );
-  // A shorter list (a message deleted, say) keeps a row selected.
-  useEffect(() => {
-    if (selected >= pages.items.length) setSelected(pages.items.length - 1);
-  }, [selected, pages.items.length]);
   const onLoaded = useCallback((message: MessageView, body: BodyView | undefined) => {
     opened.current = { message, body };
   }, []);
@@ -114,16 +117,24 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
     });
   };
 
-  const run = (command: MailCommand) => {
+  /**
+   * Runs `command`; one that changes a message acts on `target`, the selected one unless
+   * given (the reader gives its own).
+   */
+  const run = (command: MailCommand, target = pages.items[selectedRow]) => {
+    if (isMessageAction(command)) {
+      if (target !== undefined) act(command, target);
+      return;
+    }
     switch (command) {
       case 'next':
-        setSelected((index) => Math.min(index + 1, pages.items.length - 1));
+        setSelected(Math.min(selectedRow + 1, pages.items.length - 1));
         return;
       case 'previous':
-        setSelected((index) => Math.max(index - 1, 0));
+        setSelected(Math.max(selectedRow - 1, 0));
         return;
       case 'open':
-        open(selected);
+        open(selectedRow);
         return;
       case 'reply':
       case 'replyAll':
@@ -143,15 +154,6 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           );
         }
         return;
-      case 'flag':
-      case 'markUnread':
-      case 'delete':
-      case 'restore':
-      case 'retry': {
-        const target = pages.items[selected];
-        if (target !== undefined) act(command, target);
-        return;
-      }
       case 'compose':
         setSeed(EMPTY_SEED);
         return;
@@ -252,10 +254,10 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
             ? `Search results for ${query}`
             : filter === 'all'
               ? `Messages in ${folder}`
-              : `${filter === 'unread' ? 'Unread' : 'Flagged'} messages in ${folder}`
+              : `${LIST_FILTER_LABEL[filter]} messages in ${folder}`
         }
         pages={pages}
-        selected={selected}
+        selected={selectedRow}
         onSelect={setSelected}
         onOpen={open}
         accounts={accountAddresses}
@@ -269,10 +271,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           messageRef={openRef}
           onLoaded={onLoaded}
           listed={pages.items.find((item) => item.ref === openRef)}
-          onCommand={(command, message) => {
-            if (isMessageAction(command)) act(command, message);
-            else run(command);
-          }}
+          onCommand={run}
         />
       )}
       {managingCertificates ? (

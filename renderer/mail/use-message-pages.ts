@@ -6,6 +6,12 @@ import { useApi, useApiEvents } from '../api/context.tsx';
 /** Which of a folder's messages the list shows. */
 export type ListFilter = NonNullable<ApiParams<'listMessages'>['filter']>;
 
+export const LIST_FILTER_LABEL: Readonly<Record<ListFilter, string>> = {
+  all: 'All',
+  unread: 'Unread',
+  flagged: 'Flagged',
+};
+
 /**
  * What the list shows: a folder (all of it, or its unread or flagged messages), or the
  * results of a search.

@@ -17,6 +17,7 @@ import type {
   TrustSettingsView,
 } from '../api/index.ts';
 import {
+  bodyText,
   decodeEnvelope,
   encodeEnvelope,
   parseBody,
@@ -569,12 +570,13 @@ class Mt2Engine implements Engine {
   ): Promise<BodyView> {
     const account = this.accounts.unlocked(key.accountId);
     const display = await parseBody(this.plainBody(account, stored, octets));
+    const text = bodyText(display);
     const present = display.html !== undefined && REMOTE_CONTENT.test(display.html);
     const allowed =
       this.remoteAllowed.has(messageRef(key)) ||
       this.settings.get('remoteContentSenders').includes(stored.display.fromAddress.toLowerCase());
     return {
-      ...(display.text === undefined ? {} : { text: display.text }),
+      ...(text === undefined ? {} : { text }),
       ...(display.html === undefined ? {} : { html: display.html }),
       attachments: display.attachments.map((attachment, index) => ({
         index,
@@ -697,13 +699,13 @@ class Mt2Engine implements Engine {
         touched.add(key.accountId);
       } else if (stored.folder === 'outbox') {
         // Not sent yet: deleting it means not sending it (refused once it is on its way).
-        await this.cancelSend({ ref });
+        await this.cancelQueued(ref);
       } else {
         await this.store.moveMessages(key.accountId, [key.msgId], 'trash');
       }
     }
     for (const id of touched) this.runtimeOf(id).nudge();
-    this.emit({ type: 'messages-changed', folders: ['inbox', 'sent', 'trash'] });
+    this.emit({ type: 'messages-changed', folders: ['inbox', 'sent', 'outbox', 'trash'] });
     return null;
   }
 
@@ -825,8 +827,12 @@ class Mt2Engine implements Engine {
       text,
     });
     await this.outbox.queue(params.accountId, composed);
-    if (params.inReplyTo !== undefined) await this.markAnswered(params.inReplyTo);
-    this.emit({ type: 'messages-changed', folders: ['outbox', 'inbox', 'sent'] });
+    if (params.inReplyTo === undefined) {
+      this.emit({ type: 'messages-changed', folders: ['outbox'] });
+    } else {
+      await this.markAnswered(params.inReplyTo);
+      this.emit({ type: 'messages-changed', folders: ['outbox', 'inbox', 'sent'] });
+    }
     runtime.nudge();
     const row = await this.stored({
       accountId: params.accountId,
@@ -876,14 +882,19 @@ class Mt2Engine implements Engine {
   }
 
   async cancelSend(params: ApiParams<'cancelSend'>): Promise<null> {
-    const { key, item } = await this.outboxItemOf(params.ref);
+    await this.cancelQueued(params.ref);
+    this.emit({ type: 'messages-changed', folders: ['outbox', 'trash'] });
+    return null;
+  }
+
+  /** Takes a message that has not left yet out of the outbox, into the trash. */
+  private async cancelQueued(ref: string): Promise<void> {
+    const { key, item } = await this.outboxItemOf(ref);
     if (item.state === 'sent' || item.state === 'sending') {
       throw engineError(ENGINE_ERROR.SEND_STATE, 'This message is already on its way.');
     }
     await this.store.deleteOutboxItem(item.id);
     await this.store.moveMessages(key.accountId, [key.msgId], 'trash');
-    this.emit({ type: 'messages-changed', folders: ['outbox', 'trash'] });
-    return null;
   }
 
   // ---- contacts ----

@@ -38,10 +38,6 @@ const MAX_HTML_DEPTH_FOR_TEXT = 100;
 
 /** A body as a reader shows it: text and HTML decoded to strings whatever their charset. */
 export interface DisplayBody {
-  /**
-   * The text part; for a body with only HTML, the text of the HTML (so that it can be
-   * searched and quoted in a reply).
-   */
   readonly text?: string;
   readonly html?: string;
   readonly attachments: readonly BodyAttachment[];
@@ -83,21 +79,24 @@ export async function parseBody(body: Uint8Array): Promise<DisplayBody> {
       content: new Uint8Array(content),
     };
   });
-  const text = email.text ?? (email.html === undefined ? undefined : textOfHtml(email.html));
   return {
-    ...(text === undefined ? {} : { text }),
+    ...(email.text === undefined ? {} : { text: email.text }),
     ...(email.html === undefined ? {} : { html: email.html }),
     attachments,
   };
 }
 
 /**
- * What the HTML reads as text (html-to-text): paragraphs and line breaks kept, images and
- * link targets left out. Undefined if the converter fails: the HTML itself is still shown.
+ * The body's text, to search and to quote: its text part, or for a body with only HTML,
+ * what the HTML reads as (html-to-text: paragraphs and line breaks kept, images and link
+ * targets left out). Undefined when it has neither, or the converter fails (the HTML is
+ * still shown). A reader's work, not parseBody's: a server checking phrases reads the
+ * HTML as it is, and spends nothing on converting it.
  */
-function textOfHtml(html: string): string | undefined {
+export function bodyText(display: DisplayBody): string | undefined {
+  if (display.text !== undefined || display.html === undefined) return display.text;
   try {
-    return convert(html.slice(0, MAX_HTML_FOR_TEXT), {
+    return convert(display.html.slice(0, MAX_HTML_FOR_TEXT), {
       wordwrap: false,
       limits: { maxDepth: MAX_HTML_DEPTH_FOR_TEXT },
       selectors: [

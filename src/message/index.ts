@@ -38,6 +38,7 @@ export { appendTraceEntryXml, decodeEnvelope, encodeEnvelope } from './envelope-
 export { decodeHeaders, encodeHeaders } from './headers-xml.ts';
 export { mt2ToRfc5322, rfc5322ToMt2, type Mt2Message, type SmtpEnvelope } from './legacy.ts';
 export {
+  bodyText,
   buildBody,
   parseBody,
   MAX_BODY_BYTES,

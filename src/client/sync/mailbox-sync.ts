@@ -74,27 +74,44 @@ async function pushFlags(session: ClientSession, context: MailboxSyncContext): P
   for (;;) {
     const changes: FlagChange[] = await store.pendingFlagChanges(accountId, FLAG_BATCH);
     if (changes.length === 0) return pushed;
-    for (const change of changes) {
-      const stored = await store.message(accountId, change.msgId);
-      if (change.flags.includes('deleted')) {
-        // A local-only message (an outgoing copy) has nothing to delete on the server.
-        if (stored?.server !== undefined) await session.dele([change.msgId]);
-        const removed = await store.removeMessages(accountId, [change.msgId]);
-        context.onChanged({ inserted: 0, updated: 0, removed });
-      } else if (stored?.server !== undefined) {
-        const wanted = new Set(mailboxFlags(change.flags));
-        const had = new Set(mailboxFlags(stored.serverFlags));
-        const add = [...wanted].filter((flag) => !had.has(flag));
-        const remove = [...had].filter((flag) => !wanted.has(flag));
-        if (add.length > 0 || remove.length > 0) await session.flag(change.msgId, add, remove);
+    let removed = 0;
+    try {
+      for (const change of changes) {
+        removed += await pushChange(session, context, change);
+        pushed++;
+        context.onProgress('flags', pushed, pushed + changes.length);
       }
-      await store.acknowledgeFlagChanges(accountId, [
-        { msgId: change.msgId, revision: change.revision },
-      ]);
-      pushed++;
-      context.onProgress('flags', pushed, pushed + changes.length);
+    } finally {
+      // Once a batch, not once a message (each notice reloads the lists shown), and also
+      // when a drop cuts the batch short.
+      if (removed > 0) context.onChanged({ inserted: 0, updated: 0, removed });
     }
   }
+}
+
+/** Pushes one change and acknowledges it; returns how many messages left the store. */
+async function pushChange(
+  session: ClientSession,
+  { store, accountId }: MailboxSyncContext,
+  change: FlagChange,
+): Promise<number> {
+  const stored = await store.message(accountId, change.msgId);
+  let removed = 0;
+  if (change.flags.includes('deleted')) {
+    // A local-only message (an outgoing copy) has nothing to delete on the server.
+    if (stored?.server !== undefined) await session.dele([change.msgId]);
+    removed = await store.removeMessages(accountId, [change.msgId]);
+  } else if (stored?.server !== undefined) {
+    const wanted = new Set(mailboxFlags(change.flags));
+    const had = new Set(mailboxFlags(stored.serverFlags));
+    const add = [...wanted].filter((flag) => !had.has(flag));
+    const remove = [...had].filter((flag) => !wanted.has(flag));
+    if (add.length > 0 || remove.length > 0) await session.flag(change.msgId, add, remove);
+  }
+  await store.acknowledgeFlagChanges(accountId, [
+    { msgId: change.msgId, revision: change.revision },
+  ]);
+  return removed;
 }
 
 function serverUpdate(entry: MailboxEntry): ServerStateUpdate {

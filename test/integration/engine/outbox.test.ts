@@ -173,7 +173,7 @@ test('the trash gives back: mail from the server to the inbox, sent mail to Sent
   await offline.deleteMessages({ refs: [received] });
   await offline.restoreMessages({ refs: [received] });
   await offline.close();
-  const online = await testEngine(setup.engineOptions);
+  const online = await setup.reopen();
   t.after(() => online.close());
   await online.unlock({ passphrase: PASSPHRASE });
   await online.syncNow({});

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  bodyText,
   buildBody,
   MAX_BODY_BYTES,
   MAX_HTML_FOR_TEXT,
@@ -23,7 +24,7 @@ describe('MIME bodies', () => {
           '<img src="cid:x" alt="logo"><a href="https://tracker.invalid/">the link</a>',
       ),
     );
-    assert.equal(parsed.text, 'Hello world & more\n\nSecond\nline\n\nthe link');
+    assert.equal(bodyText(parsed), 'Hello world & more\n\nSecond\nline\n\nthe link');
     assert.match(parsed.html ?? '', /^<style>/);
   });
 
@@ -32,12 +33,12 @@ describe('MIME bodies', () => {
     const long = await parseBody(
       htmlOnly(paragraph.repeat((3 * MAX_HTML_FOR_TEXT) / paragraph.length)),
     );
-    assert.ok((long.text?.length ?? 0) > 0);
-    assert.ok((long.text?.length ?? 0) < MAX_HTML_FOR_TEXT);
+    assert.ok((bodyText(long)?.length ?? 0) > 0);
+    assert.ok((bodyText(long)?.length ?? 0) < MAX_HTML_FOR_TEXT);
     const deep = await parseBody(
       htmlOnly(`${'<div>'.repeat(20_000)}deep${'</div>'.repeat(20_000)}`),
     );
-    assert.doesNotMatch(deep.text ?? '', /deep/);
+    assert.doesNotMatch(bodyText(deep) ?? '', /deep/);
     assert.match(deep.html ?? '', /deep/);
   });
 
