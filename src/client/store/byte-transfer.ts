@@ -4,20 +4,27 @@
 // go as columns with their parts in one new ArrayBuffer (message-transfer.ts), and a body
 // is copied once into a buffer of its own; the buffer is transferred and the worker gets
 // views into it. The caller's own arrays are never transferred (that would empty them,
-// and a Buffer may share its memory with unrelated Buffers).
+// and a Buffer may share its memory with unrelated Buffers). Pages and batches are
+// checked here, before they are packed, so the worker writes them without checking.
+import type { LocalStore } from './local-store.ts';
+import {
+  checkListPage,
+  checkMessageInputs,
+  type CheckedListPage,
+  type MessageColumns,
+} from './message-input.ts';
 import {
   isFields,
-  packMessages,
+  packColumns,
   transferableBuffer,
-  unpackMessages,
-  type Fields,
+  unpackColumns,
   type MessageColumnsTransfer,
 } from './message-transfer.ts';
 import type { LocalStoreOperation } from './operations.ts';
 
 /**
  * Arguments ready for postMessage: a copy whose byte arrays view `transfer[0]`; for a
- * LIST page or message batch, its messages as columns, left out of `args`.
+ * LIST page or message batch, its messages checked and as columns, left out of `args`.
  */
 export interface Packed {
   readonly args: unknown[];
@@ -32,26 +39,29 @@ function transferableCopy(bytes: Uint8Array): Uint8Array {
   return copy;
 }
 
+/** A checked page or batch: its messages as columns, in a buffer of their own. */
+function packedMessages(args: unknown[], messages: readonly MessageColumns[]): Packed {
+  const columns = packColumns(messages);
+  return { args, transfer: [columns.parts], messages: columns };
+}
+
 /**
  * The arguments of `op` with the byte arrays of the calls that carry many or large ones
- * (LIST pages, message batches as columns; bodies) in one transferable buffer; the
- * arguments of any other call, and messages not shaped to be columns (the store refuses
- * them), as they are.
+ * in one transferable buffer; the arguments of any other call as they are. A LIST page
+ * and a message batch are checked here, on the caller's thread (a bad one throws
+ * LOCAL_STORE_INVALID_INPUT naming the field and never reaches the worker), and their
+ * messages go as columns: the worker, a new thread with code not yet compiled for each
+ * store opened, then only reads them back and writes them.
+ * @throws LocalStoreError LOCAL_STORE_INVALID_INPUT
  */
 export function packArguments(op: LocalStoreOperation, args: unknown[]): Packed {
   const [first, second, third] = args;
-  if (op === 'applyListPage' && isFields(first) && Array.isArray(first['messages'])) {
-    const { messages, ...page } = first;
-    const columns = asColumns(messages as unknown[]);
-    if (columns !== undefined) {
-      return { args: [page, ...args.slice(1)], transfer: [columns.parts], messages: columns };
-    }
-  } else if (op === 'putMessages' && Array.isArray(first)) {
-    const columns = asColumns(first as unknown[]);
-    if (columns !== undefined) {
-      return { args: [[], ...args.slice(1)], transfer: [columns.parts], messages: columns };
-    }
-  } else if (
+  if (op === 'applyListPage') {
+    const { newMessages, ...page } = checkListPage(first);
+    return packedMessages([page], newMessages);
+  }
+  if (op === 'putMessages') return packedMessages([], checkMessageInputs('messages', first));
+  if (
     op === 'putBody' &&
     isFields(third) &&
     third['body'] instanceof Uint8Array &&
@@ -66,21 +76,22 @@ export function packArguments(op: LocalStoreOperation, args: unknown[]): Packed 
   return { args, transfer: [] };
 }
 
-/** The messages as columns; undefined for none, or when one is not shaped to be. */
-function asColumns(messages: readonly unknown[]): MessageColumnsTransfer | undefined {
-  return messages.length === 0 ? undefined : packMessages(messages);
-}
-
-/** The arguments as the operation takes them, the messages packed aside put back. */
-export function unpackArguments(
+/**
+ * Runs a call packed with its messages (in the worker): the checked form of the
+ * operation, with the messages read back from the columns.
+ */
+export function runPackedMessages(
+  store: LocalStore,
   op: LocalStoreOperation,
   args: unknown[],
-  messages: MessageColumnsTransfer | undefined,
-): unknown[] {
-  if (messages === undefined) return args;
-  const [first, ...rest] = args;
-  if (op === 'applyListPage')
-    return [{ ...(first as Fields), messages: unpackMessages(messages) }, ...rest];
-  if (op === 'putMessages') return [unpackMessages(messages), ...rest];
-  return args;
+  messages: MessageColumnsTransfer,
+): unknown {
+  const rows = unpackColumns(messages);
+  if (op === 'applyListPage') {
+    // Checked by packArguments in the caller's thread.
+    const page = args[0] as Omit<CheckedListPage, 'newMessages'>;
+    return store.applyCheckedListPage({ ...page, newMessages: rows });
+  }
+  if (op === 'putMessages') return store.putCheckedMessages(rows);
+  throw new Error(`${op} carries no messages`);
 }

@@ -10,7 +10,13 @@ import {
   MAX_STORED_BODY_BYTES,
 } from './limits.ts';
 import { checkContactInput } from './contact-input.ts';
-import { checkArrivedEnvelope, checkListPage, checkMessageInput } from './message-input.ts';
+import {
+  checkArrivedEnvelope,
+  checkListPage,
+  checkMessageInputs,
+  type CheckedListPage,
+  type MessageColumns,
+} from './message-input.ts';
 import { checkOutboxFilter, checkOutboxItemInput, checkOutboxUpdate } from './outbox-input.ts';
 import { openDatabase } from './open-database.ts';
 import {
@@ -139,8 +145,16 @@ export class LocalStore implements LocalStoreApi {
   }
 
   applyListPage(page: ListPage): WriteResult {
+    return this.applyCheckedListPage(checkListPage(page));
+  }
+
+  /**
+   * applyListPage of a page checked already: the worker's caller checks pages and
+   * message batches on its own thread (byte-transfer.ts).
+   */
+  applyCheckedListPage(page: CheckedListPage): WriteResult {
     const db = this.db;
-    const { accountId, mailbox, cursor, newMessages, updates, removed } = checkListPage(page);
+    const { accountId, mailbox, cursor, newMessages, updates, removed } = page;
     // What a page writes comes from the server, and its cursor commits with it: a page
     // lost to a power cut is listed and pulled again (docs/client-store.md, "Durability").
     return db.unsyncedTransaction(() => {
@@ -164,10 +178,12 @@ export class LocalStore implements LocalStoreApi {
   // ---- messages ----
 
   putMessages(list: readonly MessageInput[]): WriteResult {
+    return this.putCheckedMessages(checkMessageInputs('messages', list));
+  }
+
+  /** putMessages of messages checked already (see applyCheckedListPage). */
+  putCheckedMessages(checked: readonly MessageColumns[]): WriteResult {
     const db = this.db;
-    const checked = checkList('messages', list).map((message, index) =>
-      checkMessageInput(`messages[${index}]`, message),
-    );
     return db.transaction(() => {
       for (const accountId of new Set(checked.map((message) => message.accountId))) {
         accounts.requireAccount(db, accountId);

@@ -112,7 +112,7 @@ export function checkArrivedEnvelope(
   };
 }
 
-export function checkMessageInput(field: string, value: unknown): MessageColumns {
+function checkMessageInput(field: string, value: unknown): MessageColumns {
   return named(field, () => messageColumns(value));
 }
 
@@ -158,20 +158,42 @@ function messageColumns(value: unknown): MessageColumns {
   };
 }
 
+/** Messages to put, checked whole: the batch is refused if one of them is bad. */
+export function checkMessageInputs(field: string, value: unknown): MessageColumns[] {
+  return checkList(field, value).map((message, index) =>
+    checkMessageInput(`${field}[${index}]`, message),
+  );
+}
+
+/** What the server reports for a stored message, checked. */
+export interface ServerStateColumns {
+  readonly msgId: string;
+  readonly server: ServerColumns;
+  readonly serverFlags: string[];
+}
+
+/** A LIST page, checked. */
+export interface CheckedListPage {
+  readonly accountId: string;
+  readonly mailbox: string;
+  readonly cursor: number;
+  readonly newMessages: readonly MessageColumns[];
+  readonly updates: readonly ServerStateColumns[];
+  readonly removed: readonly string[];
+}
+
 /** A LIST page, checked whole; every message must belong to the page's account. */
-export function checkListPage(value: unknown) {
+export function checkListPage(value: unknown): CheckedListPage {
   const input = checkObject('page', value) as Partial<ListPage>;
   const accountId = checkId('page.accountId', input.accountId);
-  const newMessages = checkList('page.messages', input.messages ?? []).map((message, index) => {
-    const checked = checkMessageInput(`page.messages[${index}]`, message);
-    if (checked.accountId !== accountId) {
-      throw new LocalStoreError(
-        'LOCAL_STORE_INVALID_INPUT',
-        `page.messages[${index}] is of account ${checked.accountId}, the page of ${accountId}`,
-      );
-    }
-    return checked;
-  });
+  const newMessages = checkMessageInputs('page.messages', input.messages ?? []);
+  const stranger = newMessages.findIndex((message) => message.accountId !== accountId);
+  if (stranger >= 0) {
+    throw new LocalStoreError(
+      'LOCAL_STORE_INVALID_INPUT',
+      `page.messages[${stranger}] is of account ${newMessages[stranger]?.accountId}, the page of ${accountId}`,
+    );
+  }
   return {
     accountId,
     mailbox: checkId('page.mailbox', input.mailbox),
@@ -186,7 +208,7 @@ export function checkListPage(value: unknown) {
   };
 }
 
-function checkServerStateUpdate(field: string, value: unknown) {
+function checkServerStateUpdate(field: string, value: unknown): ServerStateColumns {
   const update = checkObject(field, value);
   return {
     msgId: checkId(`${field}.msgId`, update['msgId']),

@@ -1,24 +1,12 @@
-// A batch of messages sent to the store's worker as columns instead of objects. The
-// structured clone of a LIST page of 1,000 MessageInput objects (five objects and three
-// arrays each, a Date, the property names written and read again per object) cost the
-// caller and the worker a few ms each; the page as a few flat arrays (the strings, the
-// list entries, the numbers in one Float64Array) and the raw parts in one transferred
-// buffer clones in a fraction of that (docs/client-store.md). The worker turns the
-// columns back into MessageInput objects, which the store then validates as it validates
-// any other call: nothing is checked here but the shape needed to encode.
-import type { MessageInput } from './types.ts';
-
-/** Strings per message in `texts`, in this order. */
-const TEXT_FIELDS = 8;
-const ACCOUNT_ID = 0;
-const MSG_ID = 1;
-const FOLDER = 2;
-/** '' when the message has no server location. */
-const MAILBOX = 3;
-const FROM_NAME = 4;
-const FROM_ADDRESS = 5;
-const SUBJECT = 6;
-const SNIPPET = 7;
+// A batch of checked messages sent to the store's worker as columns instead of objects.
+// The structured clone of a LIST page of 1,000 message objects (a few objects and arrays
+// each, the property names written and read again per object) cost the caller and the
+// worker a few ms each; the page as a few flat arrays (the strings, the numbers in one
+// Float64Array) and the raw parts in one transferred buffer clones in a fraction of that
+// (docs/client-store.md). The messages were checked on the caller's side
+// (byte-transfer.ts): the worker reads the columns back as they were written.
+import type { MessageColumns } from './message-input.ts';
+import type { Folder } from './types.ts';
 
 /** Numbers per message in `numbers`, in this order. */
 const NUMBER_FIELDS = 14;
@@ -35,7 +23,7 @@ const HEADERS_AT = 8;
 const HEADERS_LENGTH = 9;
 /** Bits: 1 has a server location, 2 has attachments, 4 signed, 8 encrypted. */
 const BITS = 10;
-/** How many entries of `listItems` are the message's server flags, to and cc. */
+/** How many strings after the message's own are its server flags, to and cc. */
 const FLAG_COUNT = 11;
 const TO_COUNT = 12;
 const CC_COUNT = 13;
@@ -49,17 +37,19 @@ const ENCRYPTED = 8;
 export interface MessageColumnsTransfer {
   readonly count: number;
   readonly numbers: Float64Array;
+  /**
+   * Every string of every message, one message after another: its account id, msg-id,
+   * folder, mailbox ('' for none: a mailbox name is never empty), sender's name and
+   * address, subject and snippet, then its server flags, to and cc. (One string of them
+   * all, cut by lengths, cloned and cut in twice the time.)
+   */
   readonly texts: string[];
-  /** Every message's server flags, then its to, then its cc, one message after another. */
-  readonly listItems: unknown[];
-  readonly verificationJson: (string | undefined)[];
+  readonly verificationJson: (string | null)[];
   /** The envelopes and headers, one after the other (transferred, not copied). */
   readonly parts: ArrayBuffer;
 }
 
-export type Fields = Record<string, unknown>;
-
-export function isFields(value: unknown): value is Fields {
+export function isFields(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -68,158 +58,116 @@ export function transferableBuffer(size: number): ArrayBuffer {
   return Buffer.allocUnsafeSlow(size).buffer;
 }
 
-interface Encodable {
-  readonly item: Fields;
-  readonly server: Fields | undefined;
-  readonly sizes: Fields;
-  readonly display: Fields;
-  readonly envelopeXml: Uint8Array;
-  readonly headersXml: Uint8Array | undefined;
-}
-
-/** The message's parts when it has the shape the columns hold, else undefined. */
-function encodable(item: unknown): Encodable | undefined {
-  if (!isFields(item)) return undefined;
-  const { server, sizes, display, envelopeXml, headersXml, verificationJson } = item;
-  if (!isFields(sizes) || !isFields(display)) return undefined;
-  if (server !== undefined && !isFields(server)) return undefined;
-  if (!(envelopeXml instanceof Uint8Array)) return undefined;
-  if (headersXml !== undefined && !(headersXml instanceof Uint8Array)) return undefined;
-  if (verificationJson !== undefined && typeof verificationJson !== 'string') return undefined;
-  const shaped =
-    typeof item['accountId'] === 'string' &&
-    typeof item['msgId'] === 'string' &&
-    typeof item['folder'] === 'string' &&
-    typeof display['fromName'] === 'string' &&
-    typeof display['fromAddress'] === 'string' &&
-    typeof display['subject'] === 'string' &&
-    typeof display['snippet'] === 'string' &&
-    typeof sizes['envelope'] === 'number' &&
-    typeof sizes['headers'] === 'number' &&
-    typeof sizes['body'] === 'number' &&
-    typeof display['hasAttachments'] === 'boolean' &&
-    typeof display['signed'] === 'boolean' &&
-    typeof display['encrypted'] === 'boolean' &&
-    display['date'] instanceof Date &&
-    Array.isArray(item['serverFlags']) &&
-    Array.isArray(display['to']) &&
-    Array.isArray(display['cc']) &&
-    (server === undefined ||
-      (typeof server['mailbox'] === 'string' &&
-        typeof server['uid'] === 'number' &&
-        typeof server['modseq'] === 'number'));
-  return shaped ? { item, server, sizes, display, envelopeXml, headersXml } : undefined;
-}
-
-/**
- * The columns of `items`, or undefined when one of them is not shaped like a
- * MessageInput (the caller then sends the objects as they are, for the store to
- * refuse with the field named). The caller's arrays are copied, never transferred.
- */
-export function packMessages(items: readonly unknown[]): MessageColumnsTransfer | undefined {
-  const messages: Encodable[] = [];
+/** The columns of checked messages. The caller's arrays are copied, never transferred. */
+export function packColumns(rows: readonly MessageColumns[]): MessageColumnsTransfer {
   let partBytes = 0;
-  for (const item of items) {
-    const message = encodable(item);
-    if (message === undefined) return undefined;
-    partBytes += message.envelopeXml.byteLength + (message.headersXml?.byteLength ?? 0);
-    messages.push(message);
-  }
-  const count = messages.length;
+  for (const row of rows)
+    partBytes += row.envelopeXml.byteLength + (row.headersXml?.byteLength ?? 0);
+  const count = rows.length;
   const numbers = new Float64Array(count * NUMBER_FIELDS);
   const texts: string[] = [];
-  const listItems: unknown[] = [];
-  const verificationJson: (string | undefined)[] = [];
+  const verificationJson: (string | null)[] = [];
   const parts = transferableBuffer(partBytes);
   const bytes = new Uint8Array(parts);
   let offset = 0;
-  messages.forEach(({ item, server, sizes, display, envelopeXml, headersXml }, index) => {
+  rows.forEach((row, index) => {
     const at = index * NUMBER_FIELDS;
-    const serverFlags = item['serverFlags'] as unknown[];
-    const to = display['to'] as unknown[];
-    const cc = display['cc'] as unknown[];
-    numbers[at + UID] = (server?.['uid'] as number | undefined) ?? 0;
-    numbers[at + MODSEQ] = (server?.['modseq'] as number | undefined) ?? 0;
-    numbers[at + ENVELOPE_SIZE] = sizes['envelope'] as number;
-    numbers[at + HEADERS_SIZE] = sizes['headers'] as number;
-    numbers[at + BODY_SIZE] = sizes['body'] as number;
-    numbers[at + DATE] = (display['date'] as Date).getTime();
+    numbers[at + UID] = row.uid ?? 0;
+    numbers[at + MODSEQ] = row.modseq ?? 0;
+    numbers[at + ENVELOPE_SIZE] = row.envelopeSize;
+    numbers[at + HEADERS_SIZE] = row.headersSize;
+    numbers[at + BODY_SIZE] = row.bodySize;
+    numbers[at + DATE] = row.dateMs;
     numbers[at + ENVELOPE_AT] = offset;
-    numbers[at + ENVELOPE_LENGTH] = envelopeXml.byteLength;
-    bytes.set(envelopeXml, offset);
-    offset += envelopeXml.byteLength;
+    numbers[at + ENVELOPE_LENGTH] = row.envelopeXml.byteLength;
+    bytes.set(row.envelopeXml, offset);
+    offset += row.envelopeXml.byteLength;
     numbers[at + HEADERS_AT] = offset;
-    numbers[at + HEADERS_LENGTH] = headersXml?.byteLength ?? -1;
-    if (headersXml !== undefined) {
-      bytes.set(headersXml, offset);
-      offset += headersXml.byteLength;
+    numbers[at + HEADERS_LENGTH] = row.headersXml?.byteLength ?? -1;
+    if (row.headersXml !== null) {
+      bytes.set(row.headersXml, offset);
+      offset += row.headersXml.byteLength;
     }
     numbers[at + BITS] =
-      (server === undefined ? 0 : HAS_SERVER) |
-      (display['hasAttachments'] === true ? HAS_ATTACHMENTS : 0) |
-      (display['signed'] === true ? SIGNED : 0) |
-      (display['encrypted'] === true ? ENCRYPTED : 0);
-    numbers[at + FLAG_COUNT] = serverFlags.length;
-    numbers[at + TO_COUNT] = to.length;
-    numbers[at + CC_COUNT] = cc.length;
-    // In the order of the TEXT_FIELDS indices.
+      (row.mailbox === null ? 0 : HAS_SERVER) |
+      (row.hasAttachments ? HAS_ATTACHMENTS : 0) |
+      (row.signed ? SIGNED : 0) |
+      (row.encrypted ? ENCRYPTED : 0);
+    numbers[at + FLAG_COUNT] = row.serverFlags.length;
+    numbers[at + TO_COUNT] = row.to.length;
+    numbers[at + CC_COUNT] = row.cc.length;
+    // In the order unpackColumns reads them.
     texts.push(
-      item['accountId'] as string,
-      item['msgId'] as string,
-      item['folder'] as string,
-      (server?.['mailbox'] as string | undefined) ?? '',
-      display['fromName'] as string,
-      display['fromAddress'] as string,
-      display['subject'] as string,
-      display['snippet'] as string,
+      row.accountId,
+      row.msgId,
+      row.folder,
+      row.mailbox ?? '',
+      row.fromName,
+      row.fromAddress,
+      row.subject,
+      row.snippet,
+      ...row.serverFlags,
+      ...row.to,
+      ...row.cc,
     );
-    // Indexed, not spread or iterated: a sparse list keeps its length, holes as undefined.
-    for (const list of [serverFlags, to, cc]) {
-      for (let entry = 0; entry < list.length; entry++) listItems.push(list[entry]);
-    }
-    verificationJson.push(item['verificationJson'] as string | undefined);
+    verificationJson.push(row.verificationJson);
   });
-  return { count, numbers, texts, listItems, verificationJson, parts };
+  return { count, numbers, texts, verificationJson, parts };
 }
 
-/** Reads back what packMessages wrote (in the worker, from its own parent). */
-export function unpackMessages(columns: MessageColumnsTransfer): MessageInput[] {
-  const { numbers, texts, listItems, parts } = columns;
-  const messages: MessageInput[] = [];
-  let listAt = 0;
-  // The lists are checked by the store like any caller's: their entries may be anything.
+/**
+ * Reads back what packColumns wrote (in the worker, from its own parent): the byte
+ * arrays are views into the transferred buffer.
+ */
+export function unpackColumns(columns: MessageColumnsTransfer): MessageColumns[] {
+  const { numbers, texts, parts } = columns;
+  const rows: MessageColumns[] = [];
+  let textAt = 0;
+  const next = () => texts[textAt++] ?? '';
   const nextList = (length: number) => {
-    const list = listItems.slice(listAt, listAt + length) as string[];
-    listAt += length;
+    const list = texts.slice(textAt, textAt + length);
+    textAt += length;
     return list;
   };
   for (let index = 0; index < columns.count; index++) {
     const at = index * NUMBER_FIELDS;
-    const text = index * TEXT_FIELDS;
     const bits = numbers[at + BITS] ?? 0;
+    const hasServer = (bits & HAS_SERVER) !== 0;
     const headersLength = numbers[at + HEADERS_LENGTH] ?? -1;
+    // In the order packColumns wrote them.
+    const accountId = next();
+    const msgId = next();
+    const folder = next() as Folder;
+    const mailbox = next();
+    const fromName = next();
+    const fromAddress = next();
+    const subject = next();
+    const snippet = next();
     const serverFlags = nextList(numbers[at + FLAG_COUNT] ?? 0);
     const to = nextList(numbers[at + TO_COUNT] ?? 0);
     const cc = nextList(numbers[at + CC_COUNT] ?? 0);
-    // Every field given, absent ones as undefined: one shape for the whole batch.
-    messages.push({
-      accountId: texts[text + ACCOUNT_ID] ?? '',
-      msgId: texts[text + MSG_ID] ?? '',
-      folder: texts[text + FOLDER] as MessageInput['folder'],
-      server:
-        (bits & HAS_SERVER) === 0
-          ? undefined
-          : {
-              mailbox: texts[text + MAILBOX] ?? '',
-              uid: numbers[at + UID] ?? Number.NaN,
-              modseq: numbers[at + MODSEQ] ?? Number.NaN,
-            },
-      sizes: {
-        envelope: numbers[at + ENVELOPE_SIZE] ?? Number.NaN,
-        headers: numbers[at + HEADERS_SIZE] ?? Number.NaN,
-        body: numbers[at + BODY_SIZE] ?? Number.NaN,
-      },
+    // One literal gives every row the same shape.
+    rows.push({
+      accountId,
+      msgId,
+      folder,
+      mailbox: hasServer ? mailbox : null,
+      uid: hasServer ? (numbers[at + UID] ?? 0) : null,
+      modseq: hasServer ? (numbers[at + MODSEQ] ?? 0) : null,
+      envelopeSize: numbers[at + ENVELOPE_SIZE] ?? 0,
+      headersSize: numbers[at + HEADERS_SIZE] ?? 0,
+      bodySize: numbers[at + BODY_SIZE] ?? 0,
       serverFlags,
+      fromName,
+      fromAddress,
+      to,
+      cc,
+      subject,
+      signed: (bits & SIGNED) !== 0,
+      encrypted: (bits & ENCRYPTED) !== 0,
+      dateMs: numbers[at + DATE] ?? 0,
+      hasAttachments: (bits & HAS_ATTACHMENTS) !== 0,
+      snippet,
       envelopeXml: new Uint8Array(
         parts,
         numbers[at + ENVELOPE_AT] ?? 0,
@@ -227,22 +175,10 @@ export function unpackMessages(columns: MessageColumnsTransfer): MessageInput[] 
       ),
       headersXml:
         headersLength < 0
-          ? undefined
+          ? null
           : new Uint8Array(parts, numbers[at + HEADERS_AT] ?? 0, headersLength),
-      display: {
-        fromName: texts[text + FROM_NAME] ?? '',
-        fromAddress: texts[text + FROM_ADDRESS] ?? '',
-        to,
-        cc,
-        subject: texts[text + SUBJECT] ?? '',
-        date: new Date(numbers[at + DATE] ?? Number.NaN),
-        hasAttachments: (bits & HAS_ATTACHMENTS) !== 0,
-        signed: (bits & SIGNED) !== 0,
-        encrypted: (bits & ENCRYPTED) !== 0,
-        snippet: texts[text + SNIPPET] ?? '',
-      },
-      verificationJson: columns.verificationJson[index],
+      verificationJson: columns.verificationJson[index] ?? null,
     });
   }
-  return messages;
+  return rows;
 }

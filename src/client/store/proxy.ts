@@ -121,8 +121,13 @@ class WorkerChannel {
         };
         this.#worker.postMessage(message, packed.transfer);
       } catch (error) {
-        // An argument that cannot be cloned (a function, say) never reaches the worker.
+        // A page or batch refused by its check, or an argument that cannot be cloned (a
+        // function, say), never reaches the worker.
         this.#pending.delete(id);
+        if (error instanceof LocalStoreError) {
+          reject(error);
+          return;
+        }
         const text = error instanceof Error ? error.message : String(error);
         reject(new LocalStoreError('LOCAL_STORE_INVALID_INPUT', `cannot send arguments: ${text}`));
       }

@@ -23,7 +23,7 @@ export type ToWorker =
       readonly id: number;
       readonly op: LocalStoreOperation;
       readonly args: unknown[];
-      /** The messages of a LIST page or batch, as columns (byte-transfer.ts). */
+      /** The messages of a LIST page or batch, checked, as columns (byte-transfer.ts). */
       readonly messages?: MessageColumnsTransfer;
     }
   | { readonly type: 'close' };

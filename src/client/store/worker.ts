@@ -1,7 +1,7 @@
 // The store's worker thread: opens the synchronous LocalStore and runs the operations
 // the facade sends, one at a time, in order. Started by openLocalStoreWorker (proxy.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { unpackArguments } from './byte-transfer.ts';
+import { runPackedMessages } from './byte-transfer.ts';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { LocalStore } from './local-store.ts';
 import {
@@ -68,8 +68,10 @@ port.on('message', (message: ToWorker) => {
     if (!KNOWN_OPERATIONS.has(message.op)) throw new Error(`unknown operation ${message.op}`);
     // The facade's types tie each operation to its arguments; the worker trusts its own parent.
     const operations = store satisfies LocalStoreApi as unknown as Operations;
-    const args = unpackArguments(message.op, message.args, message.messages);
-    const value = operations[message.op].apply(store, args);
+    const value =
+      message.messages === undefined
+        ? operations[message.op].apply(store, message.args)
+        : runPackedMessages(store, message.op, message.args, message.messages);
     post({ type: 'result', id: message.id, value, ms: performance.now() - started });
   } catch (error) {
     post({

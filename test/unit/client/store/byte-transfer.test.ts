@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { packArguments, unpackArguments } from '../../../../src/client/store/byte-transfer.ts';
-import type { MessageInput } from '../../../../src/client/store/index.ts';
+import { MessageChannel } from 'node:worker_threads';
+import { packArguments } from '../../../../src/client/store/byte-transfer.ts';
+import { LocalStoreError, type MessageInput } from '../../../../src/client/store/index.ts';
+import { unpackColumns } from '../../../../src/client/store/message-transfer.ts';
 import { message } from './fixtures/messages.ts';
 
 /** A message whose parts are a pooled Buffer and a view into a larger array. */
@@ -14,10 +16,10 @@ function withSharedParts(msgId: string, backing: Uint8Array, at: number): Messag
 }
 
 describe('packing the byte arrays of a call for the worker', () => {
-  test('a LIST page: its messages go as columns, every part in one new buffer; the caller keeps its own', () => {
+  test('a LIST page: checked, its messages as columns, every part in one new buffer; the caller keeps its own', () => {
     const backing = Uint8Array.from({ length: 16 }, (_, index) => index);
     const messages = [withSharedParts('a', backing, 2), withSharedParts('b', backing, 9)];
-    const page = { accountId: 'x', mailbox: 'INBOX', cursor: 4, messages };
+    const page = { accountId: messages[0]?.accountId, mailbox: 'INBOX', cursor: 4, messages };
     const packed = packArguments('applyListPage', [page]);
     assert.equal(packed.transfer.length, 1);
     const buffer = packed.transfer[0];
@@ -28,11 +30,10 @@ describe('packing the byte arrays of a call for the worker', () => {
       buffer.byteLength,
       parts.reduce((sum, part) => sum + (part?.byteLength ?? 0), 0),
     );
-    assert.deepEqual(packed.args, [{ accountId: 'x', mailbox: 'INBOX', cursor: 4 }]);
-    const [unpacked] = unpackArguments('applyListPage', packed.args, packed.messages) as [
-      { cursor: number; messages: MessageInput[] },
-    ];
-    assert.equal(unpacked.cursor, 4);
+    assert.deepEqual(packed.args, [
+      { accountId: page.accountId, mailbox: 'INBOX', cursor: 4, updates: [], removed: [] },
+    ]);
+    const unpacked = { messages: unpackColumns(packed.messages) };
     for (const item of unpacked.messages) {
       assert.equal(item.envelopeXml.buffer, buffer);
       assert.equal(item.headersXml?.buffer, buffer);
@@ -62,12 +63,33 @@ describe('packing the byte arrays of a call for the worker', () => {
     assert.deepEqual([...packedBody.body], [5, 6, 7]);
     const listArgs = [{ accountId: 'a', folder: 'inbox' }, { limit: 5 }];
     assert.deepEqual(packArguments('listMessages', listArgs), { args: listArgs, transfer: [] });
-    const empty = [{ accountId: 'a', mailbox: 'INBOX', cursor: 1, messages: [] }];
-    assert.equal(packArguments('applyListPage', empty).args, empty);
-    const broken = [{ accountId: 'a', mailbox: 'INBOX', cursor: 1, messages: [null, 7] }];
-    const sent = packArguments('applyListPage', broken);
-    assert.equal(sent.args, broken, 'left for validation');
-    assert.equal(sent.messages, undefined);
+    const empty = packArguments('applyListPage', [{ accountId: 'a', mailbox: 'INBOX', cursor: 1 }]);
+    assert.equal(empty.messages?.count, 0);
+  });
+
+  test('a bad page or batch is refused on the spot, naming the field', () => {
+    const refused = (op: 'applyListPage' | 'putMessages', args: unknown[], field: RegExp) => {
+      assert.throws(
+        () => packArguments(op, args),
+        (error: unknown) =>
+          error instanceof LocalStoreError &&
+          error.code === 'LOCAL_STORE_INVALID_INPUT' &&
+          field.test(error.message),
+      );
+    };
+    const page = { accountId: 'a', mailbox: 'INBOX', cursor: 1 };
+    refused('applyListPage', [{ ...page, messages: [null, 7] }], /page\.messages\[0\]/);
+    refused('applyListPage', [{ ...page, cursor: -1 }], /page\.cursor/);
+    refused(
+      'applyListPage',
+      [{ ...page, messages: [message('m')] }],
+      /messages\[0\] is of account/,
+    );
+    refused(
+      'putMessages',
+      [[message('a'), { ...message('b'), folder: 'spam' }]],
+      /messages\[1\]\.folder/,
+    );
   });
 
   test("a transferred buffer leaves the caller's arrays whole", () => {

@@ -1,10 +1,15 @@
-// Messages cross to the store's worker as columns (message-transfer.ts): what the worker
-// reads back is what the caller gave, and anything not shaped like a message is left to
-// the store's validation, which refuses it with the field named, as for any call.
+// Messages cross to the store's worker as columns (message-transfer.ts), checked on the
+// caller's side first (byte-transfer.ts): what the worker reads back is what the check
+// made of them, and a bad message is refused with the field named before anything
+// crosses.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
-import { packMessages, unpackMessages } from '../../../../src/client/store/message-transfer.ts';
+import {
+  checkMessageInputs,
+  type MessageColumns,
+} from '../../../../src/client/store/message-input.ts';
+import { packColumns, unpackColumns } from '../../../../src/client/store/message-transfer.ts';
 import {
   LocalStoreError,
   openLocalStoreWorker,
@@ -16,9 +21,8 @@ import { storePath, tempFolder } from './fixtures/temp-store.ts';
 const folder = tempFolder();
 
 /** Through a real MessagePort, with the parts' buffer transferred, as the worker gets them. */
-async function crossed(items: readonly unknown[]): Promise<MessageInput[]> {
-  const columns = packMessages(items);
-  assert.ok(columns, 'packed');
+async function crossed(rows: readonly MessageColumns[]): Promise<MessageColumns[]> {
+  const columns = packColumns(rows);
   const { port1, port2 } = new MessageChannel();
   const received = new Promise<typeof columns>((resolve) => {
     port2.once('message', (data: typeof columns) => {
@@ -29,23 +33,26 @@ async function crossed(items: readonly unknown[]): Promise<MessageInput[]> {
   const arrived = await received;
   port1.close();
   port2.close();
-  return unpackMessages(arrived);
+  return unpackColumns(arrived);
 }
 
-/** A message as plain data, byte arrays as plain arrays, absent fields as undefined. */
-function plain(input: MessageInput): unknown {
+/** A row as plain data, byte arrays as plain arrays. */
+function plain(row: MessageColumns): unknown {
   return {
-    server: undefined,
-    verificationJson: undefined,
-    ...input,
-    envelopeXml: [...input.envelopeXml],
-    headersXml: input.headersXml === undefined ? undefined : [...input.headersXml],
+    ...row,
+    envelopeXml: [...row.envelopeXml],
+    headersXml: row.headersXml === null ? null : [...row.headersXml],
   };
 }
 
 describe('messages as columns', () => {
-  test('arrive as given, in one shape: absent optional fields as undefined, every flag and number kept', async () => {
-    const full = message('full', { serverFlags: ['seen', 'flagged'], uid: 77 });
+  test('arrive as checked: absent fields as null, every string, flag and number kept, one shape', async () => {
+    const full = message('full', {
+      serverFlags: ['seen', 'flagged'],
+      uid: 77,
+      subject: 'Grüße, 日本 🎉',
+      display: { cc: ['c@d.e', ''], snippet: '' },
+    });
     const {
       server: _server,
       headersXml: _headers,
@@ -53,46 +60,32 @@ describe('messages as columns', () => {
       ...bare
     } = message('bare', {
       to: [],
-      display: { hasAttachments: true, signed: false, encrypted: true, cc: ['c@d.e'] },
+      display: { hasAttachments: true, signed: false, encrypted: true, fromName: '' },
     });
     const headersOnly: MessageInput = {
       ...message('headers-only', { date: new Date(Date.UTC(2031, 4, 6, 7, 8, 9, 123)) }),
       envelopeXml: new Uint8Array(0),
       headersXml: Buffer.from('<headers/>'),
     };
-    const given = [full, bare, headersOnly];
-    const arrived = await crossed(given);
-    assert.deepEqual(arrived.map(plain), given.map(plain));
-    assert.equal(arrived[1]?.server, undefined);
-    assert.equal(arrived[1]?.headersXml, undefined);
-    assert.equal(arrived[1]?.verificationJson, undefined);
+    const checked = checkMessageInputs('messages', [full, bare, headersOnly]);
+    const arrived = await crossed(checked);
+    assert.deepEqual(arrived.map(plain), checked.map(plain));
+    const [first, second, third] = arrived;
+    assert.ok(first && second && third);
+    assert.deepEqual(first.serverFlags, ['flagged', 'seen']);
+    assert.deepEqual(first.cc, ['c@d.e', '']);
+    assert.equal(first.subject, 'Grüße, 日本 🎉');
+    assert.deepEqual([second.mailbox, second.uid, second.modseq], [null, null, null]);
+    assert.equal(second.headersXml, null);
+    assert.equal(second.verificationJson, null);
+    assert.equal(third.dateMs, Date.UTC(2031, 4, 6, 7, 8, 9, 123));
+    assert.equal(third.envelopeXml.byteLength, 0);
     // The same properties in the same order: the store reads them all with one shape.
-    const shapes = arrived.map((input) => Object.keys(input).join());
+    const shapes = arrived.map((row) => Object.keys(row).join());
     assert.deepEqual(new Set(shapes).size, 1, shapes.join(' | '));
-    assert.equal(arrived[2]?.display.date.getTime(), Date.UTC(2031, 4, 6, 7, 8, 9, 123));
   });
 
-  test('anything not shaped like a message is not packed (the objects go as they are)', () => {
-    const good = message('a');
-    const shapes: unknown[] = [
-      null,
-      { ...good, msgId: 5 },
-      { ...good, server: { ...good.server, uid: '5' } },
-      { ...good, sizes: null },
-      { ...good, envelopeXml: 'text' },
-      { ...good, headersXml: [1, 2] },
-      { ...good, verificationJson: {} },
-      { ...good, serverFlags: 'seen' },
-      { ...good, display: { ...good.display, date: Date.now() } },
-      { ...good, display: { ...good.display, signed: 1 } },
-      { ...good, display: { ...good.display, to: 'x@y.z' } },
-    ];
-    for (const shape of shapes) {
-      assert.equal(packMessages([good, shape]), undefined, JSON.stringify(shape));
-    }
-  });
-
-  test('through the worker, bad values inside well-shaped messages are refused, naming the field', async () => {
+  test('through the worker, a bad message is refused before it crosses, naming the field', async () => {
     const store = await openLocalStoreWorker({ path: storePath(folder) });
     try {
       await store.ensureAccount(ACCOUNT);
@@ -109,6 +102,20 @@ describe('messages as columns', () => {
         [{ ...good, display: { ...good.display, cc: [null as unknown as string] } }, /cc\[0\]/],
         [{ ...good, verificationJson: '{' }, /verificationJson/],
         [{ ...good, msgId: '' }, /messages\[1\]\.msgId/],
+        // Not shaped like a message at all.
+        [null as unknown as MessageInput, /messages\[1\] must be an object/],
+        [{ ...good, msgId: 5 as unknown as string }, /messages\[1\]\.msgId/],
+        [{ ...good, sizes: null as unknown as MessageInput['sizes'] }, /messages\[1\]\.sizes/],
+        [{ ...good, envelopeXml: 'text' as unknown as Uint8Array }, /envelopeXml/],
+        [{ ...good, serverFlags: 'seen' as unknown as string[] }, /serverFlags/],
+        [
+          { ...good, display: { ...good.display, date: Date.now() as unknown as Date } },
+          /display\.date/,
+        ],
+        [
+          { ...good, display: { ...good.display, to: 'x@y.z' as unknown as string[] } },
+          /display\.to/,
+        ],
       ];
       for (const [bad, field] of cases) {
         await assert.rejects(
