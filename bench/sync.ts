@@ -1,18 +1,21 @@
 // npm run bench:sync — a mailbox of 10,000 messages (4 KiB bodies) on a real mt2d
 // process: time from an engine connecting until every header is in its local SQLite
-// store (and, separately, until every message is verified), twice: a new engine into an
-// empty store each time, the second with mt2d and the engine's code warm. Beside it, in
-// the same run, imapflow fetches BODY.PEEK[HEADER] of the same number of messages from
-// Dovecot into memory, timed from connect and the FETCH alone: without TLS twice
-// (Dovecot's first fetch builds its index), then over IMAPS, as the engine always runs
-// over TLS. Ratios pair first with first and repeat with repeat; > 1: the engine is faster.
+// store (and, separately, until every message is verified), each time a new engine into
+// a copy of the same empty store. Beside it, in the same run, imapflow fetches
+// BODY.PEEK[HEADER] of the same number of messages from Dovecot into memory, timed from
+// connect and the FETCH alone, over plain IMAP and over IMAPS (the engine always runs
+// over TLS). First the engine's first sync and Dovecot's first fetch (which builds its
+// index); then `--rounds` warm rounds, each an engine sync, a plain fetch and an IMAPS
+// fetch in turn, so that both sides meet the same moments of a shared, noisy machine;
+// the warm rows are medians. Ratios pair first with first and warm with warm; > 1: the
+// engine is faster.
 //
-// Run: npm run bench:sync [-- --count 10000 --body-bytes 4096]
+// Run: npm run bench:sync [-- --count 10000 --body-bytes 4096 --rounds 5]
 import { cp } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ApiEvent } from '../src/api/index.ts';
 import type { EngineOptions } from '../src/client/index.ts';
-import { checkRun, startDovecot, type HeaderFetchResult } from './peers/index.ts';
+import { checkRun, startDovecot, type DovecotServer } from './peers/index.ts';
 import {
   aliceSends,
   nextEvent,
@@ -26,11 +29,15 @@ const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '10000' },
     'body-bytes': { type: 'string', default: '4096' },
+    rounds: { type: 'string', default: '5' },
   },
 });
 const count = Number(values.count);
 const bodyBytes = Number(values['body-bytes']);
+const rounds = Number(values.rounds);
 checkRun(count, bodyBytes);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error('--rounds must be a whole number from 1');
 
 /** Messages per pipelined batch while filling the mailbox. */
 const FILL_BATCH = 1000;
@@ -68,31 +75,6 @@ async function timeSync(options: EngineOptions): Promise<EngineRun> {
   }
 }
 
-/**
- * Two syncs of the whole mailbox, each by a new engine into a copy of the same empty
- * store: the first with mt2d and this process as they are after filling the mailbox,
- * the second after the first (mt2d and the engine's code warm, as Dovecot and imapflow
- * are on their second fetch; the store's worker is a new thread either way).
- */
-async function engineSyncs(): Promise<{ first: EngineRun; second: EngineRun }> {
-  const setup = await remoteSetup();
-  const secondStore = await tempDir('mt2-bench-store-');
-  try {
-    await setup.engine.close();
-    await cp(setup.data.dir, secondStore.dir, { recursive: true });
-    const text = 'x'.repeat(bodyBytes - 2);
-    for (let sent = 0; sent < count; sent += FILL_BATCH) {
-      await aliceSends(setup, Math.min(FILL_BATCH, count - sent), { text });
-    }
-    const first = await timeSync(setup.engineOptions);
-    const second = await timeSync({ ...setup.engineOptions, dataDir: secondStore.dir });
-    return { first, second };
-  } finally {
-    await setup.cleanup();
-    await secondStore.remove();
-  }
-}
-
 interface ImapRun {
   /** The FETCH alone, after login and SELECT. */
   readonly fetchMs: number;
@@ -100,73 +82,119 @@ interface ImapRun {
   readonly sessionMs: number;
 }
 
-async function imapflowDovecot(): Promise<{
-  first: ImapRun;
-  warm: ImapRun;
-  warmTls: ImapRun;
-  fetched: number;
-}> {
-  const dovecot = await startDovecot({ count, bodyBytes });
+/** One imapflow fetch of every header, checked complete and over TLS exactly when asked. */
+async function imapFetch(dovecot: DovecotServer, tls: boolean): Promise<ImapRun> {
+  const result = await dovecot.fetchAllHeaders({ tls });
+  if (result.encrypted !== tls) throw new Error('imapflow did not run over TLS exactly when asked');
+  if (result.headers.length !== count) {
+    throw new Error(`imapflow fetched ${result.headers.length} of ${count} headers`);
+  }
+  return { fetchMs: result.elapsedMs, sessionMs: result.sessionMs };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+interface Runs {
+  readonly engineFirst: EngineRun;
+  readonly imapFirst: ImapRun;
+  readonly engineWarm: EngineRun[];
+  readonly imapWarm: ImapRun[];
+  readonly imapsWarm: ImapRun[];
+}
+
+/**
+ * Fills the mailbox on mt2d and starts Dovecot with the same number of messages, then
+ * times the first runs and the warm rounds. Each engine sync is a new engine (so a new
+ * store worker, whose code V8 compiles anew) into a copy of the same empty store; mt2d
+ * and this process are warm from the second on, as Dovecot and imapflow are.
+ */
+async function measure(): Promise<Runs> {
+  const setup = await remoteSetup();
+  const emptyStore = await tempDir('mt2-bench-store-');
+  let dovecot: DovecotServer | undefined;
   try {
-    const first = await dovecot.fetchAllHeaders();
-    const warm = await dovecot.fetchAllHeaders();
-    const warmTls = await dovecot.fetchAllHeaders({ tls: true });
-    if (first.encrypted || warm.encrypted || !warmTls.encrypted) {
-      throw new Error('imapflow did not run over TLS exactly when asked');
+    await setup.engine.close();
+    await cp(setup.data.dir, emptyStore.dir, { recursive: true });
+    const text = 'x'.repeat(bodyBytes - 2);
+    for (let sent = 0; sent < count; sent += FILL_BATCH) {
+      await aliceSends(setup, Math.min(FILL_BATCH, count - sent), { text });
     }
-    const run = ({ elapsedMs, sessionMs }: HeaderFetchResult): ImapRun => ({
-      fetchMs: elapsedMs,
-      sessionMs,
-    });
-    if (warmTls.headers.length !== warm.headers.length) {
-      throw new Error(`imapflow fetched ${warmTls.headers.length} headers over TLS`);
+    dovecot = await startDovecot({ count, bodyBytes });
+    const engineFirst = await timeSync(setup.engineOptions);
+    const imapFirst = await imapFetch(dovecot, false);
+    const runs: Runs = { engineFirst, imapFirst, engineWarm: [], imapWarm: [], imapsWarm: [] };
+    for (let round = 0; round < rounds; round++) {
+      const store = await tempDir('mt2-bench-store-');
+      try {
+        await cp(emptyStore.dir, store.dir, { recursive: true });
+        runs.engineWarm.push(await timeSync({ ...setup.engineOptions, dataDir: store.dir }));
+      } finally {
+        await store.remove();
+      }
+      runs.imapWarm.push(await imapFetch(dovecot, false));
+      runs.imapsWarm.push(await imapFetch(dovecot, true));
     }
-    return {
-      first: run(first),
-      warm: run(warm),
-      warmTls: run(warmTls),
-      fetched: warm.headers.length,
-    };
+    return runs;
   } finally {
-    await dovecot.stop();
+    await dovecot?.stop();
+    await setup.cleanup();
+    await emptyStore.remove();
   }
 }
 
-const mt2 = await engineSyncs();
-const imap = await imapflowDovecot();
-if (imap.fetched !== count) throw new Error(`imapflow fetched ${imap.fetched} of ${count} headers`);
+const runs = await measure();
+const warm = {
+  headersMs: median(runs.engineWarm.map((run) => run.headersMs)),
+  verifiedMs: median(runs.engineWarm.map((run) => run.verifiedMs)),
+  imapSessionMs: median(runs.imapWarm.map((run) => run.sessionMs)),
+  imapFetchMs: median(runs.imapWarm.map((run) => run.fetchMs)),
+  imapsSessionMs: median(runs.imapsWarm.map((run) => run.sessionMs)),
+  imapsFetchMs: median(runs.imapsWarm.map((run) => run.fetchMs)),
+};
 const rows = [
-  ['MT2 engine < mt2d', '1st sync: from unlock (connect), headers stored', mt2.first.headersMs],
-  ['MT2 engine < mt2d', '1st sync: from unlock until all verified', mt2.first.verifiedMs],
-  ['MT2 engine < mt2d', '2nd sync (warm): from unlock, headers stored', mt2.second.headersMs],
-  ['MT2 engine < mt2d', '2nd sync (warm): from unlock until all verified', mt2.second.verifiedMs],
-  ['imapflow < Dovecot', '1st (uncached): from connect, FETCH done', imap.first.sessionMs],
-  ['imapflow < Dovecot', '1st (uncached): FETCH alone', imap.first.fetchMs],
-  ['imapflow < Dovecot', '2nd (cached): from connect, FETCH done', imap.warm.sessionMs],
-  ['imapflow < Dovecot', '2nd (cached): FETCH alone', imap.warm.fetchMs],
-  ['imapflow < Dovecot', 'IMAPS, 3rd (cached): from connect, FETCH done', imap.warmTls.sessionMs],
-  ['imapflow < Dovecot', 'IMAPS, 3rd (cached): FETCH alone', imap.warmTls.fetchMs],
+  [
+    'MT2 engine < mt2d',
+    '1st sync: from unlock (connect), headers stored',
+    runs.engineFirst.headersMs,
+  ],
+  ['MT2 engine < mt2d', '1st sync: from unlock until all verified', runs.engineFirst.verifiedMs],
+  ['MT2 engine < mt2d', 'warm sync: from unlock, headers stored', warm.headersMs],
+  ['MT2 engine < mt2d', 'warm sync: from unlock until all verified', warm.verifiedMs],
+  ['imapflow < Dovecot', '1st (uncached): from connect, FETCH done', runs.imapFirst.sessionMs],
+  ['imapflow < Dovecot', '1st (uncached): FETCH alone', runs.imapFirst.fetchMs],
+  ['imapflow < Dovecot', 'warm (cached): from connect, FETCH done', warm.imapSessionMs],
+  ['imapflow < Dovecot', 'warm (cached): FETCH alone', warm.imapFetchMs],
+  ['imapflow < Dovecot', 'IMAPS, warm: from connect, FETCH done', warm.imapsSessionMs],
+  ['imapflow < Dovecot', 'IMAPS, warm: FETCH alone', warm.imapsFetchMs],
 ] as const;
 console.log(
-  `bench:sync, ${count} messages, ${bodyBytes}-byte bodies (headers in memory for imapflow)`,
+  `bench:sync, ${count} messages, ${bodyBytes}-byte bodies (headers in memory for imapflow); ` +
+    `warm rows: medians of ${rounds} rounds`,
 );
 for (const [peer, work, ms] of rows) {
   console.log(
     `${peer.padEnd(20)} ${work.padEnd(48)} ${ms.toFixed(0).padStart(7)} ms  ${(count / (ms / 1000)).toFixed(0).padStart(7)} msg/s`,
   );
 }
+const spread = (values: readonly number[]) => values.map((value) => value.toFixed(0)).join(' ');
+console.log(`warm rounds, headers stored / from connect (ms), in order:`);
+console.log(`  engine:   ${spread(runs.engineWarm.map((run) => run.headersMs))}`);
+console.log(`  imapflow: ${spread(runs.imapWarm.map((run) => run.sessionMs))}`);
+console.log(`  IMAPS:    ${spread(runs.imapsWarm.map((run) => run.sessionMs))}`);
 const ratio = (imapMs: number, mt2Ms: number) => (imapMs / mt2Ms).toFixed(2);
-const { first, second } = mt2;
 console.log('ratios, imapflow+Dovecot time / MT2 headers stored (> 1: the MT2 engine is faster):');
 console.log(
-  `  from connect, 1st / 1st (uncached, cold):  ${ratio(imap.first.sessionMs, first.headersMs)}x; FETCH alone ${ratio(imap.first.fetchMs, first.headersMs)}x`,
+  `  from connect, 1st / 1st (uncached, cold):  ${ratio(runs.imapFirst.sessionMs, runs.engineFirst.headersMs)}x; FETCH alone ${ratio(runs.imapFirst.fetchMs, runs.engineFirst.headersMs)}x`,
 );
 console.log(
-  `  from connect, 2nd / 2nd (cached, warm):    ${ratio(imap.warm.sessionMs, second.headersMs)}x; FETCH alone ${ratio(imap.warm.fetchMs, second.headersMs)}x`,
+  `  from connect, warm / warm (medians):       ${ratio(warm.imapSessionMs, warm.headersMs)}x; FETCH alone ${ratio(warm.imapFetchMs, warm.headersMs)}x`,
 );
 console.log(
-  `  over TLS on both sides, cached and warm:   ${ratio(imap.warmTls.sessionMs, second.headersMs)}x; FETCH alone ${ratio(imap.warmTls.fetchMs, second.headersMs)}x`,
-);
-console.log(
-  `  the engine's 1st against Dovecot cached:   ${ratio(imap.warm.sessionMs, first.headersMs)}x (the ratio reported before the 2nd sync was timed)`,
+  `  over TLS on both sides, warm (medians):    ${ratio(warm.imapsSessionMs, warm.headersMs)}x; FETCH alone ${ratio(warm.imapsFetchMs, warm.headersMs)}x`,
 );
