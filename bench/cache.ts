@@ -17,6 +17,7 @@ import {
   type MessageInput,
   type PageRequest,
 } from '../src/client/store/index.ts';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -84,11 +85,6 @@ function summary(index: number): MessageInput {
       snippet: `${words.join(' ')} and some more text of the first lines`,
     },
   };
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function timeMs(operation: () => unknown): Promise<number> {

@@ -31,6 +31,7 @@ import {
   type MessageInput,
 } from '../src/client/store/index.ts';
 import { NEW_FILE_PAGE_SIZE, WAL_AUTOCHECKPOINT_BYTES } from '../src/client/store/open-database.ts';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -235,11 +236,6 @@ async function plainSqlite(path: string, settings: PeerSettings): Promise<number
   } finally {
     db.close();
   }
-}
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 const RUNNERS = [

@@ -24,6 +24,7 @@ import {
   tempDir,
   testEngine,
 } from '../test/helpers/engine-harness.ts';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -90,14 +91,6 @@ async function imapFetch(dovecot: DovecotServer, tls: boolean): Promise<ImapRun>
     throw new Error(`imapflow fetched ${result.headers.length} of ${count} headers`);
   }
   return { fetchMs: result.elapsedMs, sessionMs: result.sessionMs };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 interface Runs {

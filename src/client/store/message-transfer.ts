@@ -40,8 +40,8 @@ export interface MessageColumnsTransfer {
   /**
    * Every string of every message, one message after another: its account id, msg-id,
    * folder, mailbox ('' for none: a mailbox name is never empty), sender's name and
-   * address, subject and snippet, then its server flags, to and cc. (One string of them
-   * all, cut by lengths, cloned and cut in twice the time.)
+   * address, subject and snippet, then its server flags, to and cc. (Joined into one
+   * string and cut again by their lengths, they took twice as long to cross.)
    */
   readonly texts: string[];
   readonly verificationJson: (string | null)[];

@@ -33,17 +33,14 @@ describe('packing the byte arrays of a call for the worker', () => {
     assert.deepEqual(packed.args, [
       { accountId: page.accountId, mailbox: 'INBOX', cursor: 4, updates: [], removed: [] },
     ]);
-    const unpacked = { messages: unpackColumns(packed.messages) };
-    for (const item of unpacked.messages) {
+    const rows = unpackColumns(packed.messages);
+    for (const item of rows) {
       assert.equal(item.envelopeXml.buffer, buffer);
       assert.equal(item.headersXml?.buffer, buffer);
       assert.equal(item.envelopeXml.constructor, Uint8Array);
     }
-    assert.equal(
-      Buffer.from(unpacked.messages[1]?.envelopeXml ?? []).toString(),
-      '<envelope id="b"/>',
-    );
-    assert.deepEqual([...(unpacked.messages[1]?.headersXml ?? [])], [9, 10, 11]);
+    assert.equal(Buffer.from(rows[1]?.envelopeXml ?? []).toString(), '<envelope id="b"/>');
+    assert.deepEqual([...(rows[1]?.headersXml ?? [])], [9, 10, 11]);
     assert.equal(page.messages, messages, "the caller's page is unchanged");
     assert.ok(messages[0]?.envelopeXml instanceof Buffer);
   });
