@@ -223,6 +223,9 @@ export class AccountRuntime {
           throw error;
         }
         if (this.wasNudged() || this.waiters.length > 0) continue;
+        // stop() or the session's end may have come while the round ran, before there
+        // was a wait to cut short: waiting now would hold stop() up a whole poll interval.
+        if (this.isStopping() || !open()) return;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.context.pollIntervalMs);
           timer.unref();

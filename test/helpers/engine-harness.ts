@@ -29,6 +29,9 @@ import { buildSignedMessage, type MessageDraft } from './signed-message.ts';
 /** PBKDF2 rounds in tests: the real 600,000 take a second per key. */
 export const TEST_KEY_ITERATIONS = 1000;
 
+/** Between rounds a test engine waits this long, so tests sync when they say so. */
+export const TEST_POLL_INTERVAL_MS = 60_000;
+
 /** `mt2d user add|renew --csr`: the certificate and chain it prints. */
 async function certifyWithMt2d(
   action: 'add' | 'renew',
@@ -84,7 +87,7 @@ export function testEngine(options: EngineOptions): Promise<Engine> {
   return createEngine({
     keyFile: { iterations: TEST_KEY_ITERATIONS },
     backoff: { initialDelayMs: 100, maxDelayMs: 1000 },
-    pollIntervalMs: 60_000,
+    pollIntervalMs: TEST_POLL_INTERVAL_MS,
     connectWaitMs: 20_000,
     ...options,
   });

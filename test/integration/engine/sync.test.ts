@@ -11,6 +11,7 @@ import {
   remoteSetup,
   testEngine,
   tempDir,
+  TEST_POLL_INTERVAL_MS,
   type RemoteSetup,
 } from '../../helpers/engine-harness.ts';
 import { buildSignedMessage } from '../../helpers/signed-message.ts';
@@ -297,6 +298,27 @@ describe('sync with a real mt2d', () => {
       assert.ok(sent.every((msgId) => refs.has(msgId)));
     } finally {
       await engine.close();
+    }
+  });
+
+  test('closing while a round still verifies what it synced returns at once, not a poll interval later', async () => {
+    // The round ends on its own after stop(), before the session closes: five tries,
+    // as the order of the two is up to the machine.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await aliceSends(setup, 200, { subject: `Closed mid-round ${attempt}` });
+      const engine = await setup.reopen();
+      const headersStored = nextEvent(
+        engine,
+        (event): event is Extract<ApiEvent, { type: 'sync-progress' }> =>
+          event.type === 'sync-progress' && event.phase === 'done',
+        60_000,
+      );
+      await engine.unlock({ passphrase: PASSPHRASE });
+      await headersStored;
+      const started = performance.now();
+      await engine.close();
+      const ms = performance.now() - started;
+      assert.ok(ms < TEST_POLL_INTERVAL_MS / 4, `close took ${Math.round(ms)} ms`);
     }
   });
 });
