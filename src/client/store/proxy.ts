@@ -2,7 +2,7 @@
 // owns the SQLite connection, so no query blocks the caller's event loop.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { packArguments } from './byte-transfer.ts';
 import { LOCAL_STORE_ERROR_CODES, LocalStoreError } from './errors.ts';
 import type { LocalStoreOptions } from './local-store.ts';
@@ -12,6 +12,7 @@ import {
   type LocalStoreOperation,
 } from './operations.ts';
 import type { FromWorker, SerializedError, ToWorker, WorkerStart } from './worker-protocol.ts';
+import { IDLE_STORE_WORKER_MS, StoreWorkerPool } from './worker-pool.ts';
 
 export interface LocalStoreWorkerOptions extends LocalStoreOptions {
   /**
@@ -36,7 +37,7 @@ export interface LocalStoreWorkerOptions extends LocalStoreOptions {
 
 /** The store in its worker: every operation of LocalStoreApi as a promise, and close. */
 export type LocalStoreProxy = AsyncLocalStoreApi & {
-  /** Finishes queued operations, closes the database and stops the worker. Idempotent. */
+  /** Finishes queued operations and closes the database; the thread is free for another store. Idempotent. */
   close(): Promise<void>;
 };
 
@@ -55,27 +56,20 @@ function defaultWorkerUrl(): URL {
   return new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 }
 
-/**
- * Node 20 does not apply `--import` hooks inside worker threads, so a TypeScript worker
- * (tests, `tsx` runs) is started by a bootstrap that registers tsx's loader in the
- * thread first. A built app's JavaScript worker starts directly.
- */
-function startWorker(url: URL, start: WorkerStart): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: start });
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const bootstrap = `import(${tsx}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: start });
-}
-
 interface Pending {
   readonly op: LocalStoreOperation;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: LocalStoreError) => void;
 }
 
-/** Talks to one store worker: numbered calls, answers matched by number. */
+/** The store threads of this process: one per open store, one kept idle for the next. */
+export const storeWorkers = new StoreWorkerPool(IDLE_STORE_WORKER_MS);
+
+/** Talks to one store's worker: numbered calls, answers matched by number. */
 class WorkerChannel {
   readonly #worker: Worker;
+  /** Gives the thread back once its store has closed. */
+  readonly #release: () => void;
   readonly #pending = new Map<number, Pending>();
   readonly #slowOperationMs: number;
   readonly #onSlowOperation: ((operation: LocalStoreOperation, ms: number) => void) | undefined;
@@ -83,23 +77,17 @@ class WorkerChannel {
   #nextId = 1;
   #stopped: LocalStoreError | undefined;
   #closing: Promise<void> | undefined;
+  #whenClosed: (() => void) | undefined;
 
-  constructor(worker: Worker, options: LocalStoreWorkerOptions) {
+  constructor(worker: Worker, release: () => void, options: LocalStoreWorkerOptions) {
     this.#worker = worker;
+    this.#release = release;
     this.#slowOperationMs = options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS;
     this.#onSlowOperation = options.onSlowOperation;
     this.#onCorruption = options.onCorruption;
-    worker.on('message', (message: FromWorker) => {
-      this.#receive(message);
-    });
-    worker.on('error', (error) => {
-      this.#stop(
-        new LocalStoreError('LOCAL_STORE_CLOSED', `store worker failed: ${error.message}`),
-      );
-    });
-    worker.on('exit', (exitCode) => {
-      this.#stop(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker exited (${exitCode})`));
-    });
+    worker.on('message', this.#onMessage);
+    worker.on('error', this.#onError);
+    worker.on('exit', this.#onExit);
   }
 
   call(op: LocalStoreOperation, args: unknown[]): Promise<unknown> {
@@ -140,16 +128,20 @@ class WorkerChannel {
         resolve();
         return;
       }
-      this.#worker.once('exit', () => {
-        resolve();
-      });
+      this.#whenClosed = resolve;
       // Sent after every call already posted, so those finish first.
       this.#worker.postMessage({ type: 'close' } satisfies ToWorker);
     });
     return this.#closing;
   }
 
-  #receive(message: FromWorker): void {
+  readonly #onMessage = (message: FromWorker): void => {
+    if (message.type === 'closed') {
+      this.#detach();
+      this.#stop(new LocalStoreError('LOCAL_STORE_CLOSED', 'the store is closed'));
+      this.#release();
+      return;
+    }
     if (message.type !== 'result' && message.type !== 'error') return;
     const pending = this.#pending.get(message.id);
     if (pending === undefined) return;
@@ -164,25 +156,45 @@ class WorkerChannel {
     const error = revive(message.error);
     if (error.code === 'LOCAL_STORE_CORRUPT') this.#onCorruption?.(error);
     pending.reject(error);
+  };
+
+  readonly #onError = (error: Error): void => {
+    this.#stop(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker failed: ${error.message}`));
+  };
+
+  readonly #onExit = (exitCode: number): void => {
+    this.#stop(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker exited (${exitCode})`));
+  };
+
+  #detach(): void {
+    this.#worker.off('message', this.#onMessage);
+    this.#worker.off('error', this.#onError);
+    this.#worker.off('exit', this.#onExit);
   }
 
   #stop(reason: LocalStoreError): void {
     this.#stopped ??= reason;
     for (const pending of this.#pending.values()) pending.reject(reason);
     this.#pending.clear();
+    this.#whenClosed?.();
   }
 }
 
-/** Waits for the worker's first word: the store opened, or why it could not. */
-function whenOpened(worker: Worker): Promise<void> {
+/**
+ * Asks the worker to open the store and waits for its answer: opened, or why it could
+ * not (the thread, still sound, goes back to the pool).
+ */
+function openIn(worker: Worker, start: WorkerStart, release: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: FromWorker) => {
+      if (message.type !== 'opened' && message.type !== 'openFailed') return;
       cleanup();
-      if (message.type === 'opened') resolve();
-      else if (message.type === 'openFailed') {
-        void worker.terminate();
-        reject(revive(message.error));
+      if (message.type === 'opened') {
+        resolve();
+        return;
       }
+      release();
+      reject(revive(message.error));
     };
     const onError = (error: Error) => {
       cleanup();
@@ -200,12 +212,14 @@ function whenOpened(worker: Worker): Promise<void> {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
+    worker.postMessage({ type: 'open', start } satisfies ToWorker);
   });
 }
 
 /**
- * Opens the store in a new worker thread. Rejects with the store's error code when the
- * file cannot be opened (LOCAL_STORE_CORRUPT, LOCAL_STORE_SCHEMA_TOO_NEW, ...).
+ * Opens the store in a worker thread of its own (a new one, or the idle thread of a
+ * store closed before). Rejects with the store's error code when the file cannot be
+ * opened (LOCAL_STORE_CORRUPT, LOCAL_STORE_SCHEMA_TOO_NEW, ...).
  */
 export async function openLocalStoreWorker(
   options: LocalStoreWorkerOptions,
@@ -214,9 +228,13 @@ export async function openLocalStoreWorker(
     options: storeOptions(options),
     idleCheckpointMs: options.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS,
   };
-  const worker = startWorker(options.workerUrl ?? defaultWorkerUrl(), start);
-  await whenOpened(worker);
-  const channel = new WorkerChannel(worker, options);
+  const url = options.workerUrl ?? defaultWorkerUrl();
+  const worker = storeWorkers.acquire(url);
+  const release = () => {
+    storeWorkers.release(url, worker);
+  };
+  await openIn(worker, start, release);
+  const channel = new WorkerChannel(worker, release, options);
   const operations = Object.fromEntries(
     LOCAL_STORE_OPERATIONS.map((op) => [op, (...args: unknown[]) => channel.call(op, args)]),
   );

@@ -4,7 +4,7 @@ import type { LocalStoreErrorCode } from './errors.ts';
 import type { LocalStoreOptions } from './local-store.ts';
 import type { MessageColumnsTransfer } from './message-transfer.ts';
 
-/** What the worker is started with (`workerData`). */
+/** What a store is opened with in the worker. */
 export interface WorkerStart {
   readonly options: LocalStoreOptions;
   /** Quiet time after an operation before the WAL is checkpointed, ms (0: never). */
@@ -26,6 +26,8 @@ export type ToWorker =
       /** The messages of a LIST page or batch, checked, as columns (byte-transfer.ts). */
       readonly messages?: MessageColumnsTransfer;
     }
+  | { readonly type: 'open'; readonly start: WorkerStart }
+  /** Closes the store; the thread stays, for the next store opened. */
   | { readonly type: 'close' };
 
 /** Worker to facade. */

@@ -1,6 +1,8 @@
-// The store's worker thread: opens the synchronous LocalStore and runs the operations
-// the facade sends, one at a time, in order. Started by openLocalStoreWorker (proxy.ts).
-import { parentPort, workerData } from 'node:worker_threads';
+// The store's worker thread: opens the synchronous LocalStore it is asked to and runs
+// the operations the facade sends, one at a time, in order; after a close it waits for
+// the next store to open. Started and reused by StoreWorkerPool (worker-pool.ts) for
+// openLocalStoreWorker (proxy.ts).
+import { parentPort } from 'node:worker_threads';
 import { runPackedMessages } from './byte-transfer.ts';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { LocalStore } from './local-store.ts';
@@ -17,7 +19,6 @@ if (port === null) throw new Error('worker.ts runs only as a worker thread');
 type Operations = Record<LocalStoreOperation, (...args: unknown[]) => unknown>;
 
 const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(LOCAL_STORE_OPERATIONS);
-const start = workerData as WorkerStart;
 
 function serialize(error: unknown): SerializedError {
   const storeError = toLocalStoreError(error);
@@ -29,11 +30,12 @@ function post(message: FromWorker): void {
 }
 
 let store: LocalStore | undefined;
+let idleCheckpointMs = 0;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** (Re)starts the quiet period after which the WAL is checkpointed. */
 function checkpointWhenIdle(): void {
-  if (start.idleCheckpointMs <= 0) return;
+  if (idleCheckpointMs <= 0) return;
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     try {
@@ -42,23 +44,38 @@ function checkpointWhenIdle(): void {
       // The WAL stays as it was, still durable: the next quiet period or closing tries
       // again, and damage surfaces through the operations that meet it.
     }
-  }, start.idleCheckpointMs);
+  }, idleCheckpointMs);
 }
 
-try {
-  store = LocalStore.open(start.options);
-  post({ type: 'opened' });
-} catch (error) {
-  post({ type: 'openFailed', error: serialize(error) });
+function open(start: WorkerStart): void {
+  try {
+    if (store !== undefined)
+      throw new LocalStoreError('LOCAL_STORE_INTERNAL', 'this worker already has a store open');
+    store = LocalStore.open(start.options);
+    idleCheckpointMs = start.idleCheckpointMs;
+    post({ type: 'opened' });
+  } catch (error) {
+    post({ type: 'openFailed', error: serialize(error) });
+  }
+}
+
+function close(): void {
+  clearTimeout(idleTimer);
+  const closing = store;
+  store = undefined;
+  // Should closing fail, the error ends this thread: the proxy sees it exit and never
+  // hands the thread to another store.
+  closing?.close();
+  post({ type: 'closed' });
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'open') {
+    open(message.start);
+    return;
+  }
   if (message.type === 'close') {
-    clearTimeout(idleTimer);
-    store?.close();
-    store = undefined;
-    post({ type: 'closed' });
-    port.close();
+    close();
     return;
   }
   const started = performance.now();

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -8,6 +10,8 @@ import {
   openLocalStoreWorker,
   type LocalStoreProxy,
 } from '../../../../src/client/store/index.ts';
+import { storeWorkers } from '../../../../src/client/store/proxy.ts';
+import { IDLE_STORE_WORKER_MS } from '../../../../src/client/store/worker-pool.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
 import { storePath, tempFolder } from './fixtures/temp-store.ts';
 
@@ -194,6 +198,79 @@ describe('the store in a worker thread', () => {
       }
       assert.ok(ticks > 0, 'no timer ran while the worker wrote');
     });
+  });
+});
+
+describe('one thread after another store', () => {
+  test('a store opened after another closed runs in its thread and sees only its own file', async () => {
+    const first = storePath(folder);
+    const second = storePath(folder);
+    const a = await openLocalStoreWorker({ path: first });
+    await a.ensureAccount(ACCOUNT);
+    await a.putMessages([message('only-in-a')]);
+    await a.close();
+    const started = storeWorkers.started;
+
+    const b = await openLocalStoreWorker({ path: second });
+    try {
+      await b.ensureAccount(ACCOUNT);
+      assert.equal(await b.message(ACCOUNT, 'only-in-a'), undefined);
+      await b.putMessages([message('only-in-b')]);
+    } finally {
+      await b.close();
+    }
+    const again = await openLocalStoreWorker({ path: first });
+    try {
+      assert.ok(await again.message(ACCOUNT, 'only-in-a'));
+      assert.equal(await again.message(ACCOUNT, 'only-in-b'), undefined);
+    } finally {
+      await again.close();
+    }
+    assert.equal(storeWorkers.started, started, 'a new thread was started');
+    await rejectsWithCode(a.folderCounts(ACCOUNT), 'LOCAL_STORE_CLOSED');
+  });
+
+  test('a file that fails to open leaves the thread to the next store', async () => {
+    await openLocalStoreWorker({ path: storePath(folder) }).then((store) => store.close());
+    const started = storeWorkers.started;
+    const garbage = storePath(folder);
+    writeFileSync(garbage, 'not a database'.repeat(100));
+    await rejectsWithCode(openLocalStoreWorker({ path: garbage }), 'LOCAL_STORE_CORRUPT');
+    await withWorker(async (store) => {
+      await store.ensureAccount(ACCOUNT);
+      assert.deepEqual(await store.putMessages([message('m1')]), {
+        inserted: 1,
+        updated: 0,
+        removed: 0,
+      });
+    });
+    assert.equal(storeWorkers.started, started);
+  });
+
+  test('a thread waiting for the next store does not keep the process alive', async () => {
+    const script = `
+      import { openLocalStoreWorker } from ${JSON.stringify(new URL('../../../../src/client/store/index.ts', import.meta.url).href)};
+      const store = await openLocalStoreWorker({ path: ${JSON.stringify(storePath(folder))} });
+      await store.close();
+    `;
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.ok(
+      performance.now() - started < IDLE_STORE_WORKER_MS,
+      'the process waited for the idle thread to end',
+    );
   });
 });
 
