@@ -63,8 +63,10 @@ describe('StoreWorkerPool', () => {
     pool.release(STORE_WORKER, worker);
     await exit;
     assert.equal(pool.idle, 0);
-    assert.notEqual(pool.acquire(STORE_WORKER), worker, 'an ended thread was handed out');
+    const next = pool.acquire(STORE_WORKER);
+    assert.notEqual(next, worker, 'an ended thread was handed out');
     assert.equal(pool.started, 2);
+    await next.terminate();
   });
 
   test('with no idle time, a thread given back ends at once', async () => {
