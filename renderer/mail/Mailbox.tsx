@@ -55,11 +55,11 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
   const [query, setQuery] = useState('');
   const source: ListSource =
     query === '' ? { kind: 'folder', folder, filter } : { kind: 'search', query };
-  const pages = useMessagePages(source);
+  const [openRef, setOpenRef] = useState<MessageRef>();
+  const pages = useMessagePages(source, openRef);
   const [selected, setSelected] = useState(-1);
   // A shorter list (a message deleted, say) keeps a row selected: its last.
   const selectedRow = Math.min(selected, pages.items.length - 1);
-  const [openRef, setOpenRef] = useState<MessageRef>();
   const opened = useRef<{ message: MessageView; body: BodyView | undefined }>(undefined);
   const [seed, setSeed] = useState<ComposeSeed>();
   const [notice, setNotice] = useState<string>();

@@ -361,6 +361,25 @@ describe('MT2 in Chromium', () => {
     assert.equal(await row.getAttribute('aria-selected'), 'true');
     await ui.screenshot('message-actions');
 
+    // Opened from the Unread list, the message is read, and its row stays there (no
+    // longer unread) while the reader shows it.
+    await page.keyboard.press('Escape');
+    await folders.getByRole('radio', { name: 'Unread' }).check();
+    const unreadOnly = page.getByRole('listbox', { name: 'Unread messages in inbox' });
+    const unreadRow = unreadOnly.getByRole('option', { name: new RegExp(`${subject}$`) });
+    await unreadRow.click();
+    await page.keyboard.press('Enter');
+    await visible(actions);
+    await eventually(async () => {
+      assert.doesNotMatch(await nameOf(unreadRow), /^Unread, /);
+    });
+    await actions.getByRole('button', { name: 'Mark unread' }).click();
+    await eventually(async () => {
+      assert.match(await nameOf(unreadRow), /^Unread, /);
+    });
+    await folders.getByRole('radio', { name: 'All' }).check();
+    await row.click();
+
     await actions.getByRole('button', { name: 'Delete' }).click();
     await hidden(row);
     await visible(page.getByText('Select a message and press Enter to read it.'));
