@@ -112,6 +112,17 @@ interface RowProps {
   readonly onDoubleClick: () => void;
 }
 
+/** The row's second line: how sending goes, a deletion on its way, or the snippet. */
+function rowNote(message: MessageSummaryView): string {
+  if (message.send !== undefined) {
+    const { state, problem } = message.send;
+    return problem === undefined ? state : `${state}: ${problem}`;
+  }
+  if (message.deletingForGood)
+    return 'Deleted for good: it leaves the trash once the server has deleted it too.';
+  return message.snippet;
+}
+
 function MessageRow({
   id,
   message,
@@ -134,7 +145,7 @@ function MessageRow({
       aria-selected={selected}
       aria-posinset={position}
       aria-setsize={total}
-      aria-label={`${message.unread ? 'Unread, ' : ''}${message.flagged ? 'Flagged, ' : ''}${sender}${account === undefined ? '' : ` (${account})`}: ${message.subject || '(no subject)'}`}
+      aria-label={`${message.deletingForGood ? 'Deleting, ' : ''}${message.unread ? 'Unread, ' : ''}${message.flagged ? 'Flagged, ' : ''}${sender}${account === undefined ? '' : ` (${account})`}: ${message.subject || '(no subject)'}`}
       className={`message-row${message.unread ? ' unread' : ''}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT_PX }}
       onClick={onClick}
@@ -162,11 +173,7 @@ function MessageRow({
       </time>
       <span className="preview">
         <span className="subject">{message.subject || '(no subject)'}</span>
-        <span className="snippet">
-          {message.send === undefined
-            ? message.snippet
-            : `${message.send.state}${message.send.problem === undefined ? '' : `: ${message.send.problem}`}`}
-        </span>
+        <span className="snippet">{rowNote(message)}</span>
       </span>
     </div>
   );

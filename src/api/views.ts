@@ -177,6 +177,11 @@ export interface MessageSummaryView {
   readonly send?: SendStatusView;
   /** An error report or delivery failure that belongs to this message. */
   readonly deliveryProblem?: string;
+  /**
+   * Deleted for good here, it stays in the trash until the server has deleted it too
+   * (offline: until the next connection); restoring it undoes that.
+   */
+  readonly deletingForGood: boolean;
 }
 
 export interface TraceHopView {

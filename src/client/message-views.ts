@@ -57,5 +57,6 @@ export function summaryView(row: MessageSummary, extras: SummaryExtras): Message
     pendingRequests: extras.pendingRequests ?? 0,
     ...(extras.send === undefined ? {} : { send: extras.send }),
     ...(extras.deliveryProblem === undefined ? {} : { deliveryProblem: extras.deliveryProblem }),
+    deletingForGood: row.folder === 'trash' && row.flags.includes('deleted'),
   };
 }

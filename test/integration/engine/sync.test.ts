@@ -1,6 +1,7 @@
 // Sync against a real mt2d process: 1,000 messages, resync of only what is new, flags
-// and deletions both ways between two engines of one user, a connection dropped mid-sync, a
-// tampered message kept as failed, and verification (and envelopes) finished after a stop.
+// and deletions both ways between two engines of one user, a deletion for good made
+// offline, a connection dropped mid-sync, a tampered message kept as failed,
+// verification (and envelopes) finished after a stop, and closing mid-round.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEvent, MessageSummaryView } from '../../../src/api/index.ts';
@@ -188,6 +189,26 @@ describe('sync with a real mt2d', () => {
     const gone = { code: 'ENGINE_UNKNOWN_MESSAGE' };
     await assert.rejects(setup.engine.getMessage({ ref }), gone);
     await assert.rejects(other.getMessage({ ref: otherRef }), gone);
+  });
+
+  test('deleted for good while the server is down: listed as on its way out, gone once connected', async () => {
+    const [msgId] = await aliceSends(setup, 1, { subject: 'Delete me offline' });
+    await setup.engine.syncNow({});
+    const ref = `${setup.accountId}/${msgId ?? ''}`;
+    const inTrash = async () =>
+      (await setup.engine.listMessages({ folder: 'trash', limit: 100 })).items.find(
+        (item) => item.ref === ref,
+      );
+    await setup.engine.deleteMessages({ refs: [ref] });
+    assert.equal((await inTrash())?.deletingForGood, false, 'only moved to the trash');
+    const port = setup.server.port;
+    await setup.server.stop();
+    await setup.engine.deleteMessages({ refs: [ref] });
+    assert.equal((await inTrash())?.deletingForGood, true);
+    setup.server = await startMt2dProcess(setup.mt2d.dir, { port });
+    await setup.engine.syncNow({});
+    assert.equal(await inTrash(), undefined);
+    await assert.rejects(setup.engine.getMessage({ ref }), { code: 'ENGINE_UNKNOWN_MESSAGE' });
   });
 
   test('a connection dropped mid-sync resumes without losing or duplicating anything', async () => {
