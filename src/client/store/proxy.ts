@@ -37,7 +37,10 @@ export interface LocalStoreWorkerOptions extends LocalStoreOptions {
 
 /** The store in its worker: every operation of LocalStoreApi as a promise, and close. */
 export type LocalStoreProxy = AsyncLocalStoreApi & {
-  /** Finishes queued operations and closes the database; the thread is free for another store. Idempotent. */
+  /**
+   * Finishes queued operations and closes the database; the thread is then free for
+   * another store. Idempotent.
+   */
   close(): Promise<void>;
 };
 
@@ -50,6 +53,14 @@ function revive(error: SerializedError): LocalStoreError {
   // The worker is ours, but a code this side does not know must not pass as one.
   const code = ERROR_CODES.has(error.code) ? error.code : 'LOCAL_STORE_INTERNAL';
   return new LocalStoreError(code, error.message);
+}
+
+function workerFailed(error: Error): LocalStoreError {
+  return new LocalStoreError('LOCAL_STORE_CLOSED', `store worker failed: ${error.message}`);
+}
+
+function workerExited(exitCode: number): LocalStoreError {
+  return new LocalStoreError('LOCAL_STORE_CLOSED', `store worker exited (${exitCode})`);
 }
 
 function defaultWorkerUrl(): URL {
@@ -159,11 +170,11 @@ class WorkerChannel {
   };
 
   readonly #onError = (error: Error): void => {
-    this.#stop(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker failed: ${error.message}`));
+    this.#stop(workerFailed(error));
   };
 
   readonly #onExit = (exitCode: number): void => {
-    this.#stop(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker exited (${exitCode})`));
+    this.#stop(workerExited(exitCode));
   };
 
   #detach(): void {
@@ -198,11 +209,11 @@ function openIn(worker: Worker, start: WorkerStart, release: () => void): Promis
     };
     const onError = (error: Error) => {
       cleanup();
-      reject(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker failed: ${error.message}`));
+      reject(workerFailed(error));
     };
     const onExit = (exitCode: number) => {
       cleanup();
-      reject(new LocalStoreError('LOCAL_STORE_CLOSED', `store worker exited (${exitCode})`));
+      reject(workerExited(exitCode));
     };
     const cleanup = () => {
       worker.off('message', onMessage);
