@@ -24,6 +24,7 @@ import {
 import { MessageList } from './MessageList.tsx';
 import { Reader } from './Reader.tsx';
 import { SearchBox } from './SearchBox.tsx';
+import { NO_SELECTION, selectRow, selectedIndex, type Selection } from './selection.ts';
 import { isTyping } from './typing-target.ts';
 import {
   LIST_FILTER_LABEL,
@@ -57,9 +58,14 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
     query === '' ? { kind: 'folder', folder, filter } : { kind: 'search', query };
   const [openRef, setOpenRef] = useState<MessageRef>();
   const pages = useMessagePages(source, openRef);
-  const [selected, setSelected] = useState(-1);
-  // A shorter list (a message deleted, say) keeps a row selected: its last.
-  const selectedRow = Math.min(selected, pages.items.length - 1);
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
+  const selectedRow = selectedIndex(pages.items, selection);
+  const select = useCallback(
+    (index: number) => {
+      setSelection(selectRow(pages.items, index));
+    },
+    [pages.items],
+  );
   const opened = useRef<{ message: MessageView; body: BodyView | undefined }>(undefined);
   const [seed, setSeed] = useState<ComposeSeed>();
   const [notice, setNotice] = useState<string>();
@@ -73,17 +79,17 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
   const pickFolder = (next: FolderId) => {
     setFolder(next);
     setQuery('');
-    setSelected(-1);
+    setSelection(NO_SELECTION);
     setOpenRef(undefined);
   };
   const open = useCallback(
     (index: number) => {
       const message = pages.items[index];
       if (message === undefined) return;
-      setSelected(index);
+      select(index);
       setOpenRef(message.ref);
     },
-    [pages.items],
+    [pages.items, select],
   );
   const onLoaded = useCallback((message: MessageView, body: BodyView | undefined) => {
     opened.current = { message, body };
@@ -128,10 +134,10 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
     }
     switch (command) {
       case 'next':
-        setSelected(Math.min(selectedRow + 1, pages.items.length - 1));
+        select(Math.min(selectedRow + 1, pages.items.length - 1));
         return;
       case 'previous':
-        setSelected(Math.max(selectedRow - 1, 0));
+        select(Math.max(selectedRow - 1, 0));
         return;
       case 'open':
         open(selectedRow);
@@ -195,7 +201,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
           inputRef={searchInput}
           onSearch={(text) => {
             setQuery(text);
-            setSelected(-1);
+            setSelection(NO_SELECTION);
           }}
         />
         <button
@@ -245,7 +251,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         filter={filter}
         onFilter={(next) => {
           setFilter(next);
-          setSelected(-1);
+          setSelection(NO_SELECTION);
         }}
       />
       <MessageList
@@ -258,7 +264,7 @@ export function Mailbox({ status, themeToggle }: MailboxProps) {
         }
         pages={pages}
         selected={selectedRow}
-        onSelect={setSelected}
+        onSelect={select}
         onOpen={open}
         accounts={accountAddresses}
       />
