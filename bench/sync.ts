@@ -103,9 +103,9 @@ interface Runs {
 
 /**
  * Fills the mailbox on mt2d and starts Dovecot with the same number of messages, then
- * times the first runs and the warm rounds. Each engine sync is a new engine (so a new
- * store worker, whose code V8 compiles anew) into a copy of the same empty store; mt2d
- * and this process are warm from the second on, as Dovecot and imapflow are.
+ * times the first runs and the warm rounds. Each engine sync is a new engine into a copy
+ * of the same empty store; mt2d and this process (the store's worker thread too, reused
+ * from one engine to the next) are warm from the second on, as Dovecot and imapflow are.
  */
 async function measure(): Promise<Runs> {
   const setup = await remoteSetup();

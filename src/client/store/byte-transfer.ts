@@ -50,8 +50,8 @@ function packedMessages(args: unknown[], messages: readonly MessageColumns[]): P
  * in one transferable buffer; the arguments of any other call as they are. A LIST page
  * and a message batch are checked here, on the caller's thread (a bad one throws
  * LOCAL_STORE_INVALID_INPUT naming the field and never reaches the worker), and their
- * messages go as columns: the worker, a new thread with code not yet compiled for each
- * store opened, then only reads them back and writes them.
+ * messages go as columns: the worker only reads them back and writes them (a new worker
+ * thread starts with none of its code compiled; this thread has the checks compiled).
  * @throws LocalStoreError LOCAL_STORE_INVALID_INPUT
  */
 export function packArguments(op: LocalStoreOperation, args: unknown[]): Packed {

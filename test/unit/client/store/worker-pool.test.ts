@@ -21,6 +21,15 @@ async function ended(worker: Worker): Promise<void> {
   }
 }
 
+/** A new thread of `pool`, given back; resolves with it once it has ended. */
+async function givenBackUntilEnded(pool: StoreWorkerPool): Promise<Worker> {
+  const worker = pool.acquire(STORE_WORKER);
+  const exit = ended(worker);
+  pool.release(STORE_WORKER, worker);
+  await exit;
+  return worker;
+}
+
 describe('StoreWorkerPool', () => {
   test('a thread given back is the one handed out next', async () => {
     const pool = new StoreWorkerPool(60_000);
@@ -58,10 +67,7 @@ describe('StoreWorkerPool', () => {
 
   test('a waiting thread ends after the idle time', async () => {
     const pool = new StoreWorkerPool(50);
-    const worker = pool.acquire(STORE_WORKER);
-    const exit = ended(worker);
-    pool.release(STORE_WORKER, worker);
-    await exit;
+    const worker = await givenBackUntilEnded(pool);
     assert.equal(pool.idle, 0);
     const next = pool.acquire(STORE_WORKER);
     assert.notEqual(next, worker, 'an ended thread was handed out');
@@ -71,10 +77,7 @@ describe('StoreWorkerPool', () => {
 
   test('with no idle time, a thread given back ends at once', async () => {
     const pool = new StoreWorkerPool(0);
-    const worker = pool.acquire(STORE_WORKER);
-    const exit = ended(worker);
-    pool.release(STORE_WORKER, worker);
-    await exit;
+    await givenBackUntilEnded(pool);
     assert.equal(pool.idle, 0);
   });
 
