@@ -170,7 +170,7 @@ export class LocalStore implements LocalStoreApi {
       }
       let removedCount = 0;
       for (const msgId of removed) if (messages.removeMessage(db, accountId, msgId)) removedCount++;
-      accounts.writeListCursor(db, accountId, mailbox, cursor);
+      if (cursor !== undefined) accounts.writeListCursor(db, accountId, mailbox, cursor);
       return { inserted, updated, removed: removedCount };
     });
   }

@@ -176,7 +176,8 @@ export interface ServerStateColumns {
 export interface CheckedListPage {
   readonly accountId: string;
   readonly mailbox: string;
-  readonly cursor: number;
+  /** Absent: a page's first messages, its cursor still to come (ListPage.cursor). */
+  readonly cursor: number | undefined;
   readonly newMessages: readonly MessageColumns[];
   readonly updates: readonly ServerStateColumns[];
   readonly removed: readonly string[];
@@ -197,7 +198,7 @@ export function checkListPage(value: unknown): CheckedListPage {
   return {
     accountId,
     mailbox: checkId('page.mailbox', input.mailbox),
-    cursor: checkCount('page.cursor', input.cursor),
+    cursor: input.cursor === undefined ? undefined : checkCount('page.cursor', input.cursor),
     newMessages,
     updates: checkList('page.updates', input.updates ?? []).map((update, index) =>
       checkServerStateUpdate(`page.updates[${index}]`, update),

@@ -34,7 +34,10 @@ export interface LocalStoreApi {
   deleteAccount(accountId: AccountId): void;
   /** The LIST cursor stored for the account's mailbox; 0 when none yet. */
   listCursor(accountId: AccountId, mailbox: string): number;
-  /** Applies one page of LIST results and stores its cursor, all in one transaction. */
+  /**
+   * Applies one page of LIST results and stores its cursor, all in one transaction (or,
+   * without a cursor, the first messages of a page; see ListPage.cursor).
+   */
   applyListPage(page: ListPage): WriteResult;
 
   // ---- messages ----

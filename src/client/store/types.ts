@@ -118,7 +118,12 @@ export interface ServerStateUpdate {
 export interface ListPage {
   readonly accountId: AccountId;
   readonly mailbox: string;
-  readonly cursor: number;
+  /**
+   * Absent: the first new messages of a page whose end (its cursor, with the rest) comes
+   * in a later call. They are written and the stored cursor stays; should the rest never
+   * come, the page is listed again and its messages stored already are not missing.
+   */
+  readonly cursor?: number;
   readonly messages?: readonly MessageInput[];
   readonly updates?: readonly ServerStateUpdate[];
   readonly removed?: readonly string[];

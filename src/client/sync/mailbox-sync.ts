@@ -7,6 +7,7 @@ import type {
 import { DEFAULT_PACK_BYTES, MAILBOX_FLAGS } from '../../protocol/index.ts';
 import type {
   FlagChange,
+  ListPage,
   LocalStoreProxy,
   MessageInput,
   ServerStateUpdate,
@@ -26,6 +27,13 @@ const packBytes = DEFAULT_PACK_BYTES;
 
 /** Flag changes pushed per round. */
 const FLAG_BATCH = 500;
+
+/**
+ * New messages written ahead of their page's end once this many are decoded, so the
+ * store's thread writes while the page is still arriving instead of waiting for all of
+ * it (and the last page's write, after everything else, is this big at most).
+ */
+export const PAGE_PART_MESSAGES = 250;
 
 export type SyncPhase = 'listing' | 'headers' | 'flags' | 'done';
 
@@ -131,10 +139,60 @@ interface ListedPage {
   readonly fresh: readonly MailboxEntry[];
 }
 
-/** A listed page with its new messages pulled and decoded. */
+/** A listed page with its new messages pulled, decoded and (but for the last ones) written. */
 interface FetchedPage extends ListedPage {
-  /** The fresh entries' messages, in listing order. */
-  readonly incoming: readonly MessageInput[];
+  readonly writer: PageWriter;
+}
+
+/** What a page's end writes besides its last new messages. */
+type PageEnd = Pick<Required<ListPage>, 'cursor' | 'updates' | 'removed'>;
+
+/**
+ * Writes a page's `total` new messages as they are decoded, PAGE_PART_MESSAGES at a
+ * time, each part a page without a cursor (ListPage.cursor), with a progress event once
+ * it is stored; `finish` writes the rest with the page's end. The parts reach the
+ * store's thread in order, after the previous page's end, so the stored cursor never
+ * passes a message not written yet.
+ */
+class PageWriter {
+  private pending: MessageInput[] = [];
+  private readonly parts: Promise<WriteResult>[] = [];
+  private written = 0;
+
+  constructor(
+    private readonly context: MailboxSyncContext,
+    private readonly total: number,
+  ) {}
+
+  readonly add = (message: MessageInput): void => {
+    this.pending.push(message);
+    if (this.pending.length >= PAGE_PART_MESSAGES) this.parts.push(later(this.write()));
+  };
+
+  /** Writes the page's end; resolves with what the whole page changed. */
+  async finish(end: PageEnd): Promise<WriteResult> {
+    const results = await Promise.all([...this.parts, this.write(end)]);
+    return {
+      inserted: results.reduce((sum, result) => sum + result.inserted, 0),
+      updated: results.reduce((sum, result) => sum + result.updated, 0),
+      removed: results.reduce((sum, result) => sum + result.removed, 0),
+    };
+  }
+
+  private async write(end?: PageEnd): Promise<WriteResult> {
+    const messages = this.pending;
+    this.pending = [];
+    const { store, accountId, onProgress } = this.context;
+    const result = await store.applyListPage({
+      accountId,
+      mailbox: SERVER_MAILBOX,
+      messages,
+      ...end,
+    });
+    this.written += messages.length;
+    onProgress('headers', this.written, this.total);
+    return result;
+  }
 }
 
 /** Whether a listed message is synced by its envelope: it has no headers to show. */
@@ -143,16 +201,17 @@ const listedByEnvelope = (entry: MailboxEntry) => entry.partSizes.headers === 0;
 /**
  * Decodes each new message as soon as its part is in (its headers; its envelope when it
  * has none), so decoding runs between the arriving XFERs while the server keeps
- * sending, instead of all at once after the last one. Each message is pulled by one
- * part only, so nothing waits for a second.
+ * sending, instead of all at once after the last one, and hands it to `decoded`. Each
+ * message is pulled by one part only, so nothing waits for a second.
  */
 class PageDecoder {
   private readonly entries: ReadonlyMap<string, MailboxEntry>;
-  private readonly decoded = new Map<string, MessageInput>();
+  private readonly done = new Set<string>();
 
   constructor(
     private readonly fresh: readonly MailboxEntry[],
     private readonly context: MailboxSyncContext,
+    private readonly decoded: (message: MessageInput) => void,
   ) {
     this.entries = new Map(fresh.map((entry) => [entry.msgId, entry]));
   }
@@ -167,18 +226,18 @@ class PageDecoder {
     if (entry !== undefined && !listedByEnvelope(entry)) this.decode(entry, undefined, bytes);
   };
 
-  /** Every fresh message; one whose part did not come is decoded without it. */
-  finish(): MessageInput[] {
-    return this.fresh.map(
-      (entry) => this.decoded.get(entry.msgId) ?? this.decode(entry, undefined, undefined),
-    );
+  /** Decodes, without it, each fresh message whose part did not come. */
+  finish(): void {
+    for (const entry of this.fresh) {
+      if (!this.done.has(entry.msgId)) this.decode(entry, undefined, undefined);
+    }
   }
 
   private decode(
     entry: MailboxEntry,
     envelope: Uint8Array | undefined,
     headers: Uint8Array | undefined,
-  ): MessageInput {
+  ): void {
     const message = headersFirstMessage(
       {
         accountId: this.context.accountId,
@@ -191,8 +250,8 @@ class PageDecoder {
       },
       this.context.reader,
     );
-    this.decoded.set(entry.msgId, message);
-    return message;
+    this.done.add(entry.msgId);
+    this.decoded(message);
   }
 }
 
@@ -240,7 +299,8 @@ async function pullPage(
     .filter((entry) => !listedByEnvelope(entry))
     .map((entry) => entry.msgId);
   context.onProgress('headers', 0, listed.fresh.length);
-  const decoder = new PageDecoder(listed.fresh, context);
+  const writer = new PageWriter(context, listed.fresh.length);
+  const decoder = new PageDecoder(listed.fresh, context, writer.add);
   await Promise.all([
     byEnvelope.length === 0
       ? undefined
@@ -249,7 +309,8 @@ async function pullPage(
       ? undefined
       : session.pull('message/headers', byHeaders, { onPart: decoder.onHeaders, packBytes }),
   ]);
-  return { ...listed, incoming: decoder.finish() };
+  decoder.finish();
+  return { ...listed, writer };
 }
 
 /** Awaited later; a failure must not count as unhandled before then. */
@@ -262,12 +323,14 @@ function later<T>(promise: Promise<T>): Promise<T> {
  * One sync of the account's mailbox (docs/client-engine.md, "Sync"): push local flag
  * changes, then LIST from the stored cursor page by page; for each page, PULL the
  * headers (never bodies; the envelope only of a message without headers) of the
- * messages new to the store, pipelined, decoding each message as its part arrives, and
- * apply the page (new messages, flag changes, expunged ones, the new cursor) in one
- * store transaction. Envelopes are pulled afterwards, with verification (the caller's).
- * The next page is listed while this one is pulled, and pulled while this one is
- * stored. A connection lost mid-page leaves the cursor where it was, so the page is
- * listed again; messages are keyed by msg-id, so nothing is stored twice.
+ * messages new to the store, pipelined, decoding each message as its part arrives and
+ * writing the new ones PAGE_PART_MESSAGES at a time while the rest arrive; then apply
+ * the page's end (its last new messages, flag changes, expunged ones, the new cursor)
+ * in one store transaction. Envelopes are pulled afterwards, with verification (the
+ * caller's). The next page is listed while this one is pulled, and pulled while this
+ * one's end is stored. A connection lost mid-page leaves the cursor where it was, so
+ * the page is listed again (its messages written already are not missing: they are
+ * not pulled again); messages are keyed by msg-id, so nothing is stored twice.
  */
 export async function syncMailbox(
   session: ClientSession,
@@ -287,21 +350,17 @@ export async function syncMailbox(
     const upcoming = await pages.next();
     const page = await pulled;
     pulled = upcoming.done === true ? undefined : later(pullPage(session, context, upcoming.value));
-    const { listing, incoming } = page;
+    const { listing, fresh } = page;
     totals.listed += listing.entries.length;
-    const freshIds = new Set(page.fresh.map((entry) => entry.msgId));
-    const result = await store.applyListPage({
-      accountId,
-      mailbox: SERVER_MAILBOX,
+    const freshIds = new Set(fresh.map((entry) => entry.msgId));
+    const result = await page.writer.finish({
       cursor: listing.cursor,
-      messages: incoming,
       updates: page.live.filter((entry) => !freshIds.has(entry.msgId)).map(serverUpdate),
       removed: listing.entries.filter((entry) => entry.expunged).map((entry) => entry.msgId),
     });
     totals.added += result.inserted;
     totals.updated += result.updated;
     totals.removed += result.removed;
-    context.onProgress('headers', incoming.length, incoming.length);
     cursor = listing.cursor;
     context.onChanged(result);
   }

@@ -1,7 +1,8 @@
 // Sync against a real mt2d process: 1,000 messages, resync of only what is new, flags
 // and deletions both ways between two engines of one user, a deletion for good made
-// offline, a connection dropped mid-sync, a tampered message kept as failed,
-// verification (and envelopes) finished after a stop, and closing mid-round.
+// offline, a connection dropped mid-sync (before, and once part of a page is stored), a
+// tampered message kept as failed, verification (and envelopes) finished after a stop,
+// and closing mid-round.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEvent, MessageSummaryView } from '../../../src/api/index.ts';
@@ -34,6 +35,19 @@ async function allInbox(setup: Pick<RemoteSetup, 'engine'>): Promise<MessageSumm
     if (page.next === undefined) return items;
     after = page.next;
   }
+}
+
+/** The inbox holds the `before` messages it had and each of `sent` once. */
+async function assertEachStoredOnce(
+  setup: Pick<RemoteSetup, 'engine'>,
+  before: number,
+  sent: readonly string[],
+): Promise<void> {
+  const inbox = await allInbox(setup);
+  assert.equal(inbox.length, before + sent.length);
+  assert.equal(new Set(inbox.map((item) => item.ref)).size, inbox.length);
+  const refs = new Set(inbox.map((item) => item.ref.slice(item.ref.indexOf('/') + 1)));
+  assert.ok(sent.every((msgId) => refs.has(msgId)));
 }
 
 describe('sync with a real mt2d', () => {
@@ -225,11 +239,43 @@ describe('sync with a real mt2d', () => {
     await dropped;
     await syncing;
     await setup.engine.syncNow({});
-    const inbox = await allInbox(setup);
-    assert.equal(inbox.length, before + sent.length);
-    assert.equal(new Set(inbox.map((item) => item.ref)).size, inbox.length);
-    const refs = new Set(inbox.map((item) => item.ref.slice(item.ref.indexOf('/') + 1)));
-    assert.ok(sent.every((msgId) => refs.has(msgId)));
+    await assertEachStoredOnce(setup, before, sent);
+  });
+
+  test('a connection dropped once part of a page is stored resumes with the rest of the page', async () => {
+    const before = (await allInbox(setup)).length;
+    const sent = await aliceSends(setup, 1000, { subject: 'Batch three' });
+    // The new messages each page pull asks for, in order.
+    const pulled: number[] = [];
+    const off = setup.engine.onEvent((event) => {
+      if (event.type === 'sync-progress' && event.phase === 'headers' && event.done === 0)
+        pulled.push(event.total);
+    });
+    try {
+      const dropped = nextEvent(
+        setup.engine,
+        (event): event is Extract<ApiEvent, { type: 'sync-progress' }> =>
+          event.type === 'sync-progress' &&
+          event.phase === 'headers' &&
+          event.done > 0 &&
+          event.done < event.total,
+      ).then(() => {
+        setup.engine.runtime(setup.accountId).dropConnection();
+      });
+      const syncing = setup.engine.syncNow({});
+      await dropped;
+      await syncing;
+      await setup.engine.syncNow({});
+    } finally {
+      off();
+    }
+    const [first, again] = pulled;
+    assert.equal(first, sent.length);
+    assert.ok(
+      again !== undefined && again > 0 && again < sent.length,
+      `the page pulled again asks only for what its stored part lacks: ${pulled.join(', ')}`,
+    );
+    await assertEachStoredOnce(setup, before, sent);
   });
 
   test('a message altered after signing is stored and shown as failed, with the reason', async () => {

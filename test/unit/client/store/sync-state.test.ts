@@ -43,6 +43,40 @@ describe('LIST pages', () => {
     assert.deepEqual(local.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), ['b']);
   });
 
+  test('a page written in parts: the messages ahead of its end leave the cursor, the end stores it', () => {
+    const local = store();
+    local.applyListPage({ accountId: ACCOUNT, mailbox: 'INBOX', cursor: 3, messages: [] });
+    const part = local.applyListPage({
+      accountId: ACCOUNT,
+      mailbox: 'INBOX',
+      messages: [message('a'), message('b')],
+    });
+    assert.deepEqual(part, { inserted: 2, updated: 0, removed: 0 });
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 3, 'a part without a cursor keeps it');
+    // The page listed again (its end never came): what was written is not missing.
+    assert.deepEqual(local.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), ['c']);
+    const end = local.applyListPage({
+      accountId: ACCOUNT,
+      mailbox: 'INBOX',
+      cursor: 9,
+      messages: [message('c')],
+      updates: [{ msgId: 'a', server: server(1, 8), serverFlags: ['seen'] }],
+    });
+    assert.deepEqual(end, { inserted: 1, updated: 1, removed: 0 });
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 9);
+    assert.throws(
+      () =>
+        local.applyListPage({
+          accountId: ACCOUNT,
+          mailbox: 'INBOX',
+          cursor: -1,
+          messages: [message('d')],
+        }),
+      { code: 'LOCAL_STORE_INVALID_INPUT' },
+      'a cursor given is still checked',
+    );
+  });
+
   test('missing msg-ids are asked of one account, in the order given, repeats kept', () => {
     const local = store();
     local.ensureAccount('other@alpha.example');
