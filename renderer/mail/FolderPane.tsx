@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AccountView, ConnectionState, FolderId, FolderView } from '../../src/api/index.ts';
+import type { AccountId, AccountView, FolderId, FolderView } from '../../src/api/index.ts';
 import { describeError } from '../api/client.ts';
 import { useApi, useApiEvents } from '../api/context.tsx';
 import { ErrorAlert } from '../app/ErrorAlert.tsx';
+import { accountStatus, type SyncProgress } from './sync-status.ts';
 import { LIST_FILTER_LABEL, type ListFilter } from './use-message-pages.ts';
 
 interface FolderPaneProps {
@@ -15,14 +16,6 @@ interface FolderPaneProps {
   readonly onFilter: (filter: ListFilter) => void;
 }
 
-const CONNECTION_LABEL: Readonly<Record<ConnectionState, string>> = {
-  offline: 'offline',
-  connecting: 'connecting…',
-  online: 'online',
-  'waiting-to-retry': 'waiting to retry',
-  failed: 'failed',
-};
-
 export function FolderPane({ accounts, current, onPick, filter, onFilter }: FolderPaneProps) {
   const api = useApi();
   const [folders, setFolders] = useState<readonly FolderView[]>([]);
@@ -33,24 +26,28 @@ export function FolderPane({ accounts, current, onPick, filter, onFilter }: Fold
     });
   }, [api]);
   useEffect(refresh, [refresh]);
+  const [progress, setProgress] = useState<ReadonlyMap<AccountId, SyncProgress>>(new Map());
   useApiEvents((event) => {
     if (event.type === 'messages-changed') refresh();
+    if (event.type === 'sync-progress')
+      setProgress((shown) => new Map(shown).set(event.accountId, event));
   });
 
   return (
     <nav className="folders" aria-label="Folders">
       <ul className="accounts" aria-label="Accounts">
-        {accounts.map((account) => (
-          <li
-            key={account.id}
-            title={`${account.address}: ${account.connection.error ?? CONNECTION_LABEL[account.connection.state]}`}
-          >
-            <span className="address">{account.address}</span>
-            <span className={`connection connection-${account.connection.state}`}>
-              {CONNECTION_LABEL[account.connection.state]}
-            </span>
-          </li>
-        ))}
+        {accounts.map((account) => {
+          const status = accountStatus(account.connection.state, progress.get(account.id));
+          return (
+            <li
+              key={account.id}
+              title={`${account.address}: ${account.connection.error ?? status}`}
+            >
+              <span className="address">{account.address}</span>
+              <span className={`connection connection-${account.connection.state}`}>{status}</span>
+            </li>
+          );
+        })}
       </ul>
       <ul>
         {folders.map((folder) => (

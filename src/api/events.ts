@@ -12,6 +12,11 @@ export type ApiEvent =
   | { readonly type: 'status'; readonly status: AppStatus }
   | { readonly type: 'account'; readonly account: AccountView }
   | {
+      /**
+       * Where a sync round is. `headers`: `done` new messages stored of `total` found so
+       * far in this round (`total` grows as the round lists more of the mailbox);
+       * `flags`: local flag changes pushed; `done`: entries listed.
+       */
       readonly type: 'sync-progress';
       readonly accountId: AccountId;
       readonly phase: 'listing' | 'headers' | 'flags' | 'done';

@@ -144,24 +144,47 @@ interface FetchedPage extends ListedPage {
   readonly writer: PageWriter;
 }
 
+/**
+ * A round's `headers` progress: the new messages stored of those found so far. Both
+ * count from the round's start; `found` grows as each page is pulled (the mailbox's
+ * size is not known ahead: LIST comes in pages).
+ */
+class HeadersProgress {
+  private found = 0;
+  private stored = 0;
+
+  constructor(private readonly report: MailboxSyncContext['onProgress']) {}
+
+  foundMore(count: number): void {
+    if (count === 0) return;
+    this.found += count;
+    this.report('headers', this.stored, this.found);
+  }
+
+  storedMore(count: number): void {
+    if (count === 0) return;
+    this.stored += count;
+    this.report('headers', this.stored, this.found);
+  }
+}
+
 /** What a page's end writes besides its last new messages. */
 type PageEnd = Pick<Required<ListPage>, 'cursor' | 'updates' | 'removed'>;
 
 /**
- * Writes a page's `total` new messages as they are decoded, PAGE_PART_MESSAGES at a
- * time, each part a page without a cursor (ListPage.cursor), with a progress event once
- * it is stored; `finish` writes the rest with the page's end. The parts reach the
+ * Writes a page's new messages as they are decoded, PAGE_PART_MESSAGES at a time, each
+ * part a page without a cursor (ListPage.cursor), counted in `progress` once it is
+ * stored; `finish` writes the rest with the page's end. The parts reach the
  * store's thread in order, after the previous page's end, so the stored cursor never
  * passes a message not written yet.
  */
 class PageWriter {
   private pending: MessageInput[] = [];
   private readonly parts: Promise<WriteResult>[] = [];
-  private written = 0;
 
   constructor(
     private readonly context: MailboxSyncContext,
-    private readonly total: number,
+    private readonly progress: HeadersProgress,
   ) {}
 
   readonly add = (message: MessageInput): void => {
@@ -182,15 +205,13 @@ class PageWriter {
   private async write(end?: PageEnd): Promise<WriteResult> {
     const messages = this.pending;
     this.pending = [];
-    const { store, accountId, onProgress } = this.context;
-    const result = await store.applyListPage({
-      accountId,
+    const result = await this.context.store.applyListPage({
+      accountId: this.context.accountId,
       mailbox: SERVER_MAILBOX,
       messages,
       ...end,
     });
-    this.written += messages.length;
-    onProgress('headers', this.written, this.total);
+    this.progress.storedMore(messages.length);
     return result;
   }
 }
@@ -293,13 +314,14 @@ async function pullPage(
   session: ClientSession,
   context: MailboxSyncContext,
   listed: ListedPage,
+  progress: HeadersProgress,
 ): Promise<FetchedPage> {
   const byEnvelope = listed.fresh.filter(listedByEnvelope).map((entry) => entry.msgId);
   const byHeaders = listed.fresh
     .filter((entry) => !listedByEnvelope(entry))
     .map((entry) => entry.msgId);
-  context.onProgress('headers', 0, listed.fresh.length);
-  const writer = new PageWriter(context, listed.fresh.length);
+  progress.foundMore(listed.fresh.length);
+  const writer = new PageWriter(context, progress);
   const decoder = new PageDecoder(listed.fresh, context, writer.add);
   await Promise.all([
     byEnvelope.length === 0
@@ -342,14 +364,19 @@ export async function syncMailbox(
   const totals = { listed: 0, added: 0, updated: 0, removed: 0 };
   context.onProgress('listing', 0, 0);
   const pages = listedPages(session, context, cursor);
+  const progress = new HeadersProgress(context.onProgress);
   const first = await pages.next();
-  let pulled = first.done === true ? undefined : later(pullPage(session, context, first.value));
+  let pulled =
+    first.done === true ? undefined : later(pullPage(session, context, first.value, progress));
   while (pulled !== undefined) {
     // The next page is pulled as soon as this one's parts are in (the server runs few
     // PULLs at once, so pages never pull together), while this one is stored.
     const upcoming = await pages.next();
     const page = await pulled;
-    pulled = upcoming.done === true ? undefined : later(pullPage(session, context, upcoming.value));
+    pulled =
+      upcoming.done === true
+        ? undefined
+        : later(pullPage(session, context, upcoming.value, progress));
     const { listing, fresh } = page;
     totals.listed += listing.entries.length;
     const freshIds = new Set(fresh.map((entry) => entry.msgId));

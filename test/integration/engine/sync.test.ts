@@ -37,6 +37,17 @@ async function allInbox(setup: Pick<RemoteSetup, 'engine'>): Promise<MessageSumm
   }
 }
 
+/** The new messages each sync round found (its last `headers` total), round by round. */
+function roundsFound(engine: RemoteSetup['engine']): { found: number[]; stop: () => void } {
+  const found: number[] = [];
+  const stop = engine.onEvent((event) => {
+    if (event.type !== 'sync-progress') return;
+    if (event.phase === 'listing') found.push(0);
+    else if (event.phase === 'headers') found[found.length - 1] = event.total;
+  });
+  return { found, stop };
+}
+
 /** The inbox holds the `before` messages it had and each of `sent` once. */
 async function assertEachStoredOnce(
   setup: Pick<RemoteSetup, 'engine'>,
@@ -59,7 +70,24 @@ describe('sync with a real mt2d', () => {
 
   test('1,000 messages arrive as verified summaries, bodies not fetched', async () => {
     const sent = await aliceSends(setup, 1000);
-    await setup.engine.syncNow({});
+    const progress: [number, number][] = [];
+    const off = setup.engine.onEvent((event) => {
+      if (event.type === 'sync-progress' && event.phase === 'headers')
+        progress.push([event.done, event.total]);
+    });
+    try {
+      await setup.engine.syncNow({});
+    } finally {
+      off();
+    }
+    // Stored so far of found so far, counted up part by part while the page arrives.
+    assert.deepEqual(progress.at(-1), [1000, 1000]);
+    assert.ok(progress.length > 2, `progress within the page: ${JSON.stringify(progress)}`);
+    assert.ok(progress.every(([done, total]) => done <= total));
+    assert.ok(
+      progress.every(([done], index) => done >= (progress[index - 1]?.[0] ?? 0)),
+      'the count never goes back',
+    );
     const report = setup.engine.runtime(setup.accountId).lastReport;
     assert.equal(report?.added, 1000);
     const inbox = await allInbox(setup);
@@ -245,12 +273,7 @@ describe('sync with a real mt2d', () => {
   test('a connection dropped once part of a page is stored resumes with the rest of the page', async () => {
     const before = (await allInbox(setup)).length;
     const sent = await aliceSends(setup, 1000, { subject: 'Batch three' });
-    // The new messages each page pull asks for, in order.
-    const pulled: number[] = [];
-    const off = setup.engine.onEvent((event) => {
-      if (event.type === 'sync-progress' && event.phase === 'headers' && event.done === 0)
-        pulled.push(event.total);
-    });
+    const rounds = roundsFound(setup.engine);
     try {
       const dropped = nextEvent(
         setup.engine,
@@ -267,13 +290,13 @@ describe('sync with a real mt2d', () => {
       await syncing;
       await setup.engine.syncNow({});
     } finally {
-      off();
+      rounds.stop();
     }
-    const [first, again] = pulled;
+    const [first, again] = rounds.found;
     assert.equal(first, sent.length);
     assert.ok(
       again !== undefined && again > 0 && again < sent.length,
-      `the page pulled again asks only for what its stored part lacks: ${pulled.join(', ')}`,
+      `the round after the drop pulls only what the page's stored part lacks: ${rounds.found.join(', ')}`,
     );
     await assertEachStoredOnce(setup, before, sent);
   });
