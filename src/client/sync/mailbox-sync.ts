@@ -33,7 +33,7 @@ const FLAG_BATCH = 500;
  * store's thread writes while the page is still arriving instead of waiting for all of
  * it (and the last page's write, after everything else, is this big at most).
  */
-export const PAGE_PART_MESSAGES = 250;
+const PAGE_PART_MESSAGES = 250;
 
 export type SyncPhase = 'listing' | 'headers' | 'flags' | 'done';
 
