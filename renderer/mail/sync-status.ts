@@ -12,13 +12,22 @@ const CONNECTION_LABEL: Readonly<Record<ConnectionState, string>> = {
 
 const count = (value: number) => value.toLocaleString('en-US');
 
+/** What a sync round is doing, said while it is under way. */
+const WORKING: Partial<Record<SyncProgress['phase'], string>> = {
+  headers: 'syncing',
+  verifying: 'verifying',
+};
+
 /**
  * What an account's line in the folder pane says: its connection's state, or, while a
- * sync round is storing new messages, how many of those found so far are in.
+ * sync round stores new messages or verifies them, how many of how many are done.
  */
 export function accountStatus(state: ConnectionState, progress: SyncProgress | undefined): string {
-  if (state === 'online' && progress?.phase === 'headers' && progress.done < progress.total) {
-    return `syncing ${count(progress.done)} of ${count(progress.total)}`;
+  const working = progress === undefined ? undefined : WORKING[progress.phase];
+  if (state !== 'online' || working === undefined || progress === undefined) {
+    return CONNECTION_LABEL[state];
   }
-  return CONNECTION_LABEL[state];
+  return progress.done < progress.total
+    ? `${working} ${count(progress.done)} of ${count(progress.total)}`
+    : CONNECTION_LABEL[state];
 }

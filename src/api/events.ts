@@ -15,11 +15,12 @@ export type ApiEvent =
       /**
        * Where a sync round is. `headers`: `done` new messages stored of `total` found so
        * far in this round (`total` grows as the round lists more of the mailbox);
-       * `flags`: local flag changes pushed; `done`: entries listed.
+       * `flags`: local flag changes pushed; `done`: entries listed, the list complete;
+       * `verifying` (after `done`): messages verified of those waiting for it.
        */
       readonly type: 'sync-progress';
       readonly accountId: AccountId;
-      readonly phase: 'listing' | 'headers' | 'flags' | 'done';
+      readonly phase: 'listing' | 'headers' | 'flags' | 'done' | 'verifying';
       readonly done: number;
       readonly total: number;
     }

@@ -269,19 +269,31 @@ export class AccountRuntime {
 
   /**
    * Verifies every message the store holds without a verdict (this round's, and those an
-   * earlier run stopped before), a batch at a time, oldest first. The store is the
-   * queue, so a first sync of any size keeps no decoded message in memory.
+   * earlier run stopped before), a batch at a time, oldest first, with a `verifying`
+   * progress event per batch. The store is the queue, so a first sync of any size keeps
+   * no decoded message in memory.
    */
   private async verifyStored(session: ClientSession): Promise<void> {
+    const { store, emit } = this.context;
+    const accountId = this.id;
     const seen = new Set<string>();
+    // Counted again after each batch: a message opened meanwhile is verified on its own.
+    const progress = async () => {
+      const waiting = await store.unverifiedCount(accountId);
+      const done = seen.size;
+      if (done + waiting > 0)
+        emit({ type: 'sync-progress', accountId, phase: 'verifying', done, total: done + waiting });
+    };
+    await progress();
     while (!this.isStopping()) {
-      const stored = await this.context.store.unverifiedMessages(this.id, VERIFY_BATCH);
+      const stored = await store.unverifiedMessages(accountId, VERIFY_BATCH);
       const fresh = stored.filter((message) => !seen.has(message.msgId));
       // Every message of a batch gets a verdict, so a batch never repeats; this only
       // guards against looping should a verdict not land.
       if (fresh.length === 0) return;
       for (const message of fresh) seen.add(message.msgId);
       await this.verifyBatch(await this.withEnvelopes(session, fresh));
+      await progress();
     }
   }
 

@@ -207,6 +207,10 @@ export class LocalStore implements LocalStoreApi {
     return messages.readMessage(this.db, checkId('accountId', accountId), checkId('msgId', msgId));
   }
 
+  unverifiedCount(accountId: string): number {
+    return messages.countUnverifiedMessages(this.db, checkId('accountId', accountId));
+  }
+
   unverifiedMessages(accountId: string, limit: number): StoredMessage[] {
     return messages.readUnverifiedMessages(
       this.db,

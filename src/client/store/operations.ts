@@ -55,6 +55,8 @@ export interface LocalStoreApi {
    * stopped between storing headers and storing verdicts leaves them so).
    */
   unverifiedMessages(accountId: AccountId, limit: number): StoredMessage[];
+  /** How many messages from the server have no verification stored. */
+  unverifiedCount(accountId: AccountId): number;
   /** Stores the fetched body and the text extracted from it (indexed for search). */
   putBody(accountId: AccountId, msgId: string, body: StoredBody): void;
   /** The stored body, or undefined when it was not fetched. */
@@ -124,6 +126,7 @@ const OPERATION_SET: Readonly<Record<LocalStoreOperation, true>> = {
   missingMessageIds: true,
   message: true,
   unverifiedMessages: true,
+  unverifiedCount: true,
   putBody: true,
   messageBody: true,
   setVerification: true,

@@ -71,9 +71,11 @@ describe('sync with a real mt2d', () => {
   test('1,000 messages arrive as verified summaries, bodies not fetched', async () => {
     const sent = await aliceSends(setup, 1000);
     const progress: [number, number][] = [];
+    const verifying: [number, number][] = [];
     const off = setup.engine.onEvent((event) => {
-      if (event.type === 'sync-progress' && event.phase === 'headers')
-        progress.push([event.done, event.total]);
+      if (event.type !== 'sync-progress') return;
+      if (event.phase === 'headers') progress.push([event.done, event.total]);
+      if (event.phase === 'verifying') verifying.push([event.done, event.total]);
     });
     try {
       await setup.engine.syncNow({});
@@ -88,6 +90,10 @@ describe('sync with a real mt2d', () => {
       progress.every(([done], index) => done >= (progress[index - 1]?.[0] ?? 0)),
       'the count never goes back',
     );
+    // Then the verification, batch by batch, from none to all of them.
+    assert.deepEqual(verifying[0], [0, 1000]);
+    assert.deepEqual(verifying.at(-1), [1000, 1000]);
+    assert.ok(verifying.length > 2, `a step per batch: ${JSON.stringify(verifying)}`);
     const report = setup.engine.runtime(setup.accountId).lastReport;
     assert.equal(report?.added, 1000);
     const inbox = await allInbox(setup);

@@ -18,6 +18,15 @@ test('an online account storing new messages says how many of those found are in
   assert.equal(accountStatus('online', progress('headers', 0, 250)), 'syncing 0 of 250');
 });
 
+test('an online account verifying what it synced says how many of those waiting are done', () => {
+  assert.equal(
+    accountStatus('online', progress('verifying', 500, 10000)),
+    'verifying 500 of 10,000',
+  );
+  assert.equal(accountStatus('online', progress('verifying', 10000, 10000)), 'online');
+  assert.equal(accountStatus('online', progress('flags', 1, 3)), 'online');
+});
+
 test('otherwise the line shows the connection: all stored, another phase, or not online', () => {
   assert.equal(accountStatus('online', progress('headers', 10000, 10000)), 'online');
   assert.equal(accountStatus('online', progress('done', 10000, 10000)), 'online');

@@ -337,15 +337,25 @@ export function readMessage(
 }
 
 /**
- * Walks the partial index message_parts_unverified; CROSS JOIN keeps the parts the outer
- * loop (SQLite never reorders it), else the planner walks every message of the account
- * (query-plans.test.ts checks the plan).
+ * The account's server messages without a verdict, through the partial index
+ * message_parts_unverified; CROSS JOIN keeps the parts the outer loop (SQLite never
+ * reorders it), else the planner walks every message of the account (query-plans.test.ts
+ * checks the plans).
  */
+const UNVERIFIED_FROM = `FROM message_parts p CROSS JOIN messages m ON m.id = p.message_id
+  WHERE p.verification IS NULL AND m.account_id = ? AND m.mailbox IS NOT NULL`;
+
 export const UNVERIFIED_SQL = `SELECT ${SUMMARY_COLUMNS}, m.server_flags, p.envelope_xml,
     p.headers_xml, p.verification
-  FROM message_parts p CROSS JOIN messages m ON m.id = p.message_id
-  WHERE p.verification IS NULL AND m.account_id = ? AND m.mailbox IS NOT NULL
+  ${UNVERIFIED_FROM}
   ORDER BY p.message_id LIMIT ?`;
+
+export const UNVERIFIED_COUNT_SQL = `SELECT count(*) ${UNVERIFIED_FROM}`;
+
+/** How many messages from the server wait for their verification. */
+export function countUnverifiedMessages(db: StoreDb, accountId: string): number {
+  return db.statement(UNVERIFIED_COUNT_SQL).pluck().get(accountId) as number;
+}
 
 /** Messages from the server whose verification was never stored, oldest (by date) first. */
 export function readUnverifiedMessages(

@@ -369,7 +369,7 @@ describe('verification batches', () => {
     }, 'LOCAL_STORE_INVALID_INPUT');
   });
 
-  test('unverified server messages are found in date order; local copies are not', () => {
+  test('unverified server messages are found in date order and counted; local copies are not', () => {
     const store = storeWithAccount();
     const { verificationJson: _verified, ...unverified } = message('u1');
     const { server: _server, ...localOnly } = { ...unverified, msgId: 'local' };
@@ -382,6 +382,7 @@ describe('verification batches', () => {
       store.unverifiedMessages(ACCOUNT, 1).map((stored) => stored.msgId),
       ['u1'],
     );
+    assert.equal(store.unverifiedCount(ACCOUNT), 2);
     store.storeVerifications({
       accountId: ACCOUNT,
       verifications: [{ msgId: 'u1', verificationJson: '{}' }],
@@ -390,6 +391,9 @@ describe('verification batches', () => {
       store.unverifiedMessages(ACCOUNT, 10).map((stored) => stored.msgId),
       ['u2'],
     );
+    assert.equal(store.unverifiedCount(ACCOUNT), 1);
+    assert.equal(store.unverifiedCount('nobody@b.example'), 0);
     assertCode(() => store.unverifiedMessages(ACCOUNT, 0), 'LOCAL_STORE_INVALID_INPUT');
+    assertCode(() => store.unverifiedCount(''), 'LOCAL_STORE_INVALID_INPUT');
   });
 });

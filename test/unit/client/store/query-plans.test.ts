@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listSql, searchSql } from '../../../../src/client/store/queries/listing.ts';
-import { STORED_IDS_SQL, UNVERIFIED_SQL } from '../../../../src/client/store/queries/messages.ts';
+import {
+  STORED_IDS_SQL,
+  UNVERIFIED_COUNT_SQL,
+  UNVERIFIED_SQL,
+} from '../../../../src/client/store/queries/messages.ts';
 import { BY_MSG_ID, byMsgId } from '../../../../src/client/store/msg-key.ts';
 import { openTempStore } from './fixtures/temp-store.ts';
 
@@ -57,6 +61,15 @@ describe('query plans', () => {
     );
     assert.match(detail, /SEARCH m USING INTEGER PRIMARY KEY/);
     assert.doesNotMatch(detail, /TEMP B-TREE/);
+  });
+
+  test('the messages waiting for verification are counted through their partial index', () => {
+    const detail = plan(UNVERIFIED_COUNT_SQL, 'a');
+    assert.match(
+      detail.split('\n')[0] ?? '',
+      /SCAN p USING (COVERING )?INDEX message_parts_unverified/,
+    );
+    assert.match(detail, /SEARCH m USING INTEGER PRIMARY KEY/);
   });
 
   for (const withFolder of [false, true]) {
