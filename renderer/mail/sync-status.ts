@@ -23,11 +23,10 @@ const WORKING: Partial<Record<SyncProgress['phase'], string>> = {
  * sync round stores new messages or verifies them, how many of how many are done.
  */
 export function accountStatus(state: ConnectionState, progress: SyncProgress | undefined): string {
-  const working = progress === undefined ? undefined : WORKING[progress.phase];
-  if (state !== 'online' || working === undefined || progress === undefined) {
-    return CONNECTION_LABEL[state];
+  if (state === 'online' && progress !== undefined && progress.done < progress.total) {
+    const working = WORKING[progress.phase];
+    if (working !== undefined)
+      return `${working} ${count(progress.done)} of ${count(progress.total)}`;
   }
-  return progress.done < progress.total
-    ? `${working} ${count(progress.done)} of ${count(progress.total)}`
-    : CONNECTION_LABEL[state];
+  return CONNECTION_LABEL[state];
 }

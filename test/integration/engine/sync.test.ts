@@ -48,6 +48,29 @@ function roundsFound(engine: RemoteSetup['engine']): { found: number[]; stop: ()
   return { found, stop };
 }
 
+type SyncProgress = Extract<ApiEvent, { type: 'sync-progress' }>;
+
+/**
+ * Syncs, dropping the connection at the first `headers` progress that `when` accepts,
+ * then syncs again.
+ */
+async function syncDroppingAt(
+  setup: RemoteSetup,
+  when: (progress: SyncProgress) => boolean,
+): Promise<void> {
+  const dropped = nextEvent(
+    setup.engine,
+    (event): event is SyncProgress =>
+      event.type === 'sync-progress' && event.phase === 'headers' && when(event),
+  ).then(() => {
+    setup.engine.runtime(setup.accountId).dropConnection();
+  });
+  const syncing = setup.engine.syncNow({});
+  await dropped;
+  await syncing;
+  await setup.engine.syncNow({});
+}
+
 /** The inbox holds the `before` messages it had and each of `sent` once. */
 async function assertEachStoredOnce(
   setup: Pick<RemoteSetup, 'engine'>,
@@ -262,17 +285,7 @@ describe('sync with a real mt2d', () => {
   test('a connection dropped mid-sync resumes without losing or duplicating anything', async () => {
     const before = (await allInbox(setup)).length;
     const sent = await aliceSends(setup, 600, { subject: 'Batch two' });
-    const dropped = nextEvent(
-      setup.engine,
-      (event): event is Extract<ApiEvent, { type: 'sync-progress' }> =>
-        event.type === 'sync-progress' && event.phase === 'headers' && event.total > 0,
-    ).then(() => {
-      setup.engine.runtime(setup.accountId).dropConnection();
-    });
-    const syncing = setup.engine.syncNow({});
-    await dropped;
-    await syncing;
-    await setup.engine.syncNow({});
+    await syncDroppingAt(setup, (progress) => progress.total > 0);
     await assertEachStoredOnce(setup, before, sent);
   });
 
@@ -281,20 +294,10 @@ describe('sync with a real mt2d', () => {
     const sent = await aliceSends(setup, 1000, { subject: 'Batch three' });
     const rounds = roundsFound(setup.engine);
     try {
-      const dropped = nextEvent(
-        setup.engine,
-        (event): event is Extract<ApiEvent, { type: 'sync-progress' }> =>
-          event.type === 'sync-progress' &&
-          event.phase === 'headers' &&
-          event.done > 0 &&
-          event.done < event.total,
-      ).then(() => {
-        setup.engine.runtime(setup.accountId).dropConnection();
-      });
-      const syncing = setup.engine.syncNow({});
-      await dropped;
-      await syncing;
-      await setup.engine.syncNow({});
+      await syncDroppingAt(
+        setup,
+        (progress) => progress.done > 0 && progress.done < progress.total,
+      );
     } finally {
       rounds.stop();
     }
@@ -405,8 +408,7 @@ describe('sync with a real mt2d', () => {
       const engine = await setup.reopen();
       const headersStored = nextEvent(
         engine,
-        (event): event is Extract<ApiEvent, { type: 'sync-progress' }> =>
-          event.type === 'sync-progress' && event.phase === 'done',
+        (event): event is SyncProgress => event.type === 'sync-progress' && event.phase === 'done',
         60_000,
       );
       await engine.unlock({ passphrase: PASSPHRASE });
