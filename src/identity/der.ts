@@ -49,50 +49,93 @@ function malformed(why: string): IdentityError {
 /** Reads exactly one element filling all of `bytes`; throws IDENTITY_MALFORMED_INPUT. */
 export function readDer(bytes: Uint8Array): DerNode {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [node, end] = readElement(buffer, 0, 0);
-  if (end !== buffer.length) throw malformed(`${buffer.length - end} bytes after the element`);
+  const node = readElement(buffer, 0, buffer.length, 0);
+  if (node.end !== buffer.length)
+    throw malformed(`${buffer.length - node.end} bytes after the element`);
   return node;
 }
 
-function readElement(buffer: Buffer, start: number, depth: number): [DerNode, number] {
+/** Shared by every primitive element. */
+const NO_CHILDREN: readonly DerNode[] = Object.freeze([]);
+
+/**
+ * An element read from `buffer`. Its content and raw bytes become Buffer views only
+ * when asked for: a CMS signature with its certificates is hundreds of elements, most
+ * of them never looked at, and two views each were most of verifying a message.
+ */
+class DerElement implements DerNode {
+  #content: Buffer | undefined;
+  #raw: Buffer | undefined;
+
+  constructor(
+    readonly tagClass: TagClass,
+    readonly constructed: boolean,
+    readonly tagNumber: number,
+    readonly children: readonly DerNode[],
+    private readonly buffer: Buffer,
+    private readonly start: number,
+    private readonly contentStart: number,
+    private readonly contentEnd: number,
+    /** Where the next element starts: past the end-of-contents mark of an indefinite one. */
+    readonly end: number,
+  ) {}
+
+  get content(): Buffer {
+    return (this.#content ??= this.buffer.subarray(this.contentStart, this.contentEnd));
+  }
+
+  get raw(): Buffer {
+    return (this.#raw ??= this.buffer.subarray(this.start, this.end));
+  }
+}
+
+/** The octet at `at`, undefined at or past `limit`. */
+function octetAt(buffer: Buffer, at: number, limit: number): number | undefined {
+  return at < limit ? buffer[at] : undefined;
+}
+
+/** Reads the element at `start`, which must end by `limit` (its parent's end). */
+function readElement(buffer: Buffer, start: number, limit: number, depth: number): DerElement {
   if (depth > MAX_DEPTH) throw malformed('nested too deeply');
-  const identifier = buffer[start];
+  const identifier = octetAt(buffer, start, limit);
   if (identifier === undefined) throw malformed('truncated identifier');
   let tagNumber = identifier & 0x1f;
   let offset = start + 1;
   if (tagNumber === 0x1f) {
     tagNumber = 0;
     for (;;) {
-      const octet = buffer[offset++];
-      if (octet === undefined || tagNumber > 0xffffff) throw malformed('bad tag number');
-      tagNumber = tagNumber * 128 + (octet & 0x7f);
-      if ((octet & 0x80) === 0) break;
+      const next = octetAt(buffer, offset++, limit);
+      if (next === undefined || tagNumber > 0xffffff) throw malformed('bad tag number');
+      tagNumber = tagNumber * 128 + (next & 0x7f);
+      if ((next & 0x80) === 0) break;
     }
   }
   const constructed = (identifier & 0x20) !== 0;
   const tagClass = CLASSES[identifier >> 6] ?? 'universal';
-  const lengthOctet = buffer[offset++];
+  const lengthOctet = octetAt(buffer, offset++, limit);
   if (lengthOctet === undefined) throw malformed('truncated length');
-  const children: DerNode[] = [];
   if (lengthOctet === 0x80) {
     if (!constructed) throw malformed('indefinite length on a primitive element');
+    const children: DerNode[] = [];
     const contentStart = offset;
     for (;;) {
-      if (buffer[offset] === 0 && buffer[offset + 1] === 0) break;
-      if (offset >= buffer.length) throw malformed('missing end-of-contents');
-      const [child, next] = readElement(buffer, offset, depth + 1);
+      if (octetAt(buffer, offset, limit) === 0 && octetAt(buffer, offset + 1, limit) === 0) break;
+      if (offset >= limit) throw malformed('missing end-of-contents');
+      const child = readElement(buffer, offset, limit, depth + 1);
       children.push(child);
-      offset = next;
+      offset = child.end;
     }
-    const node = {
+    return new DerElement(
       tagClass,
       constructed,
       tagNumber,
-      content: buffer.subarray(contentStart, offset),
-      raw: buffer.subarray(start, offset + 2),
       children,
-    };
-    return [node, offset + 2];
+      buffer,
+      start,
+      contentStart,
+      offset,
+      offset + 2,
+    );
   }
   let length = lengthOctet;
   if (lengthOctet & 0x80) {
@@ -100,26 +143,34 @@ function readElement(buffer: Buffer, start: number, depth: number): [DerNode, nu
     if (count > 4) throw malformed('length too large');
     length = 0;
     for (let i = 0; i < count; i++) {
-      const octet = buffer[offset++];
-      if (octet === undefined) throw malformed('truncated length');
-      length = length * 256 + octet;
+      const next = octetAt(buffer, offset++, limit);
+      if (next === undefined) throw malformed('truncated length');
+      length = length * 256 + next;
     }
   }
   const end = offset + length;
-  if (end > buffer.length) throw malformed('element runs past the end of the input');
-  const content = buffer.subarray(offset, end);
+  if (end > limit) throw malformed('element runs past the end of the input');
+  let children = NO_CHILDREN;
   if (constructed) {
-    let childOffset = offset;
-    while (childOffset < end) {
-      const [child, next] = readElement(buffer.subarray(0, end), childOffset, depth + 1);
-      children.push(child);
-      childOffset = next;
+    const read: DerNode[] = [];
+    for (let childOffset = offset; childOffset < end;) {
+      const child = readElement(buffer, childOffset, end, depth + 1);
+      read.push(child);
+      childOffset = child.end;
     }
+    children = read;
   }
-  return [
-    { tagClass, constructed, tagNumber, content, raw: buffer.subarray(start, end), children },
+  return new DerElement(
+    tagClass,
+    constructed,
+    tagNumber,
+    children,
+    buffer,
+    start,
+    offset,
     end,
-  ];
+    end,
+  );
 }
 
 /** True when `node` is the universal element with tag `tagNumber`. */

@@ -63,6 +63,34 @@ describe('DER reader and writer', () => {
     assert.equal(node.raw.length, ber.length);
   });
 
+  test("each element's content and raw bytes are its own, nested or not", () => {
+    // SEQUENCE { INTEGER 5, SEQUENCE { OCTET STRING "hi" } }
+    const der = Buffer.from([0x30, 0x09, 0x02, 0x01, 0x05, 0x30, 0x04, 0x04, 0x02, 0x68, 0x69]);
+    const node = readDer(der);
+    const [number, inner] = node.children;
+    assert.deepEqual([...(number?.raw ?? [])], [0x02, 0x01, 0x05]);
+    assert.deepEqual([...(number?.content ?? [])], [0x05]);
+    assert.deepEqual([...(inner?.raw ?? [])], [0x30, 0x04, 0x04, 0x02, 0x68, 0x69]);
+    const text = inner?.children[0];
+    assert.ok(text !== undefined);
+    assert.equal(text.content.toString(), 'hi');
+    assert.equal(text.children.length, 0);
+    assert.equal(node.content.length, 9);
+  });
+
+  test('an element cannot reach past the end of the one it is in', () => {
+    for (const [hex, reason] of [
+      // An INTEGER of 3 octets in a SEQUENCE of 3 octets, the input going on.
+      ['30030203010203', /runs past the end/],
+      // The INTEGER's length octet lies after its SEQUENCE's end.
+      ['3001020101', /truncated length/],
+      // An indefinite SEQUENCE whose end-of-contents lies after its parent's end.
+      ['300430800200' + '0000', /missing end-of-contents/],
+    ] as const) {
+      assert.throws(() => readDer(Buffer.from(hex, 'hex')), reason, hex);
+    }
+  });
+
   test('a long-form length is read', () => {
     const big = octetString(Buffer.alloc(70_000, 7));
     assert.deepEqual([...big.subarray(0, 5)], [0x04, 0x83, 0x01, 0x11, 0x70]);
