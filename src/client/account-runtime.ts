@@ -270,31 +270,54 @@ export class AccountRuntime {
   /**
    * Verifies every message the store holds without a verdict (this round's, and those an
    * earlier run stopped before), a batch at a time, oldest first, with a `verifying`
-   * progress event per batch. The store is the queue, so a first sync of any size keeps
-   * no decoded message in memory.
+   * progress event per batch. The next batch's envelopes are pulled while this one is
+   * verified, so the server sends while the engine checks signatures. The store is the
+   * queue, so a first sync of any size keeps at most two batches in memory.
    */
   private async verifyStored(session: ClientSession): Promise<void> {
     const { store, emit } = this.context;
     const accountId = this.id;
     const seen = new Set<string>();
+    let verified = 0;
     // Counted again after each batch: a message opened meanwhile is verified on its own.
     const progress = async () => {
       const waiting = await store.unverifiedCount(accountId);
-      const done = seen.size;
-      if (done + waiting > 0)
-        emit({ type: 'sync-progress', accountId, phase: 'verifying', done, total: done + waiting });
+      if (verified + waiting > 0) {
+        emit({
+          type: 'sync-progress',
+          accountId,
+          phase: 'verifying',
+          done: verified,
+          total: verified + waiting,
+        });
+      }
     };
     await progress();
-    while (!this.isStopping()) {
-      const stored = await store.unverifiedMessages(accountId, VERIFY_BATCH);
-      const fresh = stored.filter((message) => !seen.has(message.msgId));
-      // Every message of a batch gets a verdict, so a batch never repeats; this only
-      // guards against looping should a verdict not land.
-      if (fresh.length === 0) return;
-      for (const message of fresh) seen.add(message.msgId);
-      await this.verifyBatch(await this.withEnvelopes(session, fresh));
+    let upcoming: Promise<Arrival[]> | undefined = this.nextToVerify(session, seen);
+    while (upcoming !== undefined) {
+      const batch: Arrival[] = await upcoming;
+      if (batch.length === 0) return;
+      upcoming = this.isStopping() ? undefined : this.nextToVerify(session, seen);
+      // Awaited next round; a failure of this batch must not leave it unhandled meanwhile.
+      upcoming?.catch(() => undefined);
+      await this.verifyBatch(batch);
+      verified += batch.length;
       await progress();
     }
+  }
+
+  /**
+   * The next batch of stored messages without a verdict and not `seen` yet, with their
+   * envelopes; empty when none is left. It asks the store for two batches: the one being
+   * verified has no verdicts stored yet, and is skipped as seen.
+   */
+  private async nextToVerify(session: ClientSession, seen: Set<string>): Promise<Arrival[]> {
+    const stored = await this.context.store.unverifiedMessages(this.id, VERIFY_BATCH * 2);
+    // Every message of a batch gets a verdict, so a batch never repeats; `seen` only
+    // guards against looping should a verdict not land.
+    const fresh = stored.filter((message) => !seen.has(message.msgId)).slice(0, VERIFY_BATCH);
+    for (const message of fresh) seen.add(message.msgId);
+    return fresh.length === 0 ? [] : await this.withEnvelopes(session, fresh);
   }
 
   /**
