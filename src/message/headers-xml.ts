@@ -27,9 +27,9 @@ import {
 import { element, indented } from './xml-write.internal.ts';
 
 /** An address as a headers object holds it: non-empty, one line, no angle brackets. */
-const MAILBOX_ADDRESS = /^[^\r\n<>]+$/u;
+export const MAILBOX_ADDRESS = /^[^\r\n<>]+$/u;
 /** A message id without its angle brackets. */
-const MESSAGE_ID = /^[^\s<>]+$/u;
+export const MESSAGE_ID = /^[^\s<>]+$/u;
 /** A legacy field name: RFC822. and an RFC 5322 field name (printable ASCII but ':'). */
 const LEGACY_NAME = /^RFC822\.[\x21-\x39\x3B-\x7E]+$/;
 

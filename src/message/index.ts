@@ -36,6 +36,7 @@ export {
 } from './headers.ts';
 export { appendTraceEntryXml, decodeEnvelope, encodeEnvelope } from './envelope-xml.ts';
 export { decodeHeaders, encodeHeaders } from './headers-xml.ts';
+export { previewHeaders } from './headers-preview.ts';
 export { mt2ToRfc5322, rfc5322ToMt2, type Mt2Message, type SmtpEnvelope } from './legacy.ts';
 export {
   bodyText,

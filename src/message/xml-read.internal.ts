@@ -153,11 +153,17 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+
  * a fault.
  */
 export function readDateTime(reader: ElementReader, value: string, within = ''): Date {
-  const date = new Date(value);
-  if (!ISO_DATE_TIME.test(value) || Number.isNaN(date.getTime())) {
+  const date = parseDateTime(value);
+  if (date === undefined) {
     reader.fail(`'${value}' is not an RFC 3339 date-time`, `${reader.path}${within}`);
   }
   return date;
+}
+
+/** An RFC 3339 date-time to a Date; undefined when it is not one. */
+export function parseDateTime(value: string): Date | undefined {
+  const date = new Date(value);
+  return ISO_DATE_TIME.test(value) && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 /** A Date to RFC 3339 in UTC; XML_UNENCODABLE for an invalid Date. */

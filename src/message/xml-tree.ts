@@ -36,6 +36,26 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 type OrderedNode = Record<string, unknown>;
 
 /**
+ * The text of an MT2 XML document: its size checked against the limits, then decoded as
+ * UTF-8 (strictly; a byte order mark is dropped). Throws {@link MessageError}.
+ */
+export function documentText(input: Uint8Array | string, limits: XmlLimits): string {
+  const byteLength = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+  if (byteLength > limits.maxBytes) {
+    throw new MessageError(
+      'XML_TOO_LARGE',
+      `document of ${byteLength} bytes exceeds ${limits.maxBytes}`,
+    );
+  }
+  if (typeof input === 'string') return input;
+  try {
+    return utf8.decode(input);
+  } catch {
+    throw new MessageError('XML_INVALID_UTF8', 'document is not valid UTF-8');
+  }
+}
+
+/**
  * Parses an MT2 XML document safely: size and UTF-8 first, then one pass that checks
  * well-formedness, DTDs, entities, depth, element count and attribute length (see
  * limits.ts) as it builds the tree. Returns the root element; throws
@@ -45,23 +65,7 @@ export function parseXmlDocument(
   input: Uint8Array | string,
   limits: XmlLimits = DEFAULT_XML_LIMITS,
 ): XmlElement {
-  const byteLength = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
-  if (byteLength > limits.maxBytes) {
-    throw new MessageError(
-      'XML_TOO_LARGE',
-      `document of ${byteLength} bytes exceeds ${limits.maxBytes}`,
-    );
-  }
-  let text: string;
-  if (typeof input === 'string') {
-    text = input;
-  } else {
-    try {
-      text = utf8.decode(input);
-    } catch {
-      throw new MessageError('XML_INVALID_UTF8', 'document is not valid UTF-8');
-    }
-  }
+  const text = documentText(input, limits);
   const root = parseXml(text, limits);
   const declared = DECLARED_ENCODING.exec(text)?.[1];
   if (declared !== undefined && !/^utf-?8$/i.test(declared)) {

@@ -2,8 +2,10 @@ import { decryptPart, encryptedPartsOf, type CmsReaders } from '../../identity/i
 import {
   decodeEnvelope,
   decodeHeaders,
+  previewHeaders,
   summarizeHeaders,
   type AddressEntry,
+  type HeaderSummary,
   type Mt2Envelope,
   type Mt2Headers,
 } from '../../message/index.ts';
@@ -128,10 +130,9 @@ function envelopeDisplay(envelope: Mt2Envelope): EnvelopeDisplay {
 
 function display(
   envelope: EnvelopeDisplay,
-  headers: Mt2Headers | undefined,
+  summary: HeaderSummary | undefined,
   arrival: Date,
 ): DisplayFields {
-  const summary = headers === undefined ? undefined : summarizeHeaders(headers);
   const from = summary?.from[0];
   return {
     fromName: clip(from?.name ?? ''),
@@ -223,12 +224,34 @@ export function incomingMessage(
     input: messageInput(
       pulled,
       pulled.headers,
-      display(envelopeDisplay(envelope), headers, arrival),
+      display(
+        envelopeDisplay(envelope),
+        headers === undefined ? undefined : summarizeHeaders(headers),
+        arrival,
+      ),
     ),
     envelope,
     headers,
     ...(problem === undefined ? {} : { problem }),
   };
+}
+
+/**
+ * What the list shows of headers pulled without their envelope: read in one pass when
+ * they are of the plain form (previewHeaders, the same summary at a fraction of the
+ * cost), decoded in full otherwise; undefined when they cannot be read (shown without
+ * what they would say; the verification tells why).
+ */
+function headersSummary(octets: Uint8Array, reader: CmsReaders): HeaderSummary | undefined {
+  if (!headersLookEncrypted(octets)) {
+    const preview = previewHeaders(octets);
+    if (preview !== undefined) return preview;
+  }
+  try {
+    return summarizeHeaders(readHeaders(undefined, octets, reader));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -244,17 +267,12 @@ export function headersFirstMessage(
 ): MessageInput {
   if (pulled.envelope !== undefined || pulled.headers === undefined)
     return incomingMessage(pulled, reader, arrival).input;
-  let headers: Mt2Headers | undefined;
-  try {
-    headers = readHeaders(undefined, pulled.headers, reader);
-  } catch {
-    // Shown without what the headers would say; the verification tells why.
-  }
+  const summary = headersSummary(pulled.headers, reader);
   const notYet: EnvelopeDisplay = {
     sender: '',
     recipients: [],
     signed: false,
     encrypted: headersLookEncrypted(pulled.headers),
   };
-  return messageInput(pulled, pulled.headers, display(notYet, headers, arrival));
+  return messageInput(pulled, pulled.headers, display(notYet, summary, arrival));
 }

@@ -187,3 +187,38 @@ export const envelope: fc.Arbitrary<Mt2Envelope> = fc
     { requiredKeys: ['messageId', 'sender', 'recipients', 'control', 'trace', 'extensions'] },
   )
   .map((value) => value as Mt2Envelope);
+
+/** Text the encoder writes as it is (nothing it escapes), in an attribute or an element. */
+const plainText = xmlText.map((text) => text.replace(/[&<>"'\r\n\t]/g, ''));
+const plainMailbox: fc.Arbitrary<Mailbox> = fc
+  .record({ name: plainText, address }, { requiredKeys: ['address'] })
+  .map((record) => record as Mailbox);
+
+/**
+ * Headers of the plain form previewHeaders reads: the common fields, no raw octets,
+ * groups, extensions or escaped characters.
+ */
+export const plainHeaders: fc.Arbitrary<Mt2Headers> = fc.record({
+  fields: fc.array(
+    fc.oneof(
+      fc.record({
+        kind: fc.constant('from' as const),
+        mailboxes: fc.array(plainMailbox, { minLength: 1, maxLength: 3 }),
+      }),
+      fc.record({ kind: fc.constant('sender' as const), mailbox: plainMailbox }),
+      fc.record({
+        kind: fc.constantFrom('replyTo' as const, 'to' as const, 'cc' as const, 'bcc' as const),
+        addresses: fc.array(plainMailbox, { maxLength: 4 }),
+      }),
+      fc.record({ kind: fc.constant('subject' as const), text: plainText }),
+      fc.record({ kind: fc.constant('date' as const), date }),
+      fc.record({ kind: fc.constant('messageId' as const), id: messageId }),
+      fc.record({
+        kind: fc.constantFrom('inReplyTo' as const, 'references' as const),
+        ids: fc.array(messageId, { maxLength: 4 }),
+      }),
+    ),
+    { maxLength: 9 },
+  ),
+  extensions: fc.constant([]),
+});

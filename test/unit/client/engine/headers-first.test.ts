@@ -9,7 +9,7 @@ import {
   incomingMessage,
   type PulledMessage,
 } from '../../../../src/client/sync/incoming-message.ts';
-import { encodeEnvelope } from '../../../../src/message/index.ts';
+import { encodeEnvelope, encodeHeaders, previewHeaders } from '../../../../src/message/index.ts';
 import { draft, enginePki } from './fixtures.ts';
 
 async function pulledOf(encrypt: boolean) {
@@ -51,6 +51,44 @@ describe('headersFirstMessage', () => {
       assert.equal(awaitsEnvelope(whole.input), false);
     });
   }
+
+  test('plain headers (read in one pass) and others (decoded in full) show what the whole message shows', async () => {
+    const { pki, composed, pulled } = await pulledOf(false);
+    const from = {
+      kind: 'from',
+      mailboxes: [{ name: 'Alice', address: 'alice@alpha.test' }],
+    } as const;
+    const date = { kind: 'date', date: new Date('2026-12-01T08:00:00Z') } as const;
+    const plain = encodeHeaders({
+      fields: [
+        from,
+        { kind: 'to', addresses: [{ address: 'bob@alpha.test' }] },
+        { kind: 'subject', text: 'Plain' },
+        date,
+      ],
+      extensions: [],
+    });
+    const other = encodeHeaders({
+      fields: [
+        from,
+        { kind: 'cc', addresses: [{ group: 'Team', members: [{ address: 'carol@beta.test' }] }] },
+        { kind: 'subject', text: 'Q&A <today>' },
+        date,
+      ],
+      extensions: [],
+    });
+    assert.ok(previewHeaders(plain) !== undefined && previewHeaders(other) === undefined);
+    for (const headers of [plain, other]) {
+      const early = headersFirstMessage({ ...pulled, headers }, [pki.bob]).display;
+      const whole = incomingMessage(
+        { ...pulled, headers, envelope: encodeEnvelope(composed.envelope) },
+        [pki.bob],
+      ).input.display;
+      for (const key of ['fromName', 'fromAddress', 'to', 'cc', 'subject', 'date'] as const) {
+        assert.deepEqual(early[key], whole[key], key);
+      }
+    }
+  });
 
   test('headers that cannot be read (not XML, not for this key) lose nothing: the message is stored to be verified', async () => {
     const { pki, pulled } = await pulledOf(true);
