@@ -15,9 +15,9 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const ROOT_START = `<headers xmlns="${MT2_MESSAGE_NAMESPACE}"`;
 const ROOT_END = '</headers>';
 
-/** Fields whose content is mailboxes (the first ones hold exactly or at least one). */
+/** Fields whose content is mailboxes (a sender exactly one, a from at least one). */
 const MAILBOX_FIELDS = new Set(['from', 'sender', 'to', 'cc', 'bcc', 'replyTo']);
-/** Fields whose content is one message id, or a list of them. */
+/** Fields whose content is a list of message ids. */
 const ID_LIST_FIELDS = new Set(['inReplyTo', 'references']);
 
 /** Thrown inside the reader when the document is not of the form it reads. */
