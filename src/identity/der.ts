@@ -229,34 +229,61 @@ export function readIntegerHex(node: DerNode | undefined): string {
 
 // ---- writing (DER) ----
 
-function encodeLength(length: number): Buffer {
-  if (length < 0x80) return Buffer.from([length]);
-  const octets: number[] = [];
-  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest & 0xff);
-  return Buffer.from([0x80 | octets.length, ...octets]);
+/** Octets a definite length takes after the first length octet (0: the short form). */
+function longLengthOctets(length: number): number {
+  if (length < 0x80) return 0;
+  let count = 0;
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) count++;
+  return count;
+}
+
+/**
+ * One element from an identifier octet and the pieces of its content, written into a
+ * single buffer (a statement is checked by encoding it again, once per signature
+ * verified: an allocation per header octet and per piece cost more than the rest).
+ */
+function element(identifier: number, pieces: readonly Uint8Array[]): Buffer {
+  let length = 0;
+  for (const piece of pieces) length += piece.byteLength;
+  const extra = longLengthOctets(length);
+  const out = Buffer.allocUnsafe(2 + extra + length);
+  out[0] = identifier;
+  if (extra === 0) out[1] = length;
+  else {
+    out[1] = 0x80 | extra;
+    for (let at = extra, rest = length; at > 0; at--, rest = Math.floor(rest / 256)) {
+      out[1 + at] = rest & 0xff;
+    }
+  }
+  let offset = 2 + extra;
+  for (const piece of pieces) {
+    out.set(piece, offset);
+    offset += piece.byteLength;
+  }
+  return out;
 }
 
 /** One element from an identifier octet and its content. */
 export function tlv(identifier: number, content: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from([identifier]), encodeLength(content.byteLength), content]);
+  return element(identifier, [content]);
 }
 
 /** SEQUENCE of already-encoded elements. */
 export function sequence(...elements: readonly Uint8Array[]): Buffer {
-  return tlv(0x30, Buffer.concat(elements));
+  return element(0x30, elements);
 }
 
 /** SET OF already-encoded elements, sorted as DER requires. */
 export function setOf(...elements: readonly Uint8Array[]): Buffer {
   const sorted = elements
-    .map((element) => Buffer.from(element))
+    .map((encoded) => Buffer.from(encoded))
     .sort((a, b) => Buffer.compare(a, b));
-  return tlv(0x31, Buffer.concat(sorted));
+  return element(0x31, sorted);
 }
 
 /** Constructed context-specific [tagNumber] around already-encoded elements. */
 export function contextConstructed(tagNumber: number, ...elements: readonly Uint8Array[]): Buffer {
-  return tlv(0xa0 | tagNumber, Buffer.concat(elements));
+  return element(0xa0 | tagNumber, elements);
 }
 
 /** Primitive context-specific [tagNumber] with raw content (IMPLICIT tagging). */

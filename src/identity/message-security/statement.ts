@@ -54,14 +54,16 @@ export function sha256(octets: Uint8Array): Buffer {
 
 const utf8 = (text: string) => tlv(UTF8_STRING, Buffer.from(text, 'utf8'));
 const boolean = (value: boolean) => tlv(BOOLEAN, Buffer.from([value ? 0xff : 0x00]));
-const sha256Algorithm = () => sequence(oid(OID_SHA256), nullElement());
+// The same in every statement: encoded once (each verified signature encodes one again).
+const VERSION = integer(STATEMENT_VERSION);
+const SHA256_ALGORITHM = sequence(oid(OID_SHA256), nullElement());
 
 /** DER of a message statement (see docs/message-security.md for the ASN.1). */
 export function encodeMessageStatement(statement: MessageStatement): Buffer {
   return sequence(
-    integer(STATEMENT_VERSION),
+    VERSION,
     utf8(statement.messageId),
-    sha256Algorithm(),
+    SHA256_ALGORITHM,
     sequence(
       ...statement.parts.map((part) =>
         sequence(utf8(part.type), boolean(part.encrypted), octetString(part.digest)),
@@ -73,11 +75,11 @@ export function encodeMessageStatement(statement: MessageStatement): Buffer {
 /** DER of a trace statement (see docs/message-security.md for the ASN.1). */
 export function encodeTraceStatement(statement: TraceStatement): Buffer {
   return sequence(
-    integer(STATEMENT_VERSION),
+    VERSION,
     utf8(statement.messageId),
     utf8(statement.host),
     utf8(statement.time),
-    sha256Algorithm(),
+    SHA256_ALGORITHM,
     octetString(statement.previousDigest),
   );
 }

@@ -91,6 +91,29 @@ describe('DER reader and writer', () => {
     }
   });
 
+  test('lengths take the short form below 128 and the fewest octets above', () => {
+    for (const [length, header] of [
+      [0, '0400'],
+      [127, '047f'],
+      [128, '048180'],
+      [255, '0481ff'],
+      [256, '04820100'],
+      [65_535, '0482ffff'],
+      [65_536, '0483010000'],
+    ] as const) {
+      const encoded = octetString(Buffer.alloc(length, 1));
+      assert.equal(encoded.subarray(0, header.length / 2).toString('hex'), header, `${length}`);
+      assert.equal(encoded.length, header.length / 2 + length);
+      assert.equal(readDer(encoded).content.length, length);
+    }
+    const pieces = [integer(1), octetString(Buffer.alloc(200, 2)), integer(300)];
+    const whole = sequence(...pieces);
+    assert.deepEqual(
+      readDer(whole).children.map((child) => child.raw.toString('hex')),
+      pieces.map((piece) => piece.toString('hex')),
+    );
+  });
+
   test('a long-form length is read', () => {
     const big = octetString(Buffer.alloc(70_000, 7));
     assert.deepEqual([...big.subarray(0, 5)], [0x04, 0x83, 0x01, 0x11, 0x70]);
