@@ -61,9 +61,11 @@ import {
   checkBytes,
   checkCount,
   checkDate,
+  checkEach,
   checkFlags,
   checkFolder,
   checkId,
+  checkIds,
   checkJson,
   checkLimit,
   checkList,
@@ -196,9 +198,7 @@ export class LocalStore implements LocalStoreApi {
   missingMessageIds(accountId: string, msgIds: readonly string[]): string[] {
     const db = this.db;
     const account = checkId('accountId', accountId);
-    const ids = checkList('msgIds', msgIds).map((msgId, index) =>
-      checkId(`msgIds[${index}]`, msgId),
-    );
+    const ids = checkIds('msgIds', msgIds);
     const stored = messages.storedIdsOfAccount(db, account, new Set(ids));
     return ids.filter((msgId) => !stored.has(msgId));
   }
@@ -258,17 +258,18 @@ export class LocalStore implements LocalStoreApi {
     const db = this.db;
     const input = checkObject('batch', batch) as Partial<VerificationBatch>;
     const account = checkId('batch.accountId', input.accountId);
-    const verifications = checkList('batch.verifications', input.verifications).map(
-      (item, index) => {
-        const field = `batch.verifications[${index}]`;
-        const checked = checkObject(field, item);
+    const verifications = checkEach(
+      'batch.verifications',
+      checkList('batch.verifications', input.verifications),
+      (item) => {
+        const checked = checkObject('', item);
         return {
-          msgId: checkId(`${field}.msgId`, checked['msgId']),
-          json: checkJson(`${field}.verificationJson`, checked['verificationJson'], MAX_JSON_CHARS),
+          msgId: checkId('.msgId', checked['msgId']),
+          json: checkJson('.verificationJson', checked['verificationJson'], MAX_JSON_CHARS),
           envelope:
             checked['envelope'] === undefined
               ? undefined
-              : checkArrivedEnvelope(`${field}.envelope`, checked['envelope']),
+              : checkArrivedEnvelope('.envelope', checked['envelope']),
         };
       },
     );
@@ -295,9 +296,7 @@ export class LocalStore implements LocalStoreApi {
     const db = this.db;
     const account = checkId('accountId', accountId);
     const target = checkFolder('folder', folder);
-    const ids = checkList('msgIds', msgIds).map((msgId, index) =>
-      checkId(`msgIds[${index}]`, msgId),
-    );
+    const ids = checkIds('msgIds', msgIds);
     return db.transaction(
       () => ids.filter((msgId) => messages.moveMessage(db, account, msgId, target)).length,
     );
@@ -306,9 +305,7 @@ export class LocalStore implements LocalStoreApi {
   removeMessages(accountId: string, msgIds: readonly string[]): number {
     const db = this.db;
     const account = checkId('accountId', accountId);
-    const ids = checkList('msgIds', msgIds).map((msgId, index) =>
-      checkId(`msgIds[${index}]`, msgId),
-    );
+    const ids = checkIds('msgIds', msgIds);
     return db.transaction(
       () => ids.filter((msgId) => messages.removeMessage(db, account, msgId)).length,
     );
@@ -339,11 +336,11 @@ export class LocalStore implements LocalStoreApi {
   acknowledgeFlagChanges(accountId: string, acks: readonly FlagAck[]): number {
     const db = this.db;
     const account = checkId('accountId', accountId);
-    const checked = checkList('acks', acks).map((value, index) => {
-      const ack = checkObject(`acks[${index}]`, value);
+    const checked = checkEach('acks', checkList('acks', acks), (value) => {
+      const ack = checkObject('', value);
       return {
-        msgId: checkId(`acks[${index}].msgId`, ack['msgId']),
-        revision: checkCount(`acks[${index}].revision`, ack['revision']),
+        msgId: checkId('.msgId', ack['msgId']),
+        revision: checkCount('.revision', ack['revision']),
       };
     });
     return db.transaction(

@@ -13,6 +13,7 @@ import {
   checkBytes,
   checkCount,
   checkDate,
+  checkEach,
   checkFlags,
   checkFolder,
   checkId,
@@ -79,8 +80,8 @@ export function checkServerLocation(field: string, value: unknown): ServerColumn
 
 function checkAddresses(field: string, value: unknown): string[] {
   return named(field, () =>
-    checkList('', value, MAX_DISPLAY_ADDRESSES).map((address, index) =>
-      checkText(`[${index}]`, address, MAX_DISPLAY_CHARS),
+    checkEach('', checkList('', value, MAX_DISPLAY_ADDRESSES), (address) =>
+      checkText('', address, MAX_DISPLAY_CHARS),
     ),
   );
 }
@@ -110,10 +111,6 @@ export function checkArrivedEnvelope(
     envelopeXml: checkBytes(`${field}.envelopeXml`, input.envelopeXml, MAX_PART_XML_BYTES),
     display: checkEnvelopeDisplay(`${field}.display`, input.display),
   };
-}
-
-function checkMessageInput(field: string, value: unknown): MessageColumns {
-  return named(field, () => messageColumns(value));
 }
 
 function messageColumns(value: unknown): MessageColumns {
@@ -160,9 +157,7 @@ function messageColumns(value: unknown): MessageColumns {
 
 /** Messages to put, checked whole: the batch is refused if one of them is bad. */
 export function checkMessageInputs(field: string, value: unknown): MessageColumns[] {
-  return checkList(field, value).map((message, index) =>
-    checkMessageInput(`${field}[${index}]`, message),
-  );
+  return checkEach(field, checkList(field, value), messageColumns);
 }
 
 /** What the server reports for a stored message, checked. */
@@ -200,20 +195,20 @@ export function checkListPage(value: unknown): CheckedListPage {
     mailbox: checkId('page.mailbox', input.mailbox),
     cursor: input.cursor === undefined ? undefined : checkCount('page.cursor', input.cursor),
     newMessages,
-    updates: checkList('page.updates', input.updates ?? []).map((update, index) =>
-      checkServerStateUpdate(`page.updates[${index}]`, update),
+    updates: checkEach('page.updates', checkList('page.updates', input.updates ?? []), (update) =>
+      checkServerStateUpdate(update),
     ),
-    removed: checkList('page.removed', input.removed ?? []).map((msgId, index) =>
-      checkId(`page.removed[${index}]`, msgId),
+    removed: checkEach('page.removed', checkList('page.removed', input.removed ?? []), (msgId) =>
+      checkId('', msgId),
     ),
   };
 }
 
-function checkServerStateUpdate(field: string, value: unknown): ServerStateColumns {
-  const update = checkObject(field, value);
+function checkServerStateUpdate(value: unknown): ServerStateColumns {
+  const update = checkObject('', value);
   return {
-    msgId: checkId(`${field}.msgId`, update['msgId']),
-    server: checkServerLocation(`${field}.server`, update['server']),
-    serverFlags: checkFlags(`${field}.serverFlags`, update['serverFlags']),
+    msgId: checkId('.msgId', update['msgId']),
+    server: checkServerLocation('.server', update['server']),
+    serverFlags: checkFlags('.serverFlags', update['serverFlags']),
   };
 }

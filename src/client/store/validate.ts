@@ -90,18 +90,41 @@ export function checkList(
 /** One account id or a list of 1 to MAX_QUERY_ACCOUNTS of them, deduplicated. */
 export function checkAccountIds(field: string, value: unknown): string[] {
   if (!Array.isArray(value)) return [checkId(field, value)];
-  const ids = checkList(field, value, MAX_QUERY_ACCOUNTS).map((id, index) =>
-    checkId(`${field}[${index}]`, id),
-  );
+  const ids = checkIds(field, value, MAX_QUERY_ACCOUNTS);
   if (ids.length === 0) throw invalid(field, 'must name at least one account');
   return [...new Set(ids)];
 }
 
 /** Flag names, deduplicated and sorted (so equal sets compare equal as JSON). */
+/**
+ * Checks each item with `check`, which names what it checks from the item down; the
+ * item's place (`field[index]`) is put in front only when one fails: a page checks
+ * thousands of items, and naming each one cost more than checking it.
+ */
+export function checkEach<T>(
+  field: string,
+  items: readonly unknown[],
+  check: (item: unknown) => T,
+): T[] {
+  const checked: T[] = [];
+  for (let index = 0; index < items.length; index++) {
+    try {
+      checked.push(check(items[index]));
+    } catch (error) {
+      if (!(error instanceof LocalStoreError)) throw error;
+      throw new LocalStoreError(error.code, `${field}[${index}]${error.message}`);
+    }
+  }
+  return checked;
+}
+
+/** A list of ids (msg-ids, account ids), each checked. */
+export function checkIds(field: string, value: unknown, maxItems = MAX_BATCH_ITEMS): string[] {
+  return checkEach(field, checkList(field, value, maxItems), (id) => checkId('', id));
+}
+
 export function checkFlags(field: string, value: unknown): string[] {
-  const flags = checkList(field, value, MAX_FLAGS).map((flag, index) =>
-    checkId(`${field}[${index}]`, flag),
-  );
+  const flags = checkEach(field, checkList(field, value, MAX_FLAGS), (flag) => checkId('', flag));
   // Most messages have no flag or one: nothing to sort out (a page checks 1,000).
   return flags.length < 2 ? flags : [...new Set(flags)].sort();
 }

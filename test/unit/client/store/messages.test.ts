@@ -396,4 +396,63 @@ describe('verification batches', () => {
     assertCode(() => store.unverifiedMessages(ACCOUNT, 0), 'LOCAL_STORE_INVALID_INPUT');
     assertCode(() => store.unverifiedCount(''), 'LOCAL_STORE_INVALID_INPUT');
   });
+
+  test('a bad item of a list is named by its place and field', () => {
+    const store = storeWithAccount();
+    store.putMessages([message('m1')]);
+    const refused = (fn: () => unknown, field: RegExp) => {
+      assert.throws(fn, (error: unknown) => {
+        assert.equal((error as { code?: unknown }).code, 'LOCAL_STORE_INVALID_INPUT');
+        assert.match((error as Error).message, field);
+        return true;
+      });
+    };
+    refused(() => store.missingMessageIds(ACCOUNT, ['m1', '']), /^msgIds\[1\] /);
+    refused(
+      () => store.removeMessages(ACCOUNT, ['m1', 'm2', 7 as unknown as string]),
+      /^msgIds\[2\] /,
+    );
+    refused(
+      () => store.acknowledgeFlagChanges(ACCOUNT, [{ msgId: 'm1', revision: -1 }]),
+      /^acks\[0\]\.revision /,
+    );
+    refused(
+      () =>
+        store.storeVerifications({
+          accountId: ACCOUNT,
+          verifications: [
+            { msgId: 'm1', verificationJson: '{}' },
+            { msgId: 'm1', verificationJson: '{' },
+          ],
+        }),
+      /^batch\.verifications\[1\]\.verificationJson /,
+    );
+    refused(
+      () =>
+        store.applyListPage({
+          accountId: ACCOUNT,
+          mailbox: 'INBOX',
+          cursor: 2,
+          updates: [
+            { msgId: 'm1', server: { mailbox: 'INBOX', uid: 1.5, modseq: 1 }, serverFlags: [] },
+          ],
+        }),
+      /^page\.updates\[0\]\.server\.uid /,
+    );
+    refused(
+      () =>
+        store.applyListPage({
+          accountId: ACCOUNT,
+          mailbox: 'INBOX',
+          cursor: 2,
+          removed: ['m1', ''],
+        }),
+      /^page\.removed\[1\] /,
+    );
+    refused(
+      () => store.putMessages([message('m2', { serverFlags: ['seen', ''] })]),
+      /^messages\[0\]\.serverFlags\[1\] /,
+    );
+    assert.ok(store.message(ACCOUNT, 'm1'), 'nothing refused was applied');
+  });
 });
