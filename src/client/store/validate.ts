@@ -95,7 +95,6 @@ export function checkAccountIds(field: string, value: unknown): string[] {
   return [...new Set(ids)];
 }
 
-/** Flag names, deduplicated and sorted (so equal sets compare equal as JSON). */
 /**
  * Checks each item with `check`, which names what it checks from the item down; the
  * item's place (`field[index]`) is put in front only when one fails: a page checks
@@ -123,6 +122,7 @@ export function checkIds(field: string, value: unknown, maxItems = MAX_BATCH_ITE
   return checkEach(field, checkList(field, value, maxItems), (id) => checkId('', id));
 }
 
+/** Flag names, deduplicated and sorted (so equal sets compare equal as JSON). */
 export function checkFlags(field: string, value: unknown): string[] {
   const flags = checkEach(field, checkList(field, value, MAX_FLAGS), (flag) => checkId('', flag));
   // Most messages have no flag or one: nothing to sort out (a page checks 1,000).
