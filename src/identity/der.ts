@@ -114,31 +114,10 @@ function readElement(buffer: Buffer, start: number, limit: number, depth: number
   const tagClass = CLASSES[identifier >> 6] ?? 'universal';
   const lengthOctet = octetAt(buffer, offset++, limit);
   if (lengthOctet === undefined) throw malformed('truncated length');
-  if (lengthOctet === 0x80) {
-    if (!constructed) throw malformed('indefinite length on a primitive element');
-    const children: DerNode[] = [];
-    const contentStart = offset;
-    for (;;) {
-      if (octetAt(buffer, offset, limit) === 0 && octetAt(buffer, offset + 1, limit) === 0) break;
-      if (offset >= limit) throw malformed('missing end-of-contents');
-      const child = readElement(buffer, offset, limit, depth + 1);
-      children.push(child);
-      offset = child.end;
-    }
-    return new DerElement(
-      tagClass,
-      constructed,
-      tagNumber,
-      children,
-      buffer,
-      start,
-      contentStart,
-      offset,
-      offset + 2,
-    );
-  }
+  const indefinite = lengthOctet === 0x80;
+  if (indefinite && !constructed) throw malformed('indefinite length on a primitive element');
   let length = lengthOctet;
-  if (lengthOctet & 0x80) {
+  if (!indefinite && lengthOctet & 0x80) {
     const count = lengthOctet & 0x7f;
     if (count > 4) throw malformed('length too large');
     length = 0;
@@ -148,18 +127,25 @@ function readElement(buffer: Buffer, start: number, limit: number, depth: number
       length = length * 256 + next;
     }
   }
-  const end = offset + length;
-  if (end > limit) throw malformed('element runs past the end of the input');
+  const contentStart = offset;
+  // An indefinite element's content runs to its end-of-contents mark, within the parent.
+  const contentLimit = indefinite ? limit : contentStart + length;
+  if (contentLimit > limit) throw malformed('element runs past the end of the input');
   let children = NO_CHILDREN;
   if (constructed) {
     const read: DerNode[] = [];
-    for (let childOffset = offset; childOffset < end;) {
-      const child = readElement(buffer, childOffset, end, depth + 1);
+    for (;;) {
+      if (indefinite) {
+        if (octetAt(buffer, offset, limit) === 0 && octetAt(buffer, offset + 1, limit) === 0) break;
+        if (offset >= limit) throw malformed('missing end-of-contents');
+      } else if (offset >= contentLimit) break;
+      const child = readElement(buffer, offset, contentLimit, depth + 1);
       read.push(child);
-      childOffset = child.end;
+      offset = child.end;
     }
     children = read;
   }
+  const contentEnd = indefinite ? offset : contentLimit;
   return new DerElement(
     tagClass,
     constructed,
@@ -167,9 +153,9 @@ function readElement(buffer: Buffer, start: number, limit: number, depth: number
     children,
     buffer,
     start,
-    offset,
-    end,
-    end,
+    contentStart,
+    contentEnd,
+    indefinite ? contentEnd + 2 : contentEnd,
   );
 }
 

@@ -6,7 +6,7 @@
 import { MAILBOX_ADDRESS, MESSAGE_ID } from './headers-xml.ts';
 import type { AddressEntry, HeaderSummary, Mailbox } from './headers.ts';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from './limits.ts';
-import { FORBIDDEN_CHARACTER } from './xml-parse.internal.ts';
+import { FORBIDDEN_CHARACTER, isBlank } from './xml-parse.internal.ts';
 import { parseDateTime } from './xml-read.internal.ts';
 import { documentText, MT2_MESSAGE_NAMESPACE } from './xml-tree.ts';
 
@@ -56,10 +56,6 @@ export function previewHeaders(
 function giveUp(): never {
   // eslint-disable-next-line @typescript-eslint/only-throw-error -- a private signal, caught above
   throw GIVE_UP;
-}
-
-function isBlank(code: number): boolean {
-  return code === 0x20 || code === 0x9 || code === 0xa || code === 0xd;
 }
 
 function isAsciiLetter(code: number): boolean {

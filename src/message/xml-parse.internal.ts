@@ -60,7 +60,8 @@ function isAsciiNameCharacter(code: number): boolean {
   return isAsciiNameStart(code) || code === 0x2d || code === 0x2e || (code >= 0x30 && code <= 0x39);
 }
 
-function isBlank(code: number | undefined): boolean {
+/** An XML blank: space, tab, line feed or carriage return. */
+export function isBlank(code: number | undefined): boolean {
   return code === 0x20 || code === 0x9 || code === 0xa || code === 0xd;
 }
 

@@ -400,6 +400,7 @@ describe('verification batches', () => {
   test('a bad item of a list is named by its place and field', () => {
     const store = storeWithAccount();
     store.putMessages([message('m1')]);
+    const page = { accountId: ACCOUNT, mailbox: 'INBOX', cursor: 2 };
     const refused = (fn: () => unknown, field: RegExp) => {
       assert.throws(fn, (error: unknown) => {
         assert.equal((error as { code?: unknown }).code, 'LOCAL_STORE_INVALID_INPUT');
@@ -430,25 +431,14 @@ describe('verification batches', () => {
     refused(
       () =>
         store.applyListPage({
-          accountId: ACCOUNT,
-          mailbox: 'INBOX',
-          cursor: 2,
+          ...page,
           updates: [
             { msgId: 'm1', server: { mailbox: 'INBOX', uid: 1.5, modseq: 1 }, serverFlags: [] },
           ],
         }),
       /^page\.updates\[0\]\.server\.uid /,
     );
-    refused(
-      () =>
-        store.applyListPage({
-          accountId: ACCOUNT,
-          mailbox: 'INBOX',
-          cursor: 2,
-          removed: ['m1', ''],
-        }),
-      /^page\.removed\[1\] /,
-    );
+    refused(() => store.applyListPage({ ...page, removed: ['m1', ''] }), /^page\.removed\[1\] /);
     refused(
       () => store.putMessages([message('m2', { serverFlags: ['seen', ''] })]),
       /^messages\[0\]\.serverFlags\[1\] /,
