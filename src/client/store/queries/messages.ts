@@ -68,18 +68,19 @@ const SET_DISPLAY = `folder = :folder, mailbox = :mailbox, uid = :uid, modseq = 
   date_ms = :date_ms, has_attachments = :has_attachments, signed = :signed,
   encrypted = :encrypted, snippet = :snippet`;
 
-// Positional: a page binds 1,000 rows, and named parameters cost two objects per row.
+// Positional, and as arguments: a page binds 1,000 rows; named parameters cost two
+// objects per row, and an array of values one property read per value in the binding.
 const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, msg_id, msg_key, folder, mailbox,
     uid, modseq, envelope_size, headers_size, body_size, server_flags, flags, unread, flagged,
     from_name, from_address, to_addresses, cc_addresses, subject, date_ms, has_attachments,
     signed, encrypted, snippet)
   VALUES (${new Array(25).fill('?').join(', ')})`;
 
-/** The values of a new row, in INSERT_MESSAGE's column order. */
-function newRowValues(id: number, message: MessageColumns): unknown[] {
+/** Inserts a new message's row (not its parts or full-text row). */
+function insertMessageRow(db: StoreDb, id: number, message: MessageColumns): void {
   // A new message's flags are the server's (server_flags and flags hold the same JSON).
   const { flags, unread, flagged } = flagColumns(message.serverFlags);
-  return [
+  db.statement(INSERT_MESSAGE).run(
     id,
     message.accountId,
     message.msgId,
@@ -105,7 +106,7 @@ function newRowValues(id: number, message: MessageColumns): unknown[] {
     message.signed ? 1 : 0,
     message.encrypted ? 1 : 0,
     message.snippet,
-  ];
+  );
 }
 
 /** A new message and the id it will be inserted with. */
@@ -207,8 +208,7 @@ export function storedIdsOfAccount(
 }
 
 function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
-  const insertMessage = db.statement(INSERT_MESSAGE);
-  for (const { id, message } of rows) insertMessage.run(newRowValues(id, message));
+  for (const { id, message } of rows) insertMessageRow(db, id, message);
   countNewRows(db, rows);
   const insertParts = db.statement(
     'INSERT INTO message_parts (message_id, envelope_xml, headers_xml, verification) VALUES (?, ?, ?, ?)',
