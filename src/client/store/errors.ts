@@ -13,6 +13,8 @@ export type LocalStoreErrorCode =
   | 'LOCAL_STORE_INVALID_INPUT'
   /** A page cursor was not made by this store (or by a different query). */
   | 'LOCAL_STORE_BAD_CURSOR'
+  /** A LIST page's end came after a part of it failed: its cursor was not stored. */
+  | 'LOCAL_STORE_PAGE_INCOMPLETE'
   /** The account, message or outbox item named does not exist. */
   | 'LOCAL_STORE_NOT_FOUND'
   /** The disk is full or the file cannot be written. */
@@ -30,6 +32,7 @@ const CODE_SET: Readonly<Record<LocalStoreErrorCode, true>> = {
   LOCAL_STORE_FOREIGN_FILE: true,
   LOCAL_STORE_INVALID_INPUT: true,
   LOCAL_STORE_BAD_CURSOR: true,
+  LOCAL_STORE_PAGE_INCOMPLETE: true,
   LOCAL_STORE_NOT_FOUND: true,
   LOCAL_STORE_IO: true,
   LOCAL_STORE_BUSY: true,

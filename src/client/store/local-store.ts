@@ -83,8 +83,45 @@ export interface LocalStoreOptions {
 
 const LIST_FILTERS = ['all', 'unread', 'flagged'] as const;
 
+/** A LIST page's account and mailbox. */
+interface PageKey {
+  readonly accountId: string;
+  readonly mailbox: string;
+}
+
+function samePage(key: PageKey, page: PageKey): boolean {
+  return key.accountId === page.accountId && key.mailbox === page.mailbox;
+}
+
+/** Writes a checked LIST page (or part of one) inside the caller's transaction. */
+function writeListPage(db: StoreDb, page: CheckedListPage): WriteResult {
+  const { accountId, mailbox, cursor, newMessages, updates, removed } = page;
+  accounts.requireAccount(db, accountId);
+  const inserted = messages.putMessageBatch(db, newMessages);
+  let updated = newMessages.length - inserted;
+  for (const update of updates) {
+    if (
+      messages.updateServerState(db, accountId, update.msgId, update.server, update.serverFlags)
+    ) {
+      updated++;
+    }
+  }
+  let removedCount = 0;
+  for (const msgId of removed) if (messages.removeMessage(db, accountId, msgId)) removedCount++;
+  if (cursor !== undefined) accounts.writeListCursor(db, accountId, mailbox, cursor);
+  return { inserted, updated, removed: removedCount };
+}
+
 export class LocalStore implements LocalStoreApi {
   #db: StoreDb | undefined;
+  /**
+   * The account and mailbox of a LIST page whose parts wait for the page's end in a
+   * transaction left open (applyCheckedListPage); any other use of the connection
+   * commits them first.
+   */
+  #openPage: PageKey | undefined;
+  /** A page one of whose parts failed (rolling back the others): its end is refused. */
+  #brokenPage: PageKey | undefined;
 
   private constructor(db: StoreDb) {
     this.#db = db;
@@ -98,11 +135,34 @@ export class LocalStore implements LocalStoreApi {
     return new LocalStore(openDatabase(options));
   }
 
-  /** The open connection (for the consent store sharing it); LOCAL_STORE_CLOSED after close. */
+  /**
+   * The open connection, with no page's parts left uncommitted (for every operation, and
+   * the consent store sharing it); LOCAL_STORE_CLOSED after close.
+   */
   get db(): StoreDb {
+    const db = this.#connection();
+    this.#endOpenPage(db, 'COMMIT');
+    return db;
+  }
+
+  #connection(): StoreDb {
     if (this.#db === undefined)
       throw new LocalStoreError('LOCAL_STORE_CLOSED', 'the store is closed');
     return this.#db;
+  }
+
+  #endOpenPage(db: StoreDb, outcome: 'COMMIT' | 'ROLLBACK'): void {
+    const page = this.#openPage;
+    if (page === undefined) return;
+    this.#openPage = undefined;
+    try {
+      db.endUnsynced(outcome);
+    } catch (error) {
+      // The parts are lost with a commit that failed: the page's end must not store its
+      // cursor over them.
+      this.#brokenPage = page;
+      throw error;
+    }
   }
 
   /**
@@ -118,10 +178,26 @@ export class LocalStore implements LocalStoreApi {
     }
   }
 
-  /** Closes the connection (checkpointing the WAL). Idempotent. */
+  /** Whether parts of a LIST page wait, uncommitted, for the page's end. */
+  get pageOpen(): boolean {
+    return this.#openPage !== undefined;
+  }
+
+  /** Commits the parts of a LIST page written so far (a no-op when none wait). */
+  commitOpenPage(): void {
+    this.#endOpenPage(this.#connection(), 'COMMIT');
+  }
+
+  /** Closes the connection (committing a page's parts, checkpointing the WAL). Idempotent. */
   close(): void {
-    this.#db?.close();
+    const db = this.#db;
     this.#db = undefined;
+    if (db === undefined) return;
+    try {
+      this.#endOpenPage(db, 'COMMIT');
+    } finally {
+      db.close();
+    }
   }
 
   // ---- accounts and sync state ----
@@ -155,26 +231,39 @@ export class LocalStore implements LocalStoreApi {
    * message batches on its own thread (byte-transfer.ts).
    */
   applyCheckedListPage(page: CheckedListPage): WriteResult {
-    const db = this.db;
-    const { accountId, mailbox, cursor, newMessages, updates, removed } = page;
+    const db = this.#connection();
+    const isPart = page.cursor === undefined;
+    if (this.#openPage !== undefined && !samePage(this.#openPage, page)) {
+      this.#endOpenPage(db, 'COMMIT');
+    }
+    if (!isPart && this.#brokenPage !== undefined && samePage(this.#brokenPage, page)) {
+      this.#brokenPage = undefined;
+      this.#endOpenPage(db, 'COMMIT');
+      throw new LocalStoreError(
+        'LOCAL_STORE_PAGE_INCOMPLETE',
+        `a part of this page of ${page.accountId} failed: its cursor is not stored`,
+      );
+    }
     // What a page writes comes from the server, and its cursor commits with it: a page
     // lost to a power cut is listed and pulled again (docs/client-store.md, "Durability").
-    return db.unsyncedTransaction(() => {
-      accounts.requireAccount(db, accountId);
-      const inserted = messages.putMessageBatch(db, newMessages);
-      let updated = newMessages.length - inserted;
-      for (const update of updates) {
-        if (
-          messages.updateServerState(db, accountId, update.msgId, update.server, update.serverFlags)
-        ) {
-          updated++;
-        }
-      }
-      let removedCount = 0;
-      for (const msgId of removed) if (messages.removeMessage(db, accountId, msgId)) removedCount++;
-      if (cursor !== undefined) accounts.writeListCursor(db, accountId, mailbox, cursor);
-      return { inserted, updated, removed: removedCount };
-    });
+    if (this.#openPage === undefined) {
+      if (!isPart) return db.unsyncedTransaction(() => writeListPage(db, page));
+      // One commit for a page's parts, not one each: a commit rewrites every page of the
+      // msg_key index it touched, and random msg-ids touch them all.
+      db.beginUnsynced();
+      this.#openPage = { accountId: page.accountId, mailbox: page.mailbox };
+    }
+    try {
+      const result = writeListPage(db, page);
+      if (!isPart) this.#endOpenPage(db, 'COMMIT');
+      return result;
+    } catch (error) {
+      this.#endOpenPage(db, 'ROLLBACK');
+      // A failed part takes the page's parts with it, so its end is refused; a failed end
+      // is the page's last call.
+      this.#brokenPage = isPart ? { accountId: page.accountId, mailbox: page.mailbox } : undefined;
+      throw error;
+    }
   }
 
   // ---- messages ----
@@ -196,7 +285,9 @@ export class LocalStore implements LocalStoreApi {
   }
 
   missingMessageIds(accountId: string, msgIds: readonly string[]): string[] {
-    const db = this.db;
+    // A sync asks for its next page while this one's parts are open: it sees them, and
+    // leaves them for the page's end to commit.
+    const db = this.#connection();
     const account = checkId('accountId', accountId);
     const ids = checkIds('msgIds', msgIds);
     const stored = messages.storedIdsOfAccount(db, account, new Set(ids));

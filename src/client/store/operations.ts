@@ -36,7 +36,8 @@ export interface LocalStoreApi {
   listCursor(accountId: AccountId, mailbox: string): number;
   /**
    * Applies one page of LIST results and stores its cursor, all in one transaction (or,
-   * without a cursor, the first messages of a page; see ListPage.cursor).
+   * without a cursor, the first messages of a page, committed with its end; see
+   * ListPage.cursor).
    */
   applyListPage(page: ListPage): WriteResult;
 

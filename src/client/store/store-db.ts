@@ -44,6 +44,30 @@ export class StoreDb {
     }
   }
 
+  /**
+   * Opens an unsynced transaction (as unsyncedTransaction's) that stays open across
+   * calls until endUnsynced: the parts of a LIST page share one commit. Statements run
+   * in it directly, not as savepoints (a savepoint journals every page it changes).
+   */
+  beginUnsynced(): void {
+    this.statement('PRAGMA synchronous = NORMAL').run();
+    this.statement('BEGIN').run();
+  }
+
+  /** Commits or rolls back the transaction of beginUnsynced. */
+  endUnsynced(outcome: 'COMMIT' | 'ROLLBACK'): void {
+    try {
+      // Some errors (a full disk, say) have made SQLite roll it back already.
+      if (this.#db.inTransaction) this.statement(outcome).run();
+    } catch (error) {
+      // A commit that failed leaves nothing open behind it.
+      if (this.#db.inTransaction) this.statement('ROLLBACK').run();
+      throw error;
+    } finally {
+      this.statement('PRAGMA synchronous = FULL').run();
+    }
+  }
+
   /** Like `transaction`, but takes the write lock at the start (BEGIN IMMEDIATE). */
   writeTransaction<T>(fn: () => T): T {
     return this.#db.transaction(fn).immediate();

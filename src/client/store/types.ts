@@ -120,8 +120,12 @@ export interface ListPage {
   readonly mailbox: string;
   /**
    * Absent: the first new messages of a page whose end (its cursor, with the rest) comes
-   * in a later call. They are written and the stored cursor stays; should the rest never
-   * come, the page is listed again and its messages stored already are not missing.
+   * in a later call. They are written in a transaction left open for the rest of the
+   * page, which the page's end commits; so does any other call (another account's page
+   * too), and a failure rolls back what it holds. Should the end never come, the stored
+   * cursor stays: the page is listed again, and its messages committed already are not
+   * missing. An end that follows a failed part of its page is refused
+   * (LOCAL_STORE_PAGE_INCOMPLETE) and its cursor not stored.
    */
   readonly cursor?: number;
   readonly messages?: readonly MessageInput[];

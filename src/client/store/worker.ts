@@ -32,6 +32,27 @@ function post(message: FromWorker): void {
 let store: LocalStore | undefined;
 let idleCheckpointMs = 0;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
+let openPageTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * How long a LIST page's parts may wait for the page's end with no call coming: a sync
+ * that stopped mid-page must not hold the write lock (the consent store writes through
+ * a connection of its own) until the next call.
+ */
+const OPEN_PAGE_QUIET_MS = 100;
+
+/** (Re)starts the wait after which the parts of a page whose end did not come are committed. */
+function commitOpenPageWhenQuiet(): void {
+  clearTimeout(openPageTimer);
+  if (store?.pageOpen !== true) return;
+  openPageTimer = setTimeout(() => {
+    try {
+      store?.commitOpenPage();
+    } catch {
+      // Rolled back: the page is listed again, and the next call meets what went wrong.
+    }
+  }, OPEN_PAGE_QUIET_MS);
+}
 
 /** (Re)starts the quiet period after which the WAL is checkpointed. */
 function checkpointWhenIdle(): void {
@@ -61,6 +82,7 @@ function open(start: WorkerStart): void {
 
 function close(): void {
   clearTimeout(idleTimer);
+  clearTimeout(openPageTimer);
   const closing = store;
   store = undefined;
   // Should closing fail, the error ends this thread: the proxy sees it exit and never
@@ -98,5 +120,6 @@ port.on('message', (message: ToWorker) => {
       ms: performance.now() - started,
     });
   }
+  commitOpenPageWhenQuiet();
   checkpointWhenIdle();
 });

@@ -173,10 +173,10 @@ type PageEnd = Pick<Required<ListPage>, 'cursor' | 'updates' | 'removed'>;
 
 /**
  * Writes a page's new messages as they are decoded, PAGE_PART_MESSAGES at a time, each
- * part a page without a cursor (ListPage.cursor), counted in `progress` once it is
- * stored; `finish` writes the rest with the page's end. The parts reach the
- * store's thread in order, after the previous page's end, so the stored cursor never
- * passes a message not written yet.
+ * part a page without a cursor (ListPage.cursor: the store commits them with the page's
+ * end), counted in `progress` once it is written; `finish` writes the rest with the
+ * page's end, right behind the parts (the store refuses an end whose page lost a part),
+ * so the stored cursor never passes a message not stored.
  */
 class PageWriter {
   private pending: MessageInput[] = [];

@@ -102,6 +102,27 @@ describe('checkpoints', () => {
     }
   });
 
+  test("the worker commits a page's parts once no call has come for a moment", async () => {
+    const path = storePath(folder);
+    // No idle checkpoint: only the wait for the page's end commits them.
+    const store = await openLocalStoreWorker({ path, idleCheckpointMs: 0 });
+    const reader = LocalStore.open({ path });
+    try {
+      await store.ensureAccount(ACCOUNT);
+      // A sync that stopped mid-page: no end, and no further call.
+      await store.applyListPage({ accountId: ACCOUNT, mailbox: 'INBOX', messages: [message('a')] });
+      const deadline = Date.now() + 5000;
+      while (reader.missingMessageIds(ACCOUNT, ['a']).length > 0 && Date.now() < deadline) {
+        await sleep(20);
+      }
+      assert.deepEqual(reader.missingMessageIds(ACCOUNT, ['a']), []);
+      assert.equal(reader.listCursor(ACCOUNT, 'INBOX'), 0);
+    } finally {
+      reader.close();
+      await store.close();
+    }
+  });
+
   test('with idleCheckpointMs 0 the worker leaves the WAL to its bound and to close', async () => {
     const path = storePath(folder);
     const store = await openLocalStoreWorker({ path, idleCheckpointMs: 0 });
@@ -142,6 +163,15 @@ describe('durability of a LIST page', () => {
             cursor: 3,
             messages: [],
           }),
+        { code: 'LOCAL_STORE_NOT_FOUND' },
+      );
+      assert.equal(synchronous(store), FULL);
+      // A page's parts wait in a transaction of their own level; any other call ends it.
+      store.applyListPage({ accountId: ACCOUNT, mailbox: 'INBOX', messages: [message('q')] });
+      assert.equal(synchronous(store), FULL);
+      store.applyListPage({ accountId: ACCOUNT, mailbox: 'INBOX', messages: [message('r')] });
+      assert.throws(
+        () => store.applyListPage({ accountId: 'no-such-account', mailbox: 'INBOX', messages: [] }),
         { code: 'LOCAL_STORE_NOT_FOUND' },
       );
       assert.equal(synchronous(store), FULL);

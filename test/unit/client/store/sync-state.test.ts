@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { LocalStore } from '../../../../src/client/store/index.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
 import { openTempStore, storePath, tempFolder } from './fixtures/temp-store.ts';
@@ -11,6 +11,26 @@ function store(): LocalStore {
   opened.ensureAccount(ACCOUNT);
   return opened;
 }
+
+/** A store in a new file, and a second connection to the file (what another reader sees). */
+function storeAndReader(): { local: LocalStore; reader: LocalStore } {
+  const path = storePath(folder);
+  const local = LocalStore.open({ path });
+  local.ensureAccount(ACCOUNT);
+  const reader = LocalStore.open({ path });
+  after(() => {
+    reader.close();
+    local.close();
+  });
+  return { local, reader };
+}
+
+/** The first new messages of an INBOX page of ACCOUNT (no cursor: its end comes later). */
+const part = (...msgIds: string[]) => ({
+  accountId: ACCOUNT,
+  mailbox: 'INBOX',
+  messages: msgIds.map((msgId) => message(msgId)),
+});
 
 const server = (uid: number, modseq: number) => ({ mailbox: 'INBOX', uid, modseq });
 
@@ -75,6 +95,55 @@ describe('LIST pages', () => {
       { code: 'LOCAL_STORE_INVALID_INPUT' },
       'a cursor given is still checked',
     );
+  });
+
+  test("a page's parts are committed with its end: until then another connection sees none", () => {
+    const { local, reader } = storeAndReader();
+    local.applyListPage(part('a', 'b'));
+    local.applyListPage(part('c'));
+    assert.deepEqual(local.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), [], 'its own view');
+    assert.deepEqual(reader.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), ['a', 'b', 'c']);
+    local.applyListPage({ accountId: ACCOUNT, mailbox: 'INBOX', cursor: 5, messages: [] });
+    assert.deepEqual(reader.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), []);
+    assert.equal(reader.listCursor(ACCOUNT, 'INBOX'), 5);
+  });
+
+  test("any other call, another account's page and closing commit the parts written so far", () => {
+    const { local, reader } = storeAndReader();
+    local.applyListPage(part('a'));
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 0);
+    assert.deepEqual(reader.missingMessageIds(ACCOUNT, ['a']), [], 'committed by listCursor');
+    local.ensureAccount('bob@b.example');
+    local.applyListPage(part('b'));
+    local.applyListPage({
+      accountId: 'bob@b.example',
+      mailbox: 'INBOX',
+      messages: [message('x', { accountId: 'bob@b.example' })],
+    });
+    assert.deepEqual(reader.missingMessageIds(ACCOUNT, ['b']), [], "committed by bob's page");
+    local.close();
+    assert.deepEqual(reader.missingMessageIds('bob@b.example', ['x']), [], 'committed by close');
+  });
+
+  test("a failed part rolls back its page's parts, and the page's end is refused", () => {
+    const local = store();
+    local.applyListPage({ accountId: ACCOUNT, mailbox: 'INBOX', cursor: 3, messages: [] });
+    // A write that fails inside SQLite, as a full disk would.
+    local.db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN new.msg_id = 'boom'
+      BEGIN SELECT RAISE(ABORT, 'no room for boom'); END`);
+    local.applyListPage(part('a', 'b'));
+    assert.throws(() => local.applyListPage(part('c', 'boom')), /no room for boom/);
+    assert.throws(
+      () => local.applyListPage({ accountId: ACCOUNT, mailbox: 'INBOX', cursor: 9, messages: [] }),
+      { code: 'LOCAL_STORE_PAGE_INCOMPLETE' },
+    );
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 3, 'the page is listed again');
+    assert.deepEqual(local.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), ['a', 'b', 'c']);
+    // Listed and pulled again, the page goes through.
+    local.applyListPage(part('a', 'b'));
+    local.applyListPage({ ...part('c'), cursor: 9 });
+    assert.equal(local.listCursor(ACCOUNT, 'INBOX'), 9);
+    assert.deepEqual(local.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), []);
   });
 
   test('missing msg-ids are asked of one account, in the order given, repeats kept', () => {
