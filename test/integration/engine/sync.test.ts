@@ -1,8 +1,8 @@
 // Sync against a real mt2d process: 1,000 messages, resync of only what is new, flags
 // and deletions both ways between two engines of one user, a deletion for good made
 // offline, a connection dropped mid-sync (before, and once part of a page is stored), a
-// tampered message kept as failed, verification (and envelopes) finished after a stop,
-// and closing mid-round.
+// part of a page the store fails to write, a tampered message kept as failed,
+// verification (and envelopes) finished after a stop, and closing mid-round.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEvent, MessageSummaryView } from '../../../src/api/index.ts';
@@ -307,6 +307,35 @@ describe('sync with a real mt2d', () => {
       again !== undefined && again > 0 && again < sent.length,
       `the round after the drop pulls only what the page's stored part lacks: ${rounds.found.join(', ')}`,
     );
+    await assertEachStoredOnce(setup, before, sent);
+  });
+
+  test("a part of a page that the store fails to write loses nothing: the page's cursor stays", async () => {
+    const before = (await allInbox(setup)).length;
+    const sent = await aliceSends(setup, 1000, { subject: 'Batch four' });
+    // A write failing inside SQLite (as on a full disk) for one message late in the
+    // page, while the test keeps it listed: the parts before it are rolled back with it.
+    const db = new Database(join(setup.data.dir, 'cache.sqlite'));
+    db.exec(`CREATE TABLE test_refused (msg_id TEXT);
+      CREATE TRIGGER test_refuse BEFORE INSERT ON messages
+        WHEN new.msg_id IN (SELECT msg_id FROM test_refused)
+        BEGIN SELECT RAISE(ABORT, 'no room for this one'); END;`);
+    db.prepare('INSERT INTO test_refused (msg_id) VALUES (?)').run(sent[900]);
+    try {
+      const failed = nextEvent(
+        setup.engine,
+        (event): event is Extract<ApiEvent, { type: 'account' }> =>
+          event.type === 'account' && event.account.connection.state === 'waiting-to-retry',
+      );
+      const syncing = setup.engine.syncNow({});
+      await failed;
+      db.prepare('DELETE FROM test_refused').run();
+      // The round after the reconnect.
+      await syncing;
+    } finally {
+      db.exec('DROP TRIGGER test_refuse; DROP TABLE test_refused;');
+      db.close();
+    }
     await assertEachStoredOnce(setup, before, sent);
   });
 
