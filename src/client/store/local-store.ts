@@ -83,14 +83,9 @@ export interface LocalStoreOptions {
 
 const LIST_FILTERS = ['all', 'unread', 'flagged'] as const;
 
-/** A LIST page's account and mailbox. */
-interface PageKey {
-  readonly accountId: string;
-  readonly mailbox: string;
-}
-
-function samePage(key: PageKey, page: PageKey): boolean {
-  return key.accountId === page.accountId && key.mailbox === page.mailbox;
+/** Which LIST pages a page continues: its account and mailbox, as one string. */
+function pageKey(page: { readonly accountId: string; readonly mailbox: string }): string {
+  return JSON.stringify([page.accountId, page.mailbox]);
 }
 
 /** Writes a checked LIST page (or part of one) inside the caller's transaction. */
@@ -119,9 +114,9 @@ export class LocalStore implements LocalStoreApi {
    * transaction left open (applyCheckedListPage); any other use of the connection
    * commits them first.
    */
-  #openPage: PageKey | undefined;
-  /** A page one of whose parts failed (rolling back the others): its end is refused. */
-  #brokenPage: PageKey | undefined;
+  #openPage: string | undefined;
+  /** Pages one of whose parts failed (rolling back the others): their ends are refused. */
+  readonly #brokenPages = new Set<string>();
 
   private constructor(db: StoreDb) {
     this.#db = db;
@@ -160,7 +155,7 @@ export class LocalStore implements LocalStoreApi {
     } catch (error) {
       // The parts are lost with a commit that failed: the page's end must not store its
       // cursor over them.
-      this.#brokenPage = page;
+      this.#brokenPages.add(page);
       throw error;
     }
   }
@@ -233,11 +228,9 @@ export class LocalStore implements LocalStoreApi {
   applyCheckedListPage(page: CheckedListPage): WriteResult {
     const db = this.#connection();
     const isPart = page.cursor === undefined;
-    if (this.#openPage !== undefined && !samePage(this.#openPage, page)) {
-      this.#endOpenPage(db, 'COMMIT');
-    }
-    if (!isPart && this.#brokenPage !== undefined && samePage(this.#brokenPage, page)) {
-      this.#brokenPage = undefined;
+    const key = pageKey(page);
+    if (this.#openPage !== undefined && this.#openPage !== key) this.#endOpenPage(db, 'COMMIT');
+    if (!isPart && this.#brokenPages.delete(key)) {
       this.#endOpenPage(db, 'COMMIT');
       throw new LocalStoreError(
         'LOCAL_STORE_PAGE_INCOMPLETE',
@@ -251,7 +244,7 @@ export class LocalStore implements LocalStoreApi {
       // One commit for a page's parts, not one each: a commit rewrites every page of the
       // msg_key index it touched, and random msg-ids touch them all.
       db.beginUnsynced();
-      this.#openPage = { accountId: page.accountId, mailbox: page.mailbox };
+      this.#openPage = key;
     }
     try {
       const result = writeListPage(db, page);
@@ -261,7 +254,8 @@ export class LocalStore implements LocalStoreApi {
       this.#endOpenPage(db, 'ROLLBACK');
       // A failed part takes the page's parts with it, so its end is refused; a failed end
       // is the page's last call.
-      this.#brokenPage = isPart ? { accountId: page.accountId, mailbox: page.mailbox } : undefined;
+      if (isPart) this.#brokenPages.add(key);
+      else this.#brokenPages.delete(key);
       throw error;
     }
   }

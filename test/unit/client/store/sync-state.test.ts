@@ -146,6 +146,28 @@ describe('LIST pages', () => {
     assert.deepEqual(local.missingMessageIds(ACCOUNT, ['a', 'b', 'c']), []);
   });
 
+  test("each account's page that lost a part has its own end refused", () => {
+    const local = store();
+    const bob = 'bob@b.example';
+    local.ensureAccount(bob);
+    local.db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN new.msg_id = 'boom'
+      BEGIN SELECT RAISE(ABORT, 'no room for boom'); END`);
+    const bobPart = (msgId: string) => ({
+      accountId: bob,
+      mailbox: 'INBOX',
+      messages: [message(msgId, { accountId: bob })],
+    });
+    assert.throws(() => local.applyListPage(part('boom')), /no room for boom/);
+    assert.throws(() => local.applyListPage(bobPart('boom')), /no room for boom/);
+    for (const accountId of [ACCOUNT, bob]) {
+      assert.throws(
+        () => local.applyListPage({ accountId, mailbox: 'INBOX', cursor: 9, messages: [] }),
+        { code: 'LOCAL_STORE_PAGE_INCOMPLETE' },
+      );
+      assert.equal(local.listCursor(accountId, 'INBOX'), 0);
+    }
+  });
+
   test('missing msg-ids are asked of one account, in the order given, repeats kept', () => {
     const local = store();
     local.ensureAccount('other@alpha.example');
