@@ -97,7 +97,7 @@ export function useMessagePages(source: ListSource, open?: MessageRef): MessageP
         !reloaded.some((item) => item.ref === ref);
       if (!dropped) return reloaded;
       try {
-        const { summary } = await api.call('getMessage', { ref });
+        const summary = await api.call('getSummary', { ref });
         // Deleted or moved meanwhile: it has left the folder, not only the filter.
         return summary.folder === folder ? placeByDate(reloaded, summary) : reloaded;
       } catch {

@@ -130,6 +130,12 @@ export const API_METHODS = {
     limit,
   }),
   getMessage: z.strictObject({ ref }),
+  /**
+   * One message's list row, as listMessages shows it, read from the store alone (no
+   * headers decoded, no body, nothing fetched): for a row a list keeps in view after it
+   * stopped matching the list's filter.
+   */
+  getSummary: z.strictObject({ ref }),
   /** Fetches the body if needed (progress arrives as `body-progress` events). */
   openBody: z.strictObject({ ref }),
   getAttachment: z.strictObject({ ref, index: z.number().int().min(0).max(1000) }),
@@ -261,6 +267,7 @@ export interface ApiResults {
   listMessages: Page<MessageSummaryView>;
   search: Page<MessageSummaryView>;
   getMessage: MessageView;
+  getSummary: MessageSummaryView;
   openBody: BodyView;
   getAttachment: AttachmentData;
   allowRemoteContent: BodyView;

@@ -507,6 +507,15 @@ class Mt2Engine implements Engine {
     return storedHeaders(stored.envelopeXml, stored.headersXml, readersOf(account));
   }
 
+  async getSummary(params: ApiParams<'getSummary'>): Promise<MessageSummaryView> {
+    const key = parseRef(params.ref);
+    this.runtimeOf(key.accountId);
+    const stored = await this.store.message(key.accountId, key.msgId);
+    if (stored === undefined)
+      throw engineError(ENGINE_ERROR.UNKNOWN_MESSAGE, 'There is no such message.');
+    return this.summaryOf(stored, stored);
+  }
+
   async getMessage(params: ApiParams<'getMessage'>): Promise<MessageView> {
     const key = parseRef(params.ref);
     const stored = await this.stored(key);

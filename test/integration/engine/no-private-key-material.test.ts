@@ -109,6 +109,7 @@ test('no API method or event hands private key material to the UI', async (t) =>
     listMessages: () => ({ folder: 'inbox', limit: 10 }),
     search: () => ({ query: 'Key check', limit: 10 }),
     getMessage: () => ({ ref }),
+    getSummary: () => ({ ref }),
     openBody: () => ({ ref }),
     getAttachment: () => ({ ref, index: 0 }),
     allowRemoteContent: () => ({ ref, scope: 'message' }),

@@ -142,6 +142,17 @@ describe('sync with a real mt2d', () => {
     );
   });
 
+  test("getSummary gives one message's list row, from the store alone", async () => {
+    const inbox = await allInbox(setup);
+    const row = inbox[inbox.length >> 1];
+    assert.ok(row !== undefined);
+    assert.deepEqual(await setup.engine.getSummary({ ref: row.ref }), row);
+    await assert.rejects(
+      setup.engine.getSummary({ ref: `${setup.accountId}/no-such-message@alpha.test` }),
+      { code: 'ENGINE_UNKNOWN_MESSAGE' },
+    );
+  });
+
   test('a resync after new mail lists only the new summaries', async () => {
     await aliceSends(setup, 3, { subject: 'Later news' });
     await setup.engine.syncNow({});
