@@ -509,6 +509,7 @@ class Mt2Engine implements Engine {
 
   async getSummary(params: ApiParams<'getSummary'>): Promise<MessageSummaryView> {
     const key = parseRef(params.ref);
+    // Refuses an account not unlocked, as every other call on a message does.
     this.runtimeOf(key.accountId);
     const stored = await this.store.message(key.accountId, key.msgId);
     if (stored === undefined)
