@@ -110,9 +110,8 @@ function writeListPage(db: StoreDb, page: CheckedListPage): WriteResult {
 export class LocalStore implements LocalStoreApi {
   #db: StoreDb | undefined;
   /**
-   * The account and mailbox of a LIST page whose parts wait for the page's end in a
-   * transaction left open (applyCheckedListPage); any other use of the connection
-   * commits them first.
+   * The page (pageKey) whose parts wait for the page's end in a transaction left open
+   * (applyCheckedListPage); any other use of the connection commits them first.
    */
   #openPage: string | undefined;
   /** Pages one of whose parts failed (rolling back the others): their ends are refused. */
