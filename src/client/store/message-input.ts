@@ -17,6 +17,7 @@ import {
   checkFlags,
   checkFolder,
   checkId,
+  checkIds,
   checkJson,
   checkList,
   checkObject,
@@ -195,12 +196,12 @@ export function checkListPage(value: unknown): CheckedListPage {
     mailbox: checkId('page.mailbox', input.mailbox),
     cursor: input.cursor === undefined ? undefined : checkCount('page.cursor', input.cursor),
     newMessages,
-    updates: checkEach('page.updates', checkList('page.updates', input.updates ?? []), (update) =>
-      checkServerStateUpdate(update),
+    updates: checkEach(
+      'page.updates',
+      checkList('page.updates', input.updates ?? []),
+      checkServerStateUpdate,
     ),
-    removed: checkEach('page.removed', checkList('page.removed', input.removed ?? []), (msgId) =>
-      checkId('', msgId),
-    ),
+    removed: checkIds('page.removed', input.removed ?? []),
   };
 }
 

@@ -31,8 +31,6 @@ function post(message: FromWorker): void {
 
 let store: LocalStore | undefined;
 let idleCheckpointMs = 0;
-let idleTimer: ReturnType<typeof setTimeout> | undefined;
-let openPageTimer: ReturnType<typeof setTimeout> | undefined;
 
 /**
  * How long a LIST page's parts may wait for the page's end with no call coming: a sync
@@ -41,32 +39,37 @@ let openPageTimer: ReturnType<typeof setTimeout> | undefined;
  */
 const OPEN_PAGE_QUIET_MS = 100;
 
-/** (Re)starts the wait after which the parts of a page whose end did not come are committed. */
-function commitOpenPageWhenQuiet(): void {
-  clearTimeout(openPageTimer);
-  if (store?.pageOpen !== true) return;
-  openPageTimer = setTimeout(() => {
-    try {
-      store?.commitOpenPage();
-    } catch {
-      // Rolled back: the page is listed again, and the next call meets what went wrong.
-    }
-  }, OPEN_PAGE_QUIET_MS);
+/** Work done on the open store once no call has come for a while; every call restarts the wait. */
+class QuietTimer {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly work: (opened: LocalStore) => void) {}
+
+  /** Runs the work after `ms` without a call (0: not at all). */
+  restart(ms: number): void {
+    clearTimeout(this.#timer);
+    if (ms <= 0) return;
+    this.#timer = setTimeout(() => {
+      try {
+        if (store !== undefined) this.work(store);
+      } catch {
+        // Left where it is: a checkpoint's WAL stays durable, a page's parts are rolled
+        // back and the page listed again; the next call or quiet period meets the cause.
+      }
+    }, ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
 }
 
-/** (Re)starts the quiet period after which the WAL is checkpointed. */
-function checkpointWhenIdle(): void {
-  if (idleCheckpointMs <= 0) return;
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    try {
-      store?.checkpoint();
-    } catch {
-      // The WAL stays as it was, still durable: the next quiet period or closing tries
-      // again, and damage surfaces through the operations that meet it.
-    }
-  }, idleCheckpointMs);
-}
+const checkpointTimer = new QuietTimer((opened) => {
+  opened.checkpoint();
+});
+const openPageTimer = new QuietTimer((opened) => {
+  opened.commitOpenPage();
+});
 
 function open(start: WorkerStart): void {
   try {
@@ -81,8 +84,8 @@ function open(start: WorkerStart): void {
 }
 
 function close(): void {
-  clearTimeout(idleTimer);
-  clearTimeout(openPageTimer);
+  checkpointTimer.stop();
+  openPageTimer.stop();
   const closing = store;
   store = undefined;
   // Should closing fail, the error ends this thread: the proxy sees it exit and never
@@ -120,6 +123,6 @@ port.on('message', (message: ToWorker) => {
       ms: performance.now() - started,
     });
   }
-  commitOpenPageWhenQuiet();
-  checkpointWhenIdle();
+  openPageTimer.restart(store?.pageOpen === true ? OPEN_PAGE_QUIET_MS : 0);
+  checkpointTimer.restart(idleCheckpointMs);
 });
