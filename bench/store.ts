@@ -1,7 +1,9 @@
 // npm run bench:store — writing LIST pages into the client's local store, as the sync
 // engine does: pages of 1,000 new messages with the envelope and headers sizes of a
 // signed MT2 message (7,418 and 336 bytes), each page one applyListPage call (one
-// transaction with its cursor). Measured in the same run, in turn, each on a fresh file:
+// transaction with its cursor; its messages queued for the search index, which the
+// store fills once idle: bench:cache times that). Measured in the same run, in turn, each
+// on a fresh file:
 //   - LocalStore.applyListPage called directly;
 //   - the same through the store's worker (openLocalStoreWorker), as the engine calls it;
 //   - the peer: plain better-sqlite3 inserting the same rows into one minimal table

@@ -1,6 +1,7 @@
 // npm run bench:sync — a mailbox of 10,000 messages (4 KiB bodies) on a real mt2d
 // process: time from an engine connecting until every header is in its local SQLite
-// store (and, separately, until every message is verified), each time a new engine into
+// store (and, separately, until a search finds them, the store having indexed what the
+// sync queued for it, and until every message is verified), each time a new engine into
 // a copy of the same empty store. Beside it, in the same run, imapflow fetches
 // BODY.PEEK[HEADER] of the same number of messages from Dovecot into memory, timed from
 // connect and the FETCH alone, over plain IMAP and over IMAPS (the engine always runs
@@ -45,12 +46,18 @@ const FILL_BATCH = 1000;
 
 interface EngineRun {
   readonly headersMs: number;
+  /** Until a search answers, which first indexes what the sync queued for it. */
+  readonly searchableMs: number;
   readonly verifiedMs: number;
 }
 
+/** A word in the subject of every message the fill sends. */
+const SEARCHED_WORD = 'message';
+
 /**
  * Unlocks a new engine on `dataDir` (an account whose store is empty) and times it until
- * every header is stored, then until every message is verified; checks that all are in.
+ * every header is stored, then until a search finds them, then until every message is
+ * verified; checks that all are in.
  */
 async function timeSync(options: EngineOptions): Promise<EngineRun> {
   const engine = await testEngine(options);
@@ -65,12 +72,15 @@ async function timeSync(options: EngineOptions): Promise<EngineRun> {
     await engine.unlock({ passphrase: PASSPHRASE });
     await done;
     const headersMs = performance.now() - start;
+    const found = await engine.search({ query: SEARCHED_WORD, limit: 1 });
+    const searchableMs = performance.now() - start;
+    if (found.items.length === 0) throw new Error(`a search for '${SEARCHED_WORD}' found nothing`);
     await engine.syncNow({});
     const verifiedMs = performance.now() - start;
     const folders = await engine.listFolders({});
     const stored = folders.find((folder) => folder.id === 'inbox')?.total ?? 0;
     if (stored !== count) throw new Error(`the engine stored ${stored} of ${count} messages`);
-    return { headersMs, verifiedMs };
+    return { headersMs, searchableMs, verifiedMs };
   } finally {
     await engine.close();
   }
@@ -144,6 +154,7 @@ async function measure(): Promise<Runs> {
 const runs = await measure();
 const warm = {
   headersMs: median(runs.engineWarm.map((run) => run.headersMs)),
+  searchableMs: median(runs.engineWarm.map((run) => run.searchableMs)),
   verifiedMs: median(runs.engineWarm.map((run) => run.verifiedMs)),
   imapSessionMs: median(runs.imapWarm.map((run) => run.sessionMs)),
   imapFetchMs: median(runs.imapWarm.map((run) => run.fetchMs)),
@@ -156,8 +167,10 @@ const rows = [
     '1st sync: from unlock (connect), headers stored',
     runs.engineFirst.headersMs,
   ],
+  ['MT2 engine < mt2d', '1st sync: from unlock until searchable', runs.engineFirst.searchableMs],
   ['MT2 engine < mt2d', '1st sync: from unlock until all verified', runs.engineFirst.verifiedMs],
   ['MT2 engine < mt2d', 'warm sync: from unlock, headers stored', warm.headersMs],
+  ['MT2 engine < mt2d', 'warm sync: from unlock until searchable', warm.searchableMs],
   ['MT2 engine < mt2d', 'warm sync: from unlock until all verified', warm.verifiedMs],
   ['imapflow < Dovecot', '1st (uncached): from connect, FETCH done', runs.imapFirst.sessionMs],
   ['imapflow < Dovecot', '1st (uncached): FETCH alone', runs.imapFirst.fetchMs],

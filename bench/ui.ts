@@ -137,6 +137,8 @@ async function main(): Promise<void> {
         batch.push(messageInput(account.id, index, now));
       store.putMessages(batch);
     }
+    // Indexed for search now, as a store is once idle after a sync, not by the first search.
+    store.indexQueued();
     store.close();
     await rendererBuild;
 

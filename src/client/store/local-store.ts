@@ -32,6 +32,7 @@ import * as flags from './queries/flags.ts';
 import * as listing from './queries/listing.ts';
 import * as messages from './queries/messages.ts';
 import * as outbox from './queries/outbox.ts';
+import * as search from './queries/search-index.ts';
 import type { StoreDb } from './store-db.ts';
 import type {
   Contact,
@@ -465,7 +466,25 @@ export class LocalStore implements LocalStoreApi {
       checkText('query.text', input['text'], Number.MAX_SAFE_INTEGER),
     );
     if (match === undefined) return { items: [] };
+    this.indexQueued();
     return listing.searchPage(this.db, accountIds, match, folder, beforeKey, limit);
+  }
+
+  /**
+   * Indexes messages queued for search (queries/search-index.ts): those of the
+   * `batches` oldest writes, or all; returns whether more wait. The worker calls it
+   * when the store is idle, a search first of all.
+   */
+  indexQueued(batches?: number): boolean {
+    const db = this.db;
+    if (!search.hasQueued(db)) return false;
+    // Rebuilt from the messages if lost to a power cut: the queue's rows come back too.
+    return db.unsyncedTransaction(() => search.indexQueued(db, batches));
+  }
+
+  /** Whether messages wait to be indexed for search (read without committing a page). */
+  get indexPending(): boolean {
+    return search.hasQueued(this.#connection());
   }
 
   // ---- outbox ----

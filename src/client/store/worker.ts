@@ -67,8 +67,19 @@ class QuietTimer {
 const checkpointTimer = new QuietTimer((opened) => {
   opened.checkpoint();
 });
+/**
+ * Messages queued for search are indexed a few writes at a time, each after the store
+ * has been idle this long, so that a call arriving meanwhile waits for one bite only.
+ */
+const INDEX_QUIET_MS = 50;
+const INDEX_BATCHES_AT_ONCE = 8;
+const indexTimer: QuietTimer = new QuietTimer((opened) => {
+  if (opened.indexQueued(INDEX_BATCHES_AT_ONCE)) indexTimer.restart(INDEX_QUIET_MS);
+  checkpointTimer.restart(idleCheckpointMs);
+});
 const openPageTimer = new QuietTimer((opened) => {
   opened.commitOpenPage();
+  indexTimer.restart(opened.indexPending ? INDEX_QUIET_MS : 0);
 });
 
 function open(start: WorkerStart): void {
@@ -78,6 +89,8 @@ function open(start: WorkerStart): void {
     store = LocalStore.open(start.options);
     idleCheckpointMs = start.idleCheckpointMs;
     post({ type: 'opened' });
+    // Left queued by a store closed before it was idle long enough.
+    indexTimer.restart(store.indexPending ? INDEX_QUIET_MS : 0);
   } catch (error) {
     post({ type: 'openFailed', error: serialize(error) });
   }
@@ -86,6 +99,7 @@ function open(start: WorkerStart): void {
 function close(): void {
   checkpointTimer.stop();
   openPageTimer.stop();
+  indexTimer.stop();
   const closing = store;
   store = undefined;
   // Should closing fail, the error ends this thread: the proxy sees it exit and never
@@ -124,5 +138,8 @@ port.on('message', (message: ToWorker) => {
     });
   }
   openPageTimer.restart(store?.pageOpen === true ? OPEN_PAGE_QUIET_MS : 0);
+  // Not while a page's parts wait for its end: indexing would commit them early.
+  const indexing = store !== undefined && !store.pageOpen && store.indexPending;
+  indexTimer.restart(indexing ? INDEX_QUIET_MS : 0);
   checkpointTimer.restart(idleCheckpointMs);
 });

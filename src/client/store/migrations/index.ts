@@ -7,6 +7,7 @@ import * as countedPerBatch from './0020-counted-per-batch.ts';
 import * as contactDeliveredBy from './0030-contact-delivered-by.ts';
 import * as unverifiedIndex from './0040-unverified-index.ts';
 import * as msgKey from './0050-msg-key.ts';
+import * as searchBacklog from './0060-search-backlog.ts';
 
 export interface Migration {
   readonly version: number;
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   contactDeliveredBy,
   unverifiedIndex,
   msgKey,
+  searchBacklog,
 ];
 
 /** The schema version this code writes. */

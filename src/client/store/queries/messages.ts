@@ -16,7 +16,7 @@ import {
   toStoredMessage,
   type StoredRow,
 } from './message-rows.ts';
-import { reindexMessage, searchIndexWriter, unindexMessage } from './search-index.ts';
+import { queueForIndex, reindexMessage, unindexMessage } from './search-index.ts';
 
 /** The sort key of a stored message, or undefined. */
 export function findMessageId(db: StoreDb, accountId: string, msgId: string): number | undefined {
@@ -119,8 +119,7 @@ interface NewRow {
  * Inserts or replaces (by account and msg-id) every message of `batch`, as if one after
  * the other: a msg-id given twice is inserted, then replaced by its later copy. Returns
  * how many were new. The new ones are written once the batch is sorted out, in id order,
- * one table after the other, the full-text rows last: FTS5 keeps a transaction's rows in
- * memory only while their rowids ascend, and writes a segment whenever one does not.
+ * one table after the other, and queued for the full-text index (search-index.ts).
  */
 export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): number {
   const keys = new SortKeyAllocator(db);
@@ -216,15 +215,10 @@ function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
   for (const { id, message } of rows) {
     insertParts.run(id, message.envelopeXml, message.headersXml, message.verificationJson);
   }
-  const index = searchIndexWriter(db);
-  for (const { id, message } of rows) {
-    index(id, {
-      sender: `${message.fromName} ${message.fromAddress}`,
-      recipients: [...message.to, ...message.cc].join(' '),
-      subject: message.subject,
-      body: '',
-    });
-  }
+  queueForIndex(
+    db,
+    rows.map((row) => row.id),
+  );
 }
 
 /**

@@ -276,6 +276,35 @@ describe('migrations', () => {
     }
   });
 
+  test('0060: the messages a version-50 file indexed are still found, new ones too', () => {
+    const path = storePath(folder);
+    const old = new StoreDb(new Database(path));
+    migrate(old, 0, MIGRATIONS.slice(0, 5));
+    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    old.exec(`INSERT INTO accounts VALUES ('${ACCOUNT}', 0)`);
+    // As version 50 wrote a message: its full-text row with it.
+    old.exec(`INSERT INTO messages (id, account_id, msg_id, msg_key, folder, envelope_size,
+        headers_size, body_size, server_flags, flags, unread, flagged, from_name, from_address,
+        to_addresses, cc_addresses, subject, date_ms, has_attachments, signed, encrypted, snippet)
+      VALUES (7, '${ACCOUNT}', 'old@x', ${msgKey('old@x')}, 'inbox', 1, 1, 1, '[]', '[]', 1, 0,
+        '', '', '[]', '[]', 'Walrus minutes', 0, 0, 0, 0, '')`);
+    old.exec("INSERT INTO message_parts (message_id, envelope_xml) VALUES (7, x'00')");
+    old.exec(`INSERT INTO message_search (rowid, sender, recipients, subject, body)
+      VALUES (7, '', '', 'Walrus minutes', '')`);
+    old.close();
+    const store = LocalStore.open({ path });
+    try {
+      assert.equal(store.db.userVersion(), LATEST_VERSION);
+      assert.equal(store.indexPending, false);
+      store.putMessages([message('new@x', { subject: 'Walrus agenda' })]);
+      assert.equal(store.indexPending, true, 'new messages are queued');
+      const found = store.searchMessages({ accountId: ACCOUNT, text: 'walrus' }, { limit: 10 });
+      assert.deepEqual(found.items.map((item) => item.msgId).sort(), ['new@x', 'old@x']);
+    } finally {
+      store.close();
+    }
+  });
+
   test('a migration that rebuilds tables refuses to leave rows pointing at nothing', () => {
     const { db, raw } = freshDb();
     db.setForeignKeys(true);

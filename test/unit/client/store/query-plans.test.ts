@@ -9,6 +9,7 @@ import {
   UNVERIFIED_COUNT_SQL,
   UNVERIFIED_SQL,
 } from '../../../../src/client/store/queries/messages.ts';
+import { INDEX_QUEUED_SQL } from '../../../../src/client/store/queries/search-index.ts';
 import { BY_MSG_ID, byMsgId } from '../../../../src/client/store/msg-key.ts';
 import { openTempStore } from './fixtures/temp-store.ts';
 
@@ -51,6 +52,13 @@ describe('query plans', () => {
     assert.match(detail.split('\n')[0] ?? '', /SCAN k VIRTUAL TABLE/);
     assert.match(detail, /SEARCH m USING INDEX messages_by_msg_key \(msg_key=\?\)/);
     assert.doesNotMatch(detail, /messages_by_folder/);
+  });
+
+  test('messages queued for the search index are each read by their id', () => {
+    const detail = plan(INDEX_QUEUED_SQL, 8);
+    assert.match(detail, /SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    assert.match(detail, /SEARCH b USING INTEGER PRIMARY KEY \(rowid=\?\) LEFT-JOIN/);
+    assert.doesNotMatch(detail, /SCAN m\b/);
   });
 
   test('the messages waiting for verification are read through their partial index, in order', () => {
