@@ -4,11 +4,11 @@
 //
 // New messages are queued (search_backlog, migration 0060) and indexed afterwards, many
 // in one statement: a LIST page is written while the sync waits, and its full-text rows
-// were about a fifth of the store's work there (docs/client-store.md, "Search"). A search
-// indexes the queue first, so it sees every stored message. The queue holds ids only:
-// each is indexed as its message is then, so a queued message removed or moved to
-// another id since is skipped, and one indexed meanwhile (its body stored) is indexed
-// with the same text again, which FTS5 keeps as one row for the id.
+// were about a fifth of the store's work there (docs/client-store.md, "Indexing for
+// search"). A search indexes the queue first, so it sees every stored message. The
+// queue holds ids only: each is indexed as its message is then, so a queued message
+// removed or moved to another id since is skipped, and one indexed meanwhile (its body
+// stored) is indexed with the same text again, which FTS5 keeps as one row for the id.
 import { MAX_INDEXED_TEXT_CHARS } from '../limits.ts';
 import type { StoreDb } from '../store-db.ts';
 

@@ -6,29 +6,25 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import {
-  LocalStore,
-  openLocalStoreWorker,
-  type LocalStore as Store,
-} from '../../../../src/client/store/index.ts';
+import { LocalStore, openLocalStoreWorker } from '../../../../src/client/store/index.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
 import { openTempStore, storePath, tempFolder } from './fixtures/temp-store.ts';
 
 const OTHER = 'other@o.example';
 
-function count(store: Store, sql: string): number {
+function count(store: LocalStore, sql: string): number {
   return Number(store.db.statement(sql).pluck().get());
 }
 
 /** Rows in the full-text index and the messages stored: equal when each is indexed once. */
-function indexedAndStored(store: Store): [number, number] {
+function indexedAndStored(store: LocalStore): [number, number] {
   return [
     count(store, 'SELECT count(*) FROM message_search'),
     count(store, 'SELECT count(*) FROM messages'),
   ];
 }
 
-function found(store: Store, text: string, accountId = ACCOUNT): string[] {
+function found(store: LocalStore, text: string, accountId = ACCOUNT): string[] {
   return store
     .searchMessages({ accountId, text }, { limit: 100 })
     .items.map((item) => item.msgId)
@@ -36,7 +32,7 @@ function found(store: Store, text: string, accountId = ACCOUNT): string[] {
 }
 
 /** A store with a LIST page of three messages (and one of another account) queued. */
-function withQueue(): Store {
+function withQueue(): LocalStore {
   const store = openTempStore();
   store.ensureAccount(ACCOUNT);
   store.ensureAccount(OTHER);
