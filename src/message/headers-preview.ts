@@ -253,7 +253,8 @@ class PreviewReader {
 
   #skipBlanks(): void {
     const { text } = this;
-    while (isBlank(text.charCodeAt(this.#at))) this.#at++;
+    // Bounded: reading past the end (NaN) sends V8's optimized code back to the interpreter.
+    while (this.#at < text.length && isBlank(text.charCodeAt(this.#at))) this.#at++;
   }
 
   #take(literal: string): boolean {

@@ -215,10 +215,7 @@ function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
   for (const { id, message } of rows) {
     insertParts.run(id, message.envelopeXml, message.headersXml, message.verificationJson);
   }
-  queueForIndex(
-    db,
-    rows.map((row) => row.id),
-  );
+  queueForIndex(db, rows);
 }
 
 /**
