@@ -135,13 +135,27 @@ export function listingProblem(
   since: number,
   limit: number,
 ): string | undefined {
+  for (const entry of listing.entries) {
+    const problem = entryProblem(entry);
+    if (problem !== undefined) return problem;
+  }
+  return listingOrderProblem(listing, since, limit);
+}
+
+/**
+ * listingProblem of a listing whose entries were each checked already (parseEntry
+ * checks what entryProblem does): the limit, the order, each msg-id once, the cursor.
+ */
+export function listingOrderProblem(
+  listing: MailboxListing,
+  since: number,
+  limit: number,
+): string | undefined {
   if (listing.entries.length > limit) return `${listing.entries.length} entries, limit ${limit}`;
   if (listing.more && listing.entries.length === 0) return 'MORE with no entry';
   let last = since;
   const seen = new Set<string>();
   for (const entry of listing.entries) {
-    const problem = entryProblem(entry);
-    if (problem !== undefined) return problem;
     if (entry.modseq <= last) return `modseq ${entry.modseq} of ${entry.msgId} not above ${last}`;
     if (seen.has(entry.msgId)) return `${entry.msgId} listed twice`;
     seen.add(entry.msgId);

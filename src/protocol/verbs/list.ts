@@ -2,7 +2,7 @@ import { num, option, type Mt2Response } from '../codec/frames.ts';
 import type { Mt2Error } from '../errors.ts';
 import type { ClientContext } from '../session/client-context.ts';
 import { okOrThrow, requireState } from '../session/client-context.ts';
-import { listingProblem, parseEntry } from '../transfer-extensions/mailbox-entry.ts';
+import { listingOrderProblem, parseEntry } from '../transfer-extensions/mailbox-entry.ts';
 import {
   MAILBOX_RESULT,
   type MailboxEntry,
@@ -63,7 +63,8 @@ export async function list(
   const more = response.groups.find((g) => g.kind === 'option' && g.name === 'MORE');
   if (more?.kind === 'option' && more.values.length > 0) throw malformed('LIST: (MORE) has values');
   const listing = { entries, cursor, more: more !== undefined };
-  const wrong = listingProblem(listing, since, limit);
+  // Each entry was checked as it was parsed.
+  const wrong = listingOrderProblem(listing, since, limit);
   if (wrong !== undefined) throw malformed(`LIST: ${wrong}`);
   return listing;
 }
