@@ -77,9 +77,16 @@ const indexTimer: QuietTimer = new QuietTimer((opened) => {
   if (opened.indexQueued(INDEX_BATCHES_AT_ONCE)) indexTimer.restart(INDEX_QUIET_MS);
   checkpointTimer.restart(idleCheckpointMs);
 });
+
+/** Arms the indexing when messages wait, but not while a page's parts wait for its end. */
+function indexWhenQuiet(opened: LocalStore): void {
+  // Indexing goes through LocalStore.db, which would commit the page's parts early.
+  indexTimer.restart(!opened.pageOpen && opened.indexPending ? INDEX_QUIET_MS : 0);
+}
+
 const openPageTimer = new QuietTimer((opened) => {
   opened.commitOpenPage();
-  indexTimer.restart(opened.indexPending ? INDEX_QUIET_MS : 0);
+  indexWhenQuiet(opened);
 });
 
 function open(start: WorkerStart): void {
@@ -90,7 +97,7 @@ function open(start: WorkerStart): void {
     idleCheckpointMs = start.idleCheckpointMs;
     post({ type: 'opened' });
     // Left queued by a store closed before it was idle long enough.
-    indexTimer.restart(store.indexPending ? INDEX_QUIET_MS : 0);
+    indexWhenQuiet(store);
   } catch (error) {
     post({ type: 'openFailed', error: serialize(error) });
   }
@@ -138,8 +145,6 @@ port.on('message', (message: ToWorker) => {
     });
   }
   openPageTimer.restart(store?.pageOpen === true ? OPEN_PAGE_QUIET_MS : 0);
-  // Not while a page's parts wait for its end: indexing would commit them early.
-  const indexing = store !== undefined && !store.pageOpen && store.indexPending;
-  indexTimer.restart(indexing ? INDEX_QUIET_MS : 0);
+  if (store !== undefined) indexWhenQuiet(store);
   checkpointTimer.restart(idleCheckpointMs);
 });

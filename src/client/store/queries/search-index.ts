@@ -56,7 +56,6 @@ export const INDEX_QUEUED_SQL = `${INSERT_INDEXED} SELECT ${INDEXED_COLUMNS}
  * the rows off the queue; returns whether more wait. Call it inside a write transaction.
  */
 export function indexQueued(db: StoreDb, batches = ALL): boolean {
-  if (!hasQueued(db)) return false;
   db.statement(INDEX_QUEUED_SQL).run(batches);
   db.statement(
     'DELETE FROM search_backlog WHERE id IN (SELECT id FROM search_backlog ORDER BY id LIMIT ?)',

@@ -20,6 +20,19 @@ function freshDb(): { db: StoreDb; raw: Database.Database } {
   return { db: new StoreDb(raw), raw };
 }
 
+/**
+ * A store file as the first `count` migrations left it, with the store's application id
+ * (foreign keys on first, when asked, as the store opens its files).
+ */
+function fileAtVersion(count: number, foreignKeys = false): { path: string; old: StoreDb } {
+  const path = storePath(folder);
+  const old = new StoreDb(new Database(path));
+  if (foreignKeys) old.setForeignKeys(true);
+  migrate(old, 0, MIGRATIONS.slice(0, count));
+  old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+  return { path, old };
+}
+
 function tableNames(raw: Database.Database): string[] {
   return raw
     .prepare(
@@ -103,10 +116,7 @@ describe('migrations', () => {
   });
 
   test('0020: a version-10 file with messages is upgraded; its counts stay right and new inserts are counted', () => {
-    const path = storePath(folder);
-    const old = new StoreDb(new Database(path));
-    migrate(old, 0, MIGRATIONS.slice(0, 1));
-    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    const { path, old } = fileAtVersion(1);
     // Rows as version 10 wrote them (its insert trigger counted them).
     old.exec(`INSERT INTO accounts VALUES ('${ACCOUNT}', 0)`);
     for (const [id, unread] of [
@@ -136,10 +146,7 @@ describe('migrations', () => {
   });
 
   test('0030: contacts of a version-20 file keep everything and gain the delivering server', () => {
-    const path = storePath(folder);
-    const old = new StoreDb(new Database(path));
-    migrate(old, 0, MIGRATIONS.slice(0, 2));
-    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    const { path, old } = fileAtVersion(2);
     old.exec(
       `INSERT INTO contacts (address, display_name, certificate, certificate_fingerprint, source,
          first_seen, last_seen) VALUES ('bob@b.example', 'Bob', x'3000', 'ff', 'import', 1, 2)`,
@@ -164,10 +171,7 @@ describe('migrations', () => {
   });
 
   test('0040: the unverified messages of a version-30 file are found through the new index', () => {
-    const path = storePath(folder);
-    const old = new StoreDb(new Database(path));
-    migrate(old, 0, MIGRATIONS.slice(0, 3));
-    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    const { path, old } = fileAtVersion(3);
     old.exec(`INSERT INTO accounts VALUES ('${ACCOUNT}', 0)`);
     for (const [id, verification] of [
       [1, '{}'],
@@ -197,11 +201,7 @@ describe('migrations', () => {
   });
 
   test('0050: a version-40 file keeps every message, part, body and queued flag change, found by msg_key', () => {
-    const path = storePath(folder);
-    const old = new StoreDb(new Database(path));
-    old.setForeignKeys(true);
-    migrate(old, 0, MIGRATIONS.slice(0, 4));
-    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    const { path, old } = fileAtVersion(4, true);
     old.exec(`INSERT INTO accounts VALUES ('${ACCOUNT}', 0), ('other@b.example', 0)`);
     // The same msg-id in two accounts, as version 40 allowed (and still allows).
     const rows = [
@@ -277,10 +277,7 @@ describe('migrations', () => {
   });
 
   test('0060: the messages a version-50 file indexed are still found, new ones too', () => {
-    const path = storePath(folder);
-    const old = new StoreDb(new Database(path));
-    migrate(old, 0, MIGRATIONS.slice(0, 5));
-    old.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    const { path, old } = fileAtVersion(5);
     old.exec(`INSERT INTO accounts VALUES ('${ACCOUNT}', 0)`);
     // As version 50 wrote a message: its full-text row with it.
     old.exec(`INSERT INTO messages (id, account_id, msg_id, msg_key, folder, envelope_size,
