@@ -6,22 +6,37 @@
 import { MAILBOX_ADDRESS, MESSAGE_ID } from './headers-xml.ts';
 import type { AddressEntry, HeaderSummary, Mailbox } from './headers.ts';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from './limits.ts';
-import { FORBIDDEN_CHARACTER, isBlank } from './xml-parse.internal.ts';
+import { FORBIDDEN_CHARACTER } from './xml-parse.internal.ts';
 import { parseDateTime } from './xml-read.internal.ts';
 import { documentText, MT2_MESSAGE_NAMESPACE } from './xml-tree.ts';
 
-/** The declaration our encoder writes; any other is left to the full decoding. */
-const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
-const ROOT_START = `<headers xmlns="${MT2_MESSAGE_NAMESPACE}"`;
-const ROOT_END = '</headers>';
-
-/** Fields whose content is mailboxes (a sender exactly one, a from at least one). */
-const MAILBOX_FIELDS = new Set(['from', 'sender', 'to', 'cc', 'bcc', 'replyTo']);
-/** Fields whose content is a list of message ids. */
-const ID_LIST_FIELDS = new Set(['inReplyTo', 'references']);
-
-/** Thrown inside the reader when the document is not of the form it reads. */
-const GIVE_UP = Symbol('give up');
+/** XML's blanks (S), any number. */
+const BLANKS = '[ \\t\\n\\r]*';
+/** The root's start tag, after our encoder's declaration if any; `/>` closes it at once. */
+const ROOT_START = new RegExp(
+  `${BLANKS}(?:<\\?xml version="1\\.0" encoding="UTF-8"\\?>${BLANKS})?` +
+    `<headers xmlns="${MT2_MESSAGE_NAMESPACE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"(/?)>`,
+  'y',
+);
+/** A field's start tag without attributes (`/>` if it is empty), or the root's end tag. */
+const FIELD_START = new RegExp(
+  `${BLANKS}<(?:(from|sender|to|cc|bcc|replyTo|inReplyTo|references|subject|date|messageId)(/?)>|(/headers>))`,
+  'y',
+);
+/** A mailbox: a name (optional) before its address, in double quotes without `<` or `&`. */
+const MAILBOX = new RegExp(
+  `${BLANKS}<mailbox(?:[ \\t\\n\\r]+name${BLANKS}=${BLANKS}"([^"<&]*)")?` +
+    `[ \\t\\n\\r]+address${BLANKS}=${BLANKS}"([^"<&]*)"${BLANKS}/>`,
+  'y',
+);
+/** One `<id>` of a list of message ids. */
+const LIST_ID = new RegExp(`${BLANKS}<id>([^<&]*)</id>`, 'y');
+/** Text without `&` or markup, then an end tag. */
+const TEXT_THROUGH = /([^<&]*)<\/([A-Za-z]+)>/y;
+/** An end tag, after blanks. */
+const END_TAG = new RegExp(`${BLANKS}</([A-Za-z]+)>`, 'y');
+/** Blanks to the end of the text. */
+const TRAILING_BLANKS = new RegExp(`${BLANKS}$`, 'y');
 
 /**
  * The summary of a headers document (as summarizeHeaders gives it), or undefined when
@@ -53,20 +68,22 @@ export function previewHeaders(
   }
 }
 
+/** Thrown inside the reader when the document is not of the form it reads. */
+const GIVE_UP = Symbol('give up');
+
 function giveUp(): never {
   // eslint-disable-next-line @typescript-eslint/only-throw-error -- a private signal, caught above
   throw GIVE_UP;
 }
 
-function isAsciiLetter(code: number): boolean {
-  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
-}
-
+/**
+ * Reads with the sticky expressions above, each matched where the last one ended: the
+ * scanning is the expressions' compiled code, from the first document on, not
+ * JavaScript waiting for V8 to optimize it (a first sync reads thousands before then).
+ */
 class PreviewReader {
   #at = 0;
   #elements = 0;
-  /** Whether the last start tag read closed its element (`<name/>`). */
-  #closed = false;
   #from: readonly Mailbox[] | undefined;
   readonly #to: AddressEntry[] = [];
   readonly #cc: AddressEntry[] = [];
@@ -80,20 +97,17 @@ class PreviewReader {
   ) {}
 
   read(): HeaderSummary {
-    this.#skipBlanks();
-    if (this.#take(DECLARATION)) this.#skipBlanks();
-    this.#expect(ROOT_START);
+    const root = this.#match(ROOT_START) ?? giveUp();
     this.#countElement();
-    if (!this.#take('/>')) {
-      this.#expect('>');
+    if (root[1] === '') {
       for (;;) {
-        this.#skipBlanks();
-        if (this.#take(ROOT_END)) break;
-        this.#field();
+        const start = this.#match(FIELD_START) ?? giveUp();
+        if (start[3] !== undefined) break;
+        this.#countElement();
+        this.#field(start[1] as string, start[2] === '/');
       }
     }
-    this.#skipBlanks();
-    if (this.#at !== this.text.length) giveUp();
+    if (this.#match(TRAILING_BLANKS) === undefined) giveUp();
     return {
       from: this.#from ?? [],
       to: this.#to,
@@ -104,166 +118,100 @@ class PreviewReader {
     };
   }
 
-  /** One field element, `<kind>` without attributes, through its end tag (or `<kind/>`). */
-  #field(): void {
-    const kind = this.#startTag();
-    const empty = this.#closed;
-    if (MAILBOX_FIELDS.has(kind)) {
-      const mailboxes = empty ? [] : this.#mailboxes(kind);
-      if (kind === 'from') {
-        if (mailboxes.length === 0) giveUp();
-        this.#from ??= mailboxes;
-      } else if (kind === 'sender') {
-        if (mailboxes.length !== 1) giveUp();
-      } else if (kind === 'to') {
-        this.#to.push(...mailboxes);
-      } else if (kind === 'cc') {
-        this.#cc.push(...mailboxes);
+  /** The content of a field of `kind` through its end tag (none when `empty`). */
+  #field(kind: string, empty: boolean): void {
+    switch (kind) {
+      case 'subject': {
+        const subject = empty ? '' : this.#textThrough(kind);
+        this.#subject ??= subject;
+        return;
       }
-    } else if (ID_LIST_FIELDS.has(kind)) {
-      while (!empty) {
-        this.#skipBlanks();
-        if (this.#endTag(kind)) break;
-        if (this.#startTag() !== 'id') giveUp();
-        this.#messageIdText('id', this.#closed);
+      case 'date': {
+        const date = parseDateTime(empty ? '' : this.#textThrough(kind)) ?? giveUp();
+        this.#date ??= date;
+        return;
       }
-    } else if (kind === 'subject') {
-      const subject = empty ? '' : this.#textThrough(kind);
-      this.#subject ??= subject;
-    } else if (kind === 'date') {
-      const date = parseDateTime(empty ? '' : this.#textThrough(kind)) ?? giveUp();
-      this.#date ??= date;
-    } else if (kind === 'messageId') {
-      const id = this.#messageIdText(kind, empty);
-      this.#messageId ??= id;
-    } else {
-      giveUp();
+      case 'messageId': {
+        const id = empty ? '' : this.#textThrough(kind);
+        if (!MESSAGE_ID.test(id)) giveUp();
+        this.#messageId ??= id;
+        return;
+      }
+      case 'inReplyTo':
+      case 'references':
+        if (!empty) this.#messageIds(kind);
+        return;
+    }
+    const mailboxes = empty ? [] : this.#mailboxes(kind);
+    if (kind === 'from') {
+      if (mailboxes.length === 0) giveUp();
+      this.#from ??= mailboxes;
+    } else if (kind === 'sender') {
+      if (mailboxes.length !== 1) giveUp();
+    } else if (kind === 'to') {
+      this.#to.push(...mailboxes);
+    } else if (kind === 'cc') {
+      this.#cc.push(...mailboxes);
     }
   }
 
-  /** `<mailbox .../>` elements, blanks between, through the end tag of `kind`. */
+  /** `<mailbox .../>` elements through the end tag of `kind`. */
   #mailboxes(kind: string): Mailbox[] {
     const mailboxes: Mailbox[] = [];
     for (;;) {
-      this.#skipBlanks();
-      if (this.#endTag(kind)) return mailboxes;
-      this.#expect('<mailbox');
+      const mailbox = this.#match(MAILBOX);
+      if (mailbox === undefined) {
+        this.#endTag(kind);
+        return mailboxes;
+      }
       this.#countElement();
-      mailboxes.push(this.#mailboxAttributes());
+      const name = mailbox[1];
+      const address = mailbox[2] as string;
+      // Three octets a UTF-16 unit at most: below the limit without encoding the values.
+      const longest = Math.max(name?.length ?? 0, address.length);
+      if (longest * 3 > this.limits.maxAttributeBytes || !MAILBOX_ADDRESS.test(address)) {
+        giveUp();
+      }
+      mailboxes.push(name === undefined ? { address } : { name, address });
     }
   }
 
-  /** A mailbox's `name` and `address` (each at most once, the address required) and `/>`. */
-  #mailboxAttributes(): Mailbox {
-    let name: string | undefined;
-    let address: string | undefined;
+  /** `<id>` elements, each a message id, through the end tag of `kind`. */
+  #messageIds(kind: string): void {
     for (;;) {
-      const before = this.#at;
-      this.#skipBlanks();
-      if (this.#take('/>')) break;
-      // An attribute follows its element's name or the one before after a blank.
-      if (this.#at === before) giveUp();
-      const attribute = this.#name();
-      this.#skipBlanks();
-      this.#expect('=');
-      this.#skipBlanks();
-      const value = this.#quoted();
-      if (attribute === 'name' && name === undefined) name = value;
-      else if (attribute === 'address' && address === undefined) address = value;
-      else giveUp();
+      const id = this.#match(LIST_ID);
+      if (id === undefined) {
+        this.#endTag(kind);
+        return;
+      }
+      this.#countElement();
+      if (!MESSAGE_ID.test(id[1] as string)) giveUp();
     }
-    if (address === undefined || !MAILBOX_ADDRESS.test(address)) giveUp();
-    return name === undefined ? { address } : { name, address };
   }
 
-  /** A quoted attribute value without `<` or `&`, well within the limit. */
-  #quoted(): string {
-    const quote = this.text[this.#at];
-    if (quote !== '"' && quote !== "'") giveUp();
-    const end = this.text.indexOf(quote, this.#at + 1);
-    if (end === -1) giveUp();
-    const value = this.text.slice(this.#at + 1, end);
-    // Three octets a UTF-16 unit at most: below the limit without encoding the value.
-    if (value.length * 3 > this.limits.maxAttributeBytes) giveUp();
-    if (value.includes('<') || value.includes('&')) giveUp();
-    this.#at = end + 1;
-    return value;
-  }
-
-  /** A text-only element's text, which must be a message id, through its end tag. */
-  #messageIdText(kind: string, empty: boolean): string {
-    const id = empty ? '' : this.#textThrough(kind);
-    if (!MESSAGE_ID.test(id)) giveUp();
-    return id;
-  }
-
-  /** Text without `&` up to `</kind>`, which it reads too. */
+  /** Text without `&` through the end tag of `kind`. */
   #textThrough(kind: string): string {
-    const end = this.text.indexOf('<', this.#at);
-    if (end === -1) giveUp();
-    const value = this.text.slice(this.#at, end);
-    if (value.includes('&')) giveUp();
-    this.#at = end;
-    if (!this.#endTag(kind)) giveUp();
-    return value;
+    const text = this.#match(TEXT_THROUGH) ?? giveUp();
+    if (text[2] !== kind) giveUp();
+    return text[1] as string;
   }
 
-  /** `<name>` or `<name/>`, attributes none; returns the name, `#closed` says which. */
-  #startTag(): string {
-    this.#expect('<');
-    const name = this.#name();
-    this.#closed = this.#take('/>');
-    if (!this.#closed) this.#expect('>');
-    this.#countElement();
-    return name;
+  #endTag(kind: string): void {
+    const end = this.#match(END_TAG) ?? giveUp();
+    if (end[1] !== kind) giveUp();
   }
 
-  #endTag(kind: string): boolean {
-    const { text } = this;
-    const at = this.#at;
-    if (
-      !text.startsWith('</', at) ||
-      !text.startsWith(kind, at + 2) ||
-      text[at + 2 + kind.length] !== '>'
-    ) {
-      return false;
-    }
-    this.#at = at + kind.length + 3;
-    return true;
-  }
-
-  /** ASCII letters, ended by something that cannot go on a name. */
-  #name(): string {
-    const { text } = this;
-    const start = this.#at;
-    let at = start;
-    while (isAsciiLetter(text.charCodeAt(at))) at++;
-    const next = text.charCodeAt(at);
-    if (at === start || !(isBlank(next) || next === 0x3e || next === 0x2f || next === 0x3d)) {
-      giveUp();
-    }
-    this.#at = at;
-    return text.slice(start, at);
+  /** `pattern` (sticky) matched where the reader is, which it moves past the match. */
+  #match(pattern: RegExp): RegExpExecArray | undefined {
+    pattern.lastIndex = this.#at;
+    const match = pattern.exec(this.text);
+    if (match === null) return undefined;
+    this.#at = pattern.lastIndex;
+    return match;
   }
 
   #countElement(): void {
     this.#elements++;
     if (this.#elements > this.limits.maxElements) giveUp();
-  }
-
-  #skipBlanks(): void {
-    const { text } = this;
-    // Bounded: reading past the end (NaN) sends V8's optimized code back to the interpreter.
-    while (this.#at < text.length && isBlank(text.charCodeAt(this.#at))) this.#at++;
-  }
-
-  #take(literal: string): boolean {
-    if (!this.text.startsWith(literal, this.#at)) return false;
-    this.#at += literal.length;
-    return true;
-  }
-
-  #expect(literal: string): void {
-    if (!this.#take(literal)) giveUp();
   }
 }

@@ -141,6 +141,8 @@ describe('previewHeaders', () => {
       ],
       ['a blank in a tag', root(`<subject >s</subject>`)],
       ['an empty element closed apart', root(`<from><mailbox address="a@x"></mailbox></from>`)],
+      ['an address before its name', root(`<from><mailbox address="a@x" name="n"/></from>`)],
+      ['single quotes', root(`<from><mailbox address='a@x'/></from>`)],
     ] as const) {
       assert.equal(previewHeaders(document), undefined, why);
       assert.ok(fullSummary(document) !== undefined, `${why}: the full decoding reads it`);
