@@ -55,11 +55,9 @@ export class StoreMailbox implements MailboxBackend {
     msgId: string,
     part: MailboxPart,
   ): Uint8Array | undefined | Promise<Uint8Array | undefined> {
-    if (this.store.uidOf(this.#mailbox(peer), msgId) === undefined) return undefined;
-    const storePart = STORE_PART[part];
-    const now = this.store.readPartNow(msgId, storePart);
-    if (now !== undefined) return nonEmpty(now);
-    return this.store.readPart(msgId, storePart).then(nonEmpty);
+    const bytes = this.store.mailboxPart(this.#mailbox(peer), msgId, STORE_PART[part]);
+    if (bytes === undefined) return undefined;
+    return bytes instanceof Promise ? bytes.then(nonEmpty) : nonEmpty(bytes);
   }
 
   async setFlags(

@@ -61,6 +61,7 @@ interface StoredMessage {
 interface MutableEntry {
   uid: number;
   msgId: string;
+  readonly message: StoredMessage;
   modseq: number;
   flags: readonly string[];
   expunged: boolean;
@@ -71,8 +72,8 @@ interface Mailbox {
   modseq: number;
   readonly entries: Map<number, MutableEntry>;
   readonly changes: ChangeIndex<MutableEntry>;
-  /** uid by msg-id, so mailbox access finds a message without a scan. */
-  readonly uids: Map<string, number>;
+  /** The entries by msg-id, so mailbox access finds a message without a scan. */
+  readonly byMsgId: Map<string, MutableEntry>;
 }
 
 interface CommitPayload {
@@ -118,7 +119,8 @@ export class MessageStore {
   readonly #releaseLock: () => Promise<void>;
   readonly #messages: Map<string, StoredMessage>;
   readonly #mailboxes: Map<string, Mailbox>;
-  readonly #cache: PartCache;
+  /** Keyed by the stored message itself: no second look-up of its msg-id. */
+  readonly #cache: PartCache<StoredMessage>;
   #nextTx: number;
 
   private constructor(log: RecordLog, releaseLock: () => Promise<void>, state: RecoveredState) {
@@ -138,7 +140,7 @@ export class MessageStore {
     dir: string,
     options: { maxSegmentBytes?: number; partCacheBytes?: number } = {},
   ): Promise<MessageStore> {
-    const cache = new PartCache(options.partCacheBytes ?? DEFAULT_PART_CACHE_BYTES);
+    const cache = new PartCache<StoredMessage>(options.partCacheBytes ?? DEFAULT_PART_CACHE_BYTES);
     const releaseLock = await acquireLockIn(dir);
     try {
       const recovering = new Recovery(cache);
@@ -187,11 +189,8 @@ export class MessageStore {
 
   /** Reads a whole part of a committed message. The bytes may be shared: never modify them. */
   async readPart(msgId: string, part: PartType): Promise<Uint8Array> {
-    const now = this.readPartNow(msgId, part);
-    if (now !== undefined) return now;
     const message = this.#message(msgId);
-    const pieces = await Promise.all(message.fragments[part].map((at) => this.#log.read(at)));
-    return concat(pieces, message.sizes[part]);
+    return this.#partNow(message, part) ?? this.#readPart(message, part);
   }
 
   /**
@@ -200,8 +199,26 @@ export class MessageStore {
    * @throws StoreError STORE_UNKNOWN_MESSAGE
    */
   readPartNow(msgId: string, part: PartType): Uint8Array | undefined {
-    const message = this.#message(msgId);
-    const cached = this.#cache.get(msgId, part);
+    return this.#partNow(this.#message(msgId), part);
+  }
+
+  /**
+   * A part of a message in `mailbox` (not expunged), at once when that is cheap (see
+   * readPartNow), else a promise; undefined when the mailbox does not hold the message.
+   * Finds the message by one look-up of its msg-id: a sync asks for thousands at a time.
+   */
+  mailboxPart(
+    mailbox: string,
+    msgId: string,
+    part: PartType,
+  ): Uint8Array | Promise<Uint8Array> | undefined {
+    const entry = this.#mailboxes.get(mailbox)?.byMsgId.get(msgId);
+    if (entry === undefined || entry.expunged) return undefined;
+    return this.#partNow(entry.message, part) ?? this.#readPart(entry.message, part);
+  }
+
+  #partNow(message: StoredMessage, part: PartType): Uint8Array | undefined {
+    const cached = this.#cache.get(message, part);
     if (cached !== undefined) return cached;
     // Decided before reading any fragment, so a part that must wait is not read twice.
     const fragments = message.fragments[part];
@@ -213,8 +230,13 @@ export class MessageStore {
       pieces.push(piece);
     }
     const bytes = concat(pieces, message.sizes[part]);
-    if (isCacheable(part, bytes.length)) this.#cache.put(msgId, part, bytes);
+    if (isCacheable(part, bytes.length)) this.#cache.put(message, part, bytes);
     return bytes;
+  }
+
+  async #readPart(message: StoredMessage, part: PartType): Promise<Uint8Array> {
+    const pieces = await Promise.all(message.fragments[part].map((at) => this.#log.read(at)));
+    return concat(pieces, message.sizes[part]);
   }
 
   /** Names of the mailboxes that ever held a message, in no particular order. */
@@ -233,9 +255,8 @@ export class MessageStore {
 
   /** The uid of a message in a mailbox; undefined when it is not there (or expunged). */
   uidOf(mailbox: string, msgId: string): number | undefined {
-    const box = this.#mailboxes.get(mailbox);
-    const uid = box?.uids.get(msgId);
-    return uid === undefined || box?.entries.get(uid)?.expunged !== false ? undefined : uid;
+    const entry = this.#mailboxes.get(mailbox)?.byMsgId.get(msgId);
+    return entry === undefined || entry.expunged ? undefined : entry.uid;
   }
 
   /** One entry of a mailbox. */
@@ -321,8 +342,8 @@ export class MessageStore {
       for (const { mailbox, modseq } of deliveries) this.#box(mailbox).changes.abandon(modseq);
       throw error;
     }
-    smallParts.cacheIn(this.#cache, msgId);
-    for (const delivery of deliveries) addEntry(this.#box(delivery.mailbox), delivery, msgId);
+    smallParts.cacheIn(this.#cache, message);
+    for (const delivery of deliveries) addEntry(this.#box(delivery.mailbox), delivery, message);
     return { msgId, deliveries: deliveries.map(({ mailbox, uid }) => ({ mailbox, uid })) };
   }
 
@@ -363,7 +384,7 @@ export class MessageStore {
   }
 
   #snapshot(mailbox: string, entry: MutableEntry): MailboxEntry {
-    const message = this.#message(entry.msgId);
+    const { message } = entry;
     return {
       mailbox,
       uid: entry.uid,
@@ -490,11 +511,11 @@ class SmallParts {
     else pieces.push(copy);
   }
 
-  /** Puts the collected parts into `cache`. */
-  cacheIn(cache: PartCache, msgId: string): void {
+  /** Puts the collected parts into `cache`, as the parts of `message`. */
+  cacheIn(cache: PartCache<StoredMessage>, message: StoredMessage): void {
     for (const [part, pieces] of this.#pieces) {
       const size = this.#sizes.get(part) ?? 0;
-      if (isCacheable(part, size)) cache.put(msgId, part, concat(pieces, size));
+      if (isCacheable(part, size)) cache.put(message, part, concat(pieces, size));
     }
   }
 }
@@ -514,7 +535,7 @@ const emptyPending = (): PendingMessage => ({
 interface RecoveredState {
   readonly messages: Map<string, StoredMessage>;
   readonly mailboxes: Map<string, Mailbox>;
-  readonly cache: PartCache;
+  readonly cache: PartCache<StoredMessage>;
   readonly maxTx: number;
 }
 
@@ -525,7 +546,7 @@ class Recovery {
   readonly #mailboxes = new Map<string, Mailbox>();
   #maxTx = 0;
 
-  constructor(private readonly cache: PartCache) {}
+  constructor(private readonly cache: PartCache<StoredMessage>) {}
 
   apply(record: ScannedRecord): void {
     switch (record.type as RecordType) {
@@ -596,18 +617,19 @@ class Recovery {
     this.#maxTx = Math.max(this.#maxTx, payload.tx);
     const pending = this.#pending.get(payload.tx) ?? emptyPending();
     this.#pending.delete(payload.tx);
-    pending.smallParts.cacheIn(this.cache, payload.msgId);
-    this.#messages.set(payload.msgId, {
+    const message: StoredMessage = {
       msgId: payload.msgId,
       fragments: pending.fragments,
       sizes: pending.sizes,
       arrivedAt: new Date(payload.arrivedAt),
-    });
+    };
+    pending.smallParts.cacheIn(this.cache, message);
+    this.#messages.set(payload.msgId, message);
     for (const delivery of payload.deliveries) {
       const box = this.#box(delivery.mailbox);
       box.uidNext = Math.max(box.uidNext, delivery.uid + 1);
       box.modseq = Math.max(box.modseq, delivery.modseq);
-      addEntry(box, delivery, payload.msgId);
+      addEntry(box, delivery, message);
     }
   }
 
@@ -625,23 +647,28 @@ function mailboxIn(mailboxes: Map<string, Mailbox>, name: string): Mailbox {
       modseq: 0,
       entries: new Map(),
       changes: new ChangeIndex(),
-      uids: new Map(),
+      byMsgId: new Map(),
     };
     mailboxes.set(name, box);
   }
   return box;
 }
 
-function addEntry(box: Mailbox, delivery: { uid: number; modseq: number }, msgId: string): void {
-  box.uids.set(msgId, delivery.uid);
+function addEntry(
+  box: Mailbox,
+  delivery: { uid: number; modseq: number },
+  message: StoredMessage,
+): void {
   const entry: MutableEntry = {
     uid: delivery.uid,
-    msgId,
+    msgId: message.msgId,
+    message,
     modseq: delivery.modseq,
     flags: [],
     expunged: false,
   };
   box.entries.set(delivery.uid, entry);
+  box.byMsgId.set(message.msgId, entry);
   box.changes.applied(entry);
 }
 

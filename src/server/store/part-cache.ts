@@ -19,11 +19,12 @@ export function isCacheable(part: string, size: number): part is CachedPartType 
 }
 
 /**
- * The cached parts by msg-id, oldest message first (a Map keeps insertion order), at
- * most `budget` octets in all.
+ * The cached parts by message (`Key`: whatever names one, say its msg-id or the store's
+ * record of it), oldest message first (a Map keeps insertion order), at most `budget`
+ * octets in all.
  */
-export class PartCache {
-  readonly #messages = new Map<string, CachedParts>();
+export class PartCache<Key> {
+  readonly #messages = new Map<Key, CachedParts>();
   #bytes = 0;
 
   constructor(readonly budget: number) {
@@ -38,17 +39,17 @@ export class PartCache {
   }
 
   /** A cached part (shared: never modify it), or undefined. */
-  get(msgId: string, part: string): Uint8Array | undefined {
-    return this.#messages.get(msgId)?.[part as CachedPartType];
+  get(message: Key, part: string): Uint8Array | undefined {
+    return this.#messages.get(message)?.[part as CachedPartType];
   }
 
-  /** Keeps `bytes` (taken over: the caller must not modify them) as a part of `msgId`. */
-  put(msgId: string, part: CachedPartType, bytes: Uint8Array): void {
+  /** Keeps `bytes` (taken over: the caller must not modify them) as a part of `message`. */
+  put(message: Key, part: CachedPartType, bytes: Uint8Array): void {
     if (!isCacheable(part, bytes.length) || bytes.length > this.budget) return;
-    let parts = this.#messages.get(msgId);
+    let parts = this.#messages.get(message);
     if (parts === undefined) {
       parts = {};
-      this.#messages.set(msgId, parts);
+      this.#messages.set(message, parts);
     }
     this.#bytes += bytes.length - (parts[part]?.length ?? 0);
     parts[part] = bytes;
@@ -56,10 +57,10 @@ export class PartCache {
   }
 
   #evict(): void {
-    for (const [msgId, parts] of this.#messages) {
+    for (const [message, parts] of this.#messages) {
       if (this.#bytes <= this.budget) return;
       this.#bytes -= (parts.envelope?.length ?? 0) + (parts.headers?.length ?? 0);
-      this.#messages.delete(msgId);
+      this.#messages.delete(message);
     }
   }
 }

@@ -124,6 +124,43 @@ test('LIST from a cursor reports only what changed: arrivals, flags and expunges
   await reopened.close();
 });
 
+test("a mailbox's part: only of a message the mailbox holds, not once expunged", async () => {
+  const store = await MessageStore.open(dir);
+  await deliver(store, 'm1@alpha.test', ['alice@alpha.test', 'bob@alpha.test']);
+  await deliver(store, 'm2@alpha.test', ['bob@alpha.test']);
+  const read = async (mailbox: string, msgId: string, part: 'headers' | 'body') => {
+    const bytes = await store.mailboxPart(mailbox, msgId, part);
+    return bytes === undefined ? undefined : text(bytes);
+  };
+  assert.equal(
+    await read('alice@alpha.test', 'm1@alpha.test', 'headers'),
+    '<headers id="m1@alpha.test"/>',
+  );
+  assert.equal(
+    await read('alice@alpha.test', 'm1@alpha.test', 'body'),
+    'body of m1@alpha.test, second fragment',
+  );
+  assert.equal(await read('alice@alpha.test', 'm2@alpha.test', 'headers'), undefined);
+  assert.equal(await read('alice@alpha.test', 'nope@alpha.test', 'headers'), undefined);
+  assert.equal(await read('carol@alpha.test', 'm1@alpha.test', 'headers'), undefined);
+  await store.expunge('alice@alpha.test', 1);
+  assert.equal(await read('alice@alpha.test', 'm1@alpha.test', 'headers'), undefined);
+  assert.equal(store.uidOf('alice@alpha.test', 'm1@alpha.test'), undefined);
+  // Still in Bob's mailbox, after reopening too.
+  await store.close();
+  const reopened = await MessageStore.open(dir);
+  assert.equal(reopened.uidOf('bob@alpha.test', 'm1@alpha.test'), 1);
+  assert.equal(
+    text((await reopened.mailboxPart('bob@alpha.test', 'm1@alpha.test', 'envelope')) ?? bytes('')),
+    '<envelope id="m1@alpha.test"/>',
+  );
+  assert.equal(
+    await reopened.mailboxPart('alice@alpha.test', 'm1@alpha.test', 'envelope'),
+    undefined,
+  );
+  await reopened.close();
+});
+
 test('LIST pages with a limit and says when more is waiting', async () => {
   const store = await MessageStore.open(dir);
   for (let i = 1; i <= 5; i++) await deliver(store, `p${i}@alpha.test`, ['alice@alpha.test']);
