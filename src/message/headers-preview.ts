@@ -6,33 +6,52 @@
 import { MAILBOX_ADDRESS, MESSAGE_ID } from './headers-xml.ts';
 import type { AddressEntry, HeaderSummary, Mailbox } from './headers.ts';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from './limits.ts';
-import { FORBIDDEN_CHARACTER } from './xml-parse.internal.ts';
+import { FORBIDDEN_RANGES } from './xml-parse.internal.ts';
 import { parseDateTime } from './xml-read.internal.ts';
 import { documentText, MT2_MESSAGE_NAMESPACE } from './xml-tree.ts';
 
 /** XML's blanks (S), any number. */
 const BLANKS = '[ \\t\\n\\r]*';
+/**
+ * Text without markup, references or a character XML forbids. Every character of a
+ * document the preview reads is matched by a literal (ASCII, allowed) or by this or
+ * VALUE, so no separate scan for forbidden characters is needed.
+ */
+const TEXT = `[^<&${FORBIDDEN_RANGES}]*`;
+/** A double-quoted attribute value's content, likewise. */
+const VALUE = `[^"<&${FORBIDDEN_RANGES}]*`;
+/** A mailbox: a name (optional, captured first) before its address (captured). */
+const MAILBOX_MARKUP =
+  `${BLANKS}<mailbox(?:[ \\t\\n\\r]+name${BLANKS}=${BLANKS}"(${VALUE})")?` +
+  `[ \\t\\n\\r]+address${BLANKS}=${BLANKS}"(${VALUE})"${BLANKS}/>`;
+const MAILBOX_FIELDS = 'from|sender|to|cc|bcc|replyTo';
+const TEXT_FIELDS = 'subject|date|messageId';
+const FIELDS = `${MAILBOX_FIELDS}|${TEXT_FIELDS}|inReplyTo|references`;
+
 /** The root's start tag, after our encoder's declaration if any; `/>` closes it at once. */
 const ROOT_START = new RegExp(
   `${BLANKS}(?:<\\?xml version="1\\.0" encoding="UTF-8"\\?>${BLANKS})?` +
     `<headers xmlns="${MT2_MESSAGE_NAMESPACE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"(/?)>`,
   'y',
 );
-/** A field's start tag without attributes (`/>` if it is empty), or the root's end tag. */
-const FIELD_START = new RegExp(
-  `${BLANKS}<(?:(from|sender|to|cc|bcc|replyTo|inReplyTo|references|subject|date|messageId)(/?)>|(/headers>))`,
+/**
+ * The next field, in one match where it is of the common forms: a text field whole
+ * (its name, its text), a field of one mailbox whole (its name, the name and address);
+ * else the start tag of any field (its name, `/` when empty), or the root's end tag.
+ */
+const NEXT_FIELD = new RegExp(
+  `${BLANKS}<(?:(${TEXT_FIELDS})>(${TEXT})</\\1>` +
+    `|(${MAILBOX_FIELDS})>${MAILBOX_MARKUP}${BLANKS}</\\3>` +
+    `|(${FIELDS})(/?)>` +
+    '|(/headers>))',
   'y',
 );
-/** A mailbox: a name (optional) before its address, in double quotes without `<` or `&`. */
-const MAILBOX = new RegExp(
-  `${BLANKS}<mailbox(?:[ \\t\\n\\r]+name${BLANKS}=${BLANKS}"([^"<&]*)")?` +
-    `[ \\t\\n\\r]+address${BLANKS}=${BLANKS}"([^"<&]*)"${BLANKS}/>`,
-  'y',
-);
+/** One mailbox of a field's list. */
+const MAILBOX = new RegExp(MAILBOX_MARKUP, 'y');
 /** One `<id>` of a list of message ids. */
-const LIST_ID = new RegExp(`${BLANKS}<id>([^<&]*)</id>`, 'y');
-/** Text without `&` or markup, then an end tag. */
-const TEXT_THROUGH = /([^<&]*)<\/([A-Za-z]+)>/y;
+const LIST_ID = new RegExp(`${BLANKS}<id>(${TEXT})</id>`, 'y');
+/** A text field's text, then an end tag. */
+const TEXT_THROUGH = new RegExp(`(${TEXT})</([A-Za-z]+)>`, 'y');
 /** An end tag, after blanks. */
 const END_TAG = new RegExp(`${BLANKS}</([A-Za-z]+)>`, 'y');
 /** Blanks to the end of the text. */
@@ -59,7 +78,7 @@ export function previewHeaders(
   } catch {
     return undefined;
   }
-  if (FORBIDDEN_CHARACTER.test(text) || limits.maxDepth < 3) return undefined;
+  if (limits.maxDepth < 3) return undefined;
   try {
     return new PreviewReader(text, limits).read();
   } catch (error) {
@@ -101,10 +120,15 @@ class PreviewReader {
     this.#countElement();
     if (root[1] === '') {
       for (;;) {
-        const start = this.#match(FIELD_START) ?? giveUp();
-        if (start[3] !== undefined) break;
+        const field = this.#match(NEXT_FIELD) ?? giveUp();
         this.#countElement();
-        this.#field(start[1] as string, start[2] === '/');
+        const [, textKind, text, mailboxKind, name, address, kind, empty] = field;
+        if (textKind !== undefined) this.#textField(textKind, text ?? '');
+        else if (mailboxKind !== undefined) {
+          this.#countElement();
+          this.#mailboxField(mailboxKind, [this.#mailbox(name, address ?? '')]);
+        } else if (kind !== undefined) this.#field(kind, empty === '/');
+        else break;
       }
     }
     if (this.#match(TRAILING_BLANKS) === undefined) giveUp();
@@ -118,31 +142,36 @@ class PreviewReader {
     };
   }
 
-  /** The content of a field of `kind` through its end tag (none when `empty`). */
+  /** A field of `kind` from its start tag on, through its end tag (none when `empty`). */
   #field(kind: string, empty: boolean): void {
     switch (kind) {
-      case 'subject': {
-        const subject = empty ? '' : this.#textThrough(kind);
-        this.#subject ??= subject;
+      case 'subject':
+      case 'date':
+      case 'messageId':
+        this.#textField(kind, empty ? '' : this.#textThrough(kind));
         return;
-      }
-      case 'date': {
-        const date = parseDateTime(empty ? '' : this.#textThrough(kind)) ?? giveUp();
-        this.#date ??= date;
-        return;
-      }
-      case 'messageId': {
-        const id = empty ? '' : this.#textThrough(kind);
-        if (!MESSAGE_ID.test(id)) giveUp();
-        this.#messageId ??= id;
-        return;
-      }
       case 'inReplyTo':
       case 'references':
         if (!empty) this.#messageIds(kind);
         return;
+      default:
+        this.#mailboxField(kind, empty ? [] : this.#mailboxes(kind));
     }
-    const mailboxes = empty ? [] : this.#mailboxes(kind);
+  }
+
+  #textField(kind: string, text: string): void {
+    if (kind === 'subject') {
+      this.#subject ??= text;
+    } else if (kind === 'date') {
+      const date = parseDateTime(text) ?? giveUp();
+      this.#date ??= date;
+    } else {
+      if (!MESSAGE_ID.test(text)) giveUp();
+      this.#messageId ??= text;
+    }
+  }
+
+  #mailboxField(kind: string, mailboxes: Mailbox[]): void {
     if (kind === 'from') {
       if (mailboxes.length === 0) giveUp();
       this.#from ??= mailboxes;
@@ -165,15 +194,16 @@ class PreviewReader {
         return mailboxes;
       }
       this.#countElement();
-      const name = mailbox[1];
-      const address = mailbox[2] as string;
-      // Three octets a UTF-16 unit at most: below the limit without encoding the values.
-      const longest = Math.max(name?.length ?? 0, address.length);
-      if (longest * 3 > this.limits.maxAttributeBytes || !MAILBOX_ADDRESS.test(address)) {
-        giveUp();
-      }
-      mailboxes.push(name === undefined ? { address } : { name, address });
+      mailboxes.push(this.#mailbox(mailbox[1], mailbox[2] ?? ''));
     }
+  }
+
+  /** A mailbox read from its attributes, which must be within the limit. */
+  #mailbox(name: string | undefined, address: string): Mailbox {
+    // Three octets a UTF-16 unit at most: below the limit without encoding the values.
+    const longest = Math.max(name?.length ?? 0, address.length);
+    if (longest * 3 > this.limits.maxAttributeBytes || !MAILBOX_ADDRESS.test(address)) giveUp();
+    return name === undefined ? { address } : { name, address };
   }
 
   /** `<id>` elements, each a message id, through the end tag of `kind`. */

@@ -18,9 +18,9 @@ const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = {
 const REFERENCE = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([A-Za-z_][\w.-]*));/y;
 const CHECKED_REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([a-z]+));/g;
 // Characters XML 1.0 forbids anywhere in a document (lone surrogates cannot occur:
-// the text came out of a fatal UTF-8 decoder).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+// the text came out of a fatal UTF-8 decoder), as the inside of a character class.
+export const FORBIDDEN_RANGES = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF';
+export const FORBIDDEN_CHARACTER = new RegExp(`[${FORBIDDEN_RANGES}]`);
 // XML 1.0 Name (productions 4, 4a and 5); characters beyond the BMP as surrogate pairs.
 const NAME_START =
   ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF' +

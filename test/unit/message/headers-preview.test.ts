@@ -153,6 +153,10 @@ describe('previewHeaders', () => {
     for (const [why, document] of [
       ['not UTF-8', Buffer.concat([root('<subject>'), Buffer.from([0xff]), utf8('</subject>')])],
       ['a forbidden character', root('<subject>\u0001</subject>')],
+      ['a forbidden character in a name', root('<to><mailbox name="a\u0008" address="a@x"/></to>')],
+      ['a forbidden character in an address', root('<from><mailbox address="a\uFFFE@x"/></from>')],
+      ['a forbidden character in a list id', root('<references><id>a\u001F@x</id></references>')],
+      ['a forbidden character between fields', root('<subject>s</subject>\u000B')],
       ['a bad date', root('<date>yesterday</date>')],
       ['a bad message id', root('<messageId>a b</messageId>')],
       ['a from without mailboxes', root('<from></from>')],
