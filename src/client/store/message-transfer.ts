@@ -28,6 +28,9 @@ const FLAG_COUNT = 11;
 const TO_COUNT = 12;
 const CC_COUNT = 13;
 
+/** Strings of every message before its lists (server flags, to, cc), in packColumns' order. */
+const MESSAGE_TEXTS = 8;
+
 const HAS_SERVER = 1;
 const HAS_ATTACHMENTS = 2;
 const SIGNED = 4;
@@ -70,7 +73,8 @@ export function packColumns(rows: readonly MessageColumns[]): MessageColumnsTran
   const parts = transferableBuffer(partBytes);
   const bytes = new Uint8Array(parts);
   let offset = 0;
-  rows.forEach((row, index) => {
+  for (let index = 0; index < count; index++) {
+    const row = rows[index] as MessageColumns;
     const at = index * NUMBER_FIELDS;
     numbers[at + UID] = row.uid ?? 0;
     numbers[at + MODSEQ] = row.modseq ?? 0;
@@ -106,13 +110,18 @@ export function packColumns(rows: readonly MessageColumns[]): MessageColumnsTran
       row.fromAddress,
       row.subject,
       row.snippet,
-      ...row.serverFlags,
-      ...row.to,
-      ...row.cc,
     );
+    pushAll(texts, row.serverFlags);
+    pushAll(texts, row.to);
+    pushAll(texts, row.cc);
     verificationJson.push(row.verificationJson);
-  });
+  }
   return { count, numbers, texts, verificationJson, parts };
+}
+
+/** `items` onto `list` (spreading them into push cost an iterator per list). */
+function pushAll(list: string[], items: readonly string[]): void {
+  for (let index = 0; index < items.length; index++) list.push(items[index] as string);
 }
 
 /**
@@ -123,29 +132,24 @@ export function unpackColumns(columns: MessageColumnsTransfer): MessageColumns[]
   const { numbers, texts, parts } = columns;
   const rows: MessageColumns[] = [];
   let textAt = 0;
-  const next = () => texts[textAt++] ?? '';
-  const nextList = (length: number) => {
-    const list = texts.slice(textAt, textAt + length);
-    textAt += length;
-    return list;
-  };
   for (let index = 0; index < columns.count; index++) {
     const at = index * NUMBER_FIELDS;
     const bits = numbers[at + BITS] ?? 0;
     const hasServer = (bits & HAS_SERVER) !== 0;
     const headersLength = numbers[at + HEADERS_LENGTH] ?? -1;
     // In the order packColumns wrote them.
-    const accountId = next();
-    const msgId = next();
-    const folder = next() as Folder;
-    const mailbox = next();
-    const fromName = next();
-    const fromAddress = next();
-    const subject = next();
-    const snippet = next();
-    const serverFlags = nextList(numbers[at + FLAG_COUNT] ?? 0);
-    const to = nextList(numbers[at + TO_COUNT] ?? 0);
-    const cc = nextList(numbers[at + CC_COUNT] ?? 0);
+    const accountId = texts[textAt] ?? '';
+    const msgId = texts[textAt + 1] ?? '';
+    const folder = texts[textAt + 2] as Folder;
+    const mailbox = texts[textAt + 3] ?? '';
+    const fromName = texts[textAt + 4] ?? '';
+    const fromAddress = texts[textAt + 5] ?? '';
+    const subject = texts[textAt + 6] ?? '';
+    const snippet = texts[textAt + 7] ?? '';
+    textAt += MESSAGE_TEXTS;
+    const serverFlags = texts.slice(textAt, (textAt += numbers[at + FLAG_COUNT] ?? 0));
+    const to = texts.slice(textAt, (textAt += numbers[at + TO_COUNT] ?? 0));
+    const cc = texts.slice(textAt, (textAt += numbers[at + CC_COUNT] ?? 0));
     // One literal gives every row the same shape.
     rows.push({
       accountId,

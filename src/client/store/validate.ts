@@ -117,9 +117,11 @@ export function checkEach<T>(
   return checked;
 }
 
+const checkListedId = (id: unknown) => checkId('', id);
+
 /** A list of ids (msg-ids, account ids), each checked. */
 export function checkIds(field: string, value: unknown, maxItems = MAX_BATCH_ITEMS): string[] {
-  return checkEach(field, checkList(field, value, maxItems), (id) => checkId('', id));
+  return checkEach(field, checkList(field, value, maxItems), checkListedId);
 }
 
 /** Flag names, deduplicated and sorted (so equal sets compare equal as JSON). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  LocalStoreError,
   MAX_ID_CHARS,
   MAX_PART_XML_BYTES,
   MAX_SNIPPET_CHARS,
@@ -305,6 +306,28 @@ describe('verification batches', () => {
     }, 'LOCAL_STORE_INVALID_INPUT');
     assert.equal(store.message(ACCOUNT, 'w1')?.verificationJson, before);
     assert.equal(store.contact('carol@b.example'), undefined);
+  });
+
+  test("a bad field of an arriving envelope's display is named from the batch down", () => {
+    const store = storeWithAccount();
+    store.putMessages([message('w1')]);
+    const display = { ...message('w1').display, to: ['bob@b.example', 5] };
+    assert.throws(
+      () =>
+        store.storeVerifications({
+          accountId: ACCOUNT,
+          verifications: [
+            {
+              msgId: 'w1',
+              verificationJson: '{"n":1}',
+              envelope: { envelopeXml: new Uint8Array([1]), display } as never,
+            },
+          ],
+        }),
+      (error: unknown) =>
+        error instanceof LocalStoreError &&
+        error.message.startsWith('batch.verifications[0].envelope.display.to[1] '),
+    );
   });
 
   test('an envelope arriving with its verification fills in what the headers did not say, in place', () => {
