@@ -6,6 +6,7 @@ import {
   summarizeHeaders,
   type AddressEntry,
   type HeaderSummary,
+  type Mailbox,
   type Mt2Envelope,
   type Mt2Headers,
 } from '../../message/index.ts';
@@ -46,16 +47,24 @@ export interface IncomingMessage {
 const clip = (text: string, max = MAX_DISPLAY_CHARS) =>
   text.length > max ? text.slice(0, max) : text;
 
-/** The first addresses of the entries, groups opened (a loop: this runs per synced message). */
+/**
+ * The first addresses of the entries, groups opened. Index loops, no array per entry:
+ * this runs for every synced message, from the first on, before V8 has optimized it.
+ */
 function addresses(entries: readonly AddressEntry[]): string[] {
   const shown: string[] = [];
-  for (const entry of entries) {
-    for (const mailbox of 'group' in entry ? entry.members : [entry]) {
-      if (shown.length === MAX_DISPLAY_ADDRESSES) return shown;
-      shown.push(clip(mailbox.address));
-    }
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index] as AddressEntry;
+    if ('group' in entry) addMailboxes(shown, entry.members);
+    else if (shown.length < MAX_DISPLAY_ADDRESSES) shown.push(clip(entry.address));
   }
   return shown;
+}
+
+function addMailboxes(shown: string[], mailboxes: readonly Mailbox[]): void {
+  for (let index = 0; index < mailboxes.length && shown.length < MAX_DISPLAY_ADDRESSES; index++) {
+    shown.push(clip((mailboxes[index] as Mailbox).address));
+  }
 }
 
 /**

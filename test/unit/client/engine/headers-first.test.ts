@@ -10,6 +10,7 @@ import {
   type PulledMessage,
 } from '../../../../src/client/sync/incoming-message.ts';
 import { encodeEnvelope, encodeHeaders, previewHeaders } from '../../../../src/message/index.ts';
+import { MAX_DISPLAY_ADDRESSES } from '../../../../src/client/store/index.ts';
 import { draft, enginePki } from './fixtures.ts';
 
 async function pulledOf(encrypt: boolean) {
@@ -88,6 +89,38 @@ describe('headersFirstMessage', () => {
         assert.deepEqual(early[key], whole[key], key);
       }
     }
+  });
+
+  test('recipients are shown groups opened, the first MAX_DISPLAY_ADDRESSES of them', async () => {
+    const { pki, pulled } = await pulledOf(false);
+    const members = (group: number, count: number) =>
+      Array.from({ length: count }, (_, index) => ({ address: `m${group}.${index}@beta.test` }));
+    const headers = encodeHeaders({
+      fields: [
+        { kind: 'from', mailboxes: [{ address: 'alice@alpha.test' }] },
+        {
+          kind: 'to',
+          addresses: [
+            { address: 'first@beta.test' },
+            { group: 'Team', members: members(1, 2) },
+            { address: 'middle@beta.test' },
+            { group: 'Everyone', members: members(2, MAX_DISPLAY_ADDRESSES) },
+            { address: 'last@beta.test' },
+          ],
+        },
+        { kind: 'cc', addresses: [{ group: 'Nobody', members: [] }, { address: 'c@beta.test' }] },
+      ],
+      extensions: [],
+    });
+    const { display } = headersFirstMessage({ ...pulled, headers }, [pki.bob]);
+    assert.deepEqual(display.to, [
+      'first@beta.test',
+      'm1.0@beta.test',
+      'm1.1@beta.test',
+      'middle@beta.test',
+      ...members(2, MAX_DISPLAY_ADDRESSES - 4).map((member) => member.address),
+    ]);
+    assert.deepEqual(display.cc, ['c@beta.test']);
   });
 
   test('headers that cannot be read (not XML, not for this key) lose nothing: the message is stored to be verified', async () => {
