@@ -85,9 +85,8 @@ function checkAddresses(field: string, value: unknown): string[] {
   return checkEach(field, checkList(field, value, MAX_DISPLAY_ADDRESSES), checkAddress);
 }
 
-/** The `display` field of a message or arrived envelope. */
-function checkEnvelopeDisplay(value: unknown): EnvelopeColumns {
-  const display = checkObject('.display', value);
+/** The fields of the `display` object (checked to be one) of a message or arrived envelope. */
+function checkEnvelopeDisplay(display: Record<string, unknown>): EnvelopeColumns {
   return {
     fromName: checkText('.display.fromName', display['fromName'], MAX_DISPLAY_CHARS),
     fromAddress: checkText('.display.fromAddress', display['fromAddress'], MAX_DISPLAY_CHARS),
@@ -107,7 +106,7 @@ export function checkArrivedEnvelope(
   const input = checkObject(field, value) as Partial<ArrivedEnvelope>;
   return {
     envelopeXml: checkBytes(`${field}.envelopeXml`, input.envelopeXml, MAX_PART_XML_BYTES),
-    display: withPlace(field, () => checkEnvelopeDisplay(input.display)),
+    display: withPlace(field, () => checkEnvelopeDisplay(checkObject('.display', input.display))),
   };
 }
 
