@@ -60,7 +60,7 @@ interface StoredMessage {
 
 interface MutableEntry {
   uid: number;
-  msgId: string;
+  /** The message this entry shows (its msg-id, sizes, arrival). */
   readonly message: StoredMessage;
   modseq: number;
   flags: readonly string[];
@@ -388,7 +388,7 @@ export class MessageStore {
     return {
       mailbox,
       uid: entry.uid,
-      msgId: entry.msgId,
+      msgId: message.msgId,
       modseq: entry.modseq,
       flags: entry.flags,
       sizes: message.sizes,
@@ -661,7 +661,6 @@ function addEntry(
 ): void {
   const entry: MutableEntry = {
     uid: delivery.uid,
-    msgId: message.msgId,
     message,
     modseq: delivery.modseq,
     flags: [],
