@@ -188,8 +188,11 @@ class PageWriter {
   ) {}
 
   readonly add = (message: MessageInput): void => {
-    this.pending.push(message);
-    if (this.pending.length >= PAGE_PART_MESSAGES) this.parts.push(later(this.write()));
+    // Indexed stores, not push: V8's optimized push into a new, still empty array expects
+    // a small integer, and threw this path's optimized code away twice in a first sync.
+    this.pending[this.pending.length] = message;
+    if (this.pending.length >= PAGE_PART_MESSAGES)
+      this.parts[this.parts.length] = later(this.write());
   };
 
   /** Writes the page's end; resolves with what the whole page changed. */

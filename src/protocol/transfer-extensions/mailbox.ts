@@ -59,19 +59,21 @@ function sendEntries(endpoint: Endpoint, tag: number, entries: readonly MailboxE
   const frame = String(tag).length + ' TMP '.length + MAILBOX_RESULT.ENTRIES.length + 4;
   const texts = entries.map(entryText);
   if (texts.some((text) => frame + text.length + 1 > budget)) return false;
-  let line: string[] = [];
+  // Each line: the texts from `first` up to the one that would take it over the budget.
+  let first = 0;
   let length = frame;
-  const flush = () => {
-    if (line.length > 0) endpoint.replyWithGroupText(tag, MAILBOX_RESULT.ENTRIES, line.join(' '));
-    line = [];
-    length = frame;
-  };
-  for (const text of texts) {
-    if (length + text.length + 1 > budget) flush();
-    line.push(text);
-    length += text.length + 1;
+  for (let at = 0; at < texts.length; at++) {
+    const size = (texts[at] as string).length + 1;
+    if (length + size > budget && at > first) {
+      endpoint.replyWithGroupText(tag, MAILBOX_RESULT.ENTRIES, texts.slice(first, at).join(' '));
+      first = at;
+      length = frame;
+    }
+    length += size;
   }
-  flush();
+  if (first < texts.length) {
+    endpoint.replyWithGroupText(tag, MAILBOX_RESULT.ENTRIES, texts.slice(first).join(' '));
+  }
   return true;
 }
 
