@@ -194,18 +194,10 @@ export class MessageStore {
   }
 
   /**
-   * A whole part without waiting when that is cheap (cached, or small fragments read from
-   * the page cache), else undefined: then use readPart. Shared bytes: never modify them.
-   * @throws StoreError STORE_UNKNOWN_MESSAGE
-   */
-  readPartNow(msgId: string, part: PartType): Uint8Array | undefined {
-    return this.#partNow(this.#message(msgId), part);
-  }
-
-  /**
-   * A part of a message in `mailbox` (not expunged), at once when that is cheap (see
-   * readPartNow), else a promise; undefined when the mailbox does not hold the message.
-   * Finds the message by one look-up of its msg-id: a sync asks for thousands at a time.
+   * A part of a message in `mailbox` (not expunged), at once when that is cheap (cached,
+   * or small fragments read from the page cache), else a promise; undefined when the
+   * mailbox does not hold the message. Shared bytes: never modify them. Finds the message
+   * by one look-up of its msg-id: a sync asks for thousands at a time.
    */
   mailboxPart(
     mailbox: string,
