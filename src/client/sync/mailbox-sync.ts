@@ -188,8 +188,8 @@ class PageWriter {
   ) {}
 
   readonly add = (message: MessageInput): void => {
-    // Indexed stores, not push: V8's optimized push into a new, still empty array expects
-    // a small integer, and threw this path's optimized code away twice in a first sync.
+    // Indexed stores: a push into a new, empty array deoptimized this path (bench/README.md,
+    // "Where a first sync's time goes").
     this.pending[this.pending.length] = message;
     if (this.pending.length >= PAGE_PART_MESSAGES)
       this.parts[this.parts.length] = later(this.write());

@@ -66,8 +66,8 @@ class Packer {
       (this.bytes + part.length > this.maxBytes ||
         this.lineBytes + value.length + 1 > this.lineBudget);
     const closed = full ? this.flush() : undefined;
-    // Indexed stores, not push: V8's optimized push into a new pack's still empty arrays
-    // expects small integers, and threw this path's optimized code away in a first PULL.
+    // Indexed stores: a push into a new, empty array deoptimized this path (bench/README.md,
+    // "Where a first sync's time goes").
     this.parts[this.parts.length] = part;
     this.values[this.values.length] = value;
     this.bytes += part.length;

@@ -64,7 +64,8 @@ function sendEntries(endpoint: Endpoint, tag: number, entries: readonly MailboxE
   let length = frame;
   for (let at = 0; at < texts.length; at++) {
     const size = (texts[at] as string).length + 1;
-    if (length + size > budget && at > first) {
+    // Never true for a line's first text: each fits a line on its own (checked above).
+    if (length + size > budget) {
       endpoint.replyWithGroupText(tag, MAILBOX_RESULT.ENTRIES, texts.slice(first, at).join(' '));
       first = at;
       length = frame;

@@ -21,8 +21,8 @@ function readEntries(response: Mt2Response, into: MailboxEntry[]): void {
   for (const group of response.groups) {
     const entry = group.kind === 'option' ? parseEntry(group) : `result group in LIST`;
     if (typeof entry === 'string') throw malformed(`LIST: ${entry}`);
-    // An indexed store, not push: V8's optimized push into a LIST's new, still empty
-    // array expects a small integer, and threw this code away in a first sync.
+    // An indexed store: a push into a new, empty array deoptimized this path
+    // (bench/README.md, "Where a first sync's time goes").
     into[into.length] = entry;
   }
 }
