@@ -15,8 +15,8 @@ import {
   checkListPage,
   checkMessageInputs,
   type CheckedListPage,
-  type MessageColumns,
 } from './message-input.ts';
+import { ACCOUNT_ID, batchText, type MessageBatch } from './message-batch.ts';
 import { checkOutboxFilter, checkOutboxItemInput, checkOutboxUpdate } from './outbox-input.ts';
 import { openDatabase } from './open-database.ts';
 import {
@@ -94,7 +94,7 @@ function writeListPage(db: StoreDb, page: CheckedListPage): WriteResult {
   const { accountId, mailbox, cursor, newMessages, updates, removed } = page;
   accounts.requireAccount(db, accountId);
   const inserted = messages.putMessageBatch(db, newMessages);
-  let updated = newMessages.length - inserted;
+  let updated = newMessages.count - inserted;
   for (const update of updates) {
     if (
       messages.updateServerState(db, accountId, update.msgId, update.server, update.serverFlags)
@@ -267,14 +267,15 @@ export class LocalStore implements LocalStoreApi {
   }
 
   /** putMessages of messages checked already (see applyCheckedListPage). */
-  putCheckedMessages(checked: readonly MessageColumns[]): WriteResult {
+  putCheckedMessages(batch: MessageBatch): WriteResult {
     const db = this.db;
     return db.transaction(() => {
-      for (const accountId of new Set(checked.map((message) => message.accountId))) {
-        accounts.requireAccount(db, accountId);
-      }
-      const inserted = messages.putMessageBatch(db, checked);
-      return { inserted, updated: checked.length - inserted, removed: 0 };
+      const accountIds = new Set<string>();
+      for (let index = 0; index < batch.count; index++)
+        accountIds.add(batchText(batch, index, ACCOUNT_ID));
+      for (const accountId of accountIds) accounts.requireAccount(db, accountId);
+      const inserted = messages.putMessageBatch(db, batch);
+      return { inserted, updated: batch.count - inserted, removed: 0 };
     });
   }
 

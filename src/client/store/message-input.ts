@@ -7,6 +7,7 @@ import {
   MAX_SNIPPET_CHARS,
 } from './limits.ts';
 import { LocalStoreError } from './errors.ts';
+import { messageBatch, type MessageBatch } from './message-batch.ts';
 import type { ArrivedEnvelope, Folder, ListPage, MessageInput, ServerLocation } from './types.ts';
 import {
   checkBoolean,
@@ -152,7 +153,11 @@ function messageColumns(value: unknown): MessageColumns {
 }
 
 /** Messages to put, checked whole: the batch is refused if one of them is bad. */
-export function checkMessageInputs(field: string, value: unknown): MessageColumns[] {
+export function checkMessageInputs(field: string, value: unknown): MessageBatch {
+  return messageBatch(checkMessages(field, value));
+}
+
+function checkMessages(field: string, value: unknown): MessageColumns[] {
   return checkEach(field, checkList(field, value), messageColumns);
 }
 
@@ -169,7 +174,7 @@ export interface CheckedListPage {
   readonly mailbox: string;
   /** Absent: a page's first messages, its cursor still to come (ListPage.cursor). */
   readonly cursor: number | undefined;
-  readonly newMessages: readonly MessageColumns[];
+  readonly newMessages: MessageBatch;
   readonly updates: readonly ServerStateColumns[];
   readonly removed: readonly string[];
 }
@@ -178,7 +183,7 @@ export interface CheckedListPage {
 export function checkListPage(value: unknown): CheckedListPage {
   const input = checkObject('page', value) as Partial<ListPage>;
   const accountId = checkId('page.accountId', input.accountId);
-  const newMessages = checkMessageInputs('page.messages', input.messages ?? []);
+  const newMessages = checkMessages('page.messages', input.messages ?? []);
   const stranger = newMessages.findIndex((message) => message.accountId !== accountId);
   if (stranger >= 0) {
     throw new LocalStoreError(
@@ -190,7 +195,7 @@ export function checkListPage(value: unknown): CheckedListPage {
     accountId,
     mailbox: checkId('page.mailbox', input.mailbox),
     cursor: input.cursor === undefined ? undefined : checkCount('page.cursor', input.cursor),
-    newMessages,
+    newMessages: messageBatch(newMessages),
     updates: checkEach(
       'page.updates',
       checkList('page.updates', input.updates ?? []),

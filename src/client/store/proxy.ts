@@ -116,7 +116,7 @@ class WorkerChannel {
           id,
           op,
           args: packed.args,
-          ...(packed.messages === undefined ? {} : { messages: packed.messages }),
+          ...(packed.checked === true ? { checked: true } : {}),
         };
         this.#worker.postMessage(message, packed.transfer);
       } catch (error) {

@@ -2,7 +2,6 @@
 import type { LocalStoreOperation } from './operations.ts';
 import type { LocalStoreErrorCode } from './errors.ts';
 import type { LocalStoreOptions } from './local-store.ts';
-import type { MessageColumnsTransfer } from './message-transfer.ts';
 
 /** What a store is opened with in the worker. */
 export interface WorkerStart {
@@ -23,8 +22,8 @@ export type ToWorker =
       readonly id: number;
       readonly op: LocalStoreOperation;
       readonly args: unknown[];
-      /** The messages of a LIST page or batch, checked, as columns (byte-transfer.ts). */
-      readonly messages?: MessageColumnsTransfer;
+      /** The one argument is a LIST page or message batch, checked (byte-transfer.ts). */
+      readonly checked?: true;
     }
   | { readonly type: 'open'; readonly start: WorkerStart }
   /** Closes the store; the thread stays, for the next store opened. */

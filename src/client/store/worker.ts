@@ -3,7 +3,7 @@
 // the next store to open. Started and reused by StoreWorkerPool (worker-pool.ts) for
 // openLocalStoreWorker (proxy.ts).
 import { parentPort } from 'node:worker_threads';
-import { runPackedMessages } from './byte-transfer.ts';
+import { runChecked } from './byte-transfer.ts';
 import { LocalStoreError, toLocalStoreError } from './errors.ts';
 import { LocalStore } from './local-store.ts';
 import {
@@ -132,9 +132,9 @@ port.on('message', (message: ToWorker) => {
     // The facade's types tie each operation to its arguments; the worker trusts its own parent.
     const operations = store satisfies LocalStoreApi as unknown as Operations;
     const value =
-      message.messages === undefined
-        ? operations[message.op].apply(store, message.args)
-        : runPackedMessages(store, message.op, message.args, message.messages);
+      message.checked === true
+        ? runChecked(store, message.op, message.args[0])
+        : operations[message.op].apply(store, message.args);
     post({ type: 'result', id: message.id, value, ms: performance.now() - started });
   } catch (error) {
     post({

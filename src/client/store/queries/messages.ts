@@ -2,7 +2,44 @@
 // verification, folders, removal.
 import { LocalStoreError } from '../errors.ts';
 import { BY_MSG_ID, byMsgId, msgKey } from '../msg-key.ts';
-import type { EnvelopeColumns, MessageColumns, ServerColumns } from '../message-input.ts';
+import {
+  ACCOUNT_ID,
+  BITS,
+  BODY_SIZE,
+  CC_JSON,
+  DATE_MS,
+  ENCRYPTED,
+  ENVELOPE_AT,
+  ENVELOPE_LENGTH,
+  ENVELOPE_SIZE,
+  HEADERS_AT,
+  HEADERS_LENGTH,
+  FLAGGED,
+  FOLDER,
+  FROM_ADDRESS,
+  FROM_NAME,
+  HAS_ATTACHMENTS,
+  HAS_SERVER,
+  HEADERS_SIZE,
+  MAILBOX,
+  MODSEQ,
+  MSG_ID,
+  NUMBER_FIELDS,
+  SERVER_FLAGS_JSON,
+  SIGNED,
+  SNIPPET,
+  SUBJECT,
+  TEXT_FIELDS,
+  TO_JSON,
+  UID,
+  UNREAD,
+  VERIFICATION_JSON,
+  batchNumber,
+  batchPart,
+  batchText,
+  type MessageBatch,
+} from '../message-batch.ts';
+import type { EnvelopeColumns, ServerColumns } from '../message-input.ts';
 import { SortKeyAllocator, inBlock } from '../sort-key.ts';
 import type { StoreDb } from '../store-db.ts';
 import type { Folder, StoredBody, StoredMessage } from '../types.ts';
@@ -11,7 +48,6 @@ import {
   SUMMARY_COLUMNS,
   bytesView,
   flagColumns,
-  isUnread,
   listJson,
   toStoredMessage,
   type StoredRow,
@@ -38,26 +74,29 @@ export function requireMessageId(db: StoreDb, accountId: string, msgId: string):
   return id;
 }
 
-function displayParams(message: MessageColumns) {
+/** The named values of SET_DISPLAY for the message at `index` of `batch`. */
+function displayParams(batch: MessageBatch, index: number) {
+  const bits = batchNumber(batch, index, BITS);
+  const server = (bits & HAS_SERVER) !== 0;
   return {
-    folder: message.folder,
-    mailbox: message.mailbox,
-    uid: message.uid,
-    modseq: message.modseq,
-    envelope_size: message.envelopeSize,
-    headers_size: message.headersSize,
-    body_size: message.bodySize,
-    server_flags: JSON.stringify(message.serverFlags),
-    from_name: message.fromName,
-    from_address: message.fromAddress,
-    to_addresses: JSON.stringify(message.to),
-    cc_addresses: JSON.stringify(message.cc),
-    subject: message.subject,
-    date_ms: message.dateMs,
-    has_attachments: message.hasAttachments ? 1 : 0,
-    signed: message.signed ? 1 : 0,
-    encrypted: message.encrypted ? 1 : 0,
-    snippet: message.snippet,
+    folder: batchText(batch, index, FOLDER),
+    mailbox: batch.texts[index * TEXT_FIELDS + MAILBOX] ?? null,
+    uid: server ? batchNumber(batch, index, UID) : null,
+    modseq: server ? batchNumber(batch, index, MODSEQ) : null,
+    envelope_size: batchNumber(batch, index, ENVELOPE_SIZE),
+    headers_size: batchNumber(batch, index, HEADERS_SIZE),
+    body_size: batchNumber(batch, index, BODY_SIZE),
+    server_flags: batchText(batch, index, SERVER_FLAGS_JSON),
+    from_name: batchText(batch, index, FROM_NAME),
+    from_address: batchText(batch, index, FROM_ADDRESS),
+    to_addresses: batchText(batch, index, TO_JSON),
+    cc_addresses: batchText(batch, index, CC_JSON),
+    subject: batchText(batch, index, SUBJECT),
+    date_ms: batchNumber(batch, index, DATE_MS),
+    has_attachments: (bits & HAS_ATTACHMENTS) === 0 ? 0 : 1,
+    signed: (bits & SIGNED) === 0 ? 0 : 1,
+    encrypted: (bits & ENCRYPTED) === 0 ? 0 : 1,
+    snippet: batchText(batch, index, SNIPPET),
   };
 }
 
@@ -76,44 +115,11 @@ const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, msg_id, msg_key, f
     signed, encrypted, snippet)
   VALUES (${new Array(25).fill('?').join(', ')})`;
 
-/** Inserts a new message's row (not its parts or full-text row). */
-function insertMessageRow(db: StoreDb, id: number, message: MessageColumns): void {
-  // A new message's flags are the server's (server_flags and flags hold the same JSON).
-  const { flags, unread, flagged } = flagColumns(message.serverFlags);
-  db.statement(INSERT_MESSAGE).run(
-    id,
-    message.accountId,
-    message.msgId,
-    msgKey(message.msgId),
-    message.folder,
-    message.mailbox,
-    message.uid,
-    message.modseq,
-    message.envelopeSize,
-    message.headersSize,
-    message.bodySize,
-    flags,
-    flags,
-    unread,
-    flagged,
-    message.fromName,
-    message.fromAddress,
-    listJson(message.to),
-    listJson(message.cc),
-    message.subject,
-    message.dateMs,
-    message.hasAttachments ? 1 : 0,
-    message.signed ? 1 : 0,
-    message.encrypted ? 1 : 0,
-    message.snippet,
-  );
-}
+const INSERT_PARTS =
+  'INSERT INTO message_parts (message_id, envelope_xml, headers_xml, verification) VALUES (?, ?, ?, ?)';
 
-/** A new message and the id it will be inserted with. */
-interface NewRow {
-  id: number;
-  message: MessageColumns;
-}
+/** In putMessageBatch's ids: the message at that index is not inserted. */
+const NOT_NEW = -1;
 
 /**
  * Inserts or replaces (by account and msg-id) every message of `batch`, as if one after
@@ -121,39 +127,45 @@ interface NewRow {
  * how many were new. The new ones are written once the batch is sorted out, in id order,
  * one table after the other, and queued for the full-text index (search-index.ts).
  */
-export function putMessageBatch(db: StoreDb, batch: readonly MessageColumns[]): number {
+export function putMessageBatch(db: StoreDb, batch: MessageBatch): number {
   const keys = new SortKeyAllocator(db);
-  const stored = storedIds(db, batch);
-  const fresh = new Map<string, Map<string, NewRow>>();
+  const { stored, msgKeys } = storedIds(db, batch);
+  /** The id each new message is inserted with (0 and up); NOT_NEW for the others. */
+  const ids = new Float64Array(batch.count).fill(NOT_NEW);
+  /** By account, then msg-id: the index of its copy to insert. */
+  const fresh = new Map<string, Map<string, number>>();
   let inserted = 0;
-  for (const message of batch) {
-    let ofAccount = fresh.get(message.accountId);
+  const { numbers, texts } = batch;
+  for (let index = 0; index < batch.count; index++) {
+    const accountId = texts[index * TEXT_FIELDS + ACCOUNT_ID] as string;
+    const msgId = texts[index * TEXT_FIELDS + MSG_ID] as string;
+    const dateMs = numbers[index * NUMBER_FIELDS + DATE_MS] as number;
+    let ofAccount = fresh.get(accountId);
     if (ofAccount === undefined) {
       ofAccount = new Map();
-      fresh.set(message.accountId, ofAccount);
+      fresh.set(accountId, ofAccount);
     }
-    const earlier = ofAccount.get(message.msgId);
+    const earlier = ofAccount.get(msgId);
     if (earlier !== undefined) {
       // Not written yet, and without a body or local flags to keep: the later copy wins.
-      if (!inBlock(earlier.id, message.dateMs)) earlier.id = keys.next(message.dateMs);
-      earlier.message = message;
+      const id = ids[earlier] as number;
+      ids[earlier] = NOT_NEW;
+      ids[index] = inBlock(id, dateMs) ? id : keys.next(dateMs);
+      ofAccount.set(msgId, index);
       continue;
     }
-    const storedOfAccount = stored.get(message.accountId);
-    const storedId = storedOfAccount?.get(message.msgId);
+    const storedOfAccount = stored.get(accountId);
+    const storedId = storedOfAccount?.get(msgId);
     if (storedId === undefined) {
-      ofAccount.set(message.msgId, { id: keys.next(message.dateMs), message });
+      ids[index] = keys.next(dateMs);
+      ofAccount.set(msgId, index);
       inserted++;
     } else {
       // A re-dated message gets a new id, under which a later copy in the batch finds it.
-      storedOfAccount?.set(message.msgId, replaceMessage(db, keys, storedId, message));
+      storedOfAccount?.set(msgId, replaceMessage(db, keys, storedId, batch, index));
     }
   }
-  const rows = [...fresh.values()].flatMap((ofAccount) => [...ofAccount.values()]);
-  insertRows(
-    db,
-    rows.sort((a, b) => a.id - b.id),
-  );
+  insertNew(db, batch, msgKeys, ids);
   return inserted;
 }
 
@@ -166,24 +178,34 @@ export const STORED_IDS_SQL = `SELECT m.msg_id, m.id FROM json_each(?) k
   CROSS JOIN messages m ON m.msg_key = k.value WHERE m.account_id = ?`;
 
 /**
- * The ids of the batch's messages already stored, by account and msg-id: one query per
- * account of the batch instead of one per message.
+ * The ids of the batch's messages already stored, by account and msg-id (one query per
+ * account of the batch instead of one per message), and the msg_key of every message.
  */
 function storedIds(
   db: StoreDb,
-  batch: readonly MessageColumns[],
-): Map<string, Map<string, number>> {
-  const msgIds = new Map<string, Set<string>>();
-  for (const { accountId, msgId } of batch) {
-    const ofAccount = msgIds.get(accountId) ?? new Set<string>();
-    ofAccount.add(msgId);
-    msgIds.set(accountId, ofAccount);
+  batch: MessageBatch,
+): { stored: Map<string, Map<string, number>>; msgKeys: Float64Array } {
+  const msgKeys = new Float64Array(batch.count);
+  const byAccount = new Map<string, { msgIds: Set<string>; keys: number[] }>();
+  const { texts } = batch;
+  for (let index = 0; index < batch.count; index++) {
+    const accountId = texts[index * TEXT_FIELDS + ACCOUNT_ID] as string;
+    const msgId = texts[index * TEXT_FIELDS + MSG_ID] as string;
+    let ofAccount = byAccount.get(accountId);
+    if (ofAccount === undefined) {
+      ofAccount = { msgIds: new Set(), keys: [] };
+      byAccount.set(accountId, ofAccount);
+    }
+    const key = msgKey(msgId);
+    msgKeys[index] = key;
+    ofAccount.msgIds.add(msgId);
+    ofAccount.keys[ofAccount.keys.length] = key;
   }
   const stored = new Map<string, Map<string, number>>();
-  for (const [accountId, ofAccount] of msgIds) {
-    stored.set(accountId, storedIdsOfAccount(db, accountId, ofAccount));
+  for (const [accountId, { msgIds, keys }] of byAccount) {
+    stored.set(accountId, storedIdsByKeys(db, accountId, msgIds, keys));
   }
-  return stored;
+  return { stored, msgKeys };
 }
 
 /**
@@ -195,8 +217,17 @@ export function storedIdsOfAccount(
   accountId: string,
   msgIds: ReadonlySet<string>,
 ): Map<string, number> {
-  const keys = JSON.stringify(Array.from(msgIds, msgKey));
-  const rows = db.statement(STORED_IDS_SQL).all(keys, accountId) as {
+  return storedIdsByKeys(db, accountId, msgIds, Array.from(msgIds, msgKey));
+}
+
+/** storedIdsOfAccount with the msg_keys of `msgIds` worked out already. */
+function storedIdsByKeys(
+  db: StoreDb,
+  accountId: string,
+  msgIds: ReadonlySet<string>,
+  keys: readonly number[],
+): Map<string, number> {
+  const rows = db.statement(STORED_IDS_SQL).all(JSON.stringify(keys), accountId) as {
     msg_id: string;
     id: number;
   }[];
@@ -206,76 +237,159 @@ export function storedIdsOfAccount(
   return stored;
 }
 
-function insertRows(db: StoreDb, rows: readonly NewRow[]): void {
-  for (const { id, message } of rows) insertMessageRow(db, id, message);
-  countNewRows(db, rows);
-  const insertParts = db.statement(
-    'INSERT INTO message_parts (message_id, envelope_xml, headers_xml, verification) VALUES (?, ?, ?, ?)',
-  );
-  for (const { id, message } of rows) {
-    insertParts.run(id, message.envelopeXml, message.headersXml, message.verificationJson);
+/**
+ * Inserts the messages of the batch given an id in `ids`, in id order: their rows (counted
+ * in their folders), their parts; and queues them for the full-text index. Read straight
+ * from the columns (see message-batch.ts).
+ */
+function insertNew(
+  db: StoreDb,
+  batch: MessageBatch,
+  msgKeys: Float64Array,
+  ids: Float64Array,
+): void {
+  const order: number[] = [];
+  for (let index = 0; index < batch.count; index++)
+    if (ids[index] !== NOT_NEW) order[order.length] = index;
+  // Nothing to write, and no empty array of ids: beside the pages' arrays of doubles, one
+  // sent V8's optimized insert path back to the interpreter in a first sync.
+  if (order.length === 0) return;
+  order.sort((a, b) => (ids[a] as number) - (ids[b] as number));
+  const { numbers, texts } = batch;
+  const insertMessage = db.statement(INSERT_MESSAGE);
+  // By folder and account (a folder name has no blank: the blank sets the account apart).
+  const counts = new Map<string, FolderCount>();
+  for (const index of order) {
+    const at = index * NUMBER_FIELDS;
+    const text = index * TEXT_FIELDS;
+    const bits = numbers[at + BITS] as number;
+    const server = (bits & HAS_SERVER) !== 0;
+    const accountId = texts[text + ACCOUNT_ID] as string;
+    const folder = texts[text + FOLDER] as string;
+    const countKey = `${folder} ${accountId}`;
+    let count = counts.get(countKey);
+    if (count === undefined) {
+      count = { accountId, folder, total: 0, unread: 0 };
+      counts.set(countKey, count);
+    }
+    count.total++;
+    if ((bits & UNREAD) !== 0) count.unread++;
+    // A new message's flags are the server's (server_flags and flags hold the same JSON).
+    const flags = texts[text + SERVER_FLAGS_JSON];
+    insertMessage.run(
+      ids[index],
+      accountId,
+      texts[text + MSG_ID],
+      msgKeys[index],
+      folder,
+      texts[text + MAILBOX],
+      server ? numbers[at + UID] : null,
+      server ? numbers[at + MODSEQ] : null,
+      numbers[at + ENVELOPE_SIZE],
+      numbers[at + HEADERS_SIZE],
+      numbers[at + BODY_SIZE],
+      flags,
+      flags,
+      (bits & UNREAD) === 0 ? 0 : 1,
+      (bits & FLAGGED) === 0 ? 0 : 1,
+      texts[text + FROM_NAME],
+      texts[text + FROM_ADDRESS],
+      texts[text + TO_JSON],
+      texts[text + CC_JSON],
+      texts[text + SUBJECT],
+      numbers[at + DATE_MS],
+      (bits & HAS_ATTACHMENTS) === 0 ? 0 : 1,
+      (bits & SIGNED) === 0 ? 0 : 1,
+      (bits & ENCRYPTED) === 0 ? 0 : 1,
+      texts[text + SNIPPET],
+    );
   }
-  queueForIndex(db, rows);
+  addCounts(db, counts.values());
+  const insertParts = db.statement(INSERT_PARTS);
+  const { parts } = batch;
+  for (const index of order) {
+    const at = index * NUMBER_FIELDS;
+    const headersLength = numbers[at + HEADERS_LENGTH] as number;
+    insertParts.run(
+      ids[index],
+      new Uint8Array(parts, numbers[at + ENVELOPE_AT], numbers[at + ENVELOPE_LENGTH]),
+      headersLength < 0 ? null : new Uint8Array(parts, numbers[at + HEADERS_AT], headersLength),
+      texts[index * TEXT_FIELDS + VERIFICATION_JSON],
+    );
+  }
+  queueForIndex(
+    db,
+    order.map((index) => ids[index] as number),
+  );
+}
+
+/** New messages of one account and folder. */
+interface FolderCount {
+  readonly accountId: string;
+  readonly folder: string;
+  total: number;
+  unread: number;
 }
 
 /**
- * Adds inserted rows to folder_counts, one upsert per account and folder (no trigger
+ * Adds inserted messages to folder_counts, one upsert per account and folder (no trigger
  * counts inserts: messages are inserted here only).
  */
-function countNewRows(db: StoreDb, rows: readonly NewRow[]): void {
-  const counts = new Map<
-    string,
-    { accountId: string; folder: Folder; total: number; unread: number }
-  >();
-  for (const { message } of rows) {
-    // A folder name has no blank, so the folder and a blank set the account apart.
-    const key = `${message.folder} ${message.accountId}`;
-    const count = counts.get(key) ?? {
-      accountId: message.accountId,
-      folder: message.folder,
-      total: 0,
-      unread: 0,
-    };
-    count.total++;
-    if (isUnread(message.serverFlags)) count.unread++;
-    counts.set(key, count);
-  }
+function addCounts(db: StoreDb, counts: Iterable<FolderCount>): void {
   const add = db.statement(
     `INSERT INTO folder_counts (account_id, folder, total, unread) VALUES (?, ?, ?, ?)
      ON CONFLICT (account_id, folder)
      DO UPDATE SET total = total + excluded.total, unread = unread + excluded.unread`,
   );
-  for (const { accountId, folder, total, unread } of counts.values())
+  for (const { accountId, folder, total, unread } of counts)
     add.run(accountId, folder, total, unread);
 }
 
-/** Replaces a stored message; returns its id (a new one when its date changed). */
+/**
+ * Replaces a stored message by the message at `index` of `batch`; returns its id (a new
+ * one when its date changed).
+ */
 function replaceMessage(
   db: StoreDb,
   keys: SortKeyAllocator,
   storedId: number,
-  message: MessageColumns,
+  batch: MessageBatch,
+  index: number,
 ): number {
   let id = storedId;
-  if (!inBlock(id, message.dateMs)) {
+  const dateMs = batchNumber(batch, index, DATE_MS);
+  if (!inBlock(id, dateMs)) {
     // The date changed: the message moves to a key in its new date's block.
     unindexMessage(db, id);
-    const newId = keys.next(message.dateMs);
+    const newId = keys.next(dateMs);
     db.statement('UPDATE messages SET id = ? WHERE id = ?').run(newId, id);
     id = newId;
   }
   const pending = hasPendingFlagChange(db, id);
+  const bits = batchNumber(batch, index, BITS);
+  const display = displayParams(batch, index);
   db.statement(
     `UPDATE messages SET ${SET_DISPLAY}${pending ? '' : ', flags = :flags, unread = :unread, flagged = :flagged'}
      WHERE id = :id`,
   ).run({
     id,
-    ...displayParams(message),
-    ...(pending ? {} : flagColumns(message.serverFlags)),
+    ...display,
+    ...(pending
+      ? {}
+      : {
+          flags: display.server_flags,
+          unread: (bits & UNREAD) === 0 ? 0 : 1,
+          flagged: (bits & FLAGGED) === 0 ? 0 : 1,
+        }),
   });
   db.statement(
     'UPDATE message_parts SET envelope_xml = ?, headers_xml = ?, verification = ? WHERE message_id = ?',
-  ).run(message.envelopeXml, message.headersXml, message.verificationJson, id);
+  ).run(
+    batchPart(batch, index, 'envelope'),
+    batchPart(batch, index, 'headers'),
+    batch.texts[index * TEXT_FIELDS + VERIFICATION_JSON] ?? null,
+    id,
+  );
   reindexMessage(db, id);
   return id;
 }

@@ -24,16 +24,10 @@ const INDEXED_COLUMNS = `m.id, m.from_name || ' ' || m.from_address,
 
 const INSERT_INDEXED = 'INSERT INTO message_search (rowid, sender, recipients, subject, body)';
 
-/**
- * Queues new messages for the index, in ascending id order (one row for the lot). Given
- * the rows, not an array of their ids: an empty array of ids (no elements kind yet)
- * beside the pages' arrays of doubles sent V8's optimized insert path back to the
- * interpreter in the middle of a first sync, to be compiled again.
- */
-export function queueForIndex(db: StoreDb, messages: readonly { readonly id: number }[]): void {
-  if (messages.length === 0) return;
-  const ids = JSON.stringify(messages.map((message) => message.id));
-  db.statement('INSERT INTO search_backlog (message_ids) VALUES (?)').run(ids);
+/** Queues new messages for the index by their ids, in ascending order (one row for the lot). */
+export function queueForIndex(db: StoreDb, ids: readonly number[]): void {
+  if (ids.length === 0) return;
+  db.statement('INSERT INTO search_backlog (message_ids) VALUES (?)').run(JSON.stringify(ids));
 }
 
 /** Whether messages wait to be indexed. */

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
 import { packArguments } from '../../../../src/client/store/byte-transfer.ts';
 import { LocalStoreError, type MessageInput } from '../../../../src/client/store/index.ts';
-import { unpackColumns } from '../../../../src/client/store/message-transfer.ts';
+import { batchPart } from '../../../../src/client/store/message-batch.ts';
+import type { CheckedListPage } from '../../../../src/client/store/message-input.ts';
 import { message } from './fixtures/messages.ts';
 
 /** A message whose parts are a pooled Buffer and a view into a larger array. */
@@ -21,26 +22,40 @@ describe('packing the byte arrays of a call for the worker', () => {
     const messages = [withSharedParts('a', backing, 2), withSharedParts('b', backing, 9)];
     const page = { accountId: messages[0]?.accountId, mailbox: 'INBOX', cursor: 4, messages };
     const packed = packArguments('applyListPage', [page]);
+    assert.equal(packed.checked, true);
     assert.equal(packed.transfer.length, 1);
     const buffer = packed.transfer[0];
-    assert.ok(buffer && packed.messages);
-    assert.equal(packed.messages.parts, buffer);
+    assert.ok(buffer);
+    const checked = packed.args[0] as CheckedListPage;
+    assert.equal(packed.args.length, 1);
+    assert.equal(checked.newMessages.parts, buffer);
+    assert.equal(checked.newMessages.count, 2);
     const parts = messages.flatMap((item) => [item.envelopeXml, item.headersXml]);
     assert.equal(
       buffer.byteLength,
       parts.reduce((sum, part) => sum + (part?.byteLength ?? 0), 0),
     );
-    assert.deepEqual(packed.args, [
-      { accountId: page.accountId, mailbox: 'INBOX', cursor: 4, updates: [], removed: [] },
-    ]);
-    const rows = unpackColumns(packed.messages);
-    for (const item of rows) {
-      assert.equal(item.envelopeXml.buffer, buffer);
-      assert.equal(item.headersXml?.buffer, buffer);
-      assert.equal(item.envelopeXml.constructor, Uint8Array);
+    const { newMessages: _columns, ...rest } = checked;
+    assert.deepEqual(rest, {
+      accountId: page.accountId,
+      mailbox: 'INBOX',
+      cursor: 4,
+      updates: [],
+      removed: [],
+    });
+    for (const index of [0, 1]) {
+      for (const part of ['envelope', 'headers'] as const) {
+        const view = batchPart(checked.newMessages, index, part);
+        assert.ok(view);
+        assert.equal(view.buffer, buffer);
+        assert.equal(view.constructor, Uint8Array);
+      }
     }
-    assert.equal(Buffer.from(rows[1]?.envelopeXml ?? []).toString(), '<envelope id="b"/>');
-    assert.deepEqual([...(rows[1]?.headersXml ?? [])], [9, 10, 11]);
+    assert.equal(
+      Buffer.from(batchPart(checked.newMessages, 1, 'envelope') ?? []).toString(),
+      '<envelope id="b"/>',
+    );
+    assert.deepEqual([...(batchPart(checked.newMessages, 1, 'headers') ?? [])], [9, 10, 11]);
     assert.equal(page.messages, messages, "the caller's page is unchanged");
     assert.ok(messages[0]?.envelopeXml instanceof Buffer);
   });
@@ -61,7 +76,7 @@ describe('packing the byte arrays of a call for the worker', () => {
     const listArgs = [{ accountId: 'a', folder: 'inbox' }, { limit: 5 }];
     assert.deepEqual(packArguments('listMessages', listArgs), { args: listArgs, transfer: [] });
     const empty = packArguments('applyListPage', [{ accountId: 'a', mailbox: 'INBOX', cursor: 1 }]);
-    assert.equal(empty.messages?.count, 0);
+    assert.equal((empty.args[0] as CheckedListPage).newMessages.count, 0);
   });
 
   test('a bad page or batch is refused on the spot, naming the field', () => {

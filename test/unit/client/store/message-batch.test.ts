@@ -1,19 +1,18 @@
-// Messages cross to the store's worker as columns (message-transfer.ts), checked on the
-// caller's side first (byte-transfer.ts): what the worker reads back is what the check
-// made of them, and a bad message is refused with the field named before anything
-// crosses.
+// Messages cross to the store's worker as columns (message-batch.ts), checked on the
+// caller's side first (byte-transfer.ts) and written straight from the columns: what the
+// store reads back is what the check made of them, and a bad message is refused with the
+// field named before anything crosses.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
+import { checkMessageInputs } from '../../../../src/client/store/message-input.ts';
+import type { MessageBatch } from '../../../../src/client/store/message-batch.ts';
 import {
-  checkMessageInputs,
-  type MessageColumns,
-} from '../../../../src/client/store/message-input.ts';
-import { packColumns, unpackColumns } from '../../../../src/client/store/message-transfer.ts';
-import {
+  LocalStore,
   LocalStoreError,
   openLocalStoreWorker,
   type MessageInput,
+  type StoredMessage,
 } from '../../../../src/client/store/index.ts';
 import { ACCOUNT, message } from './fixtures/messages.ts';
 import { storePath, tempFolder } from './fixtures/temp-store.ts';
@@ -21,32 +20,33 @@ import { storePath, tempFolder } from './fixtures/temp-store.ts';
 const folder = tempFolder();
 
 /** Through a real MessagePort, with the parts' buffer transferred, as the worker gets them. */
-async function crossed(rows: readonly MessageColumns[]): Promise<MessageColumns[]> {
-  const columns = packColumns(rows);
+async function crossed(batch: MessageBatch): Promise<MessageBatch> {
   const { port1, port2 } = new MessageChannel();
-  const received = new Promise<typeof columns>((resolve) => {
-    port2.once('message', (data: typeof columns) => {
+  const received = new Promise<MessageBatch>((resolve) => {
+    port2.once('message', (data: MessageBatch) => {
       resolve(data);
     });
   });
-  port1.postMessage(columns, [columns.parts]);
+  port1.postMessage(batch, [batch.parts]);
   const arrived = await received;
   port1.close();
   port2.close();
-  return unpackColumns(arrived);
+  assert.equal(batch.parts.byteLength, 0, 'the parts moved, not copied');
+  return arrived;
 }
 
-/** A row as plain data, byte arrays as plain arrays. */
-function plain(row: MessageColumns): unknown {
+/** A stored message as plain data, byte arrays as plain arrays. */
+function plain(stored: StoredMessage | undefined): unknown {
+  assert.ok(stored);
   return {
-    ...row,
-    envelopeXml: [...row.envelopeXml],
-    headersXml: row.headersXml === null ? null : [...row.headersXml],
+    ...stored,
+    envelopeXml: [...stored.envelopeXml],
+    headersXml: stored.headersXml === undefined ? undefined : [...stored.headersXml],
   };
 }
 
 describe('messages as columns', () => {
-  test('arrive as checked: absent fields as null, every string, flag and number kept, one shape', async () => {
+  test('are written as checked: absent fields stay absent, every string, flag and number kept', async () => {
     const full = message('full', {
       serverFlags: ['seen', 'flagged'],
       uid: 77,
@@ -67,22 +67,51 @@ describe('messages as columns', () => {
       envelopeXml: new Uint8Array(0),
       headersXml: Buffer.from('<headers/>'),
     };
-    const checked = checkMessageInputs('messages', [full, bare, headersOnly]);
-    const arrived = await crossed(checked);
-    assert.deepEqual(arrived.map(plain), checked.map(plain));
-    const [first, second, third] = arrived;
-    assert.ok(first && second && third);
-    assert.deepEqual(first.serverFlags, ['flagged', 'seen']);
-    assert.deepEqual(first.cc, ['c@d.e', '']);
-    assert.equal(first.subject, 'Grüße, 日本 🎉');
-    assert.deepEqual([second.mailbox, second.uid, second.modseq], [null, null, null]);
-    assert.equal(second.headersXml, null);
-    assert.equal(second.verificationJson, null);
-    assert.equal(third.dateMs, Date.UTC(2031, 4, 6, 7, 8, 9, 123));
-    assert.equal(third.envelopeXml.byteLength, 0);
-    // The same properties in the same order: the store reads them all with one shape.
-    const shapes = arrived.map((row) => Object.keys(row).join());
-    assert.deepEqual(new Set(shapes).size, 1, shapes.join(' | '));
+    const inputs = [full, bare, headersOnly];
+    const stores = [storePath(folder), storePath(folder)].map((path) => LocalStore.open({ path }));
+    try {
+      for (const store of stores) store.ensureAccount(ACCOUNT);
+      const [direct, fromColumns] = stores as [LocalStore, LocalStore];
+      direct.putMessages(inputs);
+      const arrived = await crossed(checkMessageInputs('messages', inputs));
+      assert.deepEqual(fromColumns.putCheckedMessages(arrived), {
+        inserted: 3,
+        updated: 0,
+        removed: 0,
+      });
+      for (const { msgId } of inputs) {
+        assert.deepEqual(
+          plain(fromColumns.message(ACCOUNT, msgId)),
+          plain(direct.message(ACCOUNT, msgId)),
+        );
+      }
+      const [first, second, third] = inputs.map((input) =>
+        fromColumns.message(ACCOUNT, input.msgId),
+      );
+      assert.ok(first && second && third);
+      assert.deepEqual(first.serverFlags, ['flagged', 'seen']);
+      assert.deepEqual([first.unread, first.flagged], [false, true]);
+      assert.deepEqual(first.server, { mailbox: 'INBOX', uid: 77, modseq: 1 });
+      assert.deepEqual(first.display.cc, ['c@d.e', '']);
+      assert.equal(first.display.subject, 'Grüße, 日本 🎉');
+      assert.deepEqual([...first.envelopeXml], [...full.envelopeXml]);
+      assert.deepEqual([...(first.headersXml ?? [])], [...(full.headersXml ?? [])]);
+      assert.equal(first.verificationJson, full.verificationJson);
+      assert.equal(second.server, undefined);
+      assert.equal(second.headersXml, undefined);
+      assert.equal(second.verificationJson, undefined);
+      assert.deepEqual(second.display.to, []);
+      assert.deepEqual(
+        [second.display.hasAttachments, second.display.signed, second.display.encrypted],
+        [true, false, true],
+      );
+      assert.equal(second.unread, true);
+      assert.equal(third.display.date.getTime(), Date.UTC(2031, 4, 6, 7, 8, 9, 123));
+      assert.equal(third.envelopeXml.byteLength, 0);
+      assert.equal(Buffer.from(third.headersXml ?? []).toString(), '<headers/>');
+    } finally {
+      for (const store of stores) store.close();
+    }
   });
 
   test('through the worker, a bad message is refused before it crosses, naming the field', async () => {
