@@ -5,27 +5,27 @@
 // a copy of the same empty store. Beside it, in the same run, imapflow fetches
 // BODY.PEEK[HEADER] of the same number of messages from Dovecot into memory, timed from
 // connect and the FETCH alone, over plain IMAP and over IMAPS (the engine always runs
-// over TLS). First the engine's first sync and Dovecot's first fetch (which builds its
-// index); then `--rounds` warm rounds, each an engine sync, a plain fetch and an IMAPS
-// fetch in turn, so that both sides meet the same moments of a shared, noisy machine;
-// the warm rows are medians. Ratios pair first with first and warm with warm; > 1: the
-// engine is faster.
+// over TLS). Each client runs in a Node process of its own (bench/child-process.ts),
+// started before anything is timed and kept for the whole run, the engine
+// (sync-engine.ts) and imapflow (peers/imap-fetch-process.ts); this process fills the
+// mailbox and takes the times in turn. First the engine's first sync and Dovecot's
+// first fetch (which builds its index), both clients cold; then `--rounds` warm rounds,
+// each an engine sync, a plain fetch and an IMAPS fetch in turn, so that both sides meet
+// the same moments of a shared, noisy machine; the warm rows are medians. Ratios pair
+// first with first and warm with warm; > 1: the engine is faster.
 //
-// Run: npm run bench:sync [-- --count 10000 --body-bytes 4096 --rounds 5] (which runs it
-// with --expose-gc: the setup's garbage is collected once before anything is timed)
+// Run: npm run bench:sync [-- --count 10000 --body-bytes 4096 --rounds 5]
 import { cp } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { ApiEvent } from '../src/api/index.ts';
-import type { EngineOptions } from '../src/client/index.ts';
-import { checkRun, startDovecot, type DovecotServer } from './peers/index.ts';
 import {
-  aliceSends,
-  nextEvent,
-  PASSPHRASE,
-  remoteSetup,
-  tempDir,
-  testEngine,
-} from '../test/helpers/engine-harness.ts';
+  checkRun,
+  startDovecot,
+  startImapFetchProcess,
+  type DovecotServer,
+  type ImapFetchProcess,
+} from './peers/index.ts';
+import { aliceSends, remoteSetup, tempDir } from '../test/helpers/engine-harness.ts';
+import { startEngineProcess, type EngineRun } from './sync-engine.ts';
 import { median } from './stats.ts';
 
 const { values } = parseArgs({
@@ -45,48 +45,6 @@ if (!Number.isInteger(rounds) || rounds < 1)
 /** Messages per pipelined batch while filling the mailbox. */
 const FILL_BATCH = 1000;
 
-interface EngineRun {
-  readonly headersMs: number;
-  /** Until a search answers, which first indexes what the sync queued for it. */
-  readonly searchableMs: number;
-  readonly verifiedMs: number;
-}
-
-/** A word in the subject of every message the fill sends. */
-const SEARCHED_WORD = 'message';
-
-/**
- * Unlocks a new engine on `dataDir` (an account whose store is empty) and times it until
- * every header is stored, then until a search finds them, then until every message is
- * verified; checks that all are in.
- */
-async function timeSync(options: EngineOptions): Promise<EngineRun> {
-  const engine = await testEngine(options);
-  try {
-    const done = nextEvent(
-      engine,
-      (event): event is Extract<ApiEvent, { type: 'sync-progress' }> =>
-        event.type === 'sync-progress' && event.phase === 'done',
-      600_000,
-    );
-    const start = performance.now();
-    await engine.unlock({ passphrase: PASSPHRASE });
-    await done;
-    const headersMs = performance.now() - start;
-    const found = await engine.search({ query: SEARCHED_WORD, limit: 1 });
-    const searchableMs = performance.now() - start;
-    if (found.items.length === 0) throw new Error(`a search for '${SEARCHED_WORD}' found nothing`);
-    await engine.syncNow({});
-    const verifiedMs = performance.now() - start;
-    const folders = await engine.listFolders({});
-    const stored = folders.find((folder) => folder.id === 'inbox')?.total ?? 0;
-    if (stored !== count) throw new Error(`the engine stored ${stored} of ${count} messages`);
-    return { headersMs, searchableMs, verifiedMs };
-  } finally {
-    await engine.close();
-  }
-}
-
 interface ImapRun {
   /** The FETCH alone, after login and SELECT. */
   readonly fetchMs: number;
@@ -95,27 +53,13 @@ interface ImapRun {
 }
 
 /** One imapflow fetch of every header, checked complete and over TLS exactly when asked. */
-async function imapFetch(dovecot: DovecotServer, tls: boolean): Promise<ImapRun> {
-  const result = await dovecot.fetchAllHeaders({ tls });
+async function imapFetch(imap: ImapFetchProcess, tls: boolean): Promise<ImapRun> {
+  const result = await imap.fetchAllHeaders({ tls });
   if (result.encrypted !== tls) throw new Error('imapflow did not run over TLS exactly when asked');
-  if (result.headers.length !== count) {
-    throw new Error(`imapflow fetched ${result.headers.length} of ${count} headers`);
+  if (result.headerCount !== count) {
+    throw new Error(`imapflow fetched ${result.headerCount} of ${count} headers`);
   }
   return { fetchMs: result.elapsedMs, sessionMs: result.sessionMs };
-}
-
-/**
- * One full collection after the fill, before anything is timed: the 10,000 signed
- * messages built to fill mt2d are garbage by then, about 100 MB of the old generation
- * that would stay through the first timed runs (with it, the engine's thread spent 21-34
- * ms of a sync in the young generation's collections, 12-24 without). Only once: a
- * collection before each run throws away compiled code the clients have warmed up.
- */
-function collectSetupGarbage(): void {
-  const { gc } = globalThis as { gc?: () => void };
-  if (gc === undefined)
-    throw new Error('bench:sync needs --expose-gc (npm run bench:sync gives it)');
-  gc();
 }
 
 interface Runs {
@@ -129,13 +73,16 @@ interface Runs {
 /**
  * Fills the mailbox on mt2d and starts Dovecot with the same number of messages, then
  * times the first runs and the warm rounds. Each engine sync is a new engine into a copy
- * of the same empty store; mt2d and this process (the store's worker thread too, reused
- * from one engine to the next) are warm from the second on, as Dovecot and imapflow are.
+ * of the same empty store; mt2d and the engine's process (its store's worker thread too,
+ * reused from one engine to the next) are warm from the second on, as Dovecot and
+ * imapflow's process are.
  */
 async function measure(): Promise<Runs> {
   const setup = await remoteSetup();
   const emptyStore = await tempDir('mt2-bench-store-');
   let dovecot: DovecotServer | undefined;
+  let imap: ImapFetchProcess | undefined;
+  let engine: Awaited<ReturnType<typeof startEngineProcess>> | undefined;
   try {
     await setup.engine.close();
     await cp(setup.data.dir, emptyStore.dir, { recursive: true });
@@ -144,23 +91,28 @@ async function measure(): Promise<Runs> {
       await aliceSends(setup, Math.min(FILL_BATCH, count - sent), { text });
     }
     dovecot = await startDovecot({ count, bodyBytes });
-    collectSetupGarbage();
-    const engineFirst = await timeSync(setup.engineOptions);
-    const imapFirst = await imapFetch(dovecot, false);
+    imap = await startImapFetchProcess(dovecot);
+    engine = await startEngineProcess();
+    const engineFirst = await engine.sync({ options: setup.engineOptions, count });
+    const imapFirst = await imapFetch(imap, false);
     const runs: Runs = { engineFirst, imapFirst, engineWarm: [], imapWarm: [], imapsWarm: [] };
     for (let round = 0; round < rounds; round++) {
       const store = await tempDir('mt2-bench-store-');
       try {
         await cp(emptyStore.dir, store.dir, { recursive: true });
-        runs.engineWarm.push(await timeSync({ ...setup.engineOptions, dataDir: store.dir }));
+        runs.engineWarm.push(
+          await engine.sync({ options: { ...setup.engineOptions, dataDir: store.dir }, count }),
+        );
       } finally {
         await store.remove();
       }
-      runs.imapWarm.push(await imapFetch(dovecot, false));
-      runs.imapsWarm.push(await imapFetch(dovecot, true));
+      runs.imapWarm.push(await imapFetch(imap, false));
+      runs.imapsWarm.push(await imapFetch(imap, true));
     }
     return runs;
   } finally {
+    await engine?.stop();
+    await imap?.stop();
     await dovecot?.stop();
     await setup.cleanup();
     await emptyStore.remove();

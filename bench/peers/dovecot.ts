@@ -68,6 +68,8 @@ export interface DovecotServer {
    * index of the maildir. With `tls`, over IMAPS, checking Dovecot's certificate.
    */
   fetchAllHeaders(options?: { readonly tls?: boolean }): Promise<HeaderFetchResult>;
+  /** Where fetchAllHeaders connects, for a fetch run elsewhere (imap-fetch-process.ts). */
+  endpoint(options?: { readonly tls?: boolean }): ImapEndpoint;
   /** Stops Dovecot and removes the scratch folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -183,16 +185,16 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
     throw error;
   }
 
+  const endpoint = (fetchOptions: { readonly tls?: boolean } = {}): ImapEndpoint =>
+    fetchOptions.tls === true ? { port: tlsPort, ca } : { port };
   return {
     port,
     tlsPort,
     scratchDir,
     messageIds,
     fetchAllHeaders: (fetchOptions = {}) =>
-      fetchAllHeaders(
-        fetchOptions.tls === true ? { port: tlsPort, ca } : { port },
-        messageIds.length,
-      ),
+      fetchAllHeaders(endpoint(fetchOptions), messageIds.length),
+    endpoint,
     stop,
   };
 }
@@ -227,10 +229,11 @@ async function makeCertificate(dir: string): Promise<Buffer> {
 }
 
 /** Where imapflow connects: without TLS, or over IMAPS trusting `ca`. */
-type ImapEndpoint = { readonly port: number } | { readonly port: number; readonly ca: Buffer };
+export type ImapEndpoint =
+  { readonly port: number } | { readonly port: number; readonly ca: Buffer };
 
 /** Fetches every header from the private instance; see DovecotServer.fetchAllHeaders. */
-async function fetchAllHeaders(
+export async function fetchAllHeaders(
   endpoint: ImapEndpoint,
   expected: number,
 ): Promise<HeaderFetchResult> {

@@ -45,4 +45,10 @@ export {
   type DovecotOptions,
   type DovecotServer,
   type HeaderFetchResult,
+  type ImapEndpoint,
 } from './dovecot.ts';
+export {
+  startImapFetchProcess,
+  type HeaderFetchSummary,
+  type ImapFetchProcess,
+} from './imap-fetch-process.ts';

@@ -24,6 +24,7 @@ import {
   lastSinkCounters,
   privateInnConf,
   startDovecot,
+  startImapFetchProcess,
   startInn,
   startSmtpSink,
   streamArticles,
@@ -213,6 +214,24 @@ describe('Dovecot peer (imapflow FETCH BODY.PEEK[HEADER])', () => {
     assert.equal(plain.encrypted, false, 'no STARTTLS on the port without TLS');
     assert.equal(overTls.encrypted, true);
     assert.deepEqual(overTls.headers, plain.headers);
+  });
+
+  test('imapflow in a process of its own fetches the same headers, over TLS when asked; a fetch after stop is refused', async () => {
+    const here = await server().fetchAllHeaders();
+    const child = await startImapFetchProcess(server());
+    try {
+      const plain = await child.fetchAllHeaders();
+      const overTls = await child.fetchAllHeaders({ tls: true });
+      for (const fetched of [plain, overTls]) {
+        assert.equal(fetched.headerCount, SMALL);
+        assert.equal(fetched.headerBytes, here.headerBytes);
+        assert.ok(fetched.sessionMs >= fetched.elapsedMs && fetched.elapsedMs > 0);
+      }
+      assert.deepEqual([plain.encrypted, overTls.encrypted], [false, true]);
+    } finally {
+      await child.stop();
+    }
+    await assert.rejects(child.fetchAllHeaders(), /the imapflow process ended/);
   });
 
   test('stop ends Dovecot and removes its scratch folder', async () => {
