@@ -71,6 +71,7 @@ export async function pull(
   }
   if (options.signal?.aborted === true) throw new Mt2Error('ABORTED', 'PULL aborted');
   const outcomes = new Map<string, PullOutcome>();
+  const tally: Record<PullOutcome, number> = { delivered: 0, refused: 0, unknown: 0 };
   requests.forEach((request, at) => {
     const waiting = answered[at];
     for (const id of request) {
@@ -79,17 +80,12 @@ export async function pull(
         : waiting?.refused.has(id)
           ? 'refused'
           : 'unknown';
+      // Each id once (checkIds), so each counts once.
       outcomes.set(id, outcome);
+      tally[outcome]++;
     }
   });
-  const tally = (outcome: PullOutcome) =>
-    [...outcomes.values()].filter((o) => o === outcome).length;
-  return {
-    outcomes,
-    delivered: tally('delivered'),
-    refused: tally('refused'),
-    unknown: tally('unknown'),
-  };
+  return { outcomes, ...tally };
 }
 
 /**
