@@ -261,20 +261,31 @@ function takeParts(incoming: Incoming, data: Uint8Array): void {
     if (part === undefined) return;
     const take = Math.min(part.size - incoming.filled, data.length - offset);
     // A view: each chunk the decoder hands over is a fresh array of its own.
-    incoming.chunks.push(data.subarray(offset, offset + take));
-    incoming.filled += take;
+    const piece = data.subarray(offset, offset + take);
     offset += take;
+    if (incoming.filled === 0 && take === part.size) {
+      // The whole part in this chunk, the usual case (parts are smaller than chunks).
+      handOver(incoming, part.msgId, piece);
+      continue;
+    }
+    incoming.chunks.push(piece);
+    incoming.filled += take;
     if (incoming.filled < part.size) continue;
     const bytes = concat(incoming.chunks, part.size);
-    incoming.current++;
     incoming.chunks = [];
     incoming.filled = 0;
-    try {
-      const working = incoming.pull.onPart(part.msgId, bytes);
-      if (working !== undefined) incoming.handedOver.push(working);
-    } catch {
-      incoming.failed = true;
-    }
+    handOver(incoming, part.msgId, bytes);
+  }
+}
+
+/** Hands over the current part, whole, and moves on to the next. */
+function handOver(incoming: Incoming, msgId: string, bytes: Uint8Array): void {
+  incoming.current++;
+  try {
+    const working = incoming.pull.onPart(msgId, bytes);
+    if (working !== undefined) incoming.handedOver.push(working);
+  } catch {
+    incoming.failed = true;
   }
 }
 
@@ -285,7 +296,6 @@ function settle(incoming: Incoming, outcome: 'delivered' | 'refused'): void {
 }
 
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
   const out = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
