@@ -1,10 +1,10 @@
 // A benchmark's client in a Node process of its own, asked over Node's IPC. bench:sync
 // runs each client this way (our engine, imapflow), so neither shares a heap, a garbage
 // collector or V8's compiler threads with the other or with the set-up (filling mt2d's
-// mailbox leaves about 100 MB of garbage behind). One process serves every request of a run:
-// cold on the first, warm after. Messages use serialization 'advanced' (Buffers stay
-// Buffers). The child (serveRequests) says when it has loaded, so its start-up never
-// shares the machine with what is timed.
+// mailbox leaves about 100 MB of garbage behind). One process serves every request of a
+// run: cold on the first, warm after. Messages use serialization 'advanced' (Buffers
+// stay Buffers). The child (serveRequests) says when it has loaded, so its start-up
+// never shares the machine with what is timed.
 import { fork, type ChildProcess } from 'node:child_process';
 
 /** Parent to child. */
@@ -110,7 +110,8 @@ export async function startBenchChild<Q, R>(
 }
 
 /**
- * In the child: answers each request with `handle`, and tells the parent it is ready. The process ends with its parent's IPC channel.
+ * In the child: answers each request with `handle`, and tells the parent it is ready.
+ * The process ends with its parent's IPC channel.
  */
 export function serveRequests(handle: (request: never) => Promise<unknown>): void {
   const send = (reply: Reply<unknown>): void => {

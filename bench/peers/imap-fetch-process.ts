@@ -1,5 +1,6 @@
-// imapflow fetching Dovecot's headers in a Node process of its own (bench/child-process.ts):
-// the headers stay in that process, which reports their count and size.
+// imapflow fetching Dovecot's headers in a Node process of its own
+// (bench/child-process.ts): the headers stay in that process, which reports their count
+// and size.
 import { fileURLToPath } from 'node:url';
 import { startBenchChild } from '../child-process.ts';
 import type { DovecotServer, HeaderFetchResult, ImapEndpoint } from './dovecot.ts';
