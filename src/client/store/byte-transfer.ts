@@ -8,7 +8,7 @@
 // checked here, before they are packed, so the worker writes them without checking.
 import type { LocalStore } from './local-store.ts';
 import { checkListPage, checkMessageInputs, type CheckedListPage } from './message-input.ts';
-import { isFields, transferableBuffer, type MessageBatch } from './message-batch.ts';
+import { transferableBuffer, type MessageBatch } from './message-batch.ts';
 import type { LocalStoreOperation } from './operations.ts';
 
 /**
@@ -19,6 +19,10 @@ export interface Packed {
   readonly args: unknown[];
   readonly transfer: ArrayBuffer[];
   readonly checked?: true;
+}
+
+function isFields(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A copy of `bytes` in an ArrayBuffer of its own, which can be transferred. */

@@ -10,8 +10,7 @@
 // number of texts and numbers, its lists as the JSON the store keeps, so its values lie
 // at fixed places; batchText, batchNumber and batchPart read one message's.
 import type { MessageColumns } from './message-input.ts';
-import { isUnread, listJson } from './queries/message-rows.ts';
-import { FLAGGED_FLAG } from './types.ts';
+import { flagColumns, listJson } from './queries/message-rows.ts';
 
 /** Checked messages, one after the other, as columns. */
 export interface MessageBatch {
@@ -65,10 +64,6 @@ export const CC_JSON = 10;
 /** null: not verified yet. */
 export const VERIFICATION_JSON = 11;
 
-export function isFields(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A new ArrayBuffer of `size` octets, not from Node's Buffer pool, so it can be transferred. */
 export function transferableBuffer(size: number): ArrayBuffer {
   return Buffer.allocUnsafeSlow(size).buffer;
@@ -104,13 +99,15 @@ export function messageBatch(rows: readonly MessageColumns[]): MessageBatch {
       bytes.set(row.headersXml, offset);
       offset += row.headersXml.byteLength;
     }
+    // A new message's flags are the server's.
+    const { flags, unread, flagged } = flagColumns(row.serverFlags);
     numbers[at + BITS] =
       (row.mailbox === null ? 0 : HAS_SERVER) |
       (row.hasAttachments ? HAS_ATTACHMENTS : 0) |
       (row.signed ? SIGNED : 0) |
       (row.encrypted ? ENCRYPTED : 0) |
-      (isUnread(row.serverFlags) ? UNREAD : 0) |
-      (row.serverFlags.includes(FLAGGED_FLAG) ? FLAGGED : 0);
+      (unread === 1 ? UNREAD : 0) |
+      (flagged === 1 ? FLAGGED : 0);
     // In the order of the TEXT_FIELDS, so the array grows by one each time.
     const text = index * TEXT_FIELDS;
     texts[text + ACCOUNT_ID] = row.accountId;
@@ -121,7 +118,7 @@ export function messageBatch(rows: readonly MessageColumns[]): MessageBatch {
     texts[text + FROM_ADDRESS] = row.fromAddress;
     texts[text + SUBJECT] = row.subject;
     texts[text + SNIPPET] = row.snippet;
-    texts[text + SERVER_FLAGS_JSON] = listJson(row.serverFlags);
+    texts[text + SERVER_FLAGS_JSON] = flags;
     texts[text + TO_JSON] = listJson(row.to);
     texts[text + CC_JSON] = listJson(row.cc);
     texts[text + VERIFICATION_JSON] = row.verificationJson;
