@@ -46,6 +46,11 @@ export const ENCRYPTED = 8;
 /** The server's flags, which a new message's flags are: no `seen`. */
 export const UNREAD = 16;
 export const FLAGGED = 32;
+/**
+ * The caller left the display to the store (DisplayFromHeaders): its texts are empty and
+ * DATE_MS is the arrival until headers-display.ts works them out from the headers.
+ */
+export const DISPLAY_FROM_HEADERS = 64;
 
 export const TEXT_FIELDS = 12;
 export const ACCOUNT_ID = 0;
@@ -107,7 +112,8 @@ export function messageBatch(rows: readonly MessageColumns[]): MessageBatch {
       (row.signed ? SIGNED : 0) |
       (row.encrypted ? ENCRYPTED : 0) |
       (unread === 1 ? UNREAD : 0) |
-      (flagged === 1 ? FLAGGED : 0);
+      (flagged === 1 ? FLAGGED : 0) |
+      (row.displayFromHeaders ? DISPLAY_FROM_HEADERS : 0);
     // In the order of the TEXT_FIELDS, so the array grows by one each time.
     const text = index * TEXT_FIELDS;
     texts[text + ACCOUNT_ID] = row.accountId;

@@ -46,6 +46,8 @@ export interface MessageColumns extends EnvelopeColumns {
   readonly envelopeXml: Uint8Array;
   readonly headersXml: Uint8Array | null;
   readonly verificationJson: string | null;
+  /** DisplayFromHeaders: the display columns are empty, dateMs the arrival. */
+  readonly displayFromHeaders: boolean;
 }
 
 export interface ServerColumns {
@@ -111,11 +113,34 @@ export function checkArrivedEnvelope(
   };
 }
 
+/** The display columns of a message that leaves them to the store (DisplayFromHeaders). */
+const LEFT_TO_THE_STORE: EnvelopeColumns = {
+  fromName: '',
+  fromAddress: '',
+  to: [],
+  cc: [],
+  subject: '',
+  signed: false,
+  encrypted: false,
+};
+
 function messageColumns(value: unknown): MessageColumns {
   const input = checkObject('', value) as Partial<MessageInput>;
   const sizes = checkObject('.sizes', input.sizes);
   const display = checkObject('.display', input.display);
-  const shown = checkEnvelopeDisplay(display);
+  const fromHeaders = display['fromHeaders'] === true;
+  const shown = fromHeaders ? LEFT_TO_THE_STORE : checkEnvelopeDisplay(display);
+  const envelopeXml = checkBytes('.envelopeXml', input.envelopeXml, MAX_PART_XML_BYTES);
+  const headersXml =
+    input.headersXml === undefined
+      ? null
+      : checkBytes('.headersXml', input.headersXml, MAX_PART_XML_BYTES);
+  if (fromHeaders && (headersXml === null || envelopeXml.byteLength > 0)) {
+    throw new LocalStoreError(
+      'LOCAL_STORE_INVALID_INPUT',
+      '.display.fromHeaders needs headersXml and an empty envelopeXml',
+    );
+  }
   const server = input.server === undefined ? undefined : checkServerLocation(input.server);
   // Written out rather than spread: a page checks 1,000 messages, and one literal gives
   // every row the same shape.
@@ -137,18 +162,22 @@ function messageColumns(value: unknown): MessageColumns {
     subject: shown.subject,
     signed: shown.signed,
     encrypted: shown.encrypted,
-    dateMs: checkDate('.display.date', display['date']),
-    hasAttachments: checkBoolean('.display.hasAttachments', display['hasAttachments']),
-    snippet: checkText('.display.snippet', display['snippet'], MAX_SNIPPET_CHARS),
-    envelopeXml: checkBytes('.envelopeXml', input.envelopeXml, MAX_PART_XML_BYTES),
-    headersXml:
-      input.headersXml === undefined
-        ? null
-        : checkBytes('.headersXml', input.headersXml, MAX_PART_XML_BYTES),
+    dateMs: fromHeaders
+      ? checkDate('.display.arrival', display['arrival'])
+      : checkDate('.display.date', display['date']),
+    hasAttachments: fromHeaders
+      ? false
+      : checkBoolean('.display.hasAttachments', display['hasAttachments']),
+    snippet: fromHeaders
+      ? ''
+      : checkText('.display.snippet', display['snippet'], MAX_SNIPPET_CHARS),
+    envelopeXml,
+    headersXml,
     verificationJson:
       input.verificationJson === undefined
         ? null
         : checkJson('.verificationJson', input.verificationJson, MAX_JSON_CHARS),
+    displayFromHeaders: fromHeaders,
   };
 }
 

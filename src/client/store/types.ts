@@ -49,6 +49,17 @@ export interface DisplayFields {
 }
 
 /**
+ * The display of a message pulled by its headers alone, not encrypted, before its
+ * envelope: left to the store, which works it out from `headersXml` as it writes the
+ * message (headers-display.ts), on its own thread rather than the caller's. What the
+ * headers do not give is empty; `arrival` is the date when they give none.
+ */
+export interface DisplayFromHeaders {
+  readonly fromHeaders: true;
+  readonly arrival: Date;
+}
+
+/**
  * A message as the engine hands it to the store (new, or replacing what is stored under
  * the same account and msg-id). The envelope and headers are the raw bytes as received,
  * so signatures can be verified again later.
@@ -68,10 +79,14 @@ export interface MessageInput {
   readonly envelopeXml: Uint8Array;
   /** Absent when the headers have not been fetched (or cannot be read: encrypted). */
   readonly headersXml?: Uint8Array | undefined;
-  readonly display: DisplayFields;
+  /** DisplayFromHeaders only with headersXml (plain XML) and an empty envelopeXml. */
+  readonly display: DisplayFields | DisplayFromHeaders;
   /** The engine's verification result (signature, trace, certificate verdict), as JSON text. */
   readonly verificationJson?: string | undefined;
 }
+
+/** A message whose display is given, not left to the store. */
+export type DisplayedMessageInput = MessageInput & { readonly display: DisplayFields };
 
 /** One row of a message list: display fields and state, no raw parts. */
 export interface MessageSummary {

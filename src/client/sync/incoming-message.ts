@@ -2,18 +2,16 @@ import { decryptPart, encryptedPartsOf, type CmsReaders } from '../../identity/i
 import {
   decodeEnvelope,
   decodeHeaders,
-  previewHeaders,
   summarizeHeaders,
-  type AddressEntry,
   type HeaderSummary,
-  type Mailbox,
   type Mt2Envelope,
   type Mt2Headers,
 } from '../../message/index.ts';
 import {
-  MAX_DISPLAY_ADDRESSES,
-  MAX_DISPLAY_CHARS,
+  displayFields,
+  type DisplayedMessageInput,
   type DisplayFields,
+  type EnvelopeView,
   type MessageInput,
   type PartSizes,
   type ServerLocation,
@@ -35,36 +33,13 @@ export interface PulledMessage {
 
 /** A new message worked out for the store, with its decoded parts for verification. */
 export interface IncomingMessage {
-  readonly input: MessageInput;
+  readonly input: DisplayedMessageInput;
   /** Undefined when the envelope could not be read. */
   readonly envelope: Mt2Envelope | undefined;
   /** The headers, decrypted and decoded; undefined when absent or when they could not be read. */
   readonly headers: Mt2Headers | undefined;
   /** Why the message cannot be read, when it cannot. */
   readonly problem?: string;
-}
-
-const clip = (text: string, max = MAX_DISPLAY_CHARS) =>
-  text.length > max ? text.slice(0, max) : text;
-
-/**
- * The first addresses of the entries, groups opened. Index loops, no array per entry:
- * this runs for every synced message, from the first on, before V8 has optimized it.
- */
-function addresses(entries: readonly AddressEntry[]): string[] {
-  const shown: string[] = [];
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index] as AddressEntry;
-    if ('group' in entry) addMailboxes(shown, entry.members);
-    else if (shown.length < MAX_DISPLAY_ADDRESSES) shown.push(clip(entry.address));
-  }
-  return shown;
-}
-
-function addMailboxes(shown: string[], mailboxes: readonly Mailbox[]): void {
-  for (let index = 0; index < mailboxes.length && shown.length < MAX_DISPLAY_ADDRESSES; index++) {
-    shown.push(clip((mailboxes[index] as Mailbox).address));
-  }
 }
 
 /**
@@ -120,43 +95,12 @@ export function storedHeaders(
   }
 }
 
-/** What the list shows of the envelope; before it is in, what the headers show. */
-interface EnvelopeDisplay {
-  readonly sender: string;
-  readonly recipients: readonly string[];
-  readonly signed: boolean;
-  readonly encrypted: boolean;
-}
-
-function envelopeDisplay(envelope: Mt2Envelope): EnvelopeDisplay {
+function envelopeView(envelope: Mt2Envelope): EnvelopeView {
   return {
     sender: envelope.sender,
     recipients: envelope.recipients,
     signed: envelope.signature !== undefined,
     encrypted: encryptedPartsOf(envelope).size > 0,
-  };
-}
-
-function display(
-  envelope: EnvelopeDisplay,
-  summary: HeaderSummary | undefined,
-  arrival: Date,
-): DisplayFields {
-  const from = summary?.from[0];
-  return {
-    fromName: clip(from?.name ?? ''),
-    fromAddress: clip(from?.address ?? envelope.sender),
-    to:
-      summary === undefined
-        ? envelope.recipients.slice(0, MAX_DISPLAY_ADDRESSES)
-        : addresses(summary.to),
-    cc: summary === undefined ? [] : addresses(summary.cc),
-    subject: clip(summary?.subject ?? ''),
-    date: summary?.date ?? arrival,
-    hasAttachments: false,
-    signed: envelope.signed,
-    encrypted: envelope.encrypted,
-    snippet: '',
   };
 }
 
@@ -181,11 +125,11 @@ const NO_ENVELOPE = new Uint8Array(0);
  * The store's input for a pulled message, every field given (absent ones as undefined),
  * so that every message of a page has the same shape (see MessageInput).
  */
-function messageInput(
+function messageInput<Display extends MessageInput['display']>(
   pulled: PulledMessage,
   headersXml: Uint8Array | undefined,
-  display: DisplayFields,
-): MessageInput {
+  display: Display,
+): MessageInput & { readonly display: Display } {
   return {
     accountId: pulled.accountId,
     msgId: pulled.msgId,
@@ -233,8 +177,8 @@ export function incomingMessage(
     input: messageInput(
       pulled,
       pulled.headers,
-      display(
-        envelopeDisplay(envelope),
+      displayFields(
+        envelopeView(envelope),
         headers === undefined ? undefined : summarizeHeaders(headers),
         arrival,
       ),
@@ -246,28 +190,13 @@ export function incomingMessage(
 }
 
 /**
- * What the list shows of headers pulled without their envelope: read in one pass when
- * they are of the plain form (previewHeaders, the same summary at a fraction of the
- * cost), decoded in full otherwise; undefined when they cannot be read (shown without
- * what they would say; the verification tells why).
- */
-function headersSummary(octets: Uint8Array, reader: CmsReaders): HeaderSummary | undefined {
-  if (!headersLookEncrypted(octets)) {
-    const preview = previewHeaders(octets);
-    if (preview !== undefined) return preview;
-  }
-  try {
-    return summarizeHeaders(readHeaders(undefined, octets, reader));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * A new message as the sync stores it when only its headers were pulled: the list shows
  * it at once, and its envelope (the signature, the certificate and the trace, about ten
- * times the headers' size) comes with its verification. A message that came with its
- * envelope (one without headers) is stored whole.
+ * times the headers' size) comes with its verification. Plain headers are read by the
+ * store as it writes them (DisplayFromHeaders), not on this thread; encrypted ones here,
+ * with the account's key, which never leaves it (undefined when they cannot be read:
+ * shown without what they would say; the verification tells why). A message that came
+ * with its envelope (one without headers) is stored whole.
  */
 export function headersFirstMessage(
   pulled: PulledMessage,
@@ -276,12 +205,14 @@ export function headersFirstMessage(
 ): MessageInput {
   if (pulled.envelope !== undefined || pulled.headers === undefined)
     return incomingMessage(pulled, reader, arrival).input;
-  const summary = headersSummary(pulled.headers, reader);
-  const notYet: EnvelopeDisplay = {
-    sender: '',
-    recipients: [],
-    signed: false,
-    encrypted: headersLookEncrypted(pulled.headers),
-  };
-  return messageInput(pulled, pulled.headers, display(notYet, summary, arrival));
+  if (!headersLookEncrypted(pulled.headers))
+    return messageInput(pulled, pulled.headers, { fromHeaders: true, arrival });
+  let summary: HeaderSummary | undefined;
+  try {
+    summary = summarizeHeaders(readHeaders(undefined, pulled.headers, reader));
+  } catch {
+    summary = undefined;
+  }
+  const notYet: EnvelopeView = { sender: '', recipients: [], signed: false, encrypted: true };
+  return messageInput(pulled, pulled.headers, displayFields(notYet, summary, arrival));
 }

@@ -39,6 +39,7 @@ import {
   batchText,
   type MessageBatch,
 } from '../message-batch.ts';
+import { fillDisplayFromHeaders } from '../headers-display.ts';
 import type { EnvelopeColumns, ServerColumns } from '../message-input.ts';
 import { SortKeyAllocator, inBlock } from '../sort-key.ts';
 import type { StoreDb } from '../store-db.ts';
@@ -128,6 +129,8 @@ const NOT_NEW = -1;
  * one table after the other, and queued for the full-text index (search-index.ts).
  */
 export function putMessageBatch(db: StoreDb, batch: MessageBatch): number {
+  // First: a message's sort key comes from its date, which its headers may give.
+  fillDisplayFromHeaders(batch);
   const keys = new SortKeyAllocator(db);
   const { stored, msgKeys } = storedIds(db, batch);
   /** The id each new message is inserted with (0 and up); NOT_NEW for the others. */

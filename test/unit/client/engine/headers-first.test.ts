@@ -1,8 +1,15 @@
 // The sync stores a new message from its headers alone; the envelope comes with the
-// verification. What the list shows in between, and after.
+// verification. What the list shows in between (plain headers read by the store as it
+// writes them, encrypted ones by the engine with the account's key), and after.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { composeMessage } from '../../../../src/client/send/compose.ts';
+import {
+  MAX_DISPLAY_ADDRESSES,
+  type DisplayFields,
+  type MessageInput,
+} from '../../../../src/client/store/index.ts';
+import { openTempStore } from '../store/fixtures/temp-store.ts';
 import {
   awaitsEnvelope,
   headersFirstMessage,
@@ -10,7 +17,6 @@ import {
   type PulledMessage,
 } from '../../../../src/client/sync/incoming-message.ts';
 import { encodeEnvelope, encodeHeaders, previewHeaders } from '../../../../src/message/index.ts';
-import { MAX_DISPLAY_ADDRESSES } from '../../../../src/client/store/index.ts';
 import { draft, enginePki } from './fixtures.ts';
 
 async function pulledOf(encrypt: boolean) {
@@ -31,16 +37,33 @@ async function pulledOf(encrypt: boolean) {
   return { pki, composed, pulled };
 }
 
+const store = openTempStore();
+store.ensureAccount('b1');
+
+/** What the list shows of `input` once the store has written it. */
+function shown(input: MessageInput): DisplayFields {
+  store.putMessages([input]);
+  const stored = store.message(input.accountId, input.msgId);
+  assert.ok(stored, 'stored');
+  return stored.display;
+}
+
 describe('headersFirstMessage', () => {
   for (const encrypt of [false, true]) {
     test(`${encrypt ? 'encrypted' : 'plain'} headers are shown before the envelope, which then completes them`, async () => {
       const { pki, composed, pulled } = await pulledOf(encrypt);
       const early = headersFirstMessage(pulled, [pki.bob]);
-      assert.equal(early.display.subject, 'Lunch?');
-      assert.equal(early.display.fromAddress, 'alice@alpha.test');
-      assert.deepEqual(early.display.to, ['bob@alpha.test']);
-      assert.equal(early.display.encrypted, encrypt, 'the headers show whether they are encrypted');
-      assert.equal(early.display.signed, false, 'not known before the envelope');
+      assert.equal(
+        'fromHeaders' in early.display,
+        !encrypt,
+        'plain headers are left to the store, encrypted ones read here',
+      );
+      const display = shown(early);
+      assert.equal(display.subject, 'Lunch?');
+      assert.equal(display.fromAddress, 'alice@alpha.test');
+      assert.deepEqual(display.to, ['bob@alpha.test']);
+      assert.equal(display.encrypted, encrypt, 'the headers show whether they are encrypted');
+      assert.equal(display.signed, false, 'not known before the envelope');
       assert.equal(early.envelopeXml.byteLength, 0);
       assert.ok(awaitsEnvelope(early));
       const whole = incomingMessage({ ...pulled, envelope: encodeEnvelope(composed.envelope) }, [
@@ -80,7 +103,7 @@ describe('headersFirstMessage', () => {
     });
     assert.ok(previewHeaders(plain) !== undefined && previewHeaders(other) === undefined);
     for (const headers of [plain, other]) {
-      const early = headersFirstMessage({ ...pulled, headers }, [pki.bob]).display;
+      const early = shown(headersFirstMessage({ ...pulled, headers }, [pki.bob]));
       const whole = incomingMessage(
         { ...pulled, headers, envelope: encodeEnvelope(composed.envelope) },
         [pki.bob],
@@ -112,7 +135,7 @@ describe('headersFirstMessage', () => {
       ],
       extensions: [],
     });
-    const { display } = headersFirstMessage({ ...pulled, headers }, [pki.bob]);
+    const display = shown(headersFirstMessage({ ...pulled, headers }, [pki.bob]));
     assert.deepEqual(display.to, [
       'first@beta.test',
       'm1.0@beta.test',
@@ -129,8 +152,12 @@ describe('headersFirstMessage', () => {
       new TextEncoder().encode('<headers'),
       pulled.headers ?? new Uint8Array(),
     ]) {
-      const early = headersFirstMessage({ ...pulled, headers }, [pki.host]);
-      assert.equal(early.display.subject, '');
+      const arrival = new Date('2026-12-06T03:00:00Z');
+      const early = headersFirstMessage({ ...pulled, headers }, [pki.host], arrival);
+      const display = shown(early);
+      assert.equal(display.subject, '');
+      assert.equal(display.fromAddress, '');
+      assert.equal(display.date.getTime(), arrival.getTime(), 'dated by its arrival');
       assert.deepEqual(early.headersXml, headers);
       assert.ok(awaitsEnvelope(early));
     }
@@ -141,7 +168,8 @@ describe('headersFirstMessage', () => {
     const envelope = encodeEnvelope(composed.envelope);
     const input = headersFirstMessage({ ...pulled, headers: undefined, envelope }, [pki.bob]);
     assert.deepEqual(input.envelopeXml, envelope);
-    assert.equal(input.display.fromAddress, 'alice@alpha.test');
-    assert.equal(input.display.signed, true);
+    const display = shown(input);
+    assert.equal(display.fromAddress, 'alice@alpha.test');
+    assert.equal(display.signed, true);
   });
 });
