@@ -32,7 +32,7 @@ export interface ServerLocation {
   readonly modseq: number;
 }
 
-/** Fields shown in message lists, worked out by the engine from envelope and headers. */
+/** Fields shown in message lists, worked out from envelope and headers (displayFields). */
 export interface DisplayFields {
   readonly fromName: string;
   readonly fromAddress: string;
