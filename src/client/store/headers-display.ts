@@ -100,7 +100,7 @@ export function displayFields(
  * plain form (previewHeaders, the same summary at a fraction of the cost), decoded in
  * full otherwise; undefined when they cannot be read (the verification tells why).
  */
-export function plainHeadersSummary(octets: Uint8Array): HeaderSummary | undefined {
+function plainHeadersSummary(octets: Uint8Array): HeaderSummary | undefined {
   try {
     return previewHeaders(octets) ?? summarizeHeaders(decodeHeaders(octets));
   } catch {

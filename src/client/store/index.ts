@@ -22,4 +22,4 @@ export {
 } from './proxy.ts';
 export { SqliteConsentStore } from './consent-store.ts';
 export { snippetOf } from './snippet.ts';
-export { displayFields, plainHeadersSummary, type EnvelopeView } from './headers-display.ts';
+export { displayFields, type EnvelopeView } from './headers-display.ts';
