@@ -3,7 +3,6 @@ import {
   decodeEnvelope,
   decodeHeaders,
   summarizeHeaders,
-  type HeaderSummary,
   type Mt2Envelope,
   type Mt2Headers,
 } from '../../message/index.ts';
@@ -207,12 +206,8 @@ export function headersFirstMessage(
     return incomingMessage(pulled, reader, arrival).input;
   if (!headersLookEncrypted(pulled.headers))
     return messageInput(pulled, pulled.headers, { fromHeaders: true, arrival });
-  let summary: HeaderSummary | undefined;
-  try {
-    summary = summarizeHeaders(readHeaders(undefined, pulled.headers, reader));
-  } catch {
-    summary = undefined;
-  }
+  const headers = storedHeaders(NO_ENVELOPE, pulled.headers, reader);
+  const summary = headers === undefined ? undefined : summarizeHeaders(headers);
   const notYet: EnvelopeView = { sender: '', recipients: [], signed: false, encrypted: true };
   return messageInput(pulled, pulled.headers, displayFields(notYet, summary, arrival));
 }
