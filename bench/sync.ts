@@ -5,16 +5,18 @@
 // a copy of the same empty store. Beside it, in the same run, imapflow fetches
 // BODY.PEEK[HEADER] of the same number of messages from Dovecot into memory, timed from
 // connect and the FETCH alone, over plain IMAP and over IMAPS (the engine always runs
-// over TLS). Each client runs in a Node process of its own (bench/child-process.ts),
-// started before anything is timed and kept for the whole run, the engine
-// (sync-engine.ts) and imapflow (peers/imap-fetch-process.ts); this process fills the
-// mailbox and takes the times in turn. First the engine's first sync and Dovecot's
-// first fetch (which builds its index), both clients cold; then `--rounds` warm rounds,
-// each an engine sync, a plain fetch and an IMAPS fetch in turn, so that both sides meet
-// the same moments of a shared, noisy machine; the warm rows are medians. Ratios pair
-// first with first and warm with warm; > 1: the engine is faster.
+// over TLS). Each client runs in a Node process of its own (bench/child-process.ts), the
+// engine (sync-engine.ts) and imapflow (peers/imap-fetch-process.ts), started before
+// anything is timed; this process fills the mailbox and takes the times in turn. First
+// `--cold-rounds` cold rounds, each with both servers as just started and both clients
+// in new processes: mt2d restarted (its code cold), then an engine's first sync;
+// imapflow's first fetch from Dovecot without its index (built by that fetch, deleted
+// after it). Then `--rounds` warm rounds with one warmed-up process each, an engine sync,
+// a plain fetch and an IMAPS fetch in turn, so that both sides meet the same moments of
+// a shared, noisy machine. The rows are medians; ratios pair cold with cold and warm
+// with warm; > 1: the engine is faster.
 //
-// Run: npm run bench:sync [-- --count 10000 --body-bytes 4096 --rounds 5]
+// Run: npm run bench:sync [-- --count 10000 --body-bytes 4096 --cold-rounds 3 --rounds 5]
 import { cp } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
@@ -25,6 +27,8 @@ import {
   type ImapFetchProcess,
 } from './peers/index.ts';
 import { aliceSends, remoteSetup, tempDir } from '../test/helpers/engine-harness.ts';
+import { startMt2dProcess, type Mt2dProcess } from '../test/helpers/mt2d-process.ts';
+import type { EngineOptions } from '../src/client/index.ts';
 import { startEngineProcess, type EngineRun } from './sync-engine.ts';
 import { median } from './stats.ts';
 
@@ -32,13 +36,17 @@ const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '10000' },
     'body-bytes': { type: 'string', default: '4096' },
+    'cold-rounds': { type: 'string', default: '3' },
     rounds: { type: 'string', default: '5' },
   },
 });
 const count = Number(values.count);
 const bodyBytes = Number(values['body-bytes']);
+const coldRounds = Number(values['cold-rounds']);
 const rounds = Number(values.rounds);
 checkRun(count, bodyBytes);
+if (!Number.isInteger(coldRounds) || coldRounds < 1)
+  throw new Error('--cold-rounds must be a whole number from 1');
 if (!Number.isInteger(rounds) || rounds < 1)
   throw new Error('--rounds must be a whole number from 1');
 
@@ -63,26 +71,59 @@ async function imapFetch(imap: ImapFetchProcess, tls: boolean): Promise<ImapRun>
 }
 
 interface Runs {
-  readonly engineFirst: EngineRun;
-  readonly imapFirst: ImapRun;
+  readonly engineCold: EngineRun[];
+  readonly imapCold: ImapRun[];
   readonly engineWarm: EngineRun[];
   readonly imapWarm: ImapRun[];
   readonly imapsWarm: ImapRun[];
 }
 
+type EngineProcess = Awaited<ReturnType<typeof startEngineProcess>>;
+
+/** The engine's process syncs into a copy of the empty store `emptyDir`. */
+async function syncIntoCopy(
+  engine: EngineProcess,
+  options: EngineOptions,
+  emptyDir: string,
+): Promise<EngineRun> {
+  const store = await tempDir('mt2-bench-store-');
+  try {
+    await cp(emptyDir, store.dir, { recursive: true });
+    return await engine.sync({ options: { ...options, dataDir: store.dir }, count });
+  } finally {
+    await store.remove();
+  }
+}
+
+/** Runs `work` with a new process of `start`'s, stopped afterwards. */
+async function inNewProcess<P extends { stop(): Promise<void> }, R>(
+  start: () => Promise<P>,
+  work: (child: P) => Promise<R>,
+): Promise<R> {
+  const child = await start();
+  try {
+    return await work(child);
+  } finally {
+    await child.stop();
+  }
+}
+
 /**
  * Fills the mailbox on mt2d and starts Dovecot with the same number of messages, then
- * times the first runs and the warm rounds. Each engine sync is a new engine into a copy
- * of the same empty store; mt2d and the engine's process (its store's worker thread too,
- * reused from one engine to the next) are warm from the second on, as Dovecot and
- * imapflow's process are.
+ * times the cold rounds and the warm rounds. Each engine sync is a new engine into a copy
+ * of the same empty store. A cold round restarts mt2d (which loads its store, caches
+ * included, as at any start) and fetches from Dovecot without its index (deleted after
+ * each cold fetch, which built it); each client is a new process.
+ * The warm rounds reuse one process per client (the engine's store worker thread too,
+ * from one engine to the next), warmed up by an untimed sync and fetch.
  */
 async function measure(): Promise<Runs> {
   const setup = await remoteSetup();
   const emptyStore = await tempDir('mt2-bench-store-');
+  let server: Mt2dProcess = setup.server;
   let dovecot: DovecotServer | undefined;
   let imap: ImapFetchProcess | undefined;
-  let engine: Awaited<ReturnType<typeof startEngineProcess>> | undefined;
+  let engine: EngineProcess | undefined;
   try {
     await setup.engine.close();
     await cp(setup.data.dir, emptyStore.dir, { recursive: true });
@@ -90,22 +131,41 @@ async function measure(): Promise<Runs> {
     for (let sent = 0; sent < count; sent += FILL_BATCH) {
       await aliceSends(setup, Math.min(FILL_BATCH, count - sent), { text });
     }
-    dovecot = await startDovecot({ count, bodyBytes });
-    imap = await startImapFetchProcess(dovecot);
-    engine = await startEngineProcess();
-    const engineFirst = await engine.sync({ options: setup.engineOptions, count });
-    const imapFirst = await imapFetch(imap, false);
-    const runs: Runs = { engineFirst, imapFirst, engineWarm: [], imapWarm: [], imapsWarm: [] };
-    for (let round = 0; round < rounds; round++) {
-      const store = await tempDir('mt2-bench-store-');
-      try {
-        await cp(emptyStore.dir, store.dir, { recursive: true });
-        runs.engineWarm.push(
-          await engine.sync({ options: { ...setup.engineOptions, dataDir: store.dir }, count }),
-        );
-      } finally {
-        await store.remove();
+    const imapServer = await startDovecot({ count, bodyBytes });
+    dovecot = imapServer;
+    const runs: Runs = {
+      engineCold: [],
+      imapCold: [],
+      engineWarm: [],
+      imapWarm: [],
+      imapsWarm: [],
+    };
+    for (let round = 0; round < coldRounds; round++) {
+      const { port } = server;
+      await server.stop();
+      server = await startMt2dProcess(setup.mt2d.dir, { port });
+      runs.engineCold.push(
+        await inNewProcess(startEngineProcess, (cold) =>
+          syncIntoCopy(cold, setup.engineOptions, emptyStore.dir),
+        ),
+      );
+      runs.imapCold.push(
+        await inNewProcess(
+          () => startImapFetchProcess(imapServer),
+          (cold) => imapFetch(cold, false),
+        ),
+      );
+      // The next fetch builds the index again, as this one (the first: none yet) did.
+      if ((await imapServer.dropIndex()).length === 0) {
+        throw new Error('Dovecot kept no index in the maildir: the next fetch would not be cold');
       }
+    }
+    engine = await startEngineProcess();
+    imap = await startImapFetchProcess(imapServer);
+    await syncIntoCopy(engine, setup.engineOptions, emptyStore.dir);
+    await imapFetch(imap, false);
+    for (let round = 0; round < rounds; round++) {
+      runs.engineWarm.push(await syncIntoCopy(engine, setup.engineOptions, emptyStore.dir));
       runs.imapWarm.push(await imapFetch(imap, false));
       runs.imapsWarm.push(await imapFetch(imap, true));
     }
@@ -114,42 +174,44 @@ async function measure(): Promise<Runs> {
     await engine?.stop();
     await imap?.stop();
     await dovecot?.stop();
+    if (server !== setup.server) await server.kill().catch(() => undefined);
     await setup.cleanup();
     await emptyStore.remove();
   }
 }
 
 const runs = await measure();
-const warm = {
-  headersMs: median(runs.engineWarm.map((run) => run.headersMs)),
-  searchableMs: median(runs.engineWarm.map((run) => run.searchableMs)),
-  verifiedMs: median(runs.engineWarm.map((run) => run.verifiedMs)),
-  imapSessionMs: median(runs.imapWarm.map((run) => run.sessionMs)),
-  imapFetchMs: median(runs.imapWarm.map((run) => run.fetchMs)),
-  imapsSessionMs: median(runs.imapsWarm.map((run) => run.sessionMs)),
-  imapsFetchMs: median(runs.imapsWarm.map((run) => run.fetchMs)),
-};
+const engineMedians = (list: readonly EngineRun[]) => ({
+  headersMs: median(list.map((run) => run.headersMs)),
+  searchableMs: median(list.map((run) => run.searchableMs)),
+  verifiedMs: median(list.map((run) => run.verifiedMs)),
+});
+const imapMedians = (list: readonly ImapRun[]) => ({
+  sessionMs: median(list.map((run) => run.sessionMs)),
+  fetchMs: median(list.map((run) => run.fetchMs)),
+});
+const engineCold = engineMedians(runs.engineCold);
+const engineWarm = engineMedians(runs.engineWarm);
+const imapCold = imapMedians(runs.imapCold);
+const imapWarm = imapMedians(runs.imapWarm);
+const imapsWarm = imapMedians(runs.imapsWarm);
 const rows = [
-  [
-    'MT2 engine < mt2d',
-    '1st sync: from unlock (connect), headers stored',
-    runs.engineFirst.headersMs,
-  ],
-  ['MT2 engine < mt2d', '1st sync: from unlock until searchable', runs.engineFirst.searchableMs],
-  ['MT2 engine < mt2d', '1st sync: from unlock until all verified', runs.engineFirst.verifiedMs],
-  ['MT2 engine < mt2d', 'warm sync: from unlock, headers stored', warm.headersMs],
-  ['MT2 engine < mt2d', 'warm sync: from unlock until searchable', warm.searchableMs],
-  ['MT2 engine < mt2d', 'warm sync: from unlock until all verified', warm.verifiedMs],
-  ['imapflow < Dovecot', '1st (uncached): from connect, FETCH done', runs.imapFirst.sessionMs],
-  ['imapflow < Dovecot', '1st (uncached): FETCH alone', runs.imapFirst.fetchMs],
-  ['imapflow < Dovecot', 'warm (cached): from connect, FETCH done', warm.imapSessionMs],
-  ['imapflow < Dovecot', 'warm (cached): FETCH alone', warm.imapFetchMs],
-  ['imapflow < Dovecot', 'IMAPS, warm: from connect, FETCH done', warm.imapsSessionMs],
-  ['imapflow < Dovecot', 'IMAPS, warm: FETCH alone', warm.imapsFetchMs],
+  ['MT2 engine < mt2d', 'cold: from unlock (connect), headers stored', engineCold.headersMs],
+  ['MT2 engine < mt2d', 'cold: from unlock until searchable', engineCold.searchableMs],
+  ['MT2 engine < mt2d', 'cold: from unlock until all verified', engineCold.verifiedMs],
+  ['MT2 engine < mt2d', 'warm: from unlock, headers stored', engineWarm.headersMs],
+  ['MT2 engine < mt2d', 'warm: from unlock until searchable', engineWarm.searchableMs],
+  ['MT2 engine < mt2d', 'warm: from unlock until all verified', engineWarm.verifiedMs],
+  ['imapflow < Dovecot', 'cold (uncached): from connect, FETCH done', imapCold.sessionMs],
+  ['imapflow < Dovecot', 'cold (uncached): FETCH alone', imapCold.fetchMs],
+  ['imapflow < Dovecot', 'warm (cached): from connect, FETCH done', imapWarm.sessionMs],
+  ['imapflow < Dovecot', 'warm (cached): FETCH alone', imapWarm.fetchMs],
+  ['imapflow < Dovecot', 'IMAPS, warm: from connect, FETCH done', imapsWarm.sessionMs],
+  ['imapflow < Dovecot', 'IMAPS, warm: FETCH alone', imapsWarm.fetchMs],
 ] as const;
 console.log(
   `bench:sync, ${count} messages, ${bodyBytes}-byte bodies (headers in memory for imapflow); ` +
-    `warm rows: medians of ${rounds} rounds`,
+    `medians of ${coldRounds} cold and ${rounds} warm rounds`,
 );
 for (const [peer, work, ms] of rows) {
   console.log(
@@ -157,18 +219,22 @@ for (const [peer, work, ms] of rows) {
   );
 }
 const spread = (values: readonly number[]) => values.map((value) => value.toFixed(0)).join(' ');
-console.log(`warm rounds, headers stored / from connect (ms), in order:`);
-console.log(`  engine:   ${spread(runs.engineWarm.map((run) => run.headersMs))}`);
-console.log(`  imapflow: ${spread(runs.imapWarm.map((run) => run.sessionMs))}`);
-console.log(`  IMAPS:    ${spread(runs.imapsWarm.map((run) => run.sessionMs))}`);
+console.log('each round, headers stored / from connect (ms), in order:');
+console.log(`  cold engine:   ${spread(runs.engineCold.map((run) => run.headersMs))}`);
+console.log(`  cold imapflow: ${spread(runs.imapCold.map((run) => run.sessionMs))}`);
+console.log(`  warm engine:   ${spread(runs.engineWarm.map((run) => run.headersMs))}`);
+console.log(`  warm imapflow: ${spread(runs.imapWarm.map((run) => run.sessionMs))}`);
+console.log(`  warm IMAPS:    ${spread(runs.imapsWarm.map((run) => run.sessionMs))}`);
 const ratio = (imapMs: number, mt2Ms: number) => (imapMs / mt2Ms).toFixed(2);
-console.log('ratios, imapflow+Dovecot time / MT2 headers stored (> 1: the MT2 engine is faster):');
 console.log(
-  `  from connect, 1st / 1st (uncached, cold):  ${ratio(runs.imapFirst.sessionMs, runs.engineFirst.headersMs)}x; FETCH alone ${ratio(runs.imapFirst.fetchMs, runs.engineFirst.headersMs)}x`,
+  'ratios of medians, imapflow+Dovecot / MT2 headers stored (> 1: the engine is faster):',
 );
 console.log(
-  `  from connect, warm / warm (medians):       ${ratio(warm.imapSessionMs, warm.headersMs)}x; FETCH alone ${ratio(warm.imapFetchMs, warm.headersMs)}x`,
+  `  from connect, cold / cold (uncached):   ${ratio(imapCold.sessionMs, engineCold.headersMs)}x; FETCH alone ${ratio(imapCold.fetchMs, engineCold.headersMs)}x`,
 );
 console.log(
-  `  over TLS on both sides, warm (medians):    ${ratio(warm.imapsSessionMs, warm.headersMs)}x; FETCH alone ${ratio(warm.imapsFetchMs, warm.headersMs)}x`,
+  `  from connect, warm / warm:              ${ratio(imapWarm.sessionMs, engineWarm.headersMs)}x; FETCH alone ${ratio(imapWarm.fetchMs, engineWarm.headersMs)}x`,
+);
+console.log(
+  `  over TLS on both sides, warm / warm:    ${ratio(imapsWarm.sessionMs, engineWarm.headersMs)}x; FETCH alone ${ratio(imapsWarm.fetchMs, engineWarm.headersMs)}x`,
 );

@@ -2,7 +2,7 @@
 // /etc/dovecot is read), IMAP on 127.0.0.1 on two free ports, one without TLS and one
 // with it (IMAPS, a certificate made for the run by openssl), one user whose INBOX is a
 // maildir filled with benchmark messages; imapflow fetches their headers.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { PeerError } from './errors.ts';
@@ -70,6 +70,12 @@ export interface DovecotServer {
   fetchAllHeaders(options?: { readonly tls?: boolean }): Promise<HeaderFetchResult>;
   /** Where fetchAllHeaders connects, for a fetch run elsewhere (imap-fetch-process.ts). */
   endpoint(options?: { readonly tls?: boolean }): ImapEndpoint;
+  /**
+   * Deletes Dovecot's index of the maildir (its `dovecot*` files: index, cache, log,
+   * uidlist), so that the next session builds it again, as the first one did. Only
+   * between sessions; resolves with the names deleted.
+   */
+  dropIndex(): Promise<string[]>;
   /** Stops Dovecot and removes the scratch folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -195,8 +201,16 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
     fetchAllHeaders: (fetchOptions = {}) =>
       fetchAllHeaders(endpoint(fetchOptions), messageIds.length),
     endpoint,
+    dropIndex: () => dropIndex(join(scratchDir, 'mail', BENCH_IMAP_USER)),
     stop,
   };
+}
+
+/** Deletes the `dovecot*` files at the top of `maildir` (none of them is mail). */
+async function dropIndex(maildir: string): Promise<string[]> {
+  const names = (await readdir(maildir)).filter((name) => name.startsWith('dovecot'));
+  await Promise.all(names.map((name) => rm(join(maildir, name), { recursive: true })));
+  return names;
 }
 
 /**

@@ -41,6 +41,7 @@ export {
   type SmtpSinkOptions,
 } from './postfix.ts';
 export {
+  BENCH_IMAP_USER,
   startDovecot,
   type DovecotOptions,
   type DovecotServer,

@@ -9,6 +9,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import {
+  BENCH_IMAP_USER,
   MAX_BODY_BYTES,
   MAX_MESSAGE_COUNT,
   MAX_RUN_PAYLOAD_BYTES,
@@ -206,6 +207,32 @@ describe('Dovecot peer (imapflow FETCH BODY.PEEK[HEADER])', () => {
     const first = await server().fetchAllHeaders();
     const second = await server().fetchAllHeaders();
     assert.deepEqual(second.headers, first.headers);
+  });
+
+  test('dropIndex deletes the index a fetch built, keeps the mail, and the next fetch builds it again', async () => {
+    const first = await server().fetchAllHeaders();
+    const maildir = join(server().scratchDir, 'mail', BENCH_IMAP_USER);
+    const mail = readdirSync(join(maildir, 'cur')).sort();
+    const dropped = await server().dropIndex();
+    // A small mailbox's index is its log alone; a big one's has dovecot.index and .cache too.
+    const built = ['dovecot-uidlist', 'dovecot.index.log'];
+    assert.ok(
+      built.every((name) => dropped.includes(name)),
+      `dropped: ${dropped.join(', ')}`,
+    );
+    assert.deepEqual(
+      readdirSync(maildir).filter((name) => name.startsWith('dovecot')),
+      [],
+      'no index left',
+    );
+    assert.deepEqual(readdirSync(join(maildir, 'cur')).sort(), mail);
+    const again = await server().fetchAllHeaders();
+    assert.deepEqual(again.headers, first.headers);
+    const rebuilt = await server().dropIndex();
+    assert.ok(
+      built.every((name) => rebuilt.includes(name)),
+      'built again',
+    );
   });
 
   test('over IMAPS the same headers come encrypted; the plain port stays plain', async () => {
