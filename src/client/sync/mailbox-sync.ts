@@ -133,10 +133,10 @@ function serverUpdate(entry: MailboxEntry): ServerStateUpdate {
 /** One LIST page, with which of its messages are new to the store. */
 interface ListedPage {
   readonly listing: MailboxListing;
-  /** Entries not expunged. */
-  readonly live: readonly MailboxEntry[];
-  /** The live entries new to the store. */
+  /** The live (not expunged) entries new to the store. */
   readonly fresh: readonly MailboxEntry[];
+  /** The live entries the store has: their flags and server location may have changed. */
+  readonly known: readonly MailboxEntry[];
 }
 
 /** A listed page with its new messages pulled, decoded and (but for the last ones) written. */
@@ -229,32 +229,30 @@ const listedByEnvelope = (entry: MailboxEntry) => entry.partSizes.headers === 0;
  * message is pulled by one part only, so nothing waits for a second.
  */
 class PageDecoder {
-  private readonly entries: ReadonlyMap<string, MailboxEntry>;
-  private readonly done = new Set<string>();
+  /** The fresh entries not decoded yet, in the page's order. */
+  private readonly waiting: Map<string, MailboxEntry>;
 
   constructor(
-    private readonly fresh: readonly MailboxEntry[],
+    fresh: readonly MailboxEntry[],
     private readonly context: MailboxSyncContext,
     private readonly decoded: (message: MessageInput) => void,
   ) {
-    this.entries = new Map(fresh.map((entry) => [entry.msgId, entry]));
+    this.waiting = new Map(fresh.map((entry) => [entry.msgId, entry]));
   }
 
   readonly onEnvelope = (msgId: string, bytes: Uint8Array): void => {
-    const entry = this.entries.get(msgId);
+    const entry = this.waiting.get(msgId);
     if (entry !== undefined && listedByEnvelope(entry)) this.decode(entry, bytes, undefined);
   };
 
   readonly onHeaders = (msgId: string, bytes: Uint8Array): void => {
-    const entry = this.entries.get(msgId);
+    const entry = this.waiting.get(msgId);
     if (entry !== undefined && !listedByEnvelope(entry)) this.decode(entry, undefined, bytes);
   };
 
   /** Decodes, without it, each fresh message whose part did not come. */
   finish(): void {
-    for (const entry of this.fresh) {
-      if (!this.done.has(entry.msgId)) this.decode(entry, undefined, undefined);
-    }
+    for (const entry of this.waiting.values()) this.decode(entry, undefined, undefined);
   }
 
   private decode(
@@ -274,7 +272,7 @@ class PageDecoder {
       },
       this.context.reader,
     );
-    this.done.add(entry.msgId);
+    this.waiting.delete(entry.msgId);
     this.decoded(message);
   }
 }
@@ -292,7 +290,10 @@ async function listPage(
       live.map((entry) => entry.msgId),
     ),
   );
-  return { listing, live, fresh: live.filter((entry) => missing.has(entry.msgId)) };
+  const fresh: MailboxEntry[] = [];
+  const known: MailboxEntry[] = [];
+  for (const entry of live) (missing.has(entry.msgId) ? fresh : known).push(entry);
+  return { listing, fresh, known };
 }
 
 /**
@@ -380,12 +381,11 @@ export async function syncMailbox(
       upcoming.done === true
         ? undefined
         : later(pullPage(session, context, upcoming.value, progress));
-    const { listing, fresh } = page;
+    const { listing } = page;
     totals.listed += listing.entries.length;
-    const freshIds = new Set(fresh.map((entry) => entry.msgId));
     const result = await page.writer.finish({
       cursor: listing.cursor,
-      updates: page.live.filter((entry) => !freshIds.has(entry.msgId)).map(serverUpdate),
+      updates: page.known.map(serverUpdate),
       removed: listing.entries.filter((entry) => entry.expunged).map((entry) => entry.msgId),
     });
     totals.added += result.inserted;

@@ -118,13 +118,12 @@ export class PullReceiver {
       refuse(RESULT.BAD_PARAMETERS, `The PULL asked for ${pull.part}.`);
       return;
     }
-    const carried = this.carriedParts(pull, id.value, size.value, pack?.values);
+    // From here on the server counts these parts as refused unless they arrive.
+    const carried = takeCarriedParts(pull, id.value, size.value, pack?.values);
     if (typeof carried === 'string') {
       refuse(RESULT.BAD_PARAMETERS, carried);
       return;
     }
-    // From here on the server counts these parts as refused unless they arrive.
-    for (const part of carried) pull.wanted.delete(part.msgId);
     if (pending.value !== 0) {
       refuse(RESULT.PART_OUT_OF_ORDER, 'A pulled part comes as one fragment.', carried);
       return;
@@ -186,42 +185,6 @@ export class PullReceiver {
     this.pulls.clear();
   }
 
-  /**
-   * The parts an XFER says it carries: its own msg-id, or a pack's list. Each must be
-   * wanted, once; a pack's sizes must add up to the XFER's.
-   * @returns the parts, or what is wrong
-   */
-  private carriedParts(
-    pull: PullWaiting,
-    msgId: string,
-    size: number,
-    packValues: readonly string[] | undefined,
-  ): CarriedPart[] | string {
-    if (packValues === undefined) {
-      if (msgId === PACK_MSG_ID) return `A pack lists its parts in (${PACK_OPTION}=...).`;
-      return pull.wanted.has(msgId)
-        ? [{ msgId, size }]
-        : `${msgId} was not asked for, or came twice.`;
-    }
-    if (pull.packBytes === undefined) return 'This PULL asked for no packs.';
-    if (msgId !== PACK_MSG_ID) return `A pack's msg-id is ${PACK_MSG_ID}.`;
-    const parts: CarriedPart[] = [];
-    const seen = new Set<string>();
-    let total = 0;
-    for (const value of packValues) {
-      const part = parsePackValue(value);
-      if (part === undefined) return `A pack lists its parts as (${PACK_OPTION}=size,msg-id;...).`;
-      if (!pull.wanted.has(part.msgId) || seen.has(part.msgId)) {
-        return `${part.msgId} was not asked for, or came twice.`;
-      }
-      seen.add(part.msgId);
-      parts.push(part);
-      total += part.size;
-    }
-    if (total !== size) return `The pack's parts add up to ${total} octets, not ${size}.`;
-    return parts;
-  }
-
   private async onChunk(tag: number, incoming: Incoming, data: Uint8Array): Promise<void> {
     if (incoming.received + data.length > incoming.size) {
       this.finish(tag);
@@ -251,6 +214,56 @@ export class PullReceiver {
     this.active.delete(tag);
     this.endpoint.stopData(tag);
   }
+}
+
+/**
+ * The parts an XFER says it carries, its own msg-id or a pack's list, taken out of the
+ * msg-ids the PULL still wants: each must be wanted, once; a pack's sizes must add up to
+ * the XFER's.
+ * @returns the parts, or what is wrong (and then nothing is taken)
+ */
+function takeCarriedParts(
+  pull: PullWaiting,
+  msgId: string,
+  size: number,
+  packValues: readonly string[] | undefined,
+): CarriedPart[] | string {
+  if (packValues === undefined) {
+    if (msgId === PACK_MSG_ID) return `A pack lists its parts in (${PACK_OPTION}=...).`;
+    return pull.wanted.delete(msgId)
+      ? [{ msgId, size }]
+      : `${msgId} was not asked for, or came twice.`;
+  }
+  if (pull.packBytes === undefined) return 'This PULL asked for no packs.';
+  if (msgId !== PACK_MSG_ID) return `A pack's msg-id is ${PACK_MSG_ID}.`;
+  const parts: CarriedPart[] = [];
+  const problem = takePack(pull, packValues, size, parts);
+  if (problem === undefined) return parts;
+  for (const part of parts) pull.wanted.add(part.msgId);
+  return problem;
+}
+
+/**
+ * Takes the parts a pack lists out of the wanted msg-ids into `parts`, in order, until
+ * one is wrong.
+ * @returns what is wrong with the pack, or undefined
+ */
+function takePack(
+  pull: PullWaiting,
+  packValues: readonly string[],
+  size: number,
+  parts: CarriedPart[],
+): string | undefined {
+  let total = 0;
+  for (const value of packValues) {
+    const part = parsePackValue(value);
+    if (part === undefined) return `A pack lists its parts as (${PACK_OPTION}=size,msg-id;...).`;
+    // Taken when first listed, so a second listing is not wanted any more.
+    if (!pull.wanted.delete(part.msgId)) return `${part.msgId} was not asked for, or came twice.`;
+    parts.push(part);
+    total += part.size;
+  }
+  return total === size ? undefined : `The pack's parts add up to ${total} octets, not ${size}.`;
 }
 
 /** Cuts a chunk along the parts it carries; hands over each part whose last octet is in. */
