@@ -204,20 +204,25 @@ const engineWarm = engineMedians(runs.engineWarm);
 const imapCold = imapMedians(runs.imapCold);
 const imapWarm = imapMedians(runs.imapWarm);
 const imapsWarm = imapMedians(runs.imapsWarm);
+type EngineMedians = ReturnType<typeof engineMedians>;
+type ImapMedians = ReturnType<typeof imapMedians>;
+type Row = readonly [peer: string, work: string, ms: number];
+const engineRows = (when: string, times: EngineMedians): Row[] => [
+  ['MT2 engine < mt2d', `${when}: from unlock (connect), headers stored`, times.headersMs],
+  ['MT2 engine < mt2d', `${when}: from unlock until searchable`, times.searchableMs],
+  ['MT2 engine < mt2d', `${when}: from unlock until all verified`, times.verifiedMs],
+];
+const imapRows = (when: string, times: ImapMedians): Row[] => [
+  ['imapflow < Dovecot', `${when}: from connect, FETCH done`, times.sessionMs],
+  ['imapflow < Dovecot', `${when}: FETCH alone`, times.fetchMs],
+];
 const rows = [
-  ['MT2 engine < mt2d', 'cold: from unlock (connect), headers stored', engineCold.headersMs],
-  ['MT2 engine < mt2d', 'cold: from unlock until searchable', engineCold.searchableMs],
-  ['MT2 engine < mt2d', 'cold: from unlock until all verified', engineCold.verifiedMs],
-  ['MT2 engine < mt2d', 'warm: from unlock, headers stored', engineWarm.headersMs],
-  ['MT2 engine < mt2d', 'warm: from unlock until searchable', engineWarm.searchableMs],
-  ['MT2 engine < mt2d', 'warm: from unlock until all verified', engineWarm.verifiedMs],
-  ['imapflow < Dovecot', 'cold (uncached): from connect, FETCH done', imapCold.sessionMs],
-  ['imapflow < Dovecot', 'cold (uncached): FETCH alone', imapCold.fetchMs],
-  ['imapflow < Dovecot', 'warm (cached): from connect, FETCH done', imapWarm.sessionMs],
-  ['imapflow < Dovecot', 'warm (cached): FETCH alone', imapWarm.fetchMs],
-  ['imapflow < Dovecot', 'IMAPS, warm: from connect, FETCH done', imapsWarm.sessionMs],
-  ['imapflow < Dovecot', 'IMAPS, warm: FETCH alone', imapsWarm.fetchMs],
-] as const;
+  ...engineRows('cold', engineCold),
+  ...engineRows('warm', engineWarm),
+  ...imapRows('cold (uncached)', imapCold),
+  ...imapRows('warm (cached)', imapWarm),
+  ...imapRows('IMAPS, warm', imapsWarm),
+];
 console.log(
   `bench:sync, ${count} messages, ${bodyBytes}-byte bodies (headers in memory for imapflow); ` +
     `medians of ${coldRounds} cold and ${rounds} warm rounds`,
